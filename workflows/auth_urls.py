@@ -1,0 +1,27 @@
+"""Login and logout. django-axes (AxesStandaloneBackend + middleware) locks an account and
+address pair out after repeated failures; the form is viewflow's Material login."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from viewflow.contrib.auth import AuthenticationForm
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=AuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]

@@ -1,0 +1,101 @@
+"""Demo organisation drawn from the seed report (乌恰县2021年度法治政府建设工作报告).
+
+Later issues add their demo data through ``DEMO_STEPS`` so that ``manage.py demo`` stays one
+idempotent command.
+"""
+
+from dataclasses import dataclass
+
+from .models import Unit
+from .services import person_ensure, unit_ensure
+
+COUNTY = "乌恰县人民政府"
+
+# (name, short name, issuer code)
+DEPARTMENTS = [
+    ("乌恰县人民政府办公室", "县政府办", "恰政办"),
+    ("乌恰县司法局", "司法局", "恰司"),
+    ("乌恰县发展和改革委员会", "发改委", "恰发改"),
+    ("乌恰县财政局", "财政局", "恰财"),
+    ("乌恰县自然资源局", "自然资源局", "恰自然资"),
+    ("克孜勒苏柯尔克孜自治州生态环境局乌恰县分局", "生态环境分局", "恰环"),
+    ("乌恰县卫生健康委员会", "卫健委", "恰卫健"),
+    ("乌恰县市场监督管理局", "市场监管局", "恰市监"),
+    ("乌恰县教育局", "教育局", "恰教"),
+    ("乌恰县住房和城乡建设局", "住建局", "恰建"),
+    ("乌恰县交通运输局", "交通运输局", "恰交"),
+    ("乌恰县农业农村局", "农业农村局", "恰农"),
+    ("乌恰县人力资源和社会保障局", "人社局", "恰人社"),
+    ("乌恰县民政局", "民政局", "恰民"),
+]
+
+# The county's 11 townships (2 towns, 9 townships): 11个乡(镇) in the seed report.
+TOWNSHIPS = [
+    ("乌恰镇", "恰乌镇"),
+    ("康苏镇", "恰康镇"),
+    ("吉根乡", "恰吉乡"),
+    ("托云乡", "恰托乡"),
+    ("铁列克乡", "恰铁乡"),
+    ("波斯坦铁列克乡", "恰波乡"),
+    ("膘尔托阔依乡", "恰膘乡"),
+    ("巴音库鲁提乡", "恰巴乡"),
+    ("黑孜苇乡", "恰黑乡"),
+    ("吾合沙鲁乡", "恰吾乡"),
+    ("乌鲁克恰提乡", "恰乌鲁乡"),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    unit: str
+    job_title: str
+    roles: dict  # role -> "own" | "county" | "all"
+    superuser: bool = False
+
+
+ACCOUNTS = [
+    DemoAccount("drafter", "阿依古丽", "乌恰县司法局", "科员", {"drafter": "own"}),
+    DemoAccount("unit_head", "王建国", "乌恰县司法局", "局长", {"unit_head": "own"}),
+    DemoAccount("legal_advisor", "李明", "乌恰县司法局", "法律顾问", {"legal_advisor": "all"}),
+    DemoAccount("expert", "张华", "乌恰县发展和改革委员会", "高级工程师", {"expert": "county"}),
+    DemoAccount("risk_assessor", "马丽", "乌恰县发展和改革委员会", "科长", {"risk_assessor": "county"}),
+    DemoAccount("secretary", "赵敏", "乌恰县人民政府办公室", "秘书", {"meeting_secretary": "county"}),
+    DemoAccount("member", "努尔兰", "乌恰县人民政府", "副县长", {"meeting_member": "county"}),
+    DemoAccount("principal", "吐尔洪", "乌恰县人民政府", "县长", {"principal": "county"}),
+    DemoAccount("publisher", "刘洋", "乌恰县人民政府办公室", "信息公开专员", {"publisher": "county"}),
+    DemoAccount("filing_reviewer", "陈静", "乌恰县司法局", "备案审查员", {"filing_reviewer": "county"}),
+    DemoAccount("archivist", "孙丽", "乌恰县人民政府办公室", "档案员", {"archivist": "all"}),
+    DemoAccount("admin", "系统管理员", "乌恰县人民政府", "管理员", {"administrator": "county"}, True),
+    DemoAccount("township_drafter", "买买提", "吾合沙鲁乡", "科员", {"drafter": "own"}),
+]
+
+
+def load_organisation(*, password: str) -> list[DemoAccount]:
+    county, _ = unit_ensure(name=COUNTY, kind=Unit.Kind.GOVERNMENT, short_name="县政府", issuer_code="恰政")
+    for name, short, code in DEPARTMENTS:
+        unit_ensure(
+            name=name, kind=Unit.Kind.DEPARTMENT, short_name=short, issuer_code=code, parent=county
+        )
+    for name, code in TOWNSHIPS:
+        unit_ensure(name=name, kind=Unit.Kind.TOWNSHIP, short_name=name, issuer_code=code, parent=county)
+
+    all_units = list(Unit.objects.all())
+    for account in ACCOUNTS:
+        unit = Unit.objects.get(name=account.unit)
+        scopes = {"own": [unit], "county": [county], "all": all_units}
+        person_ensure(
+            username=account.username,
+            full_name=account.full_name,
+            unit=unit,
+            job_title=account.job_title,
+            password=password,
+            roles={role: scopes[scope] for role, scope in account.roles.items()},
+            is_superuser=account.superuser,
+        )
+    return ACCOUNTS
+
+
+# Each later issue appends a callable(password=...) that loads its part of the demo.
+DEMO_STEPS = [load_organisation]

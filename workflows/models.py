@@ -1,0 +1,78 @@
+"""Organisations and people: the units of a county government and the staff who work in them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ROLES, unit_permission_codename
+
+
+class Unit(models.Model):
+    """A government, a department or a township: a body that drafts, reviews or issues."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        DEPARTMENT = "department", _("Department")
+        TOWNSHIP = "township", _("Township")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    # The issuer code of its document numbers, e.g. 恰政 for the county government (恰政发〔2022〕16号).
+    issuer_code = models.CharField(_("issuer code"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["kind", "name"]
+        permissions = [
+            (unit_permission_codename(role), f"Act as {role} for this unit") for role in ROLES
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    """What the system needs to know about a member of staff beyond the login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="people"
+    )
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.unit})"
+
+
+class Heartbeat(models.Model):
+    """Last time a background process proved it was alive (beat → worker round trip).
+
+    The health endpoint reports it, so an operator sees at once when beat or the worker died.
+    """
+
+    name = models.CharField(max_length=50, unique=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

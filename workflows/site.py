@@ -1,0 +1,34 @@
+"""The staff site: viewflow's Material frontend with our workbench application.
+
+Later issues add their applications (decisions, normative documents) to ``site.viewsets``.
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow import Icon
+from viewflow.urls import AppMenuMixin, Application, Site, Viewset
+
+from . import views
+
+
+class InboxViewset(AppMenuMixin, Viewset):
+    title = _("Inbox")
+    icon = Icon("inbox")
+    app_name = "inbox"
+
+    index_path = path("", views.InboxView.as_view(), name="index")
+
+
+class WorkbenchApplication(Application):
+    title = _("Workbench")
+    icon = Icon("work")
+    app_name = "workbench"
+    base_template_name = "workflows/base_page.html"
+
+
+site = Site(
+    title=_("Fazhi"),
+    primary_color="#8e1b1b",
+    secondary_color="#c8a45a",
+    viewsets=[WorkbenchApplication(viewsets=[InboxViewset()])],
+)
