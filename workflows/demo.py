@@ -60,26 +60,40 @@ ACCOUNTS = [
     DemoAccount("unit_head", "王建国", "乌恰县司法局", "局长", {"unit_head": "own"}),
     DemoAccount("legal_advisor", "李明", "乌恰县司法局", "法律顾问", {"legal_advisor": "all"}),
     DemoAccount("expert", "张华", "乌恰县发展和改革委员会", "高级工程师", {"expert": "county"}),
-    DemoAccount("risk_assessor", "马丽", "乌恰县发展和改革委员会", "科长", {"risk_assessor": "county"}),
-    DemoAccount("secretary", "赵敏", "乌恰县人民政府办公室", "秘书", {"meeting_secretary": "county"}),
+    DemoAccount(
+        "risk_assessor", "马丽", "乌恰县发展和改革委员会", "科长", {"risk_assessor": "county"}
+    ),
+    DemoAccount(
+        "secretary", "赵敏", "乌恰县人民政府办公室", "秘书", {"meeting_secretary": "county"}
+    ),
     DemoAccount("member", "努尔兰", "乌恰县人民政府", "副县长", {"meeting_member": "county"}),
     DemoAccount("principal", "吐尔洪", "乌恰县人民政府", "县长", {"principal": "county"}),
-    DemoAccount("publisher", "刘洋", "乌恰县人民政府办公室", "信息公开专员", {"publisher": "county"}),
-    DemoAccount("filing_reviewer", "陈静", "乌恰县司法局", "备案审查员", {"filing_reviewer": "county"}),
+    DemoAccount(
+        "publisher", "刘洋", "乌恰县人民政府办公室", "信息公开专员", {"publisher": "county"}
+    ),
+    DemoAccount(
+        "filing_reviewer", "陈静", "乌恰县司法局", "备案审查员", {"filing_reviewer": "county"}
+    ),
     DemoAccount("archivist", "孙丽", "乌恰县人民政府办公室", "档案员", {"archivist": "all"}),
-    DemoAccount("admin", "系统管理员", "乌恰县人民政府", "管理员", {"administrator": "county"}, True),
+    DemoAccount(
+        "admin", "系统管理员", "乌恰县人民政府", "管理员", {"administrator": "county"}, True
+    ),
     DemoAccount("township_drafter", "买买提", "吾合沙鲁乡", "科员", {"drafter": "own"}),
 ]
 
 
 def load_organisation(*, password: str) -> list[DemoAccount]:
-    county, _ = unit_ensure(name=COUNTY, kind=Unit.Kind.GOVERNMENT, short_name="县政府", issuer_code="恰政")
+    county, _ = unit_ensure(
+        name=COUNTY, kind=Unit.Kind.GOVERNMENT, short_name="县政府", issuer_code="恰政"
+    )
     for name, short, code in DEPARTMENTS:
         unit_ensure(
             name=name, kind=Unit.Kind.DEPARTMENT, short_name=short, issuer_code=code, parent=county
         )
     for name, code in TOWNSHIPS:
-        unit_ensure(name=name, kind=Unit.Kind.TOWNSHIP, short_name=name, issuer_code=code, parent=county)
+        unit_ensure(
+            name=name, kind=Unit.Kind.TOWNSHIP, short_name=name, issuer_code=code, parent=county
+        )
 
     all_units = list(Unit.objects.all())
     for account in ACCOUNTS:

@@ -76,3 +76,22 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskOffer(models.Model):
+    """A human task offered to whoever holds ``role`` for ``unit``.
+
+    Our inbox reads this table instead of viewflow's ``Task.objects.user_queue``, which loads
+    every guardian grant of a user into Python (design.md). One row per task, written when the
+    task is created; the query joins it with the user's unit grants in SQL.
+    """
+
+    task = models.OneToOneField("viewflow.Task", on_delete=models.CASCADE, related_name="offer")
+    role = models.CharField(max_length=50)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_offers")
+
+    class Meta:
+        indexes = [models.Index(fields=["role", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} → {self.role}@{self.unit_id}"

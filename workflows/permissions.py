@@ -22,7 +22,9 @@ def role_grant(*, user, role: str, unit: Unit) -> None:
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}")
     with transaction.atomic():
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: the groups come from migration 0002, but an administrator may have
+        # deleted one since; granting a role must not depend on that.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         assign_perm(_perm(role), user, unit)
 
 
@@ -31,7 +33,7 @@ def role_revoke(*, user, role: str, unit: Unit) -> None:
     with transaction.atomic():
         remove_perm(_perm(role), user, unit)
         if not units_for_role(user=user, role=role).exists():
-            user.groups.remove(Group.objects.get(name=role))
+            user.groups.remove(*Group.objects.filter(name=role))
 
 
 def has_role(*, user, role: str) -> bool:

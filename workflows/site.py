@@ -6,7 +6,7 @@ Later issues add their applications (decisions, normative documents) to ``site.v
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow import Icon
-from viewflow.urls import AppMenuMixin, Application, Site, Viewset
+from viewflow.urls import Application, AppMenuMixin, Site, Viewset
 
 from . import views
 

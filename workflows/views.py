@@ -33,9 +33,7 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     beat = Heartbeat.objects.filter(name="worker").values_list("seen_at", flat=True).first()
-    return JsonResponse(
-        {"status": "ok", "worker_last_seen": beat.isoformat() if beat else None}
-    )
+    return JsonResponse({"status": "ok", "worker_last_seen": beat.isoformat() if beat else None})
 
 
 def robots(request):

@@ -7,7 +7,6 @@ environment-specific modules (style.md, "Do let production settings crash").
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -16,6 +15,9 @@ VAR_DIR = Path(env_str("FAZHI_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "workflows",
+    "workflows.record",
+    "workflows.clocks",
+    "workflows.consultations",
     "decisions",
     "normdocs",
     "django.contrib.admin",

@@ -40,6 +40,9 @@ def test_production_refuses_to_start_when_a_secret_is_missing(missing):
 
 
 def test_demo_accounts_are_refused_under_production_settings():
-    result = _start({}, "import django; django.setup(); from django.core.management import call_command; call_command('demo')")
+    result = _start(
+        {},
+        "import django; django.setup(); from django.core.management import call_command; call_command('demo')",
+    )
     assert result.returncode != 0
     assert "FAZHI_DEMO_PASSWORD" in result.stderr

@@ -26,4 +26,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts (password: {password}):")
             for account in ACCOUNTS:
                 roles = ", ".join(account.roles)
-                self.stdout.write(f"  {account.username:<18} {account.full_name} · {account.unit} · {roles}")
+                self.stdout.write(
+                    f"  {account.username:<18} {account.full_name} · {account.unit} · {roles}"
+                )

@@ -1,0 +1,1 @@
+"""Legal clocks: deadlines computed in working days, reminders and escalation."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordConfig(AppConfig):
+    name = "workflows.record"
+    label = "record"
+    verbose_name = _("Full-process record")
+    default_auto_field = "django.db.models.BigAutoField"
