@@ -7,3 +7,6 @@ class ClocksConfig(AppConfig):
     label = "clocks"
     verbose_name = _("Deadlines and reminders")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the calendar cache invalidation)

@@ -1,0 +1,232 @@
+"""Delivery through a real Celery worker on Redis: retries and outages never double-send."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+from django.utils import timezone
+
+from config.celery import app
+from workflows.clocks.models import Notification, Reminder
+from workflows.clocks.sweep import reminders_schedule, reminders_sweep
+from workflows.clocks.tasks import deliver_reminder, sweep
+
+from .test_sweep import FIRST_DAY_OVERDUE, THREE_DAYS_BEFORE
+
+pytestmark = pytest.mark.worker
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def wait_until(predicate, *, timeout=60.0, what="the condition"):
+    """Poll the database until ``predicate()`` holds: the worker is another process."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_a_worker_running_the_delivery_task_twice_sends_the_reminder_once(
+    celery_worker_process, committed, open_review
+):
+    open_review()
+    reminders_schedule(today=THREE_DAYS_BEFORE, now=timezone.now())
+    reminder = Reminder.objects.get()
+
+    first = deliver_reminder.delay(reminder.pk)
+    second = deliver_reminder.delay(reminder.pk)
+    outcomes = sorted([first.get(timeout=30), second.get(timeout=30)])
+    assert outcomes == [False, True]
+    # …and once more, as a redelivered message after a worker restart would.
+    assert deliver_reminder.delay(reminder.pk).get(timeout=30) is False
+
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None
+    assert Notification.objects.filter(reminder=reminder).count() == 1
+    assert Notification.objects.count() == 1
+
+
+def test_the_beat_sweep_task_queues_deliveries_that_the_worker_sends(
+    celery_worker_process, committed, open_review, head
+):
+    open_review()  # due 2024-10-12: long overdue on any real today
+    result = sweep.delay().get(timeout=60)
+    assert result["marked_overdue"] == 1 and result["queued"] == 2
+    wait_until(
+        lambda: Reminder.objects.filter(sent_at__isnull=False).count() == 2,
+        what="the worker to send both overdue reminders",
+    )
+    assert sweep.delay().get(timeout=60)["queued"] == 0  # the same day: nothing new
+    assert Notification.objects.count() == 2
+
+
+# --- Redis down ---------------------------------------------------------------------------
+
+
+def free_port(preferred=6390) -> int:
+    for port in [preferred, 0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free port")
+
+
+class OwnRedis:
+    """A redis-server this test starts and stops: the shared one is never touched."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        wait_until(lambda: self._answers(client), timeout=20, what="redis-server to start")
+
+    @staticmethod
+    def _answers(client) -> bool:
+        try:
+            return client.ping()
+        except redis.ConnectionError:
+            return False
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+
+@pytest.fixture
+def own_redis():
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed")
+    server = OwnRedis(free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def broker(url: str):
+    """Point this process's Celery app at ``url`` (the producer pools are rebuilt)."""
+    previous = app.conf.broker_url
+
+    def reset():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url = url
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
+        reset()
+
+
+@contextmanager
+def worker_on(redis_url: str):
+    """A real worker process consuming from ``redis_url`` on the test database."""
+    from tests.conftest import _database_url_of
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url_of(connection.settings_dict),
+        "REDIS_URL": redis_url,
+    }
+    (ROOT / "var").mkdir(exist_ok=True)
+    with open(ROOT / "var" / "test-worker-own-redis.log", "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_nothing_is_lost_and_nothing_is_doubled_when_redis_is_down_for_a_while(
+    committed, own_redis, open_review, head
+):
+    open_review()
+    with broker(own_redis.url):
+        own_redis.stop()
+        now = timezone.now()
+        down = reminders_sweep(today=FIRST_DAY_OVERDUE, now=now, deliver="queue")
+        assert down.created == 2 and down.queued == 0 and down.queue_errors
+        pending = list(Reminder.objects.all())
+        assert len(pending) == 2
+        assert all(r.sent_at is None and r.claimed_at is None for r in pending)
+        assert all(r.queued_at is None for r in pending)  # so the next sweep queues them
+
+        own_redis.start()
+        back = reminders_sweep(today=FIRST_DAY_OVERDUE, now=timezone.now(), deliver="queue")
+        assert back.created == 0 and back.queued == 2 and not back.queue_errors
+        again = reminders_sweep(today=FIRST_DAY_OVERDUE, now=timezone.now(), deliver="queue")
+        assert again.queued == 0  # already queued: not published twice
+
+        with worker_on(own_redis.url) as worker:
+
+            def both_sent() -> bool:
+                if worker.poll() is not None:
+                    pytest.fail("The worker exited; see var/test-worker-own-redis.log")
+                return Reminder.objects.filter(sent_at__isnull=False).count() == 2
+
+            wait_until(both_sent, what="the worker on the restarted Redis to send both reminders")
+    assert Notification.objects.count() == 2
+    assert sorted(Notification.objects.values_list("reminder_id", flat=True)) == sorted(
+        r.pk for r in pending
+    )

@@ -1,0 +1,89 @@
+"""The words of a reminder, in its reader's language.
+
+Each text names the item, the stage, the due date and the legal source, so that the reader
+can act on it without opening anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import NoReverseMatch
+from django.utils import formats, translation
+from django.utils.translation import gettext, ngettext
+
+from .models import Deadline, Reminder
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    url: str
+
+
+def recipient_language(user) -> str:
+    """The language a person reads their reminders in.
+
+    People have no stored language preference yet (the switcher only sets a cookie), so a
+    profile attribute is honoured when one appears and Chinese is the default.
+    """
+    profile = getattr(user, "profile", None)
+    language = getattr(profile, "language", "") if profile is not None else ""
+    return language or settings.LANGUAGE_CODE
+
+
+def subject_label(deadline: Deadline) -> str:
+    """The item as it is called now, or as it was called when the clock opened."""
+    try:
+        subject = deadline.subject  # None when the item was deleted
+    except AttributeError:  # its model was removed: the stored name is all we have
+        subject = None
+    return str(subject) if subject is not None else deadline.subject_label
+
+
+def subject_url(deadline: Deadline) -> str:
+    try:
+        subject = deadline.subject
+        return subject.get_absolute_url() if subject is not None else ""
+    except (AttributeError, NoReverseMatch):  # no page for this kind of item
+        return ""
+
+
+def reminder_message(reminder: Reminder, *, language: str) -> Message:
+    deadline = reminder.deadline
+    with translation.override(language):
+        values = {
+            "item": subject_label(deadline),
+            # Stored as the English source so that each reader gets their own translation.
+            "stage": gettext(deadline.rule_description)
+            if deadline.rule_description
+            else deadline.rule_key,
+            "due": formats.date_format(deadline.due, "DATE_FORMAT"),
+            "source": deadline.legal_source,
+            "unit": deadline.responsible_unit.name,
+        }
+        if reminder.kind == Reminder.Kind.OVERDUE:
+            title = gettext("Overdue: %(stage)s — %(item)s") % values
+            body = (
+                gettext(
+                    "%(item)s: the stage “%(stage)s” was due on %(due)s and is overdue. "
+                    "Responsible unit: %(unit)s. Legal source: %(source)s."
+                )
+                % values
+            )
+        else:
+            values["days"] = reminder.window or 0
+            title = gettext("Due on %(due)s: %(stage)s — %(item)s") % values
+            body = (
+                ngettext(
+                    "%(item)s: the stage “%(stage)s” is due on %(due)s, within %(days)s "
+                    "working day. Legal source: %(source)s.",
+                    "%(item)s: the stage “%(stage)s” is due on %(due)s, within %(days)s "
+                    "working days. Legal source: %(source)s.",
+                    values["days"],
+                )
+                % values
+            )
+    return Message(title=title, body=body, url=subject_url(deadline))

@@ -1,0 +1,292 @@
+"""Legal clocks: jurisdictions and their calendars, deadlines, reminders and notifications."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+
+
+class PeriodUnit(models.TextChoices):
+    WORKING = rules.WORKING, _("working days")
+    CALENDAR = rules.CALENDAR, _("calendar days")
+
+
+# The seed county; migration 0002 creates it as the default jurisdiction.
+DEFAULT_JURISDICTION_NAME = "新疆维吾尔自治区克孜勒苏柯尔克孜自治州乌恰县"
+
+
+class Jurisdiction(models.Model):
+    """Where a clock runs: its regional holidays and its local deadline rules."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    is_default = models.BooleanField(_("default"), default=False)
+    # Bumped on every overlay change so that every process rebuilds its cached calendar
+    # (workflows.clocks.selectors.calendar_for) without a cache server.
+    calendar_version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="clocks_one_default_jurisdiction",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalendarOverlay(models.Model):
+    """A regional holiday (肉孜节, 古尔邦节) or a correction of one date (domain.md §4)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("holiday (no work)")
+        WORKING_DAY = "working_day", _("working day")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        related_name="calendar_overlays",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. Eid al-Fitr (肉孜节)"))
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("The notice that announced it, e.g. its number.")
+    )
+
+    class Meta:
+        verbose_name = _("calendar overlay day")
+        verbose_name_plural = _("calendar overlay days")
+        ordering = ["jurisdiction", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "date"], name="clocks_one_overlay_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+
+class DeadlineRuleOverride(models.Model):
+    """A jurisdiction's own length for a registered rule, with the local rule it comes from."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        related_name="rule_overrides",
+    )
+    rule_key = models.CharField(_("rule"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices)
+    amount = models.PositiveSmallIntegerField(_("amount"), validators=[MinValueValidator(1)])
+    legal_source = models.TextField(_("legal source"))
+
+    class Meta:
+        verbose_name = _("deadline rule override")
+        verbose_name_plural = _("deadline rule overrides")
+        ordering = ["jurisdiction", "rule_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "rule_key"], name="clocks_one_override_per_rule"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=1), name="clocks_override_amount_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_key}: {self.amount} {self.get_unit_display()}"
+
+    def clean(self) -> None:
+        try:
+            rules.rule_default(self.rule_key)
+        except rules.UnknownRule:
+            raise ValidationError({"rule_key": _("No deadline rule with this key.")}) from None
+        if not self.legal_source.strip():
+            raise ValidationError({"legal_source": _("State the rule this length comes from.")})
+
+
+class Deadline(models.Model):
+    """One legal clock of one item: computed once when its step opens, then kept as evidence."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        MET = "met", _("met")
+        OVERDUE = "overdue", _("overdue")
+        WAIVED = "waived", _("waived")
+
+    RUNNING = (Status.OPEN, Status.OVERDUE)
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    subject_label = models.CharField(_("item"), max_length=500)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The rule as it stood when the clock started: later overrides do not move this deadline.
+    rule_key = models.CharField(_("rule"), max_length=100)
+    rule_description = models.CharField(_("stage"), max_length=300, blank=True)
+    legal_source = models.TextField(_("legal source"))
+    start = models.DateField(_("start"))
+    unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices)
+    amount = models.PositiveSmallIntegerField(_("amount"))
+    due = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("waived by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    waived_reason = models.TextField(_("reason for waiving"), blank=True)
+    responsible_unit = models.ForeignKey(
+        "workflows.Unit",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
+    responsible_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible people"),
+        blank=True,
+        related_name="deadlines",
+    )
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due", "id"]
+        indexes = [
+            # The sweep: running clocks by due date.
+            models.Index(fields=["status", "due"], name="clocks_deadline_sweep"),
+            models.Index(fields=["content_type", "object_id"], name="clocks_deadline_subject"),
+        ]
+        constraints = [
+            # A running clock per item and rule: opening it again returns the same deadline.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule_key"],
+                condition=Q(status__in=["open", "overdue"]),
+                name="clocks_one_running_clock_per_rule",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waived") | ~Q(waived_reason=""),
+                name="clocks_waived_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(due__gt=models.F("start")), name="clocks_due_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label} · {self.rule_key} · {self.due:%Y-%m-%d}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+
+class Reminder(models.Model):
+    """One message to one person about one deadline on one occasion.
+
+    The unique constraint makes a second copy impossible, whoever creates it; ``claimed_at``
+    and ``sent_at`` make delivery at-most-once across sweeps, beats and worker retries.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("before the due date")
+        OVERDUE = "overdue", _("overdue")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # "before": the working day it is meant for; "overdue": the day of this daily repeat.
+    occurrence = models.DateField()
+    # "before" only: how many working days before the due date (FAZHI_REMINDER_WINDOWS).
+    window = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the deadline was met or waived before this reminder went out.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "kind", "recipient", "occurrence"],
+                name="clocks_one_reminder_per_occasion",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True, cancelled_at__isnull=True),
+                name="clocks_reminder_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occurrence:%Y-%m-%d} → {self.recipient_id} ({self.deadline_id})"
+
+
+class Notification(models.Model):
+    """An in-app message; the bell in the toolbar counts the unread ones."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # One notification per reminder, enforced by the database as a last line of defence.
+    reminder = models.OneToOneField(
+        Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="clocks_notification_list"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="clocks_notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

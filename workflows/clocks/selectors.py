@@ -1,0 +1,158 @@
+"""Reads for legal clocks: calendars, rules, deadlines, reminders and notifications."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_users_with_perms
+
+from workflows.calendar import WorkCalendar
+from workflows.models import Unit
+from workflows.roles import unit_permission_codename
+
+from . import rules
+from .models import (
+    DEFAULT_JURISDICTION_NAME,
+    CalendarOverlay,
+    Deadline,
+    DeadlineRuleOverride,
+    Jurisdiction,
+    Notification,
+    Reminder,
+)
+
+# --- jurisdictions and calendars ------------------------------------------------------------
+
+
+def jurisdiction_default() -> Jurisdiction:
+    """The installation's jurisdiction.
+
+    Migration 0002 creates it; it is re-created here when missing because test databases are
+    emptied with TRUNCATE between transactional tests, which also removes migration data.
+    """
+    return Jurisdiction.objects.get_or_create(
+        is_default=True, defaults={"name": DEFAULT_JURISDICTION_NAME}
+    )[0]
+
+
+_calendars: dict[int, tuple[int, WorkCalendar]] = {}
+_calendars_lock = threading.Lock()
+
+
+def calendar_for(jurisdiction: Jurisdiction | None = None) -> WorkCalendar:
+    """The working-day calendar of ``jurisdiction``: national schedule plus its overlay.
+
+    Cached per process and keyed by the jurisdiction's ``calendar_version``, which every
+    overlay change bumps (see signals.py): a hit costs one indexed one-column query, and an
+    admin edit reaches every web and worker process on their next call.
+    """
+    jurisdiction = jurisdiction or jurisdiction_default()
+    version = (
+        Jurisdiction.objects.filter(pk=jurisdiction.pk)
+        .values_list("calendar_version", flat=True)
+        .get()
+    )
+    cached = _calendars.get(jurisdiction.pk)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    holidays, working_days = [], []
+    for day, kind in CalendarOverlay.objects.filter(jurisdiction=jurisdiction).values_list(
+        "date", "kind"
+    ):
+        (holidays if kind == CalendarOverlay.Kind.HOLIDAY else working_days).append(day)
+    calendar = WorkCalendar.build(
+        name=jurisdiction.name, holidays=holidays, working_days=working_days
+    )
+    with _calendars_lock:
+        _calendars[jurisdiction.pk] = (version, calendar)
+    return calendar
+
+
+def rule_for(key: str, *, jurisdiction: Jurisdiction | None = None) -> rules.DeadlineRule:
+    """The registered rule ``key`` with ``jurisdiction``'s override applied, if it has one.
+
+    Raises ``rules.UnknownRule`` for a key no app registered.
+    """
+    rule = rules.rule_default(key)
+    jurisdiction = jurisdiction or jurisdiction_default()
+    override = DeadlineRuleOverride.objects.filter(jurisdiction=jurisdiction, rule_key=key).first()
+    if override is None:
+        return rule
+    return rule.with_override(
+        unit=override.unit, amount=override.amount, legal_source=override.legal_source
+    )
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+def deadlines_for(subject) -> QuerySet[Deadline]:
+    """Every deadline of one item, running or closed, earliest due first."""
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject), object_id=str(subject.pk)
+    ).select_related("responsible_unit", "jurisdiction")
+
+
+def unit_heads(unit: Unit) -> QuerySet:
+    """Active people holding the role "unit_head" for ``unit`` itself: the escalation target."""
+    return (
+        get_users_with_perms(
+            unit,
+            only_with_perms_in=[unit_permission_codename("unit_head")],
+            with_group_users=False,
+        )
+        .filter(is_active=True)
+        .order_by("pk")
+    )
+
+
+def deadline_escalation_targets(deadline: Deadline) -> QuerySet:
+    """Who is told when ``deadline`` is overdue: the heads of its responsible unit.
+
+    Resolved when the reminder is made, not when the clock opened, so a new head is told.
+    """
+    return unit_heads(deadline.responsible_unit)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS)
+
+
+def reminders_pending(*, now: datetime) -> QuerySet[Reminder]:
+    """Reminders not yet sent, not cancelled, and not held by a live claim.
+
+    A claim older than the timeout was abandoned (its worker died mid-send) and may be taken
+    again.
+    """
+    return Reminder.objects.filter(sent_at=None, cancelled_at=None).filter(
+        Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
+    )
+
+
+def reminders_to_queue(*, now: datetime) -> QuerySet[Reminder]:
+    """Pending reminders with no live delivery message in the broker."""
+    return reminders_pending(now=now).filter(
+        Q(queued_at=None) | Q(queued_at__lt=now - claim_timeout())
+    )
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The person's own notifications, newest first (nobody else's, ever)."""
+    return Notification.objects.filter(recipient=user)
+
+
+def notifications_unread_count(user) -> int:
+    """One COUNT on the partial index of unread rows: cheap enough for every page."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at=None).count()

@@ -1,0 +1,241 @@
+"""Writes for legal clocks: open, meet and waive deadlines; notifications.
+
+A deadline is computed once, when its step opens, and stored with its rule, its legal source,
+its start and its due date: the computation is evidence (domain.md §4). Each change is
+written to the full-process record in the same transaction
+(《重大行政决策程序暂行条例》第三十三条).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import Unit
+from workflows.record.services import ACTOR_SYSTEM, record_append
+
+from .models import Deadline, Jurisdiction, Notification
+from .selectors import calendar_for, jurisdiction_default, rule_for
+
+
+class DeadlineClosed(ValidationError):
+    """The deadline was already met or waived."""
+
+
+def _msgid(text) -> str:
+    """The untranslated source of a (lazy) string: stored, then translated for each reader."""
+    with translation.override(None):
+        return str(text)
+
+
+@transaction.atomic
+def deadline_open(
+    *,
+    subject,
+    rule_key: str,
+    start: date,
+    responsible_unit: Unit,
+    responsible_people: Iterable = (),
+    jurisdiction: Jurisdiction | None = None,
+) -> Deadline:
+    """Start the clock ``rule_key`` for ``subject`` on ``start`` and store its due date.
+
+    The rule is the registered default with the jurisdiction's override applied, read now and
+    copied onto the row, so later changes to the rule never move this deadline. Opening a clock
+    that is already running for the same subject and rule returns the running one unchanged.
+    Raises ``rules.UnknownRule`` and ``workflows.calendar.CalendarRangeError``.
+    """
+    jurisdiction = jurisdiction or jurisdiction_default()
+    content_type = ContentType.objects.get_for_model(subject)
+    running = Deadline.objects.filter(
+        content_type=content_type,
+        object_id=str(subject.pk),
+        rule_key=rule_key,
+        status__in=Deadline.RUNNING,
+    ).first()
+    if running is not None:
+        return running
+
+    rule = rule_for(rule_key, jurisdiction=jurisdiction)
+    due = rule.due(start, calendar=calendar_for(jurisdiction))
+    deadline = Deadline(
+        content_type=content_type,
+        object_id=str(subject.pk),
+        subject_label=str(subject)[:500],
+        jurisdiction=jurisdiction,
+        rule_key=rule.key,
+        rule_description=_msgid(rule.description)[:300],
+        legal_source=rule.legal_source,
+        start=start,
+        unit=rule.unit,
+        amount=rule.amount,
+        due=due,
+        responsible_unit=responsible_unit,
+    )
+    try:
+        # A concurrent open of the same clock loses on the partial unique constraint.
+        with transaction.atomic():
+            deadline.save()
+    except IntegrityError:
+        return Deadline.objects.get(
+            content_type=content_type,
+            object_id=str(subject.pk),
+            rule_key=rule_key,
+            status__in=Deadline.RUNNING,
+        )
+    people = list(responsible_people)
+    deadline.responsible_people.set(people)
+    record_append(
+        actor=ACTOR_SYSTEM,
+        action="deadline.opened",
+        subject=subject,
+        payload={
+            "deadline": deadline.pk,
+            "rule": rule.key,
+            "stage": deadline.rule_description,
+            "legal_source": rule.legal_source,
+            "jurisdiction": jurisdiction.name,
+            "start": start,
+            "unit": rule.unit,
+            "amount": rule.amount,
+            "due": due,
+            "responsible_unit": responsible_unit.name,
+            "responsible_people": sorted(p.pk for p in people),
+        },
+    )
+    return deadline
+
+
+def _lock(deadline: Deadline) -> Deadline:
+    return Deadline.objects.select_for_update().get(pk=deadline.pk)
+
+
+@transaction.atomic
+def deadline_meet(*, deadline: Deadline, at: datetime | None = None, by=None) -> Deadline:
+    """The step was done: stop the clock (late if it was overdue) and cancel unsent reminders.
+
+    Meeting a met deadline again changes nothing; a waived one cannot be met.
+    """
+    row = _lock(deadline)
+    if row.status == Deadline.Status.MET:
+        return row
+    if row.status == Deadline.Status.WAIVED:
+        raise DeadlineClosed(_("This deadline was waived."), code="waived")
+    at = at or timezone.now()
+    was = row.status
+    row.status = Deadline.Status.MET
+    row.met_at = at
+    row.save(update_fields=["status", "met_at"])
+    row.reminders.filter(sent_at=None, cancelled_at=None).update(cancelled_at=at)
+    record_append(
+        actor=by or ACTOR_SYSTEM,
+        action="deadline.met",
+        subject=_subject_key(row),
+        payload={
+            "deadline": row.pk,
+            "rule": row.rule_key,
+            "due": row.due,
+            "met_at": at,
+            "late": was == Deadline.Status.OVERDUE or timezone.localdate(at) > row.due,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def deadline_waive(*, deadline: Deadline, by, reason: str) -> Deadline:
+    """Stop the clock without the step being done; the reason is required and recorded.
+
+    ``by`` is the person who decided, or ``"system"`` (ACTOR_SYSTEM) when a process closes
+    a clock it no longer needs (e.g. a document withdrawn); the reason is required either way.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("A reason is required to waive a deadline.")})
+    row = _lock(deadline)
+    if not row.is_running:
+        raise DeadlineClosed(_("This deadline is already closed."), code="closed")
+    at = timezone.now()
+    row.status = Deadline.Status.WAIVED
+    row.waived_at = at
+    row.waived_by = None if by == ACTOR_SYSTEM else by
+    row.waived_reason = reason
+    row.save(update_fields=["status", "waived_at", "waived_by", "waived_reason"])
+    row.reminders.filter(sent_at=None, cancelled_at=None).update(cancelled_at=at)
+    record_append(
+        actor=by,
+        action="deadline.waived",
+        subject=_subject_key(row),
+        payload={"deadline": row.pk, "rule": row.rule_key, "due": row.due, "reason": reason},
+    )
+    return row
+
+
+def _subject_key(deadline: Deadline):
+    # The subject may have been deleted; the record names it by key either way.
+    from workflows.record.selectors import SubjectKey
+
+    return SubjectKey(ContentType.objects.get_for_id(deadline.content_type_id), deadline.object_id)
+
+
+@transaction.atomic
+def deadlines_mark_overdue(*, today: date) -> list[int]:
+    """Mark running clocks whose due date has passed as overdue, recording each one.
+
+    The due day itself is still in time. Rows another sweep is marking are skipped.
+    """
+    rows = list(
+        Deadline.objects.select_for_update(skip_locked=True)
+        .filter(status=Deadline.Status.OPEN, due__lt=today)
+        .only("id", "content_type_id", "object_id", "rule_key", "due")
+    )
+    if not rows:
+        return []
+    Deadline.objects.filter(pk__in=[r.pk for r in rows], status=Deadline.Status.OPEN).update(
+        status=Deadline.Status.OVERDUE
+    )
+    for row in rows:
+        record_append(
+            actor=ACTOR_SYSTEM,
+            action="deadline.overdue",
+            subject=_subject_key(row),
+            payload={"deadline": row.pk, "rule": row.rule_key, "due": row.due, "on": today},
+        )
+    return [r.pk for r in rows]
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_create(
+    *, recipient, title: str, body: str = "", url: str = "", reminder=None
+) -> Notification:
+    return Notification.objects.create(
+        recipient=recipient, title=title[:300], body=body, url=url[:500], reminder=reminder
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, at: datetime | None = None) -> bool:
+    """Mark one notification read; True when it was unread."""
+    return (
+        Notification.objects.filter(pk=notification.pk, read_at=None).update(
+            read_at=at or timezone.now()
+        )
+        == 1
+    )
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user, at: datetime | None = None) -> int:
+    """Mark every unread notification of ``user`` read; returns how many."""
+    return Notification.objects.filter(recipient=user, read_at=None).update(
+        read_at=at or timezone.now()
+    )
