@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Event
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """Read-only: the record is changed by nobody, not even a superuser in the admin."""
+
+    list_display = ["seq", "at", "actor_label", "action", "content_type", "object_id"]
+    list_filter = ["actor_kind", "content_type"]
+    search_fields = ["action", "object_id", "actor_label"]
+    list_select_related = ["content_type"]
+    ordering = ["-seq"]
+    show_full_result_count = False  # no second COUNT(*) over a million events per page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

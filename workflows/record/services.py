@@ -1,0 +1,153 @@
+"""Writing to the full-process record (《重大行政决策程序暂行条例》第三十三条)."""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .canonical import GENESIS_HASH, canonical_bytes, json_safe, sha256_hex, sm3_hex
+from .models import ChainHead, Event
+from .selectors import SubjectKey, subject_key
+
+ACTOR_SYSTEM = "system"
+ACTOR_PUBLIC = "public"
+
+# "decision.submitted", "normdoc.legality_review.opened": lower-case dotted words.
+ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_ACTION_MAX_LENGTH = Event._meta.get_field("action").max_length
+_ACTOR_LABEL_MAX_LENGTH = Event._meta.get_field("actor_label").max_length
+
+
+def record_append(
+    *,
+    actor: Any,
+    action: str,
+    subject: "Any | SubjectKey",
+    payload: Mapping[str, Any] | None = None,
+) -> Event:
+    """Append one event about ``subject`` to the record, inside the caller's transaction.
+
+    ``actor`` is a User, or "system", or "public" (an anonymous user counts as the public).
+    ``payload`` is what changed; it is made JSON-safe (see ``canonical.json_safe``) and stored
+    exactly as hashed. Anything that prevents writing the event raises, so the caller's change
+    fails with it; a change rolled back takes its event with it.
+
+    The chain-head row stays locked until the caller's transaction ends, so every other
+    append waits for that commit: call this as the last write of a service, after its own
+    row locks, to keep the wait short and the lock order deadlock-free.
+    """
+    actor_kind, actor_user_id, actor_label = _actor_snapshot(actor)
+    if not isinstance(action, str) or not ACTION_PATTERN.match(action):
+        raise ValueError(f"action {action!r} is not a dotted name like 'decision.submitted'")
+    if len(action) > _ACTION_MAX_LENGTH:
+        raise ValueError(f"action {action!r} is longer than {_ACTION_MAX_LENGTH} characters")
+    if payload is not None and not isinstance(payload, Mapping):
+        raise TypeError(f"the payload is a dict, not {type(payload).__name__}")
+    key = subject_key(subject)
+    if len(key.object_id) > Event._meta.get_field("object_id").max_length:
+        raise ValueError(f"subject id {key.object_id!r} is too long for the record")
+    content_type = f"{key.content_type.app_label}.{key.content_type.model}"
+    safe_payload = json_safe(payload or {})
+
+    # A savepoint inside the caller's transaction, or a transaction of its own outside one.
+    with transaction.atomic():
+        seq, prev_hash = _chain_head_advance()
+        at = timezone.now()  # taken under the lock, so times never run backwards along seq
+        data = canonical_bytes(
+            seq=seq,
+            at=at,
+            actor_kind=actor_kind,
+            actor_user_id=actor_user_id,
+            actor_label=actor_label,
+            action=action,
+            content_type=content_type,
+            object_id=key.object_id,
+            payload=safe_payload,
+            prev_hash=prev_hash,
+        )
+        event = Event(
+            seq=seq,
+            at=at,
+            actor_kind=actor_kind,
+            actor_user_id=actor_user_id,
+            actor_label=actor_label,
+            action=action,
+            content_type=key.content_type,
+            object_id=key.object_id,
+            payload=safe_payload,
+            prev_hash=prev_hash,
+            hash=sha256_hex(data),
+            hash_sm3=sm3_hex(data) if getattr(settings, "FAZHI_RECORD_SM3", True) else "",
+        )
+        event._appending = True
+        event.save()
+        _chain_head_set(seq=seq, last_hash=event.hash)
+    return event
+
+
+def _actor_snapshot(actor: Any) -> tuple[str, int | None, str]:
+    if actor == ACTOR_SYSTEM:
+        return Event.ActorKind.SYSTEM.value, None, ACTOR_SYSTEM
+    if actor == ACTOR_PUBLIC or getattr(actor, "is_anonymous", False) is True:
+        return Event.ActorKind.PUBLIC.value, None, ACTOR_PUBLIC
+    if isinstance(actor, str) or not hasattr(actor, "get_username"):
+        raise TypeError(f"actor is a User, 'system' or 'public', not {actor!r}")
+    if actor.pk is None:
+        raise ValueError("the acting user must be saved")
+    name = actor.get_full_name().strip() if hasattr(actor, "get_full_name") else ""
+    username = actor.get_username()
+    label = f"{name} ({username})" if name and name != username else username
+    return Event.ActorKind.PERSON.value, actor.pk, label[:_ACTOR_LABEL_MAX_LENGTH]
+
+
+def _head_table() -> str:
+    return connection.ops.quote_name(ChainHead._meta.db_table)
+
+
+def _chain_head_advance() -> tuple[int, str]:
+    """Lock the chain head and claim the next sequence number; return it and the last hash.
+
+    The UPDATE takes the same row lock SELECT … FOR UPDATE would, and waits for any other
+    transaction holding it; under READ COMMITTED it then re-reads the committed row, so two
+    appends can never claim the same number or link to the same predecessor (no forks). On
+    SQLite, writing first takes the database write lock before anything is read.
+    """
+    sql = (
+        f"UPDATE {_head_table()} SET last_seq = last_seq + 1 WHERE id = %s "
+        "RETURNING last_seq, last_hash"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ChainHead.SINGLETON_ID])
+        row = cursor.fetchone()
+        if row is None:
+            _chain_head_create()
+            cursor.execute(sql, [ChainHead.SINGLETON_ID])
+            row = cursor.fetchone()
+    return int(row[0]), row[1]
+
+
+def _chain_head_create() -> None:
+    """Create the head row, continuing from the last event if there is one.
+
+    It is created lazily rather than by a migration because test databases are emptied with
+    TRUNCATE between transactional tests; concurrent creators are resolved by the primary key.
+    """
+    last = Event.objects.order_by("-seq").values_list("seq", "hash").first()
+    last_seq, last_hash = last if last else (0, GENESIS_HASH)
+    ChainHead.objects.bulk_create(
+        [ChainHead(id=ChainHead.SINGLETON_ID, last_seq=last_seq, last_hash=last_hash)],
+        ignore_conflicts=True,
+    )
+
+
+def _chain_head_set(*, seq: int, last_hash: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_head_table()} SET last_hash = %s WHERE id = %s AND last_seq = %s",
+            [last_hash, ChainHead.SINGLETON_ID, seq],
+        )
+        if cursor.rowcount != 1:  # cannot happen while we hold the lock; refuse to fork if it does
+            raise RuntimeError("the record's chain head moved while it was locked")
