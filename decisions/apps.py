@@ -8,3 +8,25 @@ class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = _("Major administrative decisions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
+        from workflows.record.access import register_subject_access
+
+        from . import rules
+        from .models import Decision
+        from .selectors import decision_is_visible
+
+        # 第二十六条: the legality review office gets, in general, no less than 7 working days.
+        register_rule(
+            DeadlineRule(
+                key="decision.legality_review",
+                unit=WORKING,
+                amount=rules.LEGALITY_REVIEW_WORKING_DAYS,
+                legal_source="《重大行政决策程序暂行条例》第二十六条",
+                description=_("Legality review of a major decision"),
+            )
+        )
+        register_subject_access(
+            Decision, lambda user, decision: decision_is_visible(user=user, decision=decision)
+        )

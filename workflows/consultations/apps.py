@@ -7,3 +7,24 @@ class ConsultationsConfig(AppConfig):
     label = "consultations"
     verbose_name = _("Public consultations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from workflows.clocks.rules import CALENDAR, DeadlineRule, register_rule
+
+        from . import rules
+
+        # The minimum comment period is a clock so that it carries its legal source and a
+        # jurisdiction can override it in the admin; FAZHI_CONSULTATION_MIN_DAYS sets the default.
+        register_rule(
+            DeadlineRule(
+                key=rules.RULE_KEY,
+                unit=CALENDAR,
+                amount=int(
+                    getattr(settings, "FAZHI_CONSULTATION_MIN_DAYS", rules.DEFAULT_MINIMUM_DAYS)
+                ),
+                legal_source=rules.LEGAL_SOURCE_PERIOD,
+                description=_("Public comment period"),
+            )
+        )

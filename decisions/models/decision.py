@@ -1,0 +1,199 @@
+"""The decision itself, its draft versions and its attachments (第十条至第十三条)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+
+class Stage(models.TextChoices):
+    DRAFTING = "drafting", _("Drafting")
+    CONSULTATION = "consultation", _("Public consultation")
+    DISPOSITION = "disposition", _("Handling comments")
+    ASSESSMENT = "assessment", _("Expert argumentation and risk assessment")
+    LEGALITY_REVIEW = "legality_review", _("Legality review")
+    PACKAGE = "package", _("Submission package")
+    MEETING = "meeting", _("Collective decision")
+    PARTY_REPORT = "party_report", _("Report to the Party committee")
+    PUBLICATION = "publication", _("Publication")
+    ARCHIVING = "archiving", _("Archiving")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("Not decided")
+    ADOPTED = "adopt", _("Adopted")
+    ADOPTED_WITH_AMENDMENTS = "adopt_with_amendments", _("Adopted with amendments")
+    REJECTED = "reject", _("Rejected")
+    DEFERRED = "defer", _("Deferred for further discussion")
+
+
+class Decision(models.Model):
+    government = models.ForeignKey(
+        "workflows.Unit",
+        verbose_name=_("deciding government"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead_unit = models.ForeignKey(
+        "workflows.Unit",
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    catalogue_item = models.ForeignKey(
+        "decisions.CatalogueItem",
+        verbose_name=_("catalogue item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    out_of_catalogue_reason = models.TextField(
+        _("reason for starting outside the catalogue"), blank=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    problem = models.TextField(_("problem to solve"))
+    necessity = models.TextField(_("necessity and feasibility"), blank=True)
+    legal_basis = models.JSONField(_("legal basis"), default=list, blank=True)
+    draft_text = models.TextField(_("draft"), blank=True)
+    # Alternative options (第十三条): a list of {"title": ..., "text": ...}.
+    options = models.JSONField(_("options"), default=list, blank=True)
+
+    not_disclosable = models.BooleanField(_("not disclosable by law"), default=False)
+    not_disclosable_reason = models.TextField(_("why it is not disclosable"), blank=True)
+    hearing_needed = models.BooleanField(_("hearing needed"), default=False)
+    expert_argumentation_needed = models.BooleanField(
+        _("expert argumentation needed"), default=False
+    )
+    affects_market_actors = models.BooleanField(_("affects market actors"), default=False)
+    fair_competition_review = models.TextField(_("fair competition review"), blank=True)
+
+    stage = models.CharField(
+        _("stage"), max_length=30, choices=Stage.choices, default=Stage.DRAFTING
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=30, choices=Outcome.choices, blank=True, default=""
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("adjusts decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjusted_by",
+    )
+    suspended_at = models.DateTimeField(_("execution suspended at"), null=True, blank=True)
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seal_checklist = models.JSONField(_("archiving checklist"), default=dict, blank=True)
+    seal_sha256 = models.CharField(_("SHA-256 of the sealed record"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("major decision")
+        verbose_name_plural = _("major decisions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(catalogue_item__isnull=False)
+                | ~models.Q(out_of_catalogue_reason=""),
+                name="decision_catalogue_or_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(not_disclosable=False) | ~models.Q(not_disclosable_reason=""),
+                name="decision_not_disclosable_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None
+
+
+class DecisionProcess(Process):
+    """The viewflow process carrying one decision; all data lives on ``decision``."""
+
+    decision = models.OneToOneField(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="process"
+    )
+
+    class Meta:
+        verbose_name = _("decision process")
+        verbose_name_plural = _("decision processes")
+
+
+class DraftVersion(models.Model):
+    """Every saved version of the draft, kept with its hash (第三十三条: full-process record)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("draft"))
+    options = models.JSONField(default=list, blank=True)
+    legal_basis = models.JSONField(default=list, blank=True)
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("draft version")
+        verbose_name_plural = _("draft versions")
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="draft_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} v{self.number}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Stored under a content hash, never under the uploaded name.
+    return f"decisions/{instance.decision_id}/{instance.sha256}.{instance.file_type}"
+
+
+class Attachment(models.Model):
+    class FileType(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+        OFD = "ofd", "OFD"
+
+    class Kind(models.TextChoices):
+        MATERIAL = "material", _("Material")
+        HEARING_RECORD = "hearing_record", _("Hearing record")
+        EXPERT_OPINION = "expert_opinion", _("Expert opinion")
+        RISK_REPORT = "risk_report", _("Risk assessment report")
+        LEGALITY_OPINION = "legality_opinion", _("Legality opinion")
+        OTHER = "other", _("Other")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.MATERIAL)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("original name"), max_length=255)
+    file_type = models.CharField(_("type"), max_length=10, choices=FileType.choices)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

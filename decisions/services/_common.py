@@ -1,0 +1,61 @@
+"""Guards shared by the decision services: roles, stages and the archive seal."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from workflows.permissions import has_role_in_unit
+
+from ..models import Decision, Stage
+
+
+def quorum() -> float:
+    """Share of members that must be present, exclusive (default: more than half)."""
+    return float(getattr(settings, "FAZHI_MEETING_QUORUM", 0.5))
+
+
+def require_role(*, user, role: str, unit) -> None:
+    """Refuse unless ``user`` holds ``role`` for ``unit`` (a grant for another unit is no use)."""
+    if not (
+        getattr(user, "is_authenticated", False)
+        and has_role_in_unit(user=user, role=role, unit=unit)
+    ):
+        raise PermissionDenied(f"{role} for {unit} required")
+
+
+def require_any_role(*, user, roles: tuple[str, ...], unit) -> None:
+    if not any(
+        getattr(user, "is_authenticated", False) and has_role_in_unit(user=user, role=r, unit=unit)
+        for r in roles
+    ):
+        raise PermissionDenied(f"one of {roles} for {unit} required")
+
+
+def lock(decision: Decision) -> Decision:
+    """Reload the decision under a row lock so two people cannot move it at once."""
+    return Decision.objects.select_for_update().get(pk=decision.pk)
+
+
+def require_not_sealed(decision: Decision) -> None:
+    """Sealing freezes the record (第三十三条): nothing recorded before the seal changes after it."""
+    if decision.sealed_at is not None:
+        raise ValidationError(
+            _("This decision is archived and sealed; it cannot be changed."), code="sealed"
+        )
+
+
+def require_stage(decision: Decision, *stages: str) -> None:
+    require_not_sealed(decision)
+    if decision.stage not in stages:
+        raise ValidationError(
+            _("This step is not possible while the decision is at the stage “%(stage)s”."),
+            code="wrong_stage",
+            params={"stage": Stage(decision.stage).label},
+        )
+
+
+def missing_error(message, missing: list[str], code: str) -> ValidationError:
+    """A refusal that names everything missing, so the person can fix it in one go."""
+    error = ValidationError(message, code=code, params={"missing": ", ".join(missing)})
+    error.missing = missing
+    return error

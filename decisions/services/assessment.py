@@ -1,0 +1,227 @@
+"""Expert argumentation (第十九至二十一条) and risk assessment (第二十二至二十四条)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows.record.services import record_append
+
+from .. import rules
+from ..models import (
+    Decision,
+    ExpertInterest,
+    ExpertOpinion,
+    ExpertProfile,
+    RiskAssessment,
+    RiskDimension,
+    Stage,
+)
+from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
+
+
+@transaction.atomic
+def expert_register(*, user, fields: list[str], organisation: str = "", by) -> ExpertProfile:
+    """Put a person in the expert pool (专家库, 第二十一条). Idempotent."""
+    profile, created = ExpertProfile.objects.get_or_create(
+        user=user,
+        defaults={"fields": [f.strip() for f in fields if f.strip()], "organisation": organisation},
+    )
+    if created:
+        record_append(
+            actor=by,
+            action="decision_experts.registered",
+            subject=profile,
+            payload={"fields": profile.fields},
+        )
+    return profile
+
+
+@transaction.atomic
+def expert_interest_declare(
+    *, expert: ExpertProfile, description: str, unit=None, decision: Decision | None = None
+) -> ExpertInterest:
+    """An expert declares an interest (第二十条); it disqualifies them where it applies."""
+    if not description.strip():
+        raise ValidationError(_("Describe the interest."), code="description_required")
+    interest = ExpertInterest.objects.create(
+        expert=expert, description=description.strip(), unit=unit, decision=decision
+    )
+    record_append(
+        actor=expert.user,
+        action="decision_experts.interest_declared",
+        subject=expert,
+        payload={
+            "description": interest.description,
+            "unit": unit.pk if unit else None,
+            "decision": decision.pk if decision else None,
+        },
+    )
+    return interest
+
+
+def _is_conflicted(expert: ExpertProfile, decision: Decision) -> bool:
+    interests = list(expert.interests.values_list("decision_id", "unit_id"))
+    return rules.has_direct_interest(
+        decision_id=decision.pk,
+        lead_unit_id=decision.lead_unit_id,
+        interest_decision_ids=[d for d, _u in interests if d],
+        interest_unit_ids=[u for _d, u in interests if u],
+    )
+
+
+@transaction.atomic
+def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) -> ExpertOpinion:
+    """An expert from the pool gives a written, signed opinion (第二十条). An expert with a
+    declared direct interest in the decision or its lead unit is refused."""
+    decision = lock(decision)
+    require_stage(decision, Stage.ASSESSMENT)
+    require_role(user=by, role="expert", unit=decision.government)
+    try:
+        expert = ExpertProfile.objects.get(user=by, active=True)
+    except ExpertProfile.DoesNotExist:
+        raise PermissionDenied("not in the expert pool") from None
+    if _is_conflicted(expert, decision):
+        raise ValidationError(
+            _("This expert declared an interest in the matter and may not give an opinion on it."),
+            code="expert_conflict_of_interest",
+        )
+    if not text.strip() or not signed:
+        raise ValidationError(_("The opinion must be written and signed."), code="opinion_unsigned")
+    opinion = ExpertOpinion.objects.create(
+        decision=decision,
+        expert=expert,
+        text=text.strip(),
+        signed=True,
+        submitted_at=timezone.now(),
+    )
+    record_append(
+        actor=by,
+        action="decision.expert_opinion_submitted",
+        subject=decision,
+        payload={"opinion": opinion.pk, "expert": expert.pk},
+    )
+    return opinion
+
+
+@transaction.atomic
+def expert_opinion_handle(*, opinion: ExpertOpinion, by, handling: str) -> ExpertOpinion:
+    """The lead unit says how it handled the opinion (第二十九条(三))."""
+    decision = lock(opinion.decision)
+    require_not_sealed(decision)
+    require_role(user=by, role="drafter", unit=decision.lead_unit)
+    if not handling.strip():
+        raise ValidationError(_("Say how the opinion was handled."), code="handling_required")
+    opinion = ExpertOpinion.objects.select_for_update().get(pk=opinion.pk)
+    opinion.handling = handling.strip()
+    opinion.handled_by = by
+    opinion.save(update_fields=["handling", "handled_by"])
+    record_append(
+        actor=by,
+        action="decision.expert_opinion_handled",
+        subject=decision,
+        payload={"opinion": opinion.pk, "handling": opinion.handling},
+    )
+    return opinion
+
+
+@transaction.atomic
+def risk_assessment_submit(
+    *,
+    decision: Decision,
+    by,
+    dimensions: dict[str, dict],
+    contingency_plan: str,
+    overall_level: str,
+    third_party: str = "",
+) -> RiskAssessment:
+    """The risk report: four dimensions with level, risk points and mitigations, a contingency
+    plan and the overall level (第二十二条、第二十三条). ``dimensions`` maps each of
+    social_stability, public_safety, ecological_environment, economy to
+    {"level": low|medium|high, "risk_points": str, "mitigations": str}."""
+    decision = lock(decision)
+    require_stage(decision, Stage.ASSESSMENT)
+    # The lead unit assesses, or a risk assessor (a third party) for the government (第二十二条).
+    from workflows.permissions import has_role_in_unit
+
+    if not (
+        has_role_in_unit(user=by, role="drafter", unit=decision.lead_unit)
+        or has_role_in_unit(user=by, role="risk_assessor", unit=decision.government)
+    ):
+        raise PermissionDenied("drafter of the lead unit or risk assessor required")
+    levels = {name: (row or {}).get("level", "") for name, row in dimensions.items()}
+    missing = rules.risk_assessment_missing(dimensions=levels, contingency_plan=contingency_plan)
+    for name in rules.RISK_DIMENSIONS:
+        row = dimensions.get(name) or {}
+        if (
+            not str(row.get("risk_points", "")).strip()
+            or not str(row.get("mitigations", "")).strip()
+        ):
+            if name not in missing:
+                missing.append(name)
+    if overall_level not in rules.OVERALL_LEVELS:
+        missing.append("overall_level")
+    if missing:
+        raise missing_error(
+            _("The risk assessment is incomplete: %(missing)s."),
+            missing,
+            "risk_assessment_incomplete",
+        )
+    assessment = RiskAssessment.objects.create(
+        decision=decision,
+        assessor=by,
+        third_party=third_party.strip(),
+        contingency_plan=contingency_plan.strip(),
+        overall_level=overall_level,
+        submitted_at=timezone.now(),
+    )
+    for name in rules.RISK_DIMENSIONS:
+        row = dimensions[name]
+        RiskDimension.objects.create(
+            assessment=assessment,
+            dimension=name,
+            level=row["level"],
+            risk_points=row["risk_points"].strip(),
+            mitigations=row["mitigations"].strip(),
+        )
+    record_append(
+        actor=by,
+        action="decision.risk_assessed",
+        subject=decision,
+        payload={"assessment": assessment.pk, "overall_level": overall_level, "levels": levels},
+    )
+    return assessment
+
+
+def latest_risk_assessment(decision: Decision) -> RiskAssessment | None:
+    return decision.risk_assessments.order_by("-submitted_at", "-pk").first()
+
+
+@transaction.atomic
+def decision_assessments_complete(*, decision: Decision, by="system") -> Decision:
+    """Both branches are done. An uncontrollable risk sends the draft back for revision
+    (第二十四条); otherwise the draft goes to the legality review."""
+    decision = lock(decision)
+    require_stage(decision, Stage.ASSESSMENT)
+    assessment = latest_risk_assessment(decision)
+    missing = []
+    if assessment is None:
+        missing.append("risk_assessment")
+    if decision.expert_argumentation_needed and not decision.expert_opinions.exists():
+        missing.append("expert_opinions")
+    if missing:
+        raise missing_error(_("Still missing: %(missing)s."), missing, "assessments_incomplete")
+    if rules.is_risk_uncontrollable(overall_level=assessment.overall_level):
+        decision.stage = Stage.DRAFTING
+        action = "decision.returned_for_risk"
+    else:
+        decision.stage = Stage.LEGALITY_REVIEW
+        action = "decision.assessments_completed"
+    decision.save(update_fields=["stage", "updated_at"])
+    record_append(
+        actor=by,
+        action=action,
+        subject=decision,
+        payload={"risk_assessment": assessment.pk, "stage": decision.stage},
+    )
+    return decision

@@ -1,0 +1,93 @@
+"""The decision catalogue (决策事项目录): compiled, published and adjusted (第三条)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows.record.services import record_append
+
+from ..models import CatalogueItem
+
+# The justice bureau compiles the list for the government (domain.md §1, stage 0); the
+# government's administrator or a legal advisor (of the 司法局) scoped to it acts here.
+COMPILER_ROLES = ("administrator", "legal_advisor")
+
+
+def _require_compiler(*, by, government) -> None:
+    from ._common import require_any_role
+
+    require_any_role(user=by, roles=COMPILER_ROLES, unit=government)
+
+
+@transaction.atomic
+def catalogue_item_create(
+    *, by, government, year: int, title: str, lead_unit, description: str = ""
+) -> CatalogueItem:
+    _require_compiler(by=by, government=government)
+    if not title.strip():
+        raise ValidationError(_("A catalogue item needs a title."), code="title_required")
+    item = CatalogueItem.objects.create(
+        government=government,
+        year=year,
+        title=title.strip(),
+        lead_unit=lead_unit,
+        description=description,
+        created_by=by,
+    )
+    record_append(
+        actor=by,
+        action="decision_catalogue.item_created",
+        subject=item,
+        payload={"year": year, "title": item.title, "lead_unit": lead_unit.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def catalogue_item_publish(*, item: CatalogueItem, by) -> CatalogueItem:
+    """Publish the item as part of the yearly catalogue (第三条)."""
+    _require_compiler(by=by, government=item.government)
+    item = CatalogueItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != CatalogueItem.Status.DRAFT:
+        raise ValidationError(_("This item is already published."), code="already_published")
+    item.status = CatalogueItem.Status.PUBLISHED
+    item.published_at = timezone.now()
+    item.published_by = by
+    item.save(update_fields=["status", "published_at", "published_by"])
+    record_append(actor=by, action="decision_catalogue.item_published", subject=item, payload={})
+    return item
+
+
+@transaction.atomic
+def catalogue_item_adjust(
+    *, item: CatalogueItem, by, reason: str, title: str | None = None, lead_unit=None
+) -> CatalogueItem:
+    """Adjust a published item (the catalogue is adjusted dynamically, 第三条); the reason is kept."""
+    _require_compiler(by=by, government=item.government)
+    if not reason.strip():
+        raise ValidationError(_("An adjustment needs a reason."), code="reason_required")
+    item = CatalogueItem.objects.select_for_update().get(pk=item.pk)
+    if item.status == CatalogueItem.Status.DRAFT:
+        raise ValidationError(_("Only a published item is adjusted."), code="not_published")
+    before = {"title": item.title, "lead_unit": item.lead_unit_id}
+    if title:
+        item.title = title.strip()
+    if lead_unit is not None:
+        item.lead_unit = lead_unit
+    item.status = CatalogueItem.Status.ADJUSTED
+    item.adjusted_at = timezone.now()
+    item.adjusted_by = by
+    item.adjustment_reason = reason.strip()
+    item.save()
+    record_append(
+        actor=by,
+        action="decision_catalogue.item_adjusted",
+        subject=item,
+        payload={
+            "before": before,
+            "after": {"title": item.title, "lead_unit": item.lead_unit_id},
+            "reason": item.adjustment_reason,
+        },
+    )
+    return item

@@ -1,0 +1,293 @@
+"""The submission package (第二十九条) and the collective decision at the meeting (第三十条)."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows.consultations.models import Consultation
+from workflows.consultations.selectors import consultation_latest
+from workflows.permissions import has_role_in_unit
+from workflows.record.services import record_append
+
+from .. import rules
+from ..models import Attendance, Decision, Meeting, Outcome, Stage, Statement
+from ._common import lock, missing_error, quorum, require_not_sealed, require_role, require_stage
+from .assessment import latest_risk_assessment
+from .review import passes_review
+
+
+def package_facts(decision: Decision) -> rules.PackageFacts:
+    consultation = consultation_latest(subject=decision)
+    risk = latest_risk_assessment(decision)
+    return rules.PackageFacts(
+        has_draft=bool(decision.draft_text.strip()) and decision.versions.exists(),
+        affects_market_actors=decision.affects_market_actors,
+        has_fair_competition_review=bool(decision.fair_competition_review.strip()),
+        consultation_required=rules.is_consultation_required(
+            not_disclosable=decision.not_disclosable
+        ),
+        has_adoption_report=consultation is not None
+        and consultation.status == Consultation.Status.FINISHED
+        and bool(consultation.adoption_report),
+        expert_argumentation_needed=decision.expert_argumentation_needed,
+        expert_opinions=decision.expert_opinions.count(),
+        expert_opinions_unhandled=decision.expert_opinions.filter(handling="").count(),
+        hearing_needed=decision.hearing_needed,
+        hearings_recorded=decision.hearings.filter(record_signed=True).count(),
+        has_risk_report=risk is not None,
+        risk_uncontrollable=risk is not None
+        and rules.is_risk_uncontrollable(overall_level=risk.overall_level),
+        may_go_to_meeting=passes_review(decision),
+    )
+
+
+@transaction.atomic
+def decision_package_check(*, decision: Decision, by) -> Decision:
+    """Check the package for the meeting is complete (第二十九条), then it goes on the agenda."""
+    decision = lock(decision)
+    require_role(user=by, role="drafter", unit=decision.lead_unit)
+    require_stage(decision, Stage.PACKAGE)
+    missing = rules.package_missing(package_facts(decision))
+    if missing:
+        raise missing_error(
+            _("The package is incomplete: %(missing)s."), missing, "package_incomplete"
+        )
+    decision.stage = Stage.MEETING
+    decision.save(update_fields=["stage", "updated_at"])
+    record_append(
+        actor=by,
+        action="decision.package_checked",
+        subject=decision,
+        payload={"stage": decision.stage},
+    )
+    return decision
+
+
+def _require_secretary(*, by, decision: Decision) -> None:
+    require_role(user=by, role="meeting_secretary", unit=decision.government)
+
+
+@transaction.atomic
+def meeting_open(
+    *,
+    decision: Decision,
+    by,
+    kind: str,
+    held_at: datetime,
+    principal,
+    members: Iterable,
+    absent: Iterable = (),
+) -> Meeting:
+    """Open the executive or plenary meeting on the decision with its attendance (第三十条).
+    Refused for a draft not reviewed or found unlawful (第二十五条), and below quorum."""
+    decision = lock(decision)
+    _require_secretary(by=by, decision=decision)
+    require_not_sealed(decision)
+    if not passes_review(decision):
+        raise ValidationError(
+            _("A draft not reviewed, or found unlawful, may not go to the meeting."),
+            code="legality_review_required",
+        )
+    require_stage(decision, Stage.MEETING)
+    if decision.meetings.filter(status=Meeting.Status.OPEN).exists():
+        raise ValidationError(_("A meeting on this decision is in session."), code="meeting_open")
+    if kind not in Meeting.Kind.values:
+        raise ValidationError(_("Unknown meeting kind."), code="invalid_kind")
+    members = list(members)
+    absent = list(absent)
+    if not has_role_in_unit(user=principal, role="principal", unit=decision.government):
+        raise ValidationError(_("The chair must be the administrative head."), code="not_principal")
+    for person in members + absent:
+        if person == principal or not has_role_in_unit(
+            user=person, role="meeting_member", unit=decision.government
+        ):
+            raise ValidationError(
+                _("%(person)s is not a member of this meeting."),
+                code="not_a_member",
+                params={"person": person},
+            )
+    total = len(members) + len(absent) + 1
+    present = len(members) + 1
+    if not rules.is_quorate(present=present, members=total, quorum=quorum()):
+        raise ValidationError(
+            _("Below quorum: %(present)s of %(total)s present."),
+            code="below_quorum",
+            params={"present": present, "total": total},
+        )
+    meeting = Meeting.objects.create(
+        decision=decision, kind=kind, held_at=held_at, secretary=by, principal=principal
+    )
+    Attendance.objects.create(
+        meeting=meeting, person=principal, role=Attendance.Role.PRINCIPAL, present=True
+    )
+    for person in members:
+        Attendance.objects.create(
+            meeting=meeting, person=person, role=Attendance.Role.MEMBER, present=True
+        )
+    for person in absent:
+        Attendance.objects.create(
+            meeting=meeting, person=person, role=Attendance.Role.MEMBER, present=False
+        )
+    record_append(
+        actor=by,
+        action="decision.meeting_opened",
+        subject=decision,
+        payload={
+            "meeting": meeting.pk,
+            "kind": kind,
+            "held_at": held_at,
+            "principal": principal.pk,
+            "present": sorted(p.pk for p in members),
+            "absent": sorted(p.pk for p in absent),
+            "quorum": quorum(),
+        },
+    )
+    return meeting
+
+
+def _lock_meeting(meeting: Meeting) -> tuple[Decision, Meeting]:
+    decision = lock(meeting.decision)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    require_not_sealed(decision)
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError(_("The meeting is concluded."), code="meeting_concluded")
+    return decision, meeting
+
+
+@transaction.atomic
+def meeting_statement_record(
+    *, meeting: Meeting, by, speaker, position: str, text: str
+) -> Statement:
+    """Record a member's view verbatim, in speaking order; dissent is kept as stated (第三十条).
+    The head does not speak here: the head speaks last, with the decision."""
+    decision, meeting = _lock_meeting(meeting)
+    _require_secretary(by=by, decision=decision)
+    if speaker.pk == meeting.principal_id:
+        raise ValidationError(
+            _("The administrative head speaks last, when deciding."), code="head_speaks_last"
+        )
+    if not meeting.attendance.filter(
+        person=speaker, present=True, role=Attendance.Role.MEMBER
+    ).exists():
+        raise ValidationError(_("Only a member present may speak."), code="not_present")
+    if position not in Statement.Position.values:
+        raise ValidationError(_("Unknown position."), code="invalid_position")
+    if not text.strip():
+        raise ValidationError(_("Record what was said."), code="text_required")
+    if meeting.statements.filter(speaker=speaker).exists():
+        raise ValidationError(
+            _("This member's statement is already recorded."), code="already_spoken"
+        )
+    order = meeting.statements.count() + 1
+    statement = Statement.objects.create(
+        meeting=meeting,
+        speaker=speaker,
+        order=order,
+        position=position,
+        text=text,  # verbatim: not stripped, not edited
+        recorded_at=timezone.now(),
+        recorded_by=by,
+    )
+    record_append(
+        actor=by,
+        action="decision.meeting_statement",
+        subject=decision,
+        payload={
+            "meeting": meeting.pk,
+            "order": order,
+            "speaker": speaker.pk,
+            "position": position,
+            "text": text,
+        },
+    )
+    return statement
+
+
+HEAD_POSITION = {
+    "adopt": Statement.Position.SUPPORT,
+    "adopt_with_amendments": Statement.Position.CONDITIONAL,
+    "reject": Statement.Position.OPPOSE,
+    "defer": Statement.Position.ABSTAIN,
+}
+
+
+@transaction.atomic
+def meeting_decide(
+    *, meeting: Meeting, by, head_decision: str, statement: str, reason: str = ""
+) -> Meeting:
+    """The head speaks last and decides: adopt, adopt with amendments, reject or defer. Refused
+    before every other present member has spoken, and without a reason when the decision goes
+    against the majority (第三十条)."""
+    decision, meeting = _lock_meeting(meeting)
+    if by.pk != meeting.principal_id:
+        _require_secretary(by=by, decision=decision)
+    if head_decision not in HEAD_POSITION:
+        raise ValidationError(_("Unknown decision."), code="invalid_decision")
+    present_members = list(
+        meeting.attendance.filter(present=True, role=Attendance.Role.MEMBER).values_list(
+            "person_id", flat=True
+        )
+    )
+    spoken = list(meeting.statements.values_list("speaker_id", flat=True))
+    if not rules.head_may_speak(present_member_ids=present_members, spoken_ids=spoken):
+        raise ValidationError(
+            _("The administrative head speaks last: %(count)s member(s) present have not spoken."),
+            code="head_speaks_last",
+            params={"count": len(set(present_members) - set(spoken))},
+        )
+    if not statement.strip():
+        raise ValidationError(_("Record what the head said."), code="text_required")
+    majority = rules.majority_view(meeting.statements.values_list("position", flat=True))
+    if (
+        rules.is_reason_required(head_decision=head_decision, majority=majority)
+        and not reason.strip()
+    ):
+        raise ValidationError(
+            _(
+                "The decision differs from the majority of the members: the reason must be given at the meeting."
+            ),
+            code="reason_required_against_majority",
+        )
+    now = timezone.now()
+    Statement.objects.create(
+        meeting=meeting,
+        speaker_id=meeting.principal_id,
+        order=len(spoken) + 1,
+        position=HEAD_POSITION[head_decision],
+        text=statement,
+        recorded_at=now,
+        recorded_by=by,
+    )
+    meeting.head_decision = head_decision
+    meeting.head_statement = statement
+    meeting.head_reason = reason.strip()
+    meeting.majority_view = majority
+    meeting.decided_at = now
+    meeting.status = Meeting.Status.CONCLUDED
+    meeting.save()
+    decision.outcome = head_decision
+    if head_decision in (Outcome.ADOPTED, Outcome.ADOPTED_WITH_AMENDMENTS):
+        decision.stage = Stage.PARTY_REPORT
+    elif head_decision == Outcome.REJECTED:
+        decision.stage = Stage.ARCHIVING
+    else:
+        decision.stage = Stage.MEETING  # deferred: it comes back to a later meeting
+    decision.save(update_fields=["outcome", "stage", "updated_at"])
+    record_append(
+        actor=by,
+        action="decision.meeting_decided",
+        subject=decision,
+        payload={
+            "meeting": meeting.pk,
+            "head_decision": head_decision,
+            "majority": majority,
+            "reason": meeting.head_reason,
+            "statement": statement,
+            "stage": decision.stage,
+        },
+    )
+    return meeting

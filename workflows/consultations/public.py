@@ -1,0 +1,348 @@
+"""The public side of consultations: open consultations, the comment form, the confirmation,
+the adoption report, the Atom feed, and the staff moderation page.
+
+Legal source: 《重大行政决策程序暂行条例》第十四条 (the public comments), 第十五条 (period, the
+published reason for a shorter one, the handling of comments), 第三十三条 (hidden comments stay
+in the record). Views parse input and call one service.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_page, never_cache
+
+from workflows.public import caching
+from workflows.public.guards import public_post
+from workflows.public.nav import section_register
+from workflows.public.ratelimit import rate_limited
+
+from . import rules
+from .models import Comment, Consultation, Disposition
+from .public_forms import CommentForm, HideForm
+from .selectors import comments_public, consultations_open_now
+from .services import comment_hide, comment_submit
+
+COMMENTS_PER_PAGE = 50
+LIST_PER_PAGE = 20
+CACHE_SCOPE = "consultation"
+RECEIPT_SALT = "consultations.public.receipt"
+
+# --- who moderates: each subject's app says (registered from its public module) --------------
+
+
+@dataclass(frozen=True)
+class ModerationPolicy:
+    may_view: Callable  # (user, subject) -> bool: sees every comment, hidden ones and contacts
+    may_hide: Callable  # (user, subject) -> bool
+
+
+_POLICIES: dict[str, ModerationPolicy] = {}
+_SUPERUSER_ONLY = ModerationPolicy(
+    may_view=lambda user, subject: user.is_superuser,
+    may_hide=lambda user, subject: user.is_superuser,
+)
+
+
+def moderation_policy_register(*, model_label: str, may_view: Callable, may_hide: Callable):
+    """``model_label`` is ``app_label.modelname`` of the consultation's subject."""
+    _POLICIES[model_label.lower()] = ModerationPolicy(may_view=may_view, may_hide=may_hide)
+
+
+def _policy(consultation: Consultation) -> ModerationPolicy:
+    ct = consultation.subject_type
+    return _POLICIES.get(f"{ct.app_label}.{ct.model}", _SUPERUSER_ONLY)
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def _published(pk) -> Consultation:
+    """A consultation the public may see: it has opened. Anything else does not exist."""
+    consultation = Consultation.objects.filter(pk=pk, opens_at__lte=timezone.now()).first()
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+def _is_accepting(consultation: Consultation) -> bool:
+    return rules.is_accepting_comments(
+        status_open=consultation.status == Consultation.Status.OPEN,
+        opens_at=consultation.opens_at,
+        closes_at=consultation.closes_at,
+        at=timezone.now(),
+    )
+
+
+def _page(queryset, request, per_page):
+    # get_page: a bad or out-of-range number shows the nearest page, never an error.
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _comments_page(consultation: Consultation, request):
+    """One page of public comments: a count and one slice, whatever the number of comments."""
+    return _page(
+        comments_public(consultation=consultation).order_by("submitted_at", "pk"),
+        request,
+        COMMENTS_PER_PAGE,
+    )
+
+
+# --- public pages ---------------------------------------------------------------------------
+
+
+@rate_limited("page_ip")
+def consultation_list(request):
+    finished = Consultation.objects.filter(status=Consultation.Status.FINISHED).order_by(
+        "-finished_at", "-pk"
+    )
+    return render(
+        request,
+        "consultations/public/list.html",
+        {
+            "page_obj": _page(
+                consultations_open_now().order_by("closes_at", "pk"), request, LIST_PER_PAGE
+            ),
+            "finished": finished[:20],
+        },
+    )
+
+
+def _render_detail(request, consultation, *, form=None, refused=False, status=200):
+    accepting = _is_accepting(consultation)
+    if accepting and form is None:
+        form = CommentForm()
+    return render(
+        request,
+        "consultations/public/detail.html",
+        {
+            "consultation": consultation,
+            "accepting": accepting,
+            "form": form if accepting else None,
+            "refused": refused,
+            "page_obj": _comments_page(consultation, request),
+            "cache_version": caching.version(CACHE_SCOPE, consultation.pk),
+            "cache_ttl": caching.ttl(),
+        },
+        status=status,
+    )
+
+
+def _consultation_key(request, pk):
+    return f"consultation:{pk}"
+
+
+@rate_limited("comment_key", key=_consultation_key, methods=("POST",))
+@rate_limited("comment_ip", methods=("POST",))
+@rate_limited("page_ip", methods=("GET", "HEAD"))
+@public_post
+def consultation_detail(request, pk):
+    """The draft, the period and the comment form; comments as the public may see them."""
+    consultation = _published(pk)
+    if request.method != "POST":
+        return _render_detail(request, consultation)
+    if not _is_accepting(consultation):
+        # 第十四条: comments are taken only within the period. The form is gone; say so plainly.
+        return _render_detail(request, consultation, refused=True, status=409)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, consultation, form=form, status=400)
+    thanks = reverse("public:consultation-thanks", args=[consultation.pk])
+    if form.is_bot:
+        # Look the same as success, so a bot learns nothing; nothing is stored.
+        return redirect(thanks)
+    data = form.cleaned_data
+    try:
+        comment = comment_submit(
+            consultation=consultation,
+            text=data["text"],
+            name=data["name"],
+            contact=data["contact"],
+            paragraph_ref=data["paragraph_ref"],
+            show_name=data["show_name"],
+        )
+    except ValidationError as error:
+        if error.code == "closed":
+            return _render_detail(request, consultation, refused=True, status=409)
+        form.add_error("text", error)
+        return _render_detail(request, consultation, form=form, status=400)
+    caching.bump(CACHE_SCOPE, consultation.pk)
+    receipt = signing.dumps(comment.pk, salt=RECEIPT_SALT)
+    return redirect(f"{thanks}?r={receipt}")
+
+
+@rate_limited("page_ip")
+def consultation_thanks(request, pk):
+    consultation = _published(pk)
+    comment = None
+    try:
+        comment_pk = signing.loads(request.GET.get("r", ""), salt=RECEIPT_SALT, max_age=86400)
+        comment = (
+            Comment.objects.filter(pk=comment_pk, consultation=consultation)
+            .only("pk", "submitted_at", "consultation_id")
+            .first()
+        )
+    except signing.BadSignature:
+        pass
+    return render(
+        request,
+        "consultations/public/thanks.html",
+        {"consultation": consultation, "comment": comment},
+    )
+
+
+@rate_limited("page_ip")
+def adoption_report(request, pk):
+    """The adoption report (意见采纳情况, 第十五条、第三十二条): each public comment's disposition
+    and reason; names only where the commenter allowed it. Hidden comments are counted, not shown."""
+    consultation = _published(pk)
+    if consultation.status != Consultation.Status.FINISHED:
+        raise Http404
+    counts = consultation.comments.aggregate(
+        total=Count("pk"),
+        hidden=Count("pk", filter=Q(hidden=True)),
+        adopted=Count("pk", filter=Q(disposition__outcome=Disposition.Outcome.ADOPTED)),
+        partly=Count("pk", filter=Q(disposition__outcome=Disposition.Outcome.PARTLY_ADOPTED)),
+        not_adopted=Count("pk", filter=Q(disposition__outcome=Disposition.Outcome.NOT_ADOPTED)),
+    )
+    comments = (
+        Comment.objects.filter(consultation=consultation, hidden=False)
+        .select_related("disposition")
+        .only(
+            "pk",
+            "name",
+            "show_name",
+            "text",
+            "paragraph_ref",
+            "submitted_at",
+            "consultation_id",
+            "disposition__outcome",
+            "disposition__reason",
+        )
+        .order_by("submitted_at", "pk")
+    )
+    return render(
+        request,
+        "consultations/public/report.html",
+        {
+            "consultation": consultation,
+            "counts": counts,
+            "page_obj": _page(comments, request, COMMENTS_PER_PAGE),
+            "cache_version": caching.version(CACHE_SCOPE, consultation.pk),
+            "cache_ttl": caching.ttl(),
+        },
+    )
+
+
+class ConsultationFeed(Feed):
+    """New consultations, newest first (Atom)."""
+
+    feed_type = Atom1Feed
+    title = _("New public consultations")
+    subtitle = _("Drafts put out for public comment")
+
+    def link(self):
+        return reverse("public:consultations")
+
+    def items(self):
+        return Consultation.objects.filter(opens_at__lte=timezone.now()).order_by(
+            "-opens_at", "-pk"
+        )[:50]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        text = item.draft_text
+        return text if len(text) <= 500 else text[:500] + "…"
+
+    def item_link(self, item):
+        return reverse("public:consultation", args=[item.pk])
+
+    def item_pubdate(self, item):
+        return item.opens_at
+
+    def item_updateddate(self, item):
+        return item.finished_at or item.closed_at or item.opens_at
+
+
+# --- staff moderation -----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def moderation(request, pk):
+    """Every comment, hidden ones included, with contacts, for the staff handling the
+    consultation; hiding needs a reason and is recorded (comment_hide). Others get 404."""
+    consultation = Consultation.objects.select_related("subject_type").filter(pk=pk).first()
+    if consultation is None:
+        raise Http404
+    policy = _policy(consultation)
+    subject = consultation.subject
+    if not policy.may_view(request.user, subject):
+        raise Http404
+    may_hide = policy.may_hide(request.user, subject)
+    form = HideForm()
+    if request.method == "POST":
+        if not may_hide:
+            raise PermissionDenied
+        form = HideForm(request.POST)
+        if form.is_valid():
+            comment = Comment.objects.filter(
+                pk=form.cleaned_data["comment"], consultation=consultation
+            ).first()
+            if comment is None:
+                raise Http404
+            try:
+                comment_hide(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error("reason", error)
+            else:
+                caching.bump(CACHE_SCOPE, consultation.pk)
+                page = request.GET.get("page", "")
+                return redirect(f"{request.path}?page={page}" if page else request.path)
+    comments = (
+        Comment.objects.filter(consultation=consultation)
+        .select_related("disposition", "hidden_by")
+        .order_by("submitted_at", "pk")
+    )
+    return render(
+        request,
+        "consultations/public/moderation.html",
+        {
+            "consultation": consultation,
+            "page_obj": _page(comments, request, COMMENTS_PER_PAGE),
+            "may_hide": may_hide,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+section_register(
+    url_name="public:consultations", label=_("Public consultations"), testid="consultations"
+)
+
+urlpatterns = [
+    path("consultations/", consultation_list, name="consultations"),
+    path(
+        "consultations/feed/",
+        cache_page(caching.DEFAULT_TTL * 5)(ConsultationFeed()),
+        name="consultations-feed",
+    ),
+    path("consultations/<int:pk>/", consultation_detail, name="consultation"),
+    path("consultations/<int:pk>/thanks/", consultation_thanks, name="consultation-thanks"),
+    path("consultations/<int:pk>/report/", adoption_report, name="consultation-report"),
+    path("staff/consultations/<int:pk>/", moderation, name="consultation-moderation"),
+]

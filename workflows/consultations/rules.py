@@ -1,0 +1,95 @@
+"""Pure rules of public consultation. No ORM, no clock: callers pass every fact in."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+RULE_KEY = "consultation.comment_period"
+LEGAL_SOURCE_PERIOD = "《重大行政决策程序暂行条例》第十五条"
+DEFAULT_MINIMUM_DAYS = 30
+
+
+def earliest_close(*, opens_at: datetime, minimum_days: int) -> datetime:
+    """The earliest moment a consultation opened at ``opens_at`` may close.
+
+    《重大行政决策程序暂行条例》第十五条: the period for public comment is in general not less than
+    30 days (the number is a per-jurisdiction setting).
+    """
+    return opens_at + timedelta(days=minimum_days)
+
+
+def period_problem(
+    *, opens_at: datetime, closes_at: datetime, minimum_days: int, short_period_reason: str
+) -> str | None:
+    """Why this comment period is not acceptable, or None when it is.
+
+    《重大行政决策程序暂行条例》第十五条: a period shorter than the minimum needs a stated reason,
+    which is published with the consultation.
+    """
+    if closes_at <= opens_at:
+        return "closes_before_opening"
+    if closes_at < earliest_close(opens_at=opens_at, minimum_days=minimum_days):
+        if not short_period_reason.strip():
+            return "short_period_without_reason"
+    return None
+
+
+def is_accepting_comments(
+    *, status_open: bool, opens_at: datetime, closes_at: datetime, at: datetime
+) -> bool:
+    """A comment is admissible only while the consultation is open and within its period
+    (《重大行政决策程序暂行条例》第十四条)."""
+    return status_open and opens_at <= at < closes_at
+
+
+def disposition_problem(*, outcome: str, reason: str) -> str | None:
+    """A comment not (fully) adopted needs a reason (《重大行政决策程序暂行条例》第十五条:
+    the handling of opinions is explained; 意见采纳情况)."""
+    if outcome in ("partly_adopted", "not_adopted") and not reason.strip():
+        return "reason_required"
+    return None
+
+
+def may_finish(*, comments_without_disposition: int) -> bool:
+    """The consultation stage cannot finish while any comment lacks a disposition
+    (《重大行政决策程序暂行条例》第十五条、第二十九条(二): the handling of public comments is part of
+    the package the decision meeting receives)."""
+    return comments_without_disposition == 0
+
+
+@dataclass(frozen=True)
+class DisposedComment:
+    number: int
+    paragraph_ref: str
+    excerpt: str
+    outcome: str
+    reason: str
+
+
+OUTCOME_LABELS = {
+    "adopted": "采纳",
+    "partly_adopted": "部分采纳",
+    "not_adopted": "不采纳",
+}
+
+
+def adoption_report(*, title: str, comments: Iterable[DisposedComment]) -> str:
+    """The adoption report (意见采纳情况) the package and the publication carry
+    (《重大行政决策程序暂行条例》第十五条、第二十九条、第三十二条).
+
+    Written in Chinese because it is an official document, not UI text.
+    """
+    comments = list(comments)
+    counts = {key: sum(1 for c in comments if c.outcome == key) for key in OUTCOME_LABELS}
+    lines = [
+        f"关于《{title}》公开征求意见采纳情况的说明",
+        "",
+        f"共收到意见{len(comments)}条，其中采纳{counts['adopted']}条，"
+        f"部分采纳{counts['partly_adopted']}条，不采纳{counts['not_adopted']}条。",
+        "",
+    ]
+    for c in comments:
+        where = f"（{c.paragraph_ref}）" if c.paragraph_ref else ""
+        reason = f"理由：{c.reason}" if c.reason else ""
+        lines.append(f"{c.number}. {where}{c.excerpt} —— {OUTCOME_LABELS[c.outcome]}。{reason}")
+    return "\n".join(lines).rstrip() + "\n"
