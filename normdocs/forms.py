@@ -1,0 +1,139 @@
+"""Forms of the staff UI. They parse input only; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CleanupCampaign, CleanupItem, Deliberation, DraftingBody, LegalityReview
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DocumentForm(forms.Form):
+    drafting_body = forms.ModelChoiceField(
+        queryset=DraftingBody.objects.none(), label=_("Drafting body")
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    doc_type = forms.ChoiceField(
+        label=_("Document type"),
+        choices=[("规", _("Normative series (规)")), ("发", _("General (发)"))],
+    )
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea, required=False, max_length=200_000
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
+    cited_laws = forms.CharField(label=_("Laws cited"), required=False)
+    touches_public_interest = forms.BooleanField(
+        label=_("Touches the public interest"), required=False
+    )
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drafting_body"].queryset = (
+            bodies if bodies is not None else DraftingBody.objects.none()
+        )
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class ConsultationForm(forms.Form):
+    closes_on = forms.DateField(label=_("Comment closes on"), widget=DATE)
+    short_period_reason = forms.CharField(
+        label=_("Reason for a period shorter than the minimum"),
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class ConcludeReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=LegalityReview.Outcome.choices)
+    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
+
+
+class AmendmentsForm(forms.Form):
+    note = forms.CharField(label=_("Amendments made"), widget=forms.Textarea)
+
+
+class DeliberationForm(forms.Form):
+    meeting_kind = forms.ChoiceField(label=_("Meeting"), choices=Deliberation.MeetingKind.choices)
+    meeting_on = forms.DateField(label=_("Meeting date"), widget=DATE)
+    adopted = forms.BooleanField(label=_("Adopted"), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+
+
+class RegisterForm(forms.Form):
+    index_number = forms.CharField(
+        label=_("Index number"),
+        required=False,
+        help_text=_("UNITCODE/YEAR-SERIAL, e.g. 24K458996/2022-00630"),
+    )
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label=_("Published on"), widget=DATE)
+    immediate_reason = forms.CharField(
+        label=_("Reason for immediate effect"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Leave empty: the document takes effect 30 days after publication."),
+    )
+
+
+class RenewForm(forms.Form):
+    decision_reference = forms.CharField(label=_("Decision"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class FilingSubmitForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea, required=False)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class CleanupOpenForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CleanupCampaign.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    keyword = forms.CharField(label=_("Cited law or keyword"), required=False)
+    issuer_codes = forms.CharField(label=_("Issuer codes (comma separated)"), required=False)
+    published_from = forms.DateField(label=_("Published from"), required=False, widget=DATE)
+    published_to = forms.DateField(label=_("Published to"), required=False, widget=DATE)
+    documents = forms.CharField(label=_("Document ids (comma separated)"), required=False)
+
+    def scope(self) -> dict:
+        data = self.cleaned_data
+        scope: dict = {}
+        if data["keyword"]:
+            scope["keyword"] = data["keyword"].strip()
+        if data["issuer_codes"]:
+            scope["issuer_codes"] = [
+                c.strip() for c in data["issuer_codes"].split(",") if c.strip()
+            ]
+        if data["published_from"]:
+            scope["published_from"] = data["published_from"].isoformat()
+        if data["published_to"]:
+            scope["published_to"] = data["published_to"].isoformat()
+        if data["documents"]:
+            try:
+                scope["documents"] = [int(x) for x in data["documents"].split(",") if x.strip()]
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Document ids are numbers separated by commas.")
+                ) from None
+        return scope
+
+
+class CleanupDecideForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CleanupItem.Outcome.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class CleanupCloseForm(forms.Form):
+    published_on = forms.DateField(label=_("Results published on"), widget=DATE)

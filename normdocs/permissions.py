@@ -1,0 +1,98 @@
+"""Who may do what with a normative document. Every answer goes through the per-unit role grants
+in workflows.permissions, so the question has one answer everywhere."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from guardian.models import UserObjectPermission
+
+from workflows.models import Unit
+from workflows.permissions import has_role_in_unit
+from workflows.roles import ROLES, unit_permission_codename
+
+from .models import DraftingBody, NormativeDocument, Status
+
+# Once published, a document is public: every member of staff may read it.
+PUBLIC_STATES = (
+    Status.PUBLISHED,
+    Status.IN_FORCE,
+    Status.AMENDED,
+    Status.REPEALED,
+    Status.EXPIRED,
+    Status.DECLARED_INVALID,
+)
+
+
+def is_drafter_for(*, user, body: DraftingBody) -> bool:
+    return has_role_in_unit(user=user, role="drafter", unit=body.unit)
+
+
+def is_legality_reviewer_for(*, user, document: NormativeDocument) -> bool:
+    """国办发〔2018〕115号 二(二): 司法局 reviews government documents, a department's legal unit its own.
+
+    Both are expressed as the legal_advisor role granted *for the issuing unit*: the county grants
+    it over the county government to 司法局's advisors, a department to its own legal unit.
+    """
+    return has_role_in_unit(user=user, role="legal_advisor", unit=document.drafting_body.unit)
+
+
+def is_deliberation_recorder_for(*, user, document: NormativeDocument) -> bool:
+    unit = document.drafting_body.unit
+    return has_role_in_unit(user=user, role="meeting_secretary", unit=unit) or has_role_in_unit(
+        user=user, role="unit_head", unit=unit
+    )
+
+
+def is_publisher_for(*, user, document: NormativeDocument) -> bool:
+    return has_role_in_unit(user=user, role="publisher", unit=document.drafting_body.unit)
+
+
+def is_issuer_head_for(*, user, document: NormativeDocument) -> bool:
+    unit = document.drafting_body.unit
+    return has_role_in_unit(user=user, role="unit_head", unit=unit) or has_role_in_unit(
+        user=user, role="principal", unit=unit
+    )
+
+
+def is_filing_reviewer_for(*, user, unit: Unit | None) -> bool:
+    return unit is not None and has_role_in_unit(user=user, role="filing_reviewer", unit=unit)
+
+
+def is_legal_affairs_officer_for(*, user, government: Unit) -> bool:
+    """Opens special and dynamic cleanups: a legal advisor for that government (司法局)."""
+    return has_role_in_unit(user=user, role="legal_advisor", unit=government)
+
+
+def units_with_any_role(user) -> QuerySet:
+    """Ids of units for which ``user`` holds any role, as one subquery (no grants in Python)."""
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast
+
+    return (
+        UserObjectPermission.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(Unit),
+            permission__codename__in=[unit_permission_codename(r) for r in ROLES],
+        )
+        .annotate(unit_id=Cast("object_pk", BigIntegerField()))
+        .values("unit_id")
+    )
+
+
+def is_archivist(user) -> bool:
+    return user.is_active and user.groups.filter(name="archivist").exists()
+
+
+def documents_visible_to(user) -> QuerySet[NormativeDocument]:
+    """Published documents for all staff; unpublished ones only for people of the issuing unit
+    (and archivists, who read every record). Others get a 404, never a 403."""
+    if not user.is_authenticated or not user.is_active:
+        return NormativeDocument.objects.none()
+    if is_archivist(user):
+        return NormativeDocument.objects.all()
+    return NormativeDocument.objects.filter(
+        Q(status__in=PUBLIC_STATES) | Q(drafting_body__unit_id__in=units_with_any_role(user))
+    )
+
+
+def may_see_document(*, user, document: NormativeDocument) -> bool:
+    return documents_visible_to(user).filter(pk=document.pk).exists()

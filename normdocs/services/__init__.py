@@ -1,0 +1,71 @@
+"""Every write to normative documents, each inside a transaction with its record event."""
+
+from .bodies import drafting_body_register
+from .cleanup import (
+    cleanup_close,
+    cleanup_item_decide,
+    cleanup_open,
+    cleanup_open_regular_if_due,
+    cleanup_scope_documents,
+)
+from .filing import (
+    filing_accept,
+    filing_body_revoke,
+    filing_issuer_amend,
+    filing_issuer_revoke,
+    filing_request_correction,
+    filing_return,
+    filing_submit,
+)
+from .imports import normdoc_import_published
+from .lifecycle import (
+    legality_review_amendments_record,
+    legality_review_conclude,
+    legality_review_submit,
+    normdoc_create,
+    normdoc_deliberate,
+    normdoc_register,
+    normdoc_send_to_deliberation,
+)
+from .numbering import number_allocate
+from .validity import (
+    normdoc_declare_invalid,
+    normdoc_enter_into_force,
+    normdoc_expire,
+    normdoc_publish,
+    normdoc_renew,
+    normdoc_repeal,
+    validity_sweep,
+)
+
+__all__ = [
+    "cleanup_close",
+    "cleanup_item_decide",
+    "cleanup_open",
+    "cleanup_open_regular_if_due",
+    "cleanup_scope_documents",
+    "drafting_body_register",
+    "filing_accept",
+    "filing_body_revoke",
+    "filing_issuer_amend",
+    "filing_issuer_revoke",
+    "filing_request_correction",
+    "filing_return",
+    "filing_submit",
+    "legality_review_amendments_record",
+    "legality_review_conclude",
+    "legality_review_submit",
+    "normdoc_create",
+    "normdoc_declare_invalid",
+    "normdoc_deliberate",
+    "normdoc_enter_into_force",
+    "normdoc_expire",
+    "normdoc_import_published",
+    "normdoc_publish",
+    "normdoc_register",
+    "normdoc_renew",
+    "normdoc_repeal",
+    "normdoc_send_to_deliberation",
+    "number_allocate",
+    "validity_sweep",
+]

@@ -1,0 +1,51 @@
+"""The drafting-body register (制定主体清单)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflows.models import Unit
+
+from .. import rules
+from ..models import DraftingBody
+from ._common import record, refuse, require
+
+
+@transaction.atomic
+def drafting_body_register(
+    *, unit: Unit, kind: str, legal_basis: str, issuer_codes: list[str], by
+) -> DraftingBody:
+    """Put ``unit`` on the published list of bodies that may issue normative documents.
+
+    国办发〔2018〕37号 二(一): temporary bodies, coordination bodies and internal divisions are
+    refused; every entry states the legal basis of its power and the issuer codes it numbers under.
+    """
+    refuse(rules.drafting_body_refusal(kind))
+    require(
+        bool(legal_basis.strip()), "A drafting body needs the legal basis of its power to issue"
+    )
+    codes = [code.strip() for code in issuer_codes if code and code.strip()]
+    require(bool(codes), "A drafting body needs at least one issuer code (e.g. 恰政)")
+    require(
+        not DraftingBody.objects.filter(unit=unit).exists(),
+        f"{unit} is already on the drafting-body list",
+    )
+    body = DraftingBody.objects.create(
+        unit=unit,
+        kind=kind,
+        legal_basis=legal_basis.strip(),
+        issuer_codes=codes,
+        registered_at=timezone.now(),
+        registered_by=by if not isinstance(by, str) else None,
+    )
+    record(
+        actor=by,
+        action="drafting_body.registered",
+        subject=body,
+        payload={
+            "unit": unit.name,
+            "kind": kind,
+            "issuer_codes": codes,
+            "legal_basis": body.legal_basis,
+        },
+    )
+    return body

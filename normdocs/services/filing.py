@@ -1,0 +1,266 @@
+"""Filing with the receiving government (备案: 有件必备、有备必审、有错必纠, 令第218号)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflows.models import Unit
+
+from .. import rules
+from ..models import Filing, NormativeDocument
+from ..permissions import is_filing_reviewer_for, is_issuer_head_for, is_publisher_for
+from . import deadlines
+from ._common import record, require, today
+
+
+def _ancestors(unit: Unit) -> list[tuple[int, str]]:
+    chain, current = [], unit.parent
+    while current is not None:
+        chain.append((current.pk, current.kind))
+        current = current.parent
+    return chain
+
+
+def filing_open(*, document: NormativeDocument) -> Filing:
+    """At publication: the filing is due with the nearest government above the issuer within
+    30 days (a clocks rule); the issuer is responsible. Called inside normdoc_publish."""
+    receiving_id = rules.filing_receiving_unit(_ancestors(document.drafting_body.unit))
+    deadline = deadlines.open_clock(
+        subject=document,
+        rule_key=deadlines.FILING,
+        start=document.published_on,
+        responsible_unit=document.drafting_body.unit,
+    )
+    filing = Filing.objects.create(
+        document=document, receiving_unit_id=receiving_id, due_on=deadline.due
+    )
+    record(
+        actor="system",
+        action="filing.due",
+        subject=document,
+        payload={"filing": filing.pk, "receiving_unit": receiving_id, "due_on": filing.due_on},
+    )
+    return filing
+
+
+def _locked(filing: Filing) -> Filing:
+    return (
+        Filing.objects.select_for_update(of=("self",))
+        .select_related("document__drafting_body__unit", "receiving_unit")
+        .get(pk=filing.pk)
+    )
+
+
+def _step(filing: Filing, *, expected: tuple[str, ...], to: str) -> str:
+    require(
+        filing.status in expected,
+        f"A filing that is {filing.status} cannot become {to}: "
+        "自治区人民政府令第218号 (备案审查程序)",
+    )
+    source = filing.status
+    filing.status = to
+    return source
+
+
+@transaction.atomic
+def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Filing:
+    """The issuer submits the filing; the receiving body's 30-day review clock starts on receipt."""
+    filing = _locked(filing)
+    document = filing.document
+    require(
+        is_publisher_for(user=by, document=document)
+        or is_issuer_head_for(user=by, document=document),
+        "Only the issuing body submits its filing",
+    )
+    require(
+        filing.receiving_unit is not None,
+        "The receiving government is not in this installation; file it there directly",
+    )
+    source = _step(
+        filing, expected=(Filing.Status.DUE, Filing.Status.RETURNED), to=Filing.Status.RECEIVED
+    )
+    received_on = received_on or today()
+    deadlines.meet(document, deadlines.FILING)
+    review = deadlines.open_clock(
+        subject=filing,
+        rule_key=deadlines.FILING_REVIEW,
+        start=received_on,
+        responsible_unit=filing.receiving_unit,
+    )
+    filing.received_on = received_on
+    filing.review_due_on = review.due
+    filing.save(update_fields=["status", "received_on", "review_due_on"])
+    record(
+        actor=by,
+        action="filing.submitted",
+        subject=document,
+        payload={
+            "filing": filing.pk,
+            "from": source,
+            "received_on": received_on,
+            "review_due_on": review.due,
+        },
+    )
+    return filing
+
+
+def _require_reviewer(filing: Filing, by) -> None:
+    require(
+        is_filing_reviewer_for(user=by, unit=filing.receiving_unit),
+        "Only a filing reviewer of the receiving government reviews this filing",
+    )
+
+
+@transaction.atomic
+def filing_accept(*, filing: Filing, by, opinion: str = "") -> Filing:
+    filing = _locked(filing)
+    _require_reviewer(filing, by)
+    _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.ACCEPTED)
+    filing.reviewer, filing.opinion, filing.closed_at = by, opinion.strip(), timezone.now()
+    filing.save(update_fields=["status", "reviewer", "opinion", "closed_at"])
+    deadlines.meet(filing, deadlines.FILING_REVIEW)
+    record(
+        actor=by,
+        action="filing.accepted",
+        subject=filing.document,
+        payload={"filing": filing.pk, "opinion": filing.opinion},
+    )
+    return filing
+
+
+@transaction.atomic
+def filing_return(*, filing: Filing, by, missing: str) -> Filing:
+    """Returned for completion (补正): materials missing; the issuer submits again."""
+    filing = _locked(filing)
+    _require_reviewer(filing, by)
+    require(bool(missing.strip()), "Say which materials are missing")
+    _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.RETURNED)
+    filing.reviewer, filing.opinion = by, missing.strip()
+    filing.save(update_fields=["status", "reviewer", "opinion"])
+    deadlines.waive(filing, deadlines.FILING_REVIEW, by=by, reason="Returned for completion (补正)")
+    record(
+        actor=by,
+        action="filing.returned",
+        subject=filing.document,
+        payload={"filing": filing.pk, "missing": filing.opinion},
+    )
+    return filing
+
+
+@transaction.atomic
+def filing_request_correction(*, filing: Filing, by, problem: str) -> Filing:
+    """A problem was found (有错必纠): the issuer must amend or revoke by a deadline."""
+    filing = _locked(filing)
+    _require_reviewer(filing, by)
+    require(bool(problem.strip()), "State the problem found")
+    _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.CORRECTION_REQUESTED)
+    deadlines.meet(filing, deadlines.FILING_REVIEW)
+    correction = deadlines.open_clock(
+        subject=filing,
+        rule_key=deadlines.FILING_CORRECTION,
+        start=today(),
+        responsible_unit=filing.document.drafting_body.unit,
+    )
+    filing.reviewer, filing.opinion, filing.correction_due_on = by, problem.strip(), correction.due
+    filing.save(update_fields=["status", "reviewer", "opinion", "correction_due_on"])
+    record(
+        actor=by,
+        action="filing.correction_requested",
+        subject=filing.document,
+        payload={
+            "filing": filing.pk,
+            "problem": filing.opinion,
+            "correction_due_on": correction.due,
+        },
+    )
+    return filing
+
+
+@transaction.atomic
+def filing_issuer_amend(*, filing: Filing, by, title: str | None = None) -> NormativeDocument:
+    """The issuer corrects by amendment: a new drafting cycle linked to the old document."""
+    from .lifecycle import normdoc_create
+
+    filing = _locked(filing)
+    _step(
+        filing, expected=(Filing.Status.CORRECTION_REQUESTED,), to=Filing.Status.AMENDED_BY_ISSUER
+    )
+    old = filing.document
+    successor = normdoc_create(
+        by=by,
+        drafting_body=old.drafting_body,
+        title=title or old.title,
+        issuer_code=old.issuer_code,
+        doc_type=old.doc_type,
+        text=old.text,
+        legal_basis=old.legal_basis,
+        cited_laws=old.cited_laws,
+        touches_public_interest=old.touches_public_interest,
+        amends=old,
+    )
+    filing.closed_at = timezone.now()
+    filing.save(update_fields=["status", "closed_at"])
+    deadlines.meet(filing, deadlines.FILING_CORRECTION)
+    record(
+        actor=by,
+        action="filing.amended_by_issuer",
+        subject=old,
+        payload={"filing": filing.pk, "successor": successor.pk},
+    )
+    return successor
+
+
+@transaction.atomic
+def filing_issuer_revoke(*, filing: Filing, by, reason: str) -> Filing:
+    """The issuer corrects by revoking (废止) the document itself."""
+    from .validity import normdoc_repeal
+
+    filing = _locked(filing)
+    require(
+        is_issuer_head_for(user=by, document=filing.document),
+        "Only the head of the issuing body revokes its document",
+    )
+    _step(
+        filing, expected=(Filing.Status.CORRECTION_REQUESTED,), to=Filing.Status.REVOKED_BY_ISSUER
+    )
+    normdoc_repeal(
+        document=filing.document, by=by, on=today(), reason=f"Revoked after filing review: {reason}"
+    )
+    filing.closed_at = timezone.now()
+    filing.save(update_fields=["status", "closed_at"])
+    deadlines.meet(filing, deadlines.FILING_CORRECTION)
+    record(
+        actor=by,
+        action="filing.revoked_by_issuer",
+        subject=filing.document,
+        payload={"filing": filing.pk, "reason": reason},
+    )
+    return filing
+
+
+@transaction.atomic
+def filing_body_revoke(*, filing: Filing, by, reason: str) -> Filing:
+    """The filing body revokes the document itself (撤销) when the issuer does not correct it."""
+    from .validity import normdoc_declare_invalid
+
+    filing = _locked(filing)
+    _require_reviewer(filing, by)
+    _step(
+        filing,
+        expected=(Filing.Status.CORRECTION_REQUESTED,),
+        to=Filing.Status.REVOKED_BY_FILING_BODY,
+    )
+    normdoc_declare_invalid(
+        document=filing.document, by=by, on=today(), reason=f"Revoked by the filing body: {reason}"
+    )
+    filing.closed_at = timezone.now()
+    filing.save(update_fields=["status", "closed_at"])
+    deadlines.waive(filing, deadlines.FILING_CORRECTION, by=by, reason="Revoked by the filing body")
+    record(
+        actor=by,
+        action="filing.revoked_by_filing_body",
+        subject=filing.document,
+        payload={"filing": filing.pk, "reason": reason},
+    )
+    return filing

@@ -1,0 +1,363 @@
+"""A normative document from draft to publication (国办发〔2018〕37号, 115号)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from viewflow.fsm import NoTransition, TransitionConditionsUnmet
+
+from workflows.calendar import add_working_days
+from workflows.clocks.selectors import calendar_for, rule_for
+
+from .. import rules
+from ..conf import setting
+from ..models import (
+    Deliberation,
+    DraftingBody,
+    LegalityReview,
+    NormativeDocument,
+    Status,
+)
+from ..permissions import (
+    is_deliberation_recorder_for,
+    is_drafter_for,
+    is_legality_reviewer_for,
+    is_publisher_for,
+)
+from . import deadlines
+from ._common import record, refuse, require, today
+from .numbering import number_allocate
+
+
+def move(document: NormativeDocument, target: str) -> str:
+    """Run the FSM transition to ``target``; a refusal names the rule that forbids it.
+
+    Returns the state it came from. The caller saves and records.
+    """
+    source = document.status
+    method = getattr(document, f"to_{target}")
+    try:
+        method()
+    except NoTransition:
+        raise rules.RuleRefusal(
+            rules.transition_refusal(source=str(source), target=Status(target).value)
+        ) from None
+    except TransitionConditionsUnmet as refusal:
+        raise rules.RuleRefusal(refusal.unmet_message or str(refusal)) from None
+    return source
+
+
+def _locked(document: NormativeDocument) -> NormativeDocument:
+    """Re-read the row under a lock: two people acting at once serialise on the document."""
+    return (
+        NormativeDocument.objects.select_for_update(of=("self",))
+        .select_related("drafting_body__unit")
+        .get(pk=document.pk)
+    )
+
+
+def _save_status(document: NormativeDocument, *fields: str) -> None:
+    document.save(update_fields=["status", *fields])
+
+
+@transaction.atomic
+def normdoc_create(
+    *,
+    by,
+    drafting_body: DraftingBody,
+    title: str,
+    issuer_code: str | None = None,
+    doc_type: str = "规",
+    text: str = "",
+    legal_basis: str = "",
+    cited_laws: str = "",
+    touches_public_interest: bool = False,
+    co_drafting_bodies: tuple[DraftingBody, ...] = (),
+    amends: NormativeDocument | None = None,
+) -> NormativeDocument:
+    """Start a draft. Only a drafter of a body on the drafting-body list may (国办发〔2018〕37号 二(一))."""
+    require(
+        DraftingBody.objects.filter(pk=drafting_body.pk).exists(),
+        "Only a body on the drafting-body list may issue normative documents: "
+        + rules.DRAFTING_BODY_SOURCE,
+    )
+    require(
+        is_drafter_for(user=by, body=drafting_body),
+        f"Only a drafter of {drafting_body} may start its documents",
+    )
+    require(bool(title.strip()), "A document needs a title")
+    code = issuer_code or drafting_body.issuer_codes[0]
+    require(
+        code in drafting_body.issuer_codes,
+        f"{code} is not an issuer code of {drafting_body} ({', '.join(drafting_body.issuer_codes)})",
+    )
+    require(len(doc_type) == 1, "The document type is one character, e.g. 规 or 发")
+    document = NormativeDocument.objects.create(
+        title=title.strip(),
+        drafting_body=drafting_body,
+        issuer_code=code,
+        doc_type=doc_type,
+        text=text,
+        legal_basis=legal_basis,
+        cited_laws=cited_laws,
+        touches_public_interest=touches_public_interest,
+        amends=amends,
+        created_by=by,
+    )
+    if co_drafting_bodies:
+        document.co_drafting_bodies.set(co_drafting_bodies)
+    record(
+        actor=by,
+        action="created",
+        subject=document,
+        payload={
+            "title": document.title,
+            "drafting_body": str(drafting_body),
+            "issuer_code": code,
+            "doc_type": doc_type,
+            "amends": amends.pk if amends else None,
+            "co_drafting_bodies": [str(b) for b in co_drafting_bodies],
+        },
+    )
+    return document
+
+
+def _public_comment_refusal(document: NormativeDocument) -> str | None:
+    """A document touching the public interest goes out for comment before review (令第218号)."""
+    if not document.touches_public_interest:
+        return None
+    from workflows.consultations.models import Consultation
+    from workflows.consultations.selectors import consultation_latest
+
+    consultation = consultation_latest(subject=document)
+    if consultation is None or consultation.status != Consultation.Status.FINISHED:
+        return (
+            "A document touching the public interest must finish public comment (every comment "
+            "disposed of) before legality review: 自治区人民政府令第218号 / 国办发〔2018〕37号 三(二)"
+        )
+    return None
+
+
+@transaction.atomic
+def legality_review_submit(
+    *, document: NormativeDocument, by, method: str = "written_review", on: date | None = None
+) -> LegalityReview:
+    """Submit the draft for legality review (国办发〔2018〕115号).
+
+    Comment collection, countersigning or attending deliberation cannot replace it (二(四)). The
+    review runs at least the minimum and at most the maximum working days (三(二)); the maximum is
+    the clocks deadline, the minimum the earliest day a conclusion is accepted.
+    """
+    document = _locked(document)
+    refuse(rules.review_method_refusal(method))
+    require(
+        is_drafter_for(user=by, body=document.drafting_body),
+        "Only a drafter of the drafting body submits its draft for review",
+    )
+    refuse(_public_comment_refusal(document))
+    minimum = setting("LEGALITY_REVIEW_MIN_WORKING_DAYS")
+    # The maximum is the clocks rule, so a jurisdiction's override is checked against 115号 too.
+    maximum = rule_for(deadlines.LEGALITY_REVIEW).amount
+    refuse(rules.review_bounds_refusal(min_days=minimum, max_days=maximum))
+    source = move(document, Status.LEGALITY_REVIEW)
+    _save_status(document)
+    start = on or today()
+    calendar = calendar_for()
+    deadline = deadlines.open_clock(
+        subject=document,
+        rule_key=deadlines.LEGALITY_REVIEW,
+        start=start,
+        responsible_unit=document.drafting_body.unit,
+    )
+    review = LegalityReview.objects.create(
+        document=document,
+        submitted_by=by,
+        submitted_on=start,
+        earliest_conclusion_on=add_working_days(start, minimum, calendar=calendar),
+        due_on=deadline.due,
+    )
+    record(
+        actor=by,
+        action="legality_review.submitted",
+        subject=document,
+        payload={
+            "from": source,
+            "method": method,
+            "review": review.pk,
+            "earliest_conclusion_on": review.earliest_conclusion_on,
+            "due_on": review.due_on,
+            "legal_source": deadline.legal_source,
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def legality_review_conclude(
+    *, review: LegalityReview, by, outcome: str, opinion: str, on: date | None = None
+) -> LegalityReview:
+    """Record the review's conclusion: lawful, needs amendment or unlawful (115号 三(三)).
+
+    An unlawful draft goes back to drafting and must be reviewed again before deliberation.
+    """
+    document = _locked(review.document)
+    review = LegalityReview.objects.select_for_update().get(pk=review.pk)
+    require(not review.outcome, "This review is already concluded")
+    require(
+        document.status == Status.LEGALITY_REVIEW and document.reviews.order_by("-id")[0] == review,
+        "Only the current review of a draft under review can be concluded",
+    )
+    require(
+        is_legality_reviewer_for(user=by, document=document),
+        "Only a legal advisor of the reviewing body may conclude a legality review: "
+        "国办发〔2018〕115号 二(二)",
+    )
+    require(outcome in LegalityReview.Outcome.values, f"Unknown review outcome {outcome!r}")
+    require(bool(opinion.strip()), "A review conclusion needs a written opinion")
+    refuse(
+        rules.review_conclusion_refusal(today=on or today(), earliest=review.earliest_conclusion_on)
+    )
+    review.reviewer = by
+    review.outcome = outcome
+    review.opinion = opinion.strip()
+    review.concluded_at = timezone.now()
+    review.save(update_fields=["reviewer", "outcome", "opinion", "concluded_at"])
+    deadlines.meet(document, deadlines.LEGALITY_REVIEW)
+    if outcome == LegalityReview.Outcome.UNLAWFUL:
+        move(document, Status.DRAFT)
+        _save_status(document)
+    record(
+        actor=by,
+        action="legality_review.concluded",
+        subject=document,
+        payload={"review": review.pk, "outcome": outcome, "opinion": review.opinion},
+    )
+    return review
+
+
+@transaction.atomic
+def legality_review_amendments_record(*, review: LegalityReview, by, note: str) -> LegalityReview:
+    """The drafter states how the draft was amended as the review asked (115号 三(四))."""
+    document = _locked(review.document)
+    review = LegalityReview.objects.select_for_update().get(pk=review.pk)
+    require(
+        is_drafter_for(user=by, body=document.drafting_body),
+        "Only a drafter of the drafting body records the amendments",
+    )
+    require(
+        review.outcome == LegalityReview.Outcome.NEEDS_AMENDMENT,
+        "Amendments are recorded only for a review that asked for them",
+    )
+    require(bool(note.strip()), "State the amendments made")
+    review.amendments_note = note.strip()
+    review.amendments_recorded_at = timezone.now()
+    review.save(update_fields=["amendments_note", "amendments_recorded_at"])
+    record(
+        actor=by,
+        action="legality_review.amendments_recorded",
+        subject=document,
+        payload={"review": review.pk, "note": review.amendments_note},
+    )
+    return review
+
+
+@transaction.atomic
+def normdoc_send_to_deliberation(*, document: NormativeDocument, by) -> NormativeDocument:
+    """Only a draft reviewed lawful (or amended as asked) goes to deliberation (115号 一(三))."""
+    document = _locked(document)
+    require(
+        is_drafter_for(user=by, body=document.drafting_body),
+        "Only a drafter of the drafting body sends its draft to deliberation",
+    )
+    source = move(document, Status.DELIBERATION)
+    _save_status(document)
+    record(actor=by, action="sent_to_deliberation", subject=document, payload={"from": source})
+    return document
+
+
+@transaction.atomic
+def normdoc_deliberate(
+    *,
+    document: NormativeDocument,
+    by,
+    meeting_kind: str,
+    meeting_on: date,
+    adopted: bool,
+    note: str = "",
+) -> Deliberation:
+    """Record the collective deliberation (国办发〔2018〕37号 三(四)); a rejected draft goes back."""
+    document = _locked(document)
+    require(
+        document.status == Status.DELIBERATION,
+        rules.transition_refusal(source=document.status, target=Status.REGISTERED.value)
+        or "The document is not awaiting deliberation",
+    )
+    require(
+        is_deliberation_recorder_for(user=by, document=document),
+        "Only the meeting secretary or head of the issuing body records its deliberation",
+    )
+    refuse(
+        rules.meeting_refusal(issuer_kind=document.drafting_body.kind, meeting_kind=meeting_kind)
+    )
+    deliberation = Deliberation.objects.create(
+        document=document,
+        meeting_kind=meeting_kind,
+        meeting_on=meeting_on,
+        adopted=adopted,
+        note=note,
+        recorded_by=by,
+    )
+    if not adopted:
+        move(document, Status.DRAFT)
+        _save_status(document)
+    record(
+        actor=by,
+        action="deliberated",
+        subject=document,
+        payload={
+            "meeting_kind": meeting_kind,
+            "meeting_on": meeting_on,
+            "adopted": adopted,
+            "note": note,
+        },
+    )
+    return deliberation
+
+
+@transaction.atomic
+def normdoc_register(
+    *, document: NormativeDocument, by, index_number: str = "", year: int | None = None
+) -> NormativeDocument:
+    """Register and number an adopted document in its issuer's register (三统一, 37号 三(五)).
+
+    The number is 〔year〕 of registration; the serial comes from the locked register row.
+    """
+    document = _locked(document)
+    require(
+        is_publisher_for(user=by, document=document),
+        "Only the issuing body's publisher registers and numbers its documents",
+    )
+    index = rules.parse_index_number(index_number).text if index_number else None
+    require(
+        index is None or not NormativeDocument.objects.filter(index_number=index).exists(),
+        f"The index number {index} is already given to another document",
+    )
+    source = move(document, Status.REGISTERED)
+    register, serial = number_allocate(
+        issuer_code=document.issuer_code, doc_type=document.doc_type, year=year or today().year
+    )
+    document.register = register
+    document.serial = serial
+    document.number = rules.format_document_number(
+        document.issuer_code, document.doc_type, register.year, serial
+    )
+    document.index_number = index
+    document.registered_at = timezone.now()
+    _save_status(document, "register", "serial", "number", "index_number", "registered_at")
+    record(
+        actor=by,
+        action="registered",
+        subject=document,
+        payload={"from": source, "number": document.number, "index_number": index},
+    )
+    return document
