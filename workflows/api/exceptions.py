@@ -1,0 +1,90 @@
+"""Every API error has one body shape, and each kind of failure one status code.
+
+``{"detail": "...", "code": "...", "errors": {"field": ["..."]}}`` — ``errors`` is filled for
+400 (one list of messages per field, ``non_field_errors`` for the rest) and empty otherwise.
+
+- 400: bad input (serializer, query parameter or Django ``ValidationError`` from a service);
+- 401: no or bad credentials; 403: a forbidden action on something the caller may see;
+- 404: anything the caller may not see, exactly as if it did not exist;
+- 409: the state moved on (``Conflict``, ``workflows.errors.StaleState``, viewflow's
+  ``FlowLockFailed`` and refused transitions);
+- 429: rate limited, with ``Retry-After``.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.views import exception_handler
+from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+
+from workflows.errors import StaleState
+
+
+class Conflict(exceptions.APIException):
+    """409: the action no longer applies (someone else acted first, the state moved on)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The object changed since you loaded it; reload and try again.")
+    default_code = "conflict"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response (documents it in the schema)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    """Domain and library errors as the API exception that names their meaning."""
+    if isinstance(exc, StaleState):
+        return Conflict(detail=str(exc), code=exc.code)
+    if isinstance(exc, FlowLockFailed):
+        return Conflict(detail=_("Another action on this process is in progress."), code="locked")
+    if isinstance(exc, TransitionNotAllowed):
+        return Conflict(detail=_("This action no longer applies to the current state."))
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(detail=serializers.as_serializer_error(exc))
+    return exc
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as ``{"field.sub": ["message", ...]}``."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {prefix or "non_field_errors": [str(item) for item in detail]}
+        flat = {}
+        for index, item in enumerate(detail):
+            flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or "non_field_errors": [str(detail)]}
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler (headers such as WWW-Authenticate and Retry-After), then our body shape.
+
+    Anything it does not recognise still raises: a 500 is a bug to fix, not to disguise.
+    """
+    exc = _as_api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "detail": str(_("Invalid input.")),
+            "code": "invalid",
+            "errors": _flatten(exc.detail),
+        }
+        return response
+    data = response.data if isinstance(response.data, dict) else {}
+    detail = data.get("detail", getattr(exc, "detail", ""))
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    response.data = {"detail": str(detail), "code": str(code), "errors": {}}
+    return response

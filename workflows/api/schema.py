@@ -1,0 +1,63 @@
+"""The OpenAPI schema documents every error response an operation can give.
+
+The errors follow from how the operation is built, so they are added here once rather than
+repeated in every ``extend_schema``: 401/403 when it needs a login, 404 when its path names an
+object, 400 when it takes query parameters or a body, 415 for a body, 429 when throttled.
+Operation-specific errors (409, a 403 with its own meaning) still go in ``extend_schema``;
+those descriptions win.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.permissions import AllowAny
+
+from .exceptions import ErrorSerializer
+
+_DESCRIPTIONS = {
+    "400": "Invalid input: `errors` names each field or parameter and what is wrong.",
+    "401": "No credentials, or credentials that are not valid.",
+    "403": "Not allowed: the caller may see this but may not do it.",
+    "404": "No such object, or one the caller may not see.",
+    "415": "The body is not JSON.",
+    "429": "Too many requests: retry after the number of seconds in Retry-After.",
+}
+
+
+class FazhiAutoSchema(AutoSchema):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in self._implicit_error_codes(operation):
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ErrorSerializer, code)
+            responses[code]["description"] = (
+                responses[code].get("description") or (_DESCRIPTIONS[code])
+            )
+        if "429" in responses:
+            responses["429"]["headers"] = {
+                "Retry-After": {
+                    "schema": {"type": "integer"},
+                    "description": "Seconds to wait before the next request.",
+                }
+            }
+        return operation
+
+    def _implicit_error_codes(self, operation) -> list[str]:
+        codes = []
+        parameters = operation.get("parameters", [])
+        if operation.get("requestBody") or any(p["in"] == "query" for p in parameters):
+            codes.append("400")
+        if self._needs_login():
+            codes += ["401", "403"]
+        if any(p["in"] == "path" for p in parameters):
+            codes.append("404")
+        if operation.get("requestBody"):
+            codes.append("415")
+        if self.view.get_throttles():
+            codes.append("429")
+        return codes
+
+    def _needs_login(self) -> bool:
+        permissions = self.view.get_permissions()
+        return bool(permissions) and not all(isinstance(p, AllowAny) for p in permissions)

@@ -1,0 +1,108 @@
+"""Reads behind the API's shared-machinery endpoints, filtered by who is asking.
+
+Each returns a queryset that already holds only what ``user`` may see and loads every related
+row the serializer touches (select_related / prefetch), so a page costs the same number of
+queries whatever its size.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from guardian.models import UserObjectPermission
+from viewflow.workflow.models import Task
+
+from workflows.clocks.models import Deadline, Notification
+from workflows.clocks.selectors import notifications_for
+from workflows.inbox import _offers_for_user, tasks_for_user
+from workflows.models import Unit
+from workflows.permissions import units_for_role
+from workflows.record.access import is_record_reader
+from workflows.roles import ROLES, unit_permission_codename
+
+# --- organisation ---------------------------------------------------------------------------
+
+
+def units_visible(*, user) -> QuerySet[Unit]:
+    """Every unit: the organisation chart is no secret among staff."""
+    return Unit.objects.all()
+
+
+def people_visible(*, user) -> QuerySet:
+    """Active staff (accounts with a profile) with their unit and per-unit role grants.
+
+    ``person.unit_grants`` holds the guardian grants that scope a role to a unit.
+    """
+    grants = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Unit),
+        permission__codename__in=[unit_permission_codename(role) for role in ROLES],
+    ).select_related("permission")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .select_related("profile__unit")
+        .prefetch_related(Prefetch("userobjectpermission_set", grants, to_attr="unit_grants"))
+    )
+
+
+def people_with_role(people: QuerySet, *, role: str) -> QuerySet:
+    """Those of ``people`` who hold ``role`` for at least one unit."""
+    holders = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Unit),
+        permission__codename=unit_permission_codename(role),
+    ).values("user_id")
+    return people.filter(pk__in=holders)
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+def _with_task_relations(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.select_related("process", "owner", "offer__unit")
+
+
+def tasks_inbox(*, user) -> QuerySet[Task]:
+    """The caller's inbox: what ``workflows.inbox.tasks_for_user`` says, nothing more."""
+    return _with_task_relations(tasks_for_user(user=user))
+
+
+def tasks_visible(*, user) -> QuerySet[Task]:
+    """Tasks the caller may look at, open or not: their own, and every task offered to a
+    role they hold for the task's unit. Record readers (archivists, administrators) see all.
+
+    Wider than the inbox on purpose: a task somebody else just claimed is still visible, so
+    claiming it again is a 409 (the state moved on), not a 404.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return Task.objects.none()
+    tasks = Task.objects.all()
+    if not is_record_reader(user):
+        tasks = tasks.filter(Q(owner=user) | _offers_for_user(user))
+    return _with_task_relations(tasks)
+
+
+# --- deadlines and notifications ------------------------------------------------------------
+
+
+def deadlines_mine(*, user) -> QuerySet[Deadline]:
+    """Deadlines the caller answers for: named responsible, or head of the responsible unit
+    (who is told when it is overdue)."""
+    responsible = Deadline.responsible_people.through.objects.filter(user=user).values(
+        "deadline_id"
+    )
+    headed_units = units_for_role(user=user, role="unit_head").values("pk")
+    return Deadline.objects.filter(
+        Q(pk__in=responsible) | Q(responsible_unit__in=headed_units)
+    ).select_related("content_type", "responsible_unit")
+
+
+def deadlines_overdue(deadlines: QuerySet[Deadline], *, overdue: bool) -> QuerySet[Deadline]:
+    """Running clocks past their due date (marked by the sweep or not yet), or the others."""
+    late = Q(status=Deadline.Status.OVERDUE) | Q(
+        status=Deadline.Status.OPEN, due__lt=timezone.localdate()
+    )
+    return deadlines.filter(late) if overdue else deadlines.exclude(late)
+
+
+def notifications_mine(*, user) -> QuerySet[Notification]:
+    return notifications_for(user)
