@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fazhi
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install install-dev messages lint check migrate demo bench clean
+.PHONY: run test install install-dev messages lint check migrate demo bench clean schemathesis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,16 @@ lint: install-dev
 check: install-dev messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
+
+# Fuzz the live schema of a running server (`make run` elsewhere). API_TOKEN: a staff token
+# (`manage.py api_token USERNAME`); run it once with a drafter's, once with an administrator's.
+API_URL ?= http://127.0.0.1:8000
+schemathesis: install-dev
+	@test -n "$(API_TOKEN)" || { echo "Set API_TOKEN (python manage.py api_token USERNAME)"; exit 2; }
+	$(BIN)/schemathesis run $(API_URL)/api/schema/ --url $(API_URL) \
+		--header "Authorization: Token $(API_TOKEN)" \
+		--checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+		--max-examples 50
 
 clean:
 	rm -rf $(VENV) var staticfiles

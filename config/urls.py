@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from workflows.site import site
+from config.site import site
 
 handler404 = "workflows.views.page_not_found"
 handler500 = "workflows.views.server_error"
@@ -14,6 +14,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("workflows.auth_urls")),
     path("health/", include("workflows.health_urls")),
+    path("api/", include("config.api")),
+    path("record/", include("workflows.record.urls")),
+    path("notifications/", include("workflows.clocks.urls")),
     path("", site.urls),
 ]
 

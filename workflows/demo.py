@@ -111,5 +111,17 @@ def load_organisation(*, password: str) -> list[DemoAccount]:
     return ACCOUNTS
 
 
+def load_decisions(*, password: str) -> None:
+    from decisions.demo import load  # imported here: decisions imports workflows
+
+    load(password=password)
+
+
+def load_normdocs(*, password: str) -> None:
+    from normdocs.demo import load  # imported here: normdocs imports workflows
+
+    load(password=password)
+
+
 # Each later issue appends a callable(password=...) that loads its part of the demo.
-DEMO_STEPS = [load_organisation]
+DEMO_STEPS = [load_organisation, load_decisions, load_normdocs]

@@ -1,7 +1,4 @@
-"""The staff site: viewflow's Material frontend with our workbench application.
-
-Later issues add their applications (decisions, normative documents) to ``site.viewsets``.
-"""
+"""The workbench application of the staff site: the inbox (config/site.py composes the site)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +21,3 @@ class WorkbenchApplication(Application):
     icon = Icon("work")
     app_name = "workbench"
     base_template_name = "workflows/base_page.html"
-
-
-site = Site(
-    title=_("Fazhi"),
-    primary_color="#8e1b1b",
-    secondary_color="#c8a45a",
-    viewsets=[WorkbenchApplication(viewsets=[InboxViewset()])],
-)

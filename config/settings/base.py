@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    "config.middleware.StaffSiteMiddleware",
     # Axes last: it needs the authenticated user and turns lock-outs into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,6 +136,13 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FAZHI_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FAZHI_MAX_ATTACHMENT_BYTES = env_int("FAZHI_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+FAZHI_RECORD_SM3 = env_bool(
+    "FAZHI_RECORD_SM3", True
+)  # record events also carry an SM3 digest (GB/T 32905)
+# Meeting quorum, exclusive share of members present (第三十条 collective decision; local practice).
+FAZHI_MEETING_QUORUM = 0.5
+# Minimum public comment period in days (《重大行政决策程序暂行条例》第十五条: 一般不少于30日).
+FAZHI_CONSULTATION_MIN_DAYS = 30
 
 # --- Security defaults that hold everywhere ---------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -170,6 +180,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Reminders (workflows.clocks): beat period of the sweep and of viewflow timers; working days
+# before the due date to remind; after how long an unfinished delivery claim is abandoned.
+FAZHI_SWEEP_SECONDS = env_int("FAZHI_SWEEP_SECONDS", 60)
+FAZHI_REMINDER_WINDOWS = [int(w) for w in env_list("FAZHI_REMINDER_WINDOWS", ["3", "1"])]
+FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS", 600)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -182,14 +197,35 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fazhi@localhost")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "workflows.api.schema.FazhiAutoSchema",
+    # Token first: the first class names the WWW-Authenticate challenge, which turns a missing
+    # credential into 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.CursorPage",
+    "EXCEPTION_HANDLER": "workflows.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"public": env_str("FAZHI_API_PUBLIC_RATE", "60/min")},
+}
+# The API's rate limits count in this cache: Redis when there is one, so every web process
+# shares the counts; otherwise per process.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fazhi",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 SPECTACULAR_SETTINGS = {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Fazhi API",
     "DESCRIPTION": "Major administrative decisions and normative documents.",
     "VERSION": "1",

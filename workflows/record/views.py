@@ -4,8 +4,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.views import generic
 
-from workflows.site import site
-
 from .access import can_view_subject_record, subject_load
 from .selectors import SubjectKey, content_type_by_label, events_for
 from .verify import events_check, record_verify
@@ -32,9 +30,6 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
             raise Http404
         if self.subject is None and not events_for(self.key).exists():
             raise Http404
-        # viewflow's base template reads the site (menu, colours, title) from the resolver
-        # match, where its SiteMiddleware puts it for the site's own URLs; ours live outside.
-        request.resolver_match.site = site
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
