@@ -2,13 +2,21 @@
 
 Legal clocks counted in working days follow the State Council's yearly holiday notice, with
 its make-up working days on weekends (调休); Xinjiang adds regional holidays (肉孜节, 古尔邦节)
-announced every year, and a county may need to correct a single date (domain.md §4). The
-national part comes from the ``chinese_calendar`` package; the regional part is an overlay
-passed in by the caller (``workflows.clocks.selectors.calendar_for`` builds it from the
-database).
+announced every year, and a county may need to correct a single date (domain.md §4).
 
-A date the national calendar does not cover raises ``CalendarRangeError``: guessing that an
-unknown year has no holidays would silently shorten legal periods.
+The national part comes from two sources, never mixed for one year:
+
+* the ``chinese_calendar`` package, for the years its release carries (``PACKAGE_YEARS``);
+* for a later year, the notice an administrator entered in the admin
+  (``workflows.clocks.models.CalendarYear``), handed in as a ``NationalYear``. The package
+  wins: an entered year the package already knows is refused here, so data typed in by hand
+  can never silently replace the published schedule.
+
+The regional part is an overlay applied on top of either source. Both are passed in by the
+caller (``workflows.clocks.selectors.calendar_for`` builds them from the database).
+
+A date in a year neither source knows raises ``CalendarRangeError``: guessing that an unknown
+year has no holidays would silently shorten legal periods.
 """
 
 from __future__ import annotations
@@ -18,27 +26,94 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.utils.translation import gettext
 
 # The years for which the installed chinese_calendar release carries the State Council's
-# holiday notice. A new year becomes available by upgrading the package.
+# holiday notice. A later year becomes available by entering its notice in the admin, or by
+# upgrading the package.
 FIRST_YEAR: int = min(chinese_calendar.holidays).year
 LAST_YEAR: int = max(chinese_calendar.holidays).year
+PACKAGE_YEARS: frozenset[int] = frozenset(range(FIRST_YEAR, LAST_YEAR + 1))
 
 _ONE_DAY = timedelta(days=1)
 
 
-class CalendarRangeError(ValueError):
-    """A date outside the years whose official holiday schedule is known."""
+def _spans(years: Iterable[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of years: {2004, …, 2026, 2027, 2029} → [(2004, 2027), (2029, 2029)]."""
+    spans: list[tuple[int, int]] = []
+    for year in sorted(set(years)):
+        if spans and spans[-1][1] == year - 1:
+            spans[-1] = (spans[-1][0], year)
+        else:
+            spans.append((year, year))
+    return spans
 
-    def __init__(self, day: date, first_year: int, last_year: int):
+
+class CalendarRangeError(ValueError):
+    """A date in a year whose official holiday schedule is not known.
+
+    The message says what to do: an administrator enters that year's State Council notice in
+    the admin. It is translated when shown (``str(error)``), in the reader's language.
+    """
+
+    def __init__(self, day: date, known_years: Iterable[int] = PACKAGE_YEARS):
         self.day = day
-        self.first_year = first_year
-        self.last_year = last_year
-        super().__init__(
-            f"No official holiday schedule for {day.isoformat()}: the working-day calendar "
-            f"covers {first_year}-01-01 to {last_year}-12-31. Upgrade the chinesecalendar "
-            f"package once the State Council has published the holiday notice for {day.year}."
-        )
+        self.known_years = tuple(sorted(set(known_years)))
+        # The contiguous span that starts with the package: kept for callers that need one
+        # bound (e.g. the reminder sweep).
+        span = next((s for s in _spans(self.known_years) if s[0] <= LAST_YEAR <= s[1]), None)
+        self.first_year, self.last_year = span or (FIRST_YEAR, LAST_YEAR)
+        super().__init__(day, self.known_years)
+
+    def __reduce__(self):
+        # Exceptions cross process boundaries (Celery results): rebuild from our own arguments.
+        return (type(self), (self.day, self.known_years))
+
+    def __str__(self) -> str:
+        covered = ", ".join(f"{a}-01-01 to {b}-12-31" for a, b in _spans(self.known_years))
+        return gettext(
+            "No official holiday schedule for %(day)s: the working-day calendar covers "
+            "%(covered)s. An administrator must enter the State Council's holiday notice for "
+            "%(year)s (every holiday and make-up working day) in the admin under "
+            "“Deadlines and reminders → National holiday notices” and mark it complete; "
+            "then try again."
+        ) % {"day": self.day.isoformat(), "covered": covered, "year": self.day.year}
+
+
+@dataclass(frozen=True)
+class NationalYear:
+    """One year of the State Council's holiday notice, as entered by an administrator.
+
+    In such a year a day is a working day when it is Monday to Friday and not in
+    ``holidays``, or when it is in ``working_days`` (a make-up working day, 调休) — the same
+    reading the package applies to the years it carries.
+    """
+
+    year: int
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    working_days: frozenset[date] = field(default_factory=frozenset)
+    # The notice it comes from, e.g. "国务院办公厅关于2027年部分节假日安排的通知".
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "working_days", frozenset(self.working_days))
+        if self.year in PACKAGE_YEARS:
+            raise ValueError(
+                f"{self.year} is published in the chinesecalendar package "
+                f"({FIRST_YEAR}-{LAST_YEAR}); an entered notice may not replace it"
+            )
+        stray = sorted(d for d in self.holidays | self.working_days if d.year != self.year)
+        if stray:
+            listed = ", ".join(d.isoformat() for d in stray)
+            raise ValueError(f"Dates outside {self.year} in its notice: {listed}")
+        both = self.holidays & self.working_days
+        if both:
+            listed = ", ".join(sorted(d.isoformat() for d in both))
+            raise ValueError(f"Dates both holiday and working day in {self.year}: {listed}")
+
+    def is_working_day(self, day: date) -> bool:
+        return day in self.working_days or (day.weekday() < 5 and day not in self.holidays)
 
 
 @dataclass(frozen=True)
@@ -47,28 +122,35 @@ class WorkCalendar:
 
     ``holidays`` are extra non-working days (a regional holiday such as 肉孜节, or a date
     corrected to non-working); ``working_days`` are dates forced to be working days (a
-    correction, e.g. a regional make-up day). A date may not be in both.
+    correction, e.g. a regional make-up day). A date may not be in both. ``national_years``
+    are the years after the package's that an administrator entered (``NationalYear``).
     """
 
     name: str = "national"
     holidays: frozenset[date] = field(default_factory=frozenset)
     working_days: frozenset[date] = field(default_factory=frozenset)
-    first_year: int = FIRST_YEAR
-    last_year: int = LAST_YEAR
+    national_years: tuple[NationalYear, ...] = ()
+    _entered: dict[int, NationalYear] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
-        # Accept any iterable of dates but keep the object hashable and immutable.
+        # Accept any iterable but keep the object hashable and immutable.
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "working_days", frozenset(self.working_days))
+        years = tuple(sorted(self.national_years, key=lambda y: y.year))
+        object.__setattr__(self, "national_years", years)
         both = self.holidays & self.working_days
         if both:
             listed = ", ".join(sorted(d.isoformat() for d in both))
             raise ValueError(f"Dates both holiday and working day in {self.name}: {listed}")
-        if not (FIRST_YEAR <= self.first_year <= self.last_year <= LAST_YEAR):
-            raise ValueError(
-                f"Calendar range {self.first_year}-{self.last_year} lies outside the national "
-                f"data {FIRST_YEAR}-{LAST_YEAR}"
-            )
+        entered = {y.year: y for y in years}
+        if len(entered) != len(years):
+            raise ValueError(f"A year is given twice in the national data of {self.name}")
+        # NationalYear itself refuses package years; checked again for hand-made instances.
+        if PACKAGE_YEARS & entered.keys():
+            raise ValueError("An entered national year may not replace a package year")
+        object.__setattr__(self, "_entered", entered)
 
     @classmethod
     def build(
@@ -77,12 +159,42 @@ class WorkCalendar:
         name: str = "national",
         holidays: Iterable[date] = (),
         working_days: Iterable[date] = (),
+        national_years: Iterable[NationalYear] = (),
     ) -> WorkCalendar:
-        return cls(name=name, holidays=frozenset(holidays), working_days=frozenset(working_days))
+        return cls(
+            name=name,
+            holidays=frozenset(holidays),
+            working_days=frozenset(working_days),
+            national_years=tuple(national_years),
+        )
+
+    @property
+    def known_years(self) -> frozenset[int]:
+        return PACKAGE_YEARS | self._entered.keys()
+
+    @property
+    def first_year(self) -> int:
+        return FIRST_YEAR
+
+    @property
+    def last_year(self) -> int:
+        """The last year of the unbroken run of known years that starts with the package."""
+        year = LAST_YEAR
+        while year + 1 in self._entered:
+            year += 1
+        return year
 
     def check(self, day: date) -> None:
-        if not (self.first_year <= day.year <= self.last_year):
-            raise CalendarRangeError(day, self.first_year, self.last_year)
+        if day.year not in PACKAGE_YEARS and day.year not in self._entered:
+            raise CalendarRangeError(day, self.known_years)
+
+    def national_is_working_day(self, day: date) -> bool:
+        """The national schedule alone (no overlay), from whichever source knows the year."""
+        self.check(day)
+        entered = self._entered.get(day.year)
+        if entered is not None:
+            return entered.is_working_day(day)
+        return chinese_calendar.is_workday(day)
 
 
 NATIONAL = WorkCalendar()
@@ -99,7 +211,7 @@ def is_working_day(day: date, *, calendar: WorkCalendar) -> bool:
         return True
     if day in calendar.holidays:
         return False
-    return chinese_calendar.is_workday(day)
+    return calendar.national_is_working_day(day)
 
 
 def next_working_day(day: date, *, calendar: WorkCalendar) -> date:

@@ -27,8 +27,8 @@ class Jurisdiction(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     is_default = models.BooleanField(_("default"), default=False)
-    # Bumped on every overlay change so that every process rebuilds its cached calendar
-    # (workflows.clocks.selectors.calendar_for) without a cache server.
+    # Changed on every overlay or national notice change so that every process rebuilds its
+    # cached calendar (workflows.clocks.selectors.calendar_for) without a cache server.
     calendar_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -79,6 +79,134 @@ class CalendarOverlay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+
+def _is_package_year(year: int) -> bool:
+    from workflows.calendar import PACKAGE_YEARS
+
+    return year in PACKAGE_YEARS
+
+
+class CalendarYear(models.Model):
+    """The State Council's holiday notice for one year, entered by an administrator.
+
+    Used only for years the installed chinesecalendar package does not carry (it ends with the
+    year of its release): the package's data are the published schedule and are never
+    replaced by hand-entered rows, so a notice for a package year is refused. A wrong date in
+    a package year is corrected per jurisdiction with a ``CalendarOverlay`` row instead.
+    Until ``is_complete`` is ticked the year stays unknown and clocks reaching it still refuse
+    to compute (domain.md §4: no silent guess).
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        help_text=_(
+            "A year the installed holiday package does not cover yet (after its last year)."
+        ),
+    )
+    title = models.CharField(
+        _("notice title"),
+        max_length=300,
+        help_text=_("The notice as published, e.g. 国务院办公厅关于2027年部分节假日安排的通知."),
+    )
+    reference = models.CharField(
+        _("document number"), max_length=100, blank=True, help_text=_("e.g. 国办发明电〔2026〕7号")
+    )
+    url = models.URLField(_("link"), blank=True, help_text=_("Where the notice is published."))
+    published_on = models.DateField(_("published on"))
+    is_complete = models.BooleanField(
+        _("complete and checked"),
+        default=False,
+        help_text=_(
+            "Tick only when every holiday and every make-up working day (调休) of the notice "
+            "has been entered and checked against it. Until then the year stays unknown and "
+            "deadlines reaching into it cannot be computed."
+        ),
+    )
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("national holiday notice")
+        verbose_name_plural = _("national holiday notices")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.title}"
+
+    def clean(self) -> None:
+        if self.year is not None and _is_package_year(self.year):
+            raise ValidationError(
+                {
+                    "year": _(
+                        "The installed holiday package already carries %(year)s; its "
+                        "schedule cannot be replaced here. Correct a single date for a "
+                        "jurisdiction with a calendar overlay day instead."
+                    )
+                    % {"year": self.year}
+                }
+            )
+
+
+class CalendarYearDay(models.Model):
+    """A dated entry of a national notice: a public holiday or a make-up working day (调休).
+
+    Ordinary weekends are not entered: a day is a working day when it is Monday to Friday and
+    not a listed holiday, or when it is a listed make-up working day.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("holiday (no work)")
+        WORKING_DAY = "working_day", _("make-up working day (调休)")
+
+    calendar_year = models.ForeignKey(
+        CalendarYear, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("The festival it belongs to, e.g. 春节.")
+    )
+
+    class Meta:
+        verbose_name = _("national holiday notice day")
+        verbose_name_plural = _("national holiday notice days")
+        ordering = ["date"]
+        constraints = [
+            # A date has one meaning, whichever notice row lists it.
+            models.UniqueConstraint(fields=["date"], name="clocks_one_national_entry_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            # Set from the parent form even before the notice itself is saved.
+            year = self.calendar_year.year
+        except CalendarYear.DoesNotExist:
+            year = None
+        if self.date and year and self.date.year != year:
+            errors["date"] = _("This date is not in %(year)s, the year of the notice.") % {
+                "year": year
+            }
+        elif self.date and self.kind == self.Kind.WORKING_DAY and self.date.weekday() < 5:
+            errors["kind"] = _(
+                "A make-up working day falls on a Saturday or Sunday; Monday to Friday are "
+                "working days already."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class DeadlineRuleOverride(models.Model):

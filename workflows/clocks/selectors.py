@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime, timedelta
 
@@ -10,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_users_with_perms
 
-from workflows.calendar import WorkCalendar
+from workflows.calendar import PACKAGE_YEARS, NationalYear, WorkCalendar
 from workflows.models import Unit
 from workflows.roles import unit_permission_codename
 
@@ -18,12 +19,16 @@ from . import rules
 from .models import (
     DEFAULT_JURISDICTION_NAME,
     CalendarOverlay,
+    CalendarYear,
+    CalendarYearDay,
     Deadline,
     DeadlineRuleOverride,
     Jurisdiction,
     Notification,
     Reminder,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- jurisdictions and calendars ------------------------------------------------------------
 
@@ -43,12 +48,60 @@ _calendars: dict[int, tuple[int, WorkCalendar]] = {}
 _calendars_lock = threading.Lock()
 
 
+def national_years_entered() -> list[NationalYear]:
+    """The national notices an administrator entered and marked complete, as calendar data.
+
+    A notice for a year the installed package carries is left out: the package is the
+    published schedule and wins. Such a row can only exist when the package was upgraded after
+    the notice was entered (the admin refuses package years); it is logged, not applied.
+    """
+    holidays: dict[int, list] = {}
+    working_days: dict[int, list] = {}
+    for year, day, kind in CalendarYearDay.objects.filter(
+        calendar_year__is_complete=True
+    ).values_list("calendar_year__year", "date", "kind"):
+        target = holidays if kind == CalendarYearDay.Kind.HOLIDAY else working_days
+        target.setdefault(year, []).append(day)
+    years = []
+    for year, title in CalendarYear.objects.filter(is_complete=True).values_list("year", "title"):
+        if year in PACKAGE_YEARS:
+            logger.warning(
+                "The entered holiday notice for %s is ignored: the installed chinesecalendar "
+                "package carries that year.",
+                year,
+            )
+            continue
+        years.append(
+            NationalYear(
+                year=year,
+                holidays=frozenset(holidays.get(year, ())),
+                working_days=frozenset(working_days.get(year, ())),
+                source=title,
+            )
+        )
+    return years
+
+
+def calendar_years_superseded() -> QuerySet[CalendarYear]:
+    """Entered notices for years the installed package now carries (not in use)."""
+    return CalendarYear.objects.filter(year__in=sorted(PACKAGE_YEARS))
+
+
+_calendars: dict[int, tuple[int, WorkCalendar]] = {}
+_calendars_lock = threading.Lock()
+
+
 def calendar_for(jurisdiction: Jurisdiction | None = None) -> WorkCalendar:
     """The working-day calendar of ``jurisdiction``: national schedule plus its overlay.
 
+    The national schedule is the chinesecalendar package plus every complete notice an
+    administrator entered for a later year (``CalendarYear``); the jurisdiction's overlay
+    applies on top of both.
+
     Cached per process and keyed by the jurisdiction's ``calendar_version``, which every
-    overlay change bumps (see signals.py): a hit costs one indexed one-column query, and an
-    admin edit reaches every web and worker process on their next call.
+    overlay and every national notice change bumps (see signals.py): a hit costs one indexed
+    one-column query, and an admin edit reaches every web and worker process on their next
+    call, without a restart.
     """
     jurisdiction = jurisdiction or jurisdiction_default()
     version = (
@@ -65,7 +118,10 @@ def calendar_for(jurisdiction: Jurisdiction | None = None) -> WorkCalendar:
     ):
         (holidays if kind == CalendarOverlay.Kind.HOLIDAY else working_days).append(day)
     calendar = WorkCalendar.build(
-        name=jurisdiction.name, holidays=holidays, working_days=working_days
+        name=jurisdiction.name,
+        holidays=holidays,
+        working_days=working_days,
+        national_years=national_years_entered(),
     )
     with _calendars_lock:
         _calendars[jurisdiction.pk] = (version, calendar)

@@ -8,7 +8,7 @@ written to the full-process record in the same transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.models import Unit
 from workflows.record.services import ACTOR_SYSTEM, record_append
 
-from .models import Deadline, Jurisdiction, Notification
+from .models import CalendarYear, CalendarYearDay, Deadline, Jurisdiction, Notification
 from .selectors import calendar_for, jurisdiction_default, rule_for
 
 
@@ -155,6 +155,9 @@ def deadline_waive(*, deadline: Deadline, by, reason: str) -> Deadline:
     ``by`` is the person who decided, or ``"system"`` (ACTOR_SYSTEM) when a process closes
     a clock it no longer needs (e.g. a document withdrawn); the reason is required either way.
     """
+    if by != ACTOR_SYSTEM and getattr(by, "pk", None) is None:
+        # Checked first: the public or a missing person never waives a legal clock.
+        raise TypeError(f"by is a saved User or {ACTOR_SYSTEM!r}, not {by!r}")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A reason is required to waive a deadline.")})
@@ -208,6 +211,89 @@ def deadlines_mark_overdue(*, today: date) -> list[int]:
             payload={"deadline": row.pk, "rule": row.rule_key, "due": row.due, "on": today},
         )
     return [r.pk for r in rows]
+
+
+# --- national holiday notices ---------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_year_enter(
+    *,
+    year: int,
+    title: str,
+    published_on: date,
+    by,
+    holidays: Mapping[date, str],
+    working_days: Mapping[date, str] | None = None,
+    reference: str = "",
+    url: str = "",
+    note: str = "",
+    complete: bool = True,
+) -> CalendarYear:
+    """Enter the State Council's holiday notice for ``year``: its holidays and its make-up
+    working days (调休), each with the festival it belongs to (domain.md §4).
+
+    Raises ``ValidationError`` for a year the installed package carries (its schedule is never
+    replaced by hand), a year already entered, a date outside ``year``, a make-up working day
+    on a weekday, or a date listed twice. The admin does the same with its inline form.
+    """
+    notice = CalendarYear(
+        year=year,
+        title=title,
+        reference=reference,
+        url=url,
+        published_on=published_on,
+        is_complete=complete,
+        note=note,
+        entered_by=by,
+    )
+    working_days = working_days or {}
+    twice = sorted(set(holidays) & set(working_days))
+    if twice:
+        raise ValidationError(
+            _("A date is listed both as a holiday and as a working day: %(dates)s")
+            % {"dates": ", ".join(d.isoformat() for d in twice)}
+        )
+    notice.full_clean()
+    notice.save()
+    days = [
+        CalendarYearDay(calendar_year=notice, date=day, kind=kind, name=name)
+        for kind, entries in (
+            (CalendarYearDay.Kind.HOLIDAY, holidays),
+            (CalendarYearDay.Kind.WORKING_DAY, working_days),
+        )
+        for day, name in sorted(entries.items())
+    ]
+    for day in days:
+        day.full_clean()
+        day.save()
+    calendar_year_record(calendar_year=notice, by=by, action="calendar.year_entered")
+    return notice
+
+
+def calendar_year_record(*, calendar_year: CalendarYear, by, action: str) -> None:
+    """Write the notice as it now stands to the full-process record: every deadline computed
+    with it can be traced to the data and the person who entered them."""
+    days = list(calendar_year.days.order_by("date").values_list("date", "kind", "name"))
+    record_append(
+        actor=by,
+        action=action,
+        subject=calendar_year,
+        payload={
+            "year": calendar_year.year,
+            "title": calendar_year.title,
+            "reference": calendar_year.reference,
+            "url": calendar_year.url,
+            "published_on": calendar_year.published_on,
+            "complete": calendar_year.is_complete,
+            "holidays": [
+                [d, name] for d, kind, name in days if kind == CalendarYearDay.Kind.HOLIDAY
+            ],
+            "working_days": [
+                [d, name] for d, kind, name in days if kind == CalendarYearDay.Kind.WORKING_DAY
+            ],
+        },
+    )
 
 
 # --- notifications --------------------------------------------------------------------------

@@ -1,17 +1,29 @@
-"""Keep cached calendars honest: any overlay change bumps the calendar version.
+"""Keep cached calendars honest: any overlay or national notice change bumps the version.
 
 Every jurisdiction is bumped, not only the edited row's: an overlay row moved from one
-jurisdiction to another must invalidate both, and there are only a handful of rows here.
+jurisdiction to another must invalidate both, a national notice belongs to every
+jurisdiction's calendar, and there are only a handful of rows here. The bump is written in the
+same transaction as the change, so a process never caches new data under an old version for
+longer than one call.
+
+The new version is random rather than the old one plus one: a rolled-back change (an admin
+save that failed late, a test) would otherwise hand the same number to the next change, and a
+process that cached the rolled-back data under that number would keep it.
 """
 
-from django.db.models import F
+import secrets
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import CalendarOverlay, Jurisdiction
+from .models import CalendarOverlay, CalendarYear, CalendarYearDay, Jurisdiction
 
 
 @receiver(post_save, sender=CalendarOverlay, dispatch_uid="clocks_overlay_saved")
 @receiver(post_delete, sender=CalendarOverlay, dispatch_uid="clocks_overlay_deleted")
+@receiver(post_save, sender=CalendarYear, dispatch_uid="clocks_calendar_year_saved")
+@receiver(post_delete, sender=CalendarYear, dispatch_uid="clocks_calendar_year_deleted")
+@receiver(post_save, sender=CalendarYearDay, dispatch_uid="clocks_calendar_day_saved")
+@receiver(post_delete, sender=CalendarYearDay, dispatch_uid="clocks_calendar_day_deleted")
 def calendar_version_bump(**kwargs) -> None:
-    Jurisdiction.objects.update(calendar_version=F("calendar_version") + 1)
+    Jurisdiction.objects.update(calendar_version=secrets.randbelow(2**31 - 2) + 1)

@@ -100,14 +100,16 @@ _warned_on: set[date] = set()
 
 
 def _warn_if_calendar_ends_soon(today: date, calendar: WorkCalendar) -> None:
-    """Once a day per process: the national data must be upgraded before the year runs out,
-    or clocks opened next year will refuse to compute."""
+    """Once a day per process: next year's national schedule must be known before the year
+    runs out, or clocks reaching into it will refuse to compute."""
     if date(calendar.last_year, 12, 31) - today < CALENDAR_WARNING and today not in _warned_on:
         _warned_on.add(today)
         logger.warning(
-            "The working-day calendar ends on %s-12-31: upgrade chinesecalendar once the "
-            "State Council publishes next year's holiday notice.",
+            "The working-day calendar ends on %s-12-31: once the State Council publishes its "
+            "holiday notice for %s, an administrator enters it in the admin (Deadlines and "
+            "reminders → National holiday notices), or chinesecalendar is upgraded.",
             calendar.last_year,
+            calendar.last_year + 1,
         )
 
 

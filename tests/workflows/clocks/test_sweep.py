@@ -73,13 +73,14 @@ def test_the_reminder_names_the_item_the_stage_the_due_date_and_the_legal_source
     notification = Notification.objects.get()
     for text in (notification.body, mail.outbox[0].body):
         assert str(township) in text
-        assert "Legality review" in text  # the stage: the rule's description
-        assert "2024年10月12日" in text  # Chinese is the default language
+        assert "合法性审查" in text  # the stage (the rule's description), in Chinese by default
+        assert "2024年10月12日" in text
         assert "《重大行政决策程序暂行条例》第二十六条" in text
     assert "2024年10月12日" in mail.outbox[0].subject
 
     english = reminder_message(Reminder.objects.get(), language="en")
     assert "Oct. 12, 2024" in english.body
+    assert "Legality review" in english.body
 
 
 @pytest.mark.django_db
