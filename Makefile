@@ -46,6 +46,12 @@ test: install-dev messages
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks (never part of the tests): ratios to references measured in the same run; each
+# section uses its own scratch database on DATABASE_URL's server. BENCH_ARGS=--quick for small sizes.
+bench: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,0 +1,383 @@
+"""Engine: whole decision lifecycles through DecisionFlow and the services, against two floors.
+
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.engine [--quick] [--lifecycles N]
+
+One lifecycle is the adopted path with a public consultation: 11 human tasks (draft, open
+consultation, dispose of comments, risk assessment, submit for and complete legality review,
+package check, meeting, Party-committee report, publication, archive) plus the consultation
+timer fired by viewflow's dispatcher. Each task is completed as the staff UI completes it
+(``decisions.views.guard``): under the process lock, the offer re-checked, the service run in
+its own atomic block, then viewflow's assign/start/execute — so every figure includes the
+record events, the legal clocks and the permission checks.
+
+References measured in the same run:
+* raw: a psycopg loop of one UPDATE + one INSERT per commit (the floor of any transition);
+* bare viewflow: ``bench.flows.BareFlow``, 11 sequential human tasks, no services.
+
+A "transition" is one completed human task; statements and commits per transition count
+everything a lifecycle sends to PostgreSQL (start and timer included) divided by 11.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import time
+from datetime import date, timedelta
+
+from bench import harness
+
+HUMAN_TASKS = 11
+RISK_OK = {
+    name: {"level": "low", "risk_points": f"{name}: 风险点", "mitigations": f"{name}: 防范措施"}
+    for name in ("social_stability", "public_safety", "ecological_environment", "economy")
+}
+
+
+def people() -> dict:
+    from decisions import services as s
+    from workflows.models import Unit
+    from workflows.services import person_ensure, unit_ensure
+
+    county, _ = unit_ensure(name="乌恰县人民政府", kind=Unit.Kind.GOVERNMENT, issuer_code="恰政")
+    bureau, _ = unit_ensure(
+        name="乌恰县司法局", kind=Unit.Kind.DEPARTMENT, issuer_code="恰司", parent=county
+    )
+
+    def person(username, unit, **roles):
+        return person_ensure(
+            username=username, full_name=username, unit=unit, password=None, roles=roles
+        )[0]
+
+    p = {
+        "county": county,
+        "bureau": bureau,
+        "drafter": person("drafter", bureau, drafter=[bureau]),
+        "legal_advisor": person("legal_advisor", bureau, legal_advisor=[county, bureau]),
+        "archivist": person("archivist", county, archivist=[county]),
+        "secretary": person("secretary", county, meeting_secretary=[county]),
+        "principal": person("principal", county, principal=[county]),
+        "publisher": person("publisher", county, publisher=[county]),
+        "members": [person(f"member{i}", county, meeting_member=[county]) for i in range(1, 5)],
+    }
+    item = s.catalogue_item_create(
+        by=p["legal_advisor"],
+        government=county,
+        year=2024,
+        title="乌恰县城区供热价格调整",
+        lead_unit=bureau,
+    )
+    p["item"] = s.catalogue_item_publish(item=item, by=p["legal_advisor"])
+    return p
+
+
+def complete(process, flow_class, name: str, user, action=None) -> None:
+    """Complete the open task ``name`` as ``user``, the way the task view does."""
+    from django.db import transaction
+    from viewflow.workflow.status import STATUS
+
+    from workflows.inbox import may_act_on_task
+
+    task = process.task_set.get(
+        flow_task=getattr(flow_class, name), status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
+    with flow_class.lock(process.pk), transaction.atomic():
+        task.refresh_from_db()
+        if action is not None:  # the real flow: the offer is checked, the service runs
+            if not may_act_on_task(user=user, task=task):
+                raise RuntimeError(f"{user} may not take {name}")
+            with transaction.atomic():
+                action()
+        activation = task.flow_task.activation_class(task)
+        activation.assign(user)
+        activation.start(None)
+        activation.execute()
+
+
+def lifecycle(p: dict, n: int) -> None:
+    """One decision from initiation to the sealed archive."""
+    from django.utils import timezone
+    from viewflow.workflow.timers import fire_due_timers
+
+    from decisions import services as s
+    from decisions.flows import DecisionFlow
+    from workflows.consultations.services import comment_submit
+
+    d = s.decision_start(
+        by=p["drafter"],
+        lead_unit=p["bureau"],
+        catalogue_item=p["item"],
+        title=f"关于调整城区供热价格的决定（第{n}号）",
+        problem="供热成本上涨，现行价格难以为继。",
+        legal_basis=["《中华人民共和国价格法》第二十三条", "《重大行政决策程序暂行条例》"],
+    )
+    process = d.process
+    drafter = p["drafter"]
+
+    def draft():
+        s.decision_draft_save(
+            decision=d,
+            by=drafter,
+            draft_text="第一条 城区居民供热价格调整为每平方米22元。",
+            options=[{"title": "方案一", "text": "一次调整到位"}],
+        )
+        s.decision_draft_submit(decision=d, by=drafter)
+
+    complete(process, DecisionFlow, "draft", drafter, draft)
+    now = timezone.now()
+    holder = {}
+
+    def open_consultation():
+        holder["c"] = s.decision_consultation_open(
+            decision=d,
+            by=drafter,
+            opens_at=now - timedelta(days=30),
+            closes_at=now + timedelta(days=1),
+        )
+        comment_submit(consultation=holder["c"], text="建议分步调整", name="居民", at=now)
+
+    complete(process, DecisionFlow, "open_consultation", drafter, open_consultation)
+    # The period ends: move the due moment rather than the clock, then let viewflow's timer
+    # dispatcher (what beat runs every minute) close the consultation.
+    consultation = holder["c"]
+    past = now - timedelta(seconds=1)
+    process.task_set.filter(flow_task=DecisionFlow.wait_consultation).update(scheduled=past)
+    type(consultation).objects.filter(pk=consultation.pk).update(closes_at=past)
+    fire_due_timers()
+
+    def dispose():
+        for comment in consultation.comments.all():
+            s.decision_comment_dispose(
+                comment=comment, by=drafter, outcome="partly_adopted", reason="分两年实施"
+            )
+        s.decision_consultation_finish(decision=d, by=drafter)
+
+    complete(process, DecisionFlow, "dispose_comments", drafter, dispose)
+    complete(
+        process,
+        DecisionFlow,
+        "risk_assessment",
+        drafter,
+        lambda: s.risk_assessment_submit(
+            decision=d, by=drafter, dimensions=RISK_OK, contingency_plan="预案", overall_level="low"
+        ),
+    )
+    complete(
+        process,
+        DecisionFlow,
+        "submit_legality",
+        drafter,
+        lambda: s.legality_review_submit(decision=d, by=drafter, procedures_account="已完成"),
+    )
+    advisor = p["legal_advisor"]
+    complete(
+        process,
+        DecisionFlow,
+        "legality_review",
+        advisor,
+        lambda: s.legality_review_complete(
+            review=s.latest_review(d), by=advisor, outcome="lawful", opinion="合法"
+        ),
+    )
+    complete(
+        process,
+        DecisionFlow,
+        "package_check",
+        drafter,
+        lambda: s.decision_package_check(decision=d, by=drafter),
+    )
+    secretary = p["secretary"]
+
+    def meeting():
+        m = s.meeting_open(
+            decision=d,
+            by=secretary,
+            kind="executive",
+            held_at=timezone.now(),
+            principal=p["principal"],
+            members=p["members"],
+        )
+        for member, position in zip(
+            p["members"], ["support", "support", "conditional", "oppose"], strict=True
+        ):
+            s.meeting_statement_record(
+                meeting=m, by=secretary, speaker=member, position=position, text=position
+            )
+        s.meeting_decide(meeting=m, by=secretary, head_decision="adopt", statement="同意。")
+
+    complete(process, DecisionFlow, "meeting", secretary, meeting)
+    complete(
+        process,
+        DecisionFlow,
+        "party_report",
+        secretary,
+        lambda: s.party_report_record(
+            decision=d,
+            by=secretary,
+            reported_on=date.today(),
+            reference=f"恰政报〔2024〕{n}号",
+            recipient="中共乌恰县委",
+        ),
+    )
+    complete(
+        process,
+        DecisionFlow,
+        "publication",
+        p["publisher"],
+        lambda: s.publication_record(
+            decision=d,
+            by=p["publisher"],
+            published_on=date.today(),
+            channel="政府网站",
+            interpretation="解读",
+        ),
+    )
+    complete(
+        process,
+        DecisionFlow,
+        "archive",
+        p["archivist"],
+        lambda: s.decision_seal(decision=d, by=p["archivist"]),
+    )
+    process.refresh_from_db()
+    if process.status != "DONE":
+        raise SystemExit(f"lifecycle {n} did not finish: {process.status}")
+
+
+def bare_lifecycle(user) -> None:
+    from bench.flows import BareFlow
+
+    process = BareFlow.start.run()
+    for i in range(1, HUMAN_TASKS + 1):
+        complete(process, BareFlow, f"step_{i}", user)
+    process.refresh_from_db()
+    if process.status != "DONE":
+        raise SystemExit(f"the bare flow did not finish: {process.status}")
+
+
+def raw_rate(commits: int) -> float:
+    """Commits/s of a psycopg loop doing one UPDATE and one INSERT per transaction."""
+    import os
+
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        conn.execute("CREATE TABLE bench_raw_state (id int PRIMARY KEY, n bigint NOT NULL)")
+        conn.execute(
+            "CREATE TABLE bench_raw_log (id bigserial PRIMARY KEY, n bigint NOT NULL, "
+            "at timestamptz NOT NULL DEFAULT now(), note text NOT NULL)"
+        )
+        conn.execute("INSERT INTO bench_raw_state VALUES (1, 0)")
+        conn.commit()
+        started = time.perf_counter()
+        for i in range(commits):
+            conn.execute("UPDATE bench_raw_state SET n = n + 1 WHERE id = 1")
+            conn.execute("INSERT INTO bench_raw_log (n, note) VALUES (%s, %s)", [i, "transition"])
+            conn.commit()
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_raw_state, bench_raw_log")
+        conn.commit()
+    return commits / elapsed
+
+
+def profile_top(fn, lines: int = 25) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(lines)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    harness.common_arguments(parser)
+    parser.add_argument("--lifecycles", type=int, default=None)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of 2 lifecycles")
+    args = parser.parse_args()
+    lifecycles = args.lifecycles or (3 if args.quick else 20)
+    raw_commits = 300 if args.quick else 3000
+
+    name = harness.setup("engine")
+    try:
+        from django.contrib.auth import get_user_model
+        from django.db import connection
+
+        p = people()
+        lifecycle(p, 0)  # warm-up: imports, caches, plans
+        bare_user = get_user_model().objects.create(username="bare")
+        bare_lifecycle(bare_user)
+
+        counter = harness.SqlCounter(connection)
+        started = time.perf_counter()
+        with counter.counting():
+            for n in range(1, lifecycles + 1):
+                lifecycle(p, n)
+        engine_s = time.perf_counter() - started
+        engine_tps = lifecycles * HUMAN_TASKS / engine_s
+
+        bare_counter = harness.SqlCounter(connection)
+        bare_runs = lifecycles * 3
+        started = time.perf_counter()
+        with bare_counter.counting():
+            for _ in range(bare_runs):
+                bare_lifecycle(bare_user)
+        bare_s = time.perf_counter() - started
+        bare_tps = bare_runs * HUMAN_TASKS / bare_s
+
+        raw_tps = raw_rate(raw_commits)
+
+        from workflows.record.verify import record_verify
+
+        verified = record_verify()
+        if not verified.ok:
+            raise SystemExit(f"the record does not verify after the lifecycles: {verified}")
+        if args.profile:
+            print(profile_top(lambda: [lifecycle(p, 10_000 + i) for i in range(2)], 40))
+    finally:
+        harness.teardown(name, keep=args.keep)
+
+    transitions = lifecycles * HUMAN_TASKS
+    figures = {
+        "lifecycles": lifecycles,
+        "transitions": transitions,
+        "lifecycles_per_s": round(lifecycles / engine_s, 2),
+        "transitions_per_s": round(engine_tps, 1),
+        "bare_viewflow_transitions_per_s": round(bare_tps, 1),
+        "raw_commits_per_s": round(raw_tps, 1),
+        "ratio_to_raw": harness.ratio(engine_tps, raw_tps),
+        "ratio_to_bare_viewflow": harness.ratio(engine_tps, bare_tps),
+        "statements_per_transition": round(counter.statements / transitions, 1),
+        "commits_per_transition": round(counter.commits / transitions, 2),
+        "bare_statements_per_transition": round(bare_counter.statements / (bare_runs * 11), 1),
+        "bare_commits_per_transition": round(bare_counter.commits / (bare_runs * 11), 2),
+        "record_events_verified": verified.checked,
+    }
+    rows = [
+        ("lifecycles (11 human tasks + timer each)", f"{lifecycles}"),
+        ("lifecycles/s through the services", f"{figures['lifecycles_per_s']}"),
+        ("transitions/s (services)", f"{figures['transitions_per_s']}"),
+        (
+            "transitions/s (bare viewflow, same 11 tasks)",
+            f"{figures['bare_viewflow_transitions_per_s']}",
+        ),
+        ("raw psycopg UPDATE+INSERT commits/s", f"{figures['raw_commits_per_s']}"),
+        ("engine / raw", f"{figures['ratio_to_raw']}"),
+        ("engine / bare viewflow  (target ≥ 2)", f"{figures['ratio_to_bare_viewflow']}"),
+        (
+            "SQL statements / commits per transition",
+            f"{figures['statements_per_transition']} / {figures['commits_per_transition']}",
+        ),
+        (
+            "bare viewflow statements / commits per transition",
+            f"{figures['bare_statements_per_transition']} / {figures['bare_commits_per_transition']}",
+        ),
+    ]
+    harness.emit("engine", figures, rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,355 @@
+"""Inbox: latency and queries of the inbox API and page for a legal advisor, at 1,000 and at
+100,000 decisions in the database.
+
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.inbox [--quick]
+
+The decisions are generated in bulk with COPY, not through the services: each has its viewflow
+process, 5 tasks (4 done, 1 open and offered to the role that acts next, in the lead unit or
+the county government) and 10 record events. The lead units cycle through 40 departments; the
+legal advisor holds the role for the county government and 司法局, as in the demo, so about a
+fortieth of the open legality reviews are theirs. The record events are filler rows (chained,
+but their hashes do not cover their content): the inbox never reads them, they only make the
+tables the size a county reaches.
+
+Latency is measured in this process with Django's test client (middleware, authentication,
+template or serializer included; no network): p50 and p95 of ``--requests`` GETs after a
+warm-up. The figure the issue asks for is p95 at 100k ÷ p95 at 1k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import time
+
+from bench import harness
+
+UNITS = 40
+TASKS_PER_DECISION = 5
+EVENTS_PER_DECISION = 10
+# (open node, role it is offered to, offered in the county government rather than lead unit)
+OPEN_NODES = [
+    ("draft", "drafter", False),
+    ("dispose_comments", "drafter", False),
+    ("risk_assessment", "drafter", False),
+    ("submit_legality", "drafter", False),
+    ("legality_review", "legal_advisor", False),
+    ("package_check", "drafter", False),
+    ("meeting", "meeting_secretary", True),
+    ("publication", "publisher", True),
+]
+DONE_NODES = ["draft", "open_consultation", "dispose_comments", "risk_assessment"]
+
+
+class Generator:
+    """Appends decisions with COPY, continuing ids where the last batch stopped."""
+
+    def __init__(self, p: dict):
+        from django.contrib.contenttypes.models import ContentType
+
+        from decisions.flows import DecisionFlow
+        from decisions.models import Decision
+        from workflows.models import Unit
+        from workflows.services import unit_ensure
+
+        self.p = p
+        self.units = [p["bureau"]] + [
+            unit_ensure(
+                name=f"基准部门{i}",
+                kind=Unit.Kind.DEPARTMENT,
+                issuer_code=f"基{i}",
+                parent=p["county"],
+            )[0]
+            for i in range(1, UNITS)
+        ]
+        self.flow_task = {
+            name: f"decisions/flows.DecisionFlow.{name}" for name in DecisionFlow._nodes_by_name
+        }
+        self.decision_type = ContentType.objects.get_for_model(Decision).pk
+        self.made = 0
+        self.seq = 0
+        self.prev_hash = "0" * 64
+
+    def _next_ids(self, cursor) -> dict:
+        ids = {}
+        for table in (
+            "decisions_decision",
+            "viewflow_process",
+            "viewflow_task",
+            "workflows_taskoffer",
+        ):
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            ids[table] = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM record_event")
+        self.seq = cursor.fetchone()[0]
+        return ids
+
+    def add(self, n: int) -> float:
+        from django.db import connection, transaction
+
+        started = time.perf_counter()
+        p = self.p
+        t0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        with transaction.atomic(), connection.cursor() as cursor:
+            ids = self._next_ids(cursor)
+            raw = cursor.cursor
+            decisions, processes, links, tasks, offers, events = [], [], [], [], [], []
+            d_id, pr_id, t_id, o_id = (
+                ids["decisions_decision"],
+                ids["viewflow_process"],
+                ids["viewflow_task"],
+                ids["workflows_taskoffer"],
+            )
+            for i in range(n):
+                k = self.made + i
+                unit = self.units[k % UNITS]
+                node, role, at_county = OPEN_NODES[(k // UNITS) % len(OPEN_NODES)]
+                at = t0 + dt.timedelta(minutes=k)
+                decisions.append(
+                    (
+                        d_id,
+                        "基准数据（批量生成）",
+                        f"基准决策{k}",
+                        "问题",
+                        "",
+                        "[]",
+                        "",
+                        "[]",
+                        False,
+                        "",
+                        False,
+                        False,
+                        False,
+                        "",
+                        "legality_review",
+                        "",
+                        None,
+                        None,
+                        "{}",
+                        "",
+                        at,
+                        at,
+                        None,
+                        p["drafter"].pk,
+                        p["county"].pk,
+                        unit.pk,
+                        None,
+                        None,
+                    )
+                )
+                processes.append((pr_id, "decisions/flows.DecisionFlow", "NEW", at, None, "{}"))
+                links.append((pr_id, d_id))
+                for done in DONE_NODES:
+                    tasks.append(
+                        (
+                            t_id,
+                            self.flow_task[done],
+                            "HUMAN",
+                            "DONE",
+                            at,
+                            at,
+                            at,
+                            "start",
+                            p["drafter"].pk,
+                            pr_id,
+                            at,
+                            "{}",
+                        )
+                    )
+                    offers.append((o_id, "drafter", t_id, unit.pk))
+                    t_id += 1
+                    o_id += 1
+                tasks.append(
+                    (
+                        t_id,
+                        self.flow_task[node],
+                        "HUMAN",
+                        "NEW",
+                        at,
+                        None,
+                        None,
+                        "start",
+                        None,
+                        pr_id,
+                        None,
+                        "{}",
+                    )
+                )
+                offers.append((o_id, role, t_id, p["county"].pk if at_county else unit.pk))
+                t_id += 1
+                o_id += 1
+                for e in range(EVENTS_PER_DECISION):
+                    self.seq += 1
+                    digest = hashlib.sha256(self.seq.to_bytes(8, "big")).hexdigest()
+                    events.append(
+                        (
+                            self.seq,
+                            at,
+                            "system",
+                            None,
+                            "system",
+                            f"decision.step{e}",
+                            self.decision_type,
+                            str(d_id),
+                            json.dumps(
+                                {"n": e, "opinion": "经审查，符合法定程序。"}, ensure_ascii=False
+                            ),
+                            self.prev_hash,
+                            digest,
+                            "",
+                        )
+                    )
+                    self.prev_hash = digest
+                d_id += 1
+                pr_id += 1
+            self._copy(
+                raw,
+                "decisions_decision",
+                (
+                    "id, out_of_catalogue_reason, title, problem, necessity, legal_basis, draft_text, "
+                    "options, not_disclosable, not_disclosable_reason, hearing_needed, "
+                    "expert_argumentation_needed, affects_market_actors, fair_competition_review, stage, "
+                    "outcome, suspended_at, sealed_at, seal_checklist, seal_sha256, created_at, "
+                    "updated_at, catalogue_item_id, created_by_id, government_id, lead_unit_id, "
+                    "sealed_by_id, supersedes_id"
+                ),
+                decisions,
+            )
+            self._copy(
+                raw,
+                "viewflow_process",
+                "id, flow_class, status, created, finished, data",
+                processes,
+            )
+            self._copy(raw, "decisions_decisionprocess", "process_ptr_id, decision_id", links)
+            self._copy(
+                raw,
+                "viewflow_task",
+                (
+                    "id, flow_task, flow_task_type, status, created, started, finished, token, owner_id, "
+                    "process_id, assigned, data"
+                ),
+                tasks,
+            )
+            self._copy(raw, "workflows_taskoffer", "id, role, task_id, unit_id", offers)
+            self._copy(
+                raw,
+                "record_event",
+                (
+                    "seq, at, actor_kind, actor_user_id, actor_label, action, content_type_id, object_id, "
+                    "payload, prev_hash, hash, hash_sm3"
+                ),
+                events,
+            )
+            for table in (
+                "decisions_decision",
+                "viewflow_process",
+                "viewflow_task",
+                "workflows_taskoffer",
+            ):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
+        self.made += n
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return time.perf_counter() - started
+
+    @staticmethod
+    def _copy(raw, table: str, columns: str, rows: list) -> None:
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def measure(client, url: str, requests: int) -> dict:
+    for _ in range(3):  # warm-up
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+    # Not CaptureQueriesContext: request_started empties connection.queries.
+    counter = harness.SqlCounter()
+    with counter.counting():
+        response = client.get(url)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": round(harness.percentile(times, 0.5), 2),
+        "p95_ms": round(harness.percentile(times, 0.95), 2),
+        "queries": counter.statements,
+        "bytes": len(response.content),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    harness.common_arguments(parser)
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=None)
+    parser.add_argument("--requests", type=int, default=None)
+    args = parser.parse_args()
+    large = args.large or (10_000 if args.quick else 100_000)
+    requests = args.requests or (20 if args.quick else 60)
+
+    name = harness.setup("inbox")
+    try:
+        from django.test import Client
+        from django.urls import reverse
+
+        from bench.engine import people
+        from workflows.inbox import tasks_for_user
+
+        p = people()
+        advisor = p["legal_advisor"]
+        gen = Generator(p)
+        client = Client()
+        client.force_login(advisor)
+        urls = {"api": reverse("api:task-list"), "page": reverse("workbench:inbox:index")}
+        results, generate_s = {}, {}
+        for size in (args.small, large):
+            generate_s[size] = gen.add(size - gen.made)
+            inbox_size = tasks_for_user(user=advisor).count()
+            results[size] = {k: measure(client, u, requests) for k, u in urls.items()}
+            results[size]["inbox_tasks"] = inbox_size
+    finally:
+        harness.teardown(name, keep=args.keep)
+
+    small, big = results[args.small], results[large]
+    figures = {"small": args.small, "large": large, "requests": requests}
+    for kind in ("api", "page"):
+        for size, label in ((args.small, "small"), (large, "large")):
+            for k, v in results[size][kind].items():
+                figures[f"{kind}_{label}_{k}"] = v
+        figures[f"{kind}_p95_ratio"] = harness.ratio(big[kind]["p95_ms"], small[kind]["p95_ms"], 2)
+        figures[f"{kind}_p50_ratio"] = harness.ratio(big[kind]["p50_ms"], small[kind]["p50_ms"], 2)
+    figures["inbox_tasks_small"] = small["inbox_tasks"]
+    figures["inbox_tasks_large"] = big["inbox_tasks"]
+    figures["generate_s_large"] = round(generate_s[large], 1)
+    rows = []
+    for kind, what in (("api", "API /api/v1/tasks/"), ("page", "page /workbench/inbox/")):
+        for size in (args.small, large):
+            r = results[size][kind]
+            rows.append(
+                (
+                    f"{what} at {size:,} decisions",
+                    f"p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  {r['queries']} queries",
+                )
+            )
+        rows.append(
+            (
+                f"{what} p95 ratio {large // 1000}k/{args.small // 1000}k (target ≤ 1.5, p95 ≤ 50 ms)",
+                f"{figures[f'{kind}_p95_ratio']}",
+            )
+        )
+    rows.append(("tasks in the advisor's inbox", f"{small['inbox_tasks']} → {big['inbox_tasks']}"))
+    rows.append((f"bulk generation of {large:,} decisions", f"{figures['generate_s_large']} s"))
+    harness.emit("inbox", figures, rows)
+
+
+if __name__ == "__main__":
+    main()

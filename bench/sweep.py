@@ -1,0 +1,248 @@
+"""Reminder sweep: one sweep over 1,000,000 open deadlines of which 1,000 are due, against one
+indexed SELECT of those rows.
+
+    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python -m bench.sweep [--quick]
+
+The deadlines (and their responsible person) are loaded with COPY; half of the due ones fall
+inside the 1-working-day reminder window, half are already overdue (marked so, and escalated to
+the unit head). Timed, on the same database:
+
+* the reference: one indexed SELECT of the due rows (best of 5; ``bench.sweep_bench``);
+* ``reminders_schedule``: the part of a sweep that scans (mark overdue, find due clocks,
+  insert reminders) — the part that grows with the table;
+* one full sweep as beat runs it (``deliver="queue"``: one Celery message per reminder to
+  REDIS_URL; the queue is purged afterwards);
+* one full sweep with inline delivery (notification + e-mail per reminder, in this process);
+* a repeat sweep on the same day, which finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+
+from bench import harness
+from bench.sweep_bench import DUE_PAST, DUE_SOON, TODAY
+
+
+def populate(n: int, due: int) -> float:
+    """COPY ``n`` open deadlines (``due`` of them due on TODAY) and one responsible person each."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+
+    from workflows.clocks.selectors import jurisdiction_default
+    from workflows.models import Unit
+    from workflows.services import person_ensure, unit_ensure
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        unit, _ = unit_ensure(name="乌恰县司法局", kind=Unit.Kind.DEPARTMENT, issuer_code="恰司")
+        person, _ = person_ensure(
+            username="reviewer",
+            full_name="审查人",
+            unit=unit,
+            password=None,
+            email="reviewer@example.org",
+        )
+        person_ensure(
+            username="head",
+            full_name="局长",
+            unit=unit,
+            password=None,
+            email="head@example.org",
+            roles={"unit_head": [unit]},
+        )
+        jurisdiction = jurisdiction_default()
+        content_type = ContentType.objects.get_for_model(Unit).pk
+        far = dt.date(2024, 11, 1)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            columns = (
+                "id, content_type_id, object_id, subject_label, jurisdiction_id, rule_key, "
+                "rule_description, legal_source, start, unit, amount, due, status, "
+                "responsible_unit_id"
+            )
+            extra = _defaults(cursor)
+            names = columns + "".join(f", {c}" for c, _ in extra)
+            values = tuple(v for _, v in extra)
+            with raw.copy(f"COPY clocks_deadline ({names}) FROM STDIN") as copy:
+                for i in range(1, n + 1):
+                    if i <= due // 2:
+                        day = DUE_SOON
+                    elif i <= due:
+                        day = DUE_PAST
+                    else:
+                        day = far + dt.timedelta(days=i % 700)
+                    copy.write_row(
+                        (
+                            i,
+                            content_type,
+                            str(i),
+                            f"事项 {i}",
+                            jurisdiction.pk,
+                            "bench.review",
+                            "Legality review",
+                            "《重大行政决策程序暂行条例》第二十六条",
+                            day - dt.timedelta(days=20),
+                            "working",
+                            7,
+                            day,
+                            "open",
+                            unit.pk,
+                        )
+                        + values
+                    )
+            with raw.copy(
+                "COPY clocks_deadline_responsible_people (deadline_id, user_id) FROM STDIN"
+            ) as copy:
+                for i in range(1, n + 1):
+                    copy.write_row((i, person.pk))
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('clocks_deadline', 'id'), %s)", [n]
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE clocks_deadline")
+        cursor.execute("VACUUM ANALYZE clocks_deadline_responsible_people")
+    return time.perf_counter() - started
+
+
+def _defaults(cursor) -> list[tuple[str, object]]:
+    """Values for the NOT NULL columns of clocks_deadline this script does not name (the model
+    grows; what a new clock gets by default is what a bulk row gets)."""
+    from workflows.clocks.models import Deadline
+
+    named = {
+        "id",
+        "content_type_id",
+        "object_id",
+        "subject_label",
+        "jurisdiction_id",
+        "rule_key",
+        "rule_description",
+        "legal_source",
+        "start",
+        "unit",
+        "amount",
+        "due",
+        "status",
+        "responsible_unit_id",
+    }
+    out = []
+    for field in Deadline._meta.concrete_fields:
+        if field.column in named or field.null:
+            continue
+        if field.has_default():
+            value = field.get_default()
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = dt.datetime(2024, 9, 1, tzinfo=dt.UTC)
+        else:
+            value = ""
+        out.append((field.column, field.get_db_prep_save(value, cursor.db)))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    harness.common_arguments(parser)
+    parser.add_argument("--deadlines", type=int, default=None)
+    parser.add_argument("--due", type=int, default=1000)
+    args = parser.parse_args()
+    n = args.deadlines or (50_000 if args.quick else 1_000_000)
+
+    name = harness.setup("sweep")
+    try:
+        from django.core import mail
+        from django.utils import timezone
+
+        from bench.sweep_bench import _time_select
+        from config.celery import app
+        from workflows.clocks.models import Notification, Reminder
+        from workflows.clocks.sweep import reminders_schedule, reminders_sweep
+
+        populate_s = populate(n, args.due)
+        select_s, due_rows, plan = _time_select()
+        if due_rows != args.due:
+            raise SystemExit(f"{due_rows} rows due, expected {args.due}")
+
+        from django.db import transaction
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            marked, created = reminders_schedule(today=TODAY, now=timezone.now())
+        schedule_s = time.perf_counter() - started
+
+        # The beat sweep: the reminders exist now, so it only queues them.
+        app.control.purge()
+        started = time.perf_counter()
+        queued = reminders_sweep(today=TODAY, now=timezone.now(), deliver="queue")
+        queue_s = time.perf_counter() - started
+        app.control.purge()
+        Reminder.objects.update(queued_at=None)
+
+        started = time.perf_counter()
+        inline = reminders_sweep(today=TODAY, now=timezone.now(), deliver="inline")
+        inline_s = time.perf_counter() - started
+        started = time.perf_counter()
+        repeat = reminders_sweep(today=TODAY, now=timezone.now(), deliver="inline")
+        repeat_s = time.perf_counter() - started
+        counts = {
+            "reminders": Reminder.objects.count(),
+            "notifications": Notification.objects.count(),
+            "emails": len(mail.outbox),
+        }
+    finally:
+        harness.teardown(name, keep=args.keep)
+
+    figures = {
+        "deadlines": n,
+        "due": due_rows,
+        "populate_s": round(populate_s, 1),
+        "select_ms": round(select_s * 1000, 2),
+        "schedule_ms": round(schedule_s * 1000, 1),
+        "queue_sweep_ms": round(queue_s * 1000, 1),
+        "inline_sweep_ms": round(inline_s * 1000, 1),
+        "repeat_sweep_ms": round(repeat_s * 1000, 1),
+        "schedule_ratio": harness.ratio(schedule_s, select_s, 1),
+        "queue_sweep_ratio": harness.ratio(queue_s, select_s, 1),
+        "inline_sweep_ratio": harness.ratio(inline_s, select_s, 1),
+        "repeat_sweep_ratio": harness.ratio(repeat_s, select_s, 1),
+        "marked_overdue": marked,
+        "reminders_created": created,
+        "queued": queued.queued,
+        "delivered_inline": inline.delivered,
+        "repeat_delivered": repeat.delivered,
+        **counts,
+        "select_plan": plan,
+    }
+    rows = [
+        ("open deadlines / due", f"{n:,} / {due_rows}"),
+        ("COPY + VACUUM ANALYZE", f"{figures['populate_s']} s"),
+        ("reference: indexed SELECT of the due rows", f"{figures['select_ms']} ms"),
+        (
+            "schedule (scan, mark overdue, insert reminders)",
+            f"{figures['schedule_ms']} ms  = {figures['schedule_ratio']}× SELECT",
+        ),
+        (
+            "beat sweep, deliver=queue (1 message each)",
+            f"{figures['queue_sweep_ms']} ms  = {figures['queue_sweep_ratio']}× SELECT",
+        ),
+        (
+            "sweep, inline delivery (notification + e-mail)",
+            f"{figures['inline_sweep_ms']} ms  = {figures['inline_sweep_ratio']}× SELECT",
+        ),
+        (
+            "repeat sweep, nothing to do",
+            f"{figures['repeat_sweep_ms']} ms  = {figures['repeat_sweep_ratio']}× SELECT",
+        ),
+        (
+            "reminders / notifications / e-mails",
+            f"{counts['reminders']} / {counts['notifications']} / {counts['emails']}",
+        ),
+        ("SELECT plan", plan),
+    ]
+    harness.emit("sweep", figures, rows)
+
+
+if __name__ == "__main__":
+    main()

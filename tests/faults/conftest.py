@@ -1,0 +1,229 @@
+"""Fault drills: real PostgreSQL, real redis-server processes owned by the test, real Celery
+worker processes. Nothing is mocked; faults are made by stopping and killing processes and by
+terminating database backends."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from config.celery import app
+from tests.decisions.conftest import catalogue_item, drive, people  # noqa: F401
+from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAIM_TIMEOUT = 2  # seconds, in the test process and its workers
+
+REVIEW = register_rule(
+    DeadlineRule(
+        key="faults.legality_review",
+        unit=WORKING,
+        amount=7,
+        legal_source="《重大行政决策程序暂行条例》第二十六条",
+        description="Legality review",
+    )
+)
+START = date(2024, 9, 27)  # 7 working days later: the 调休 Saturday 2024-10-12
+FIRST_DAY_OVERDUE = date(2024, 10, 14)
+
+
+def wait_until(predicate, *, timeout=90.0, what="the condition", every=0.2):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out waiting for {what}")
+        time.sleep(every)
+
+
+def free_port(preferred: int) -> int:
+    for port in [preferred, 0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free port")
+
+
+class OwnRedis:
+    """A redis-server this test starts, stops and restarts; the shared one is never touched.
+    No persistence: what was in it when it stops is gone, as after a crash."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        wait_until(lambda: self._answers(client), timeout=20, what="redis-server to start")
+
+    @staticmethod
+    def _answers(client) -> bool:
+        try:
+            return client.ping()
+        except redis.ConnectionError:
+            return False
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+
+def _own_redis(preferred: int):
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed")
+    server = OwnRedis(free_port(preferred))
+    server.start()
+    return server
+
+
+@pytest.fixture
+def own_redis():
+    server = _own_redis(6391)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def broker(url: str):
+    """Point this process's Celery app at ``url`` (the producer pools are rebuilt)."""
+    previous = app.conf.broker_url
+
+    def reset():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url = url
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
+        reset()
+
+
+@contextmanager
+def worker_on(redis_url: str, *, gate: Path, email_backend: str, log_name: str):
+    """A real worker (solo pool: SIGKILL to its pid kills the task too) on ``redis_url`` and the
+    test database, with ``worker_settings``."""
+    from tests.conftest import _database_url_of
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
+        "DATABASE_URL": _database_url_of(connection.settings_dict),
+        "REDIS_URL": redis_url,
+        "FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT),
+        "FAZHI_FAULT_GATE": str(gate),
+        "FAZHI_FAULT_EMAIL_BACKEND": email_backend,
+    }
+    (ROOT / "var").mkdir(exist_ok=True)
+    with open(ROOT / "var" / log_name, "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+@pytest.fixture
+def committed(transactional_db, settings):
+    """Rows are committed (workers and threads see them); the role groups the data migration
+    made are put back after each transactional test's TRUNCATE."""
+    from django.contrib.auth.models import Group
+
+    from workflows.roles import ROLES
+
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
+    settings.FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS = CLAIM_TIMEOUT
+
+
+@pytest.fixture
+def overdue_reviews(committed, make_person, justice_bureau):
+    """overdue_reviews(n): n legality-review clocks, each with its own responsible reviewer,
+    overdue on FIRST_DAY_OVERDUE; 司法局 has a head, who is told of each one too."""
+    from workflows.clocks.services import deadline_open
+
+    head = make_person("head", justice_bureau, unit_head=[justice_bureau])
+    head.email = "head@example.org"
+    head.save(update_fields=["email"])
+
+    def make(n: int, *, with_head: bool = True):
+        if not with_head:
+            head.is_active = False
+            head.save(update_fields=["is_active"])
+        made = []
+        for i in range(n):
+            reviewer = make_person(f"reviewer{i}", justice_bureau, legal_advisor=[justice_bureau])
+            reviewer.email = f"reviewer{i}@example.org"
+            reviewer.save(update_fields=["email"])
+            made.append(
+                deadline_open(
+                    subject=reviewer,
+                    rule_key=REVIEW.key,
+                    start=START,
+                    responsible_unit=justice_bureau,
+                    responsible_people=[reviewer],
+                )
+            )
+        return made
+
+    return make
