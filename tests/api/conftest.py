@@ -87,3 +87,11 @@ def make_deadline(db):
         return deadline
 
     return make
+
+
+# The decision procedure's people and catalogue (tests/decisions) serve the API tests too.
+from tests.decisions import conftest as _decisions  # noqa: E402
+
+people = _decisions.people
+catalogue_item = _decisions.catalogue_item
+drive = _decisions.drive

@@ -1,0 +1,416 @@
+"""/api/v1/decisions/ and /api/v1/tasks/{id}/complete/: the decision procedure by API.
+
+Every stage action is a POST sub-route of a decision. A step of the flow (drafting, the
+consultation, the review, the meeting, …) runs through ``decisions.taskapi.task_act`` on the
+decision's open task at that step: the page's form, its one service, and the page's
+claim-and-finish of the viewflow task. A step outside the flow (hearing, expert opinion,
+execution, adjustment) runs the page's own view code (``_page_act``) likewise. So the API
+holds no rule of its own: refusals come from the same services with the same words.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from viewflow.workflow.models import Task
+
+from workflows.api.exceptions import Conflict
+from workflows.api.forms import form_data, form_errors, form_serializer
+from workflows.api.routers import router
+from workflows.api.selectors import tasks_visible
+from workflows.api.serializers import TaskSerializer, UnitBriefSerializer
+from workflows.api.views import StaffViewSet, error_response, query_params
+from workflows.models import Unit
+
+from . import services, taskapi
+from .flows import DecisionFlow
+from .models import Decision, DecisionProcess, Stage
+from .selectors import catalogue_visible_to, decision_is_visible, decisions_visible_to
+from .views import pages
+from .views.guard import OPEN
+
+# --- representations -------------------------------------------------------------------------
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    lead_unit = UnitBriefSerializer()
+    government = UnitBriefSerializer()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "title",
+            "stage",
+            "outcome",
+            "lead_unit",
+            "government",
+            "catalogue_item",
+            "supersedes",
+            "created_at",
+            "updated_at",
+            "suspended_at",
+            "sealed_at",
+        ]
+
+
+class OpenTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    node = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.CharField(allow_null=True)
+
+
+class DecisionDetailSerializer(DecisionSerializer):
+    open_tasks = serializers.SerializerMethodField()
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [
+            *DecisionSerializer.Meta.fields,
+            "problem",
+            "necessity",
+            "legal_basis",
+            "draft_text",
+            "options",
+            "out_of_catalogue_reason",
+            "not_disclosable",
+            "not_disclosable_reason",
+            "hearing_needed",
+            "expert_argumentation_needed",
+            "affects_market_actors",
+            "fair_competition_review",
+            "open_tasks",
+        ]
+
+    @staticmethod
+    def _open_tasks(decision) -> list:
+        return list(
+            Task.objects.filter(
+                process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk"),
+                status__in=OPEN,
+            )
+            .select_related("owner")
+            .order_by("pk")
+        )
+
+    @extend_schema_field(OpenTaskSerializer(many=True))
+    def get_open_tasks(self, decision) -> list[dict]:
+        return [
+            {
+                "id": task.pk,
+                "node": task.flow_task.name if task.flow_task else "",
+                "status": task.status,
+                "owner": task.owner.get_username() if task.owner_id else None,
+            }
+            for task in self._open_tasks(decision)
+        ]
+
+
+class DecisionQuerySerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    unit = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, help_text="The lead unit."
+    )
+    year = serializers.IntegerField(
+        min_value=2000, max_value=2100, required=False, help_text="The year it was initiated."
+    )
+
+
+class DecisionCreateSerializer(serializers.Serializer):
+    """The proposal (第十条): normally from a published catalogue item (第三条)."""
+
+    lead_unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    catalogue_item = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True
+    )
+    out_of_catalogue_reason = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(max_length=300)
+    problem = serializers.CharField()
+    necessity = serializers.CharField(required=False, allow_blank=True)
+    legal_basis = serializers.ListField(child=serializers.CharField(max_length=500))
+
+
+class TaskCompleteSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=sorted({a for actions in taskapi.node_actions().values() for a in actions}),
+        help_text="One action of the task's page (see the decision's sub-routes for each "
+        "action's fields).",
+    )
+    data = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="The action's fields, as the decision's sub-route of that step takes them.",
+    )
+
+
+class TaskActResultSerializer(serializers.Serializer):
+    done = serializers.BooleanField(help_text="True when the step is finished.")
+    task = TaskSerializer()
+    decision = DecisionSerializer()
+
+
+# --- the routes of the stage actions -----------------------------------------------------------
+
+# route → (node of DecisionFlow, action of its page)
+TASK_ROUTES: dict[str, tuple[str, str]] = {
+    "draft": ("draft", "draft"),
+    "consultation-open": ("open_consultation", "open"),
+    "comment-dispose": ("dispose_comments", "dispose"),
+    "comment-hide": ("dispose_comments", "hide"),
+    "consultation-finish": ("dispose_comments", "finish"),
+    "expert-opinion-handle": ("expert_argumentation", "handle"),
+    "expert-argumentation-finish": ("expert_argumentation", "finish"),
+    "risk-assessment": ("risk_assessment", "assess"),
+    "legality-submit": ("submit_legality", "submit"),
+    "legality-review": ("legality_review", "review"),
+    "package-check": ("package_check", "check"),
+    "meeting-open": ("meeting", "open"),
+    "meeting-statement": ("meeting", "statement"),
+    "meeting-decide": ("meeting", "decide"),
+    "party-report": ("party_report", "report"),
+    "publication": ("publication", "publish"),
+    "seal": ("archive", "seal"),
+}
+
+# route → (page view of a step outside the flow, its action)
+PAGE_ROUTES: dict[str, tuple[type, str]] = {
+    "hearing-schedule": (pages.HearingView, "schedule"),
+    "hearing-record": (pages.HearingView, "record"),
+    "expert-opinion": (pages.ExpertOpinionView, "opinion"),
+    "execution-report": (pages.ExecutionReportView, "report"),
+    "post-evaluation-start": (pages.PostEvaluationStartView, "start"),
+    "adjust": (pages.AdjustmentView, "adjust"),
+}
+
+
+def _camel(route: str) -> str:
+    return "".join(part.capitalize() for part in route.split("-"))
+
+
+def _task_form(route: str):
+    node, name = TASK_ROUTES[route]
+    return taskapi.task_actions(getattr(DecisionFlow, node))[name]
+
+
+def _body(route: str):
+    if route in TASK_ROUTES:
+        form_class = _task_form(route)
+    else:
+        view_class, name = PAGE_ROUTES[route]
+        form_class = view_class.actions[name]
+    return form_class, f"Decision{_camel(route)}Request"
+
+
+def _open_task(decision: Decision, node: str) -> Task | None:
+    return (
+        Task.objects.filter(
+            process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk"),
+            flow_task=getattr(DecisionFlow, node),
+            status__in=OPEN,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _task_act(request, task: Task, action_name: str, payload) -> bool:
+    form_class = taskapi.task_actions(task.flow_task)[action_name]
+    data = form_data(
+        form_class,
+        payload,
+        name=f"DecisionTask{_camel(task.flow_task.name)}{_camel(action_name)}",
+        prefix=action_name,
+    )
+    return taskapi.task_act(request=request._request, task=task, action=action_name, data=data)
+
+
+def _page_act(request, decision: Decision, route: str, payload) -> None:
+    """A step outside the flow, through its page's own code: 403 unless the page would let
+    the caller act, then its form and its one service."""
+    view_class, name = PAGE_ROUTES[route]
+    form_class, component = _body(route)
+    data = form_data(form_class, payload, name=component, prefix=name)
+    view = view_class()
+    view.setup(request._request, pk=decision.pk)
+    if not view.may_act():
+        raise PermissionDenied
+    form = view.build(name, data=data)
+    if not form.is_valid():
+        raise form_errors(form)
+    with transaction.atomic():
+        getattr(view, f"do_{name}")(form.cleaned_data)
+
+
+# --- the viewset ---------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["decisions"])
+class DecisionViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Major administrative decisions the caller may see (another unit's are a 404)."""
+
+    queryset = Decision.objects.none()
+    ordering = "-id"
+
+    def get_serializer_class(self):
+        return DecisionDetailSerializer if self.action != "list" else DecisionSerializer
+
+    def visible_queryset(self):
+        return decisions_visible_to(user=self.request.user).select_related(
+            "lead_unit", "government"
+        )
+
+    def list_queryset(self):
+        params = query_params(DecisionQuerySerializer, self.request)
+        decisions = self.visible_queryset()
+        if "stage" in params:
+            decisions = decisions.filter(stage=params["stage"])
+        if "unit" in params:
+            decisions = decisions.filter(lead_unit_id=params["unit"])
+        if "year" in params:
+            decisions = decisions.filter(created_at__year=params["year"])
+        return decisions
+
+    @extend_schema(parameters=[DecisionQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=DecisionCreateSerializer,
+        responses={
+            201: DecisionDetailSerializer,
+            403: error_response("The caller is not a drafter of the lead unit."),
+        },
+    )
+    def create(self, request):
+        """Initiate a decision and start its process: the drafting task goes to the lead
+        unit's drafters (第十条、第十一条)."""
+        serializer = DecisionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        lead_unit = Unit.objects.filter(pk=data.pop("lead_unit")).first()
+        if lead_unit is None:
+            raise ValidationError({"lead_unit": ["No such unit."]})
+        item_pk = data.pop("catalogue_item", None)
+        item = None
+        if item_pk is not None:
+            item = catalogue_visible_to(user=request.user).filter(pk=item_pk).first()
+            if item is None:
+                raise ValidationError({"catalogue_item": ["No such catalogue item."]})
+        decision = services.decision_start(
+            by=request.user, lead_unit=lead_unit, catalogue_item=item, **data
+        )
+        decision = self.visible_queryset().get(pk=decision.pk)
+        return Response(DecisionDetailSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    def _stage_action(self, request, route: str):
+        decision = self.get_object()
+        if route in PAGE_ROUTES:
+            _page_act(request, decision, route, request.data)
+            return Response(
+                DecisionDetailSerializer(self.visible_queryset().get(pk=decision.pk)).data
+            )
+        node, name = TASK_ROUTES[route]
+        task = _open_task(decision, node)
+        if task is None:
+            raise Conflict(
+                detail="This step is not open for the decision now.", code="step_not_open"
+            )
+        _task_act(request, task, name, request.data)
+        return Response(DecisionDetailSerializer(self.visible_queryset().get(pk=decision.pk)).data)
+
+
+def _stage_method(route: str):
+    form_class, component = _body(route)
+    if route in TASK_ROUTES:
+        node, name = TASK_ROUTES[route]
+        summary = f"Step “{node}”, action “{name}” of its task."
+        conflict = "The step is not open, somebody else took its task, or the state moved on."
+    else:
+        summary = f"{_camel(route)}: a step outside the flow."
+        conflict = "The state moved on."
+
+    def method(self, request, pk=None):
+        return self._stage_action(request, route)
+
+    method.__name__ = route.replace("-", "_")
+    method.__doc__ = (form_class.__doc__ or "").strip() or summary
+    method = extend_schema(
+        summary=summary,
+        request=form_serializer(form_class, name=component),
+        responses={
+            200: DecisionDetailSerializer,
+            403: error_response("The caller may see the decision but not take this step."),
+            409: error_response(conflict),
+        },
+    )(method)
+    return action(detail=True, methods=["post"], url_path=route, url_name=route)(method)
+
+
+for _route in [*TASK_ROUTES, *PAGE_ROUTES]:
+    setattr(DecisionViewSet, _route.replace("-", "_"), _stage_method(_route))
+
+
+# --- completing a task of either process ------------------------------------------------------
+
+
+@extend_schema(tags=["tasks"])
+class TaskCompleteViewSet(StaffViewSet):
+    """POST /tasks/{id}/complete/: act on a task with its page's payload."""
+
+    queryset = Task.objects.none()
+    serializer_class = TaskActResultSerializer
+
+    def visible_queryset(self):
+        return tasks_visible(user=self.request.user)
+
+    @extend_schema(
+        request=TaskCompleteSerializer,
+        responses={
+            200: TaskActResultSerializer,
+            400: error_response("Bad action or fields; `errors` names them (data.<field>)."),
+            403: error_response("The task is open but not offered to you."),
+            409: error_response("The task was completed or taken by somebody else first."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Perform one action of the task's page (``action``) with its fields (``data``),
+        exactly as the page does: the same service, and the task finishes when the step is
+        done. Of simultaneous completions exactly one wins; the others get 409."""
+        task = self.get_object()
+        decision = Decision.objects.filter(process__pk=task.process_id).first()
+        if not taskapi.is_decision_task(task) or decision is None:
+            raise ValidationError(
+                {"non_field_errors": ["This task cannot be completed through the API."]}
+            )
+        if not decision_is_visible(user=request.user, decision=decision):
+            raise NotFound()
+        serializer = TaskCompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data["action"]
+        if name not in taskapi.task_actions(task.flow_task):
+            raise ValidationError({"action": [f"This task has no action “{name}”."]})
+        try:
+            done = _task_act(request, task, name, serializer.validated_data["data"])
+        except ValidationError as error:  # the fields of ``data``, named as such
+            raise ValidationError({"data": error.detail}) from error
+        task = self.visible_queryset().get(pk=task.pk)
+        decision = (
+            decisions_visible_to(user=request.user)
+            .select_related("lead_unit", "government")
+            .get(pk=decision.pk)
+        )
+        return Response(
+            {
+                "done": done,
+                "task": TaskSerializer(task).data,
+                "decision": DecisionSerializer(decision).data,
+            }
+        )
+
+
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("tasks", TaskCompleteViewSet, basename="task-complete")

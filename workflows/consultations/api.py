@@ -1,0 +1,248 @@
+"""/api/v1/consultations/ and /api/v1/public/consultations/: public comment by API.
+
+Staff read a consultation with every comment (contacts included) and dispose of or hide
+comments when the subject's moderation policy lets them — the same answer as the staff
+moderation page (``public._policy``). Whoever may not view it gets a 404. The public lists open
+consultations and comments without logging in, rate-limited; a contact is never returned.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from workflows.api.pagination import CursorPage
+from workflows.api.routers import router
+from workflows.api.throttling import PublicRateThrottle
+from workflows.api.views import StaffViewSet, error_response, visible_object_or_404
+
+from .models import Comment, Consultation, Disposition
+from .public import _policy
+from .selectors import comments_public, consultations_open_now
+from .services import comment_dispose, comment_hide, comment_submit
+
+
+class DispositionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Disposition
+        fields = ["outcome", "reason", "decided_at"]
+
+
+class StaffCommentSerializer(serializers.ModelSerializer):
+    disposition = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "name",
+            "show_name",
+            "contact",
+            "text",
+            "paragraph_ref",
+            "submitted_at",
+            "hidden",
+            "hidden_reason",
+            "disposition",
+        ]
+
+    @extend_schema_field(DispositionSerializer(allow_null=True))
+    def get_disposition(self, comment) -> dict | None:
+        try:
+            return DispositionSerializer(comment.disposition).data
+        except ObjectDoesNotExist:
+            return None
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "subject",
+            "title",
+            "opens_at",
+            "closes_at",
+            "minimum_days",
+            "legal_source",
+            "short_period_reason",
+            "status",
+            "closed_at",
+            "finished_at",
+        ]
+
+    def get_subject(self, consultation) -> str:
+        ct = consultation.subject_type
+        return f"{ct.app_label}.{ct.model}:{consultation.subject_id}"
+
+
+class StaffConsultationSerializer(ConsultationSerializer):
+    comments = serializers.SerializerMethodField()
+
+    class Meta(ConsultationSerializer.Meta):
+        fields = [*ConsultationSerializer.Meta.fields, "draft_text", "adoption_report", "comments"]
+
+    @extend_schema_field(StaffCommentSerializer(many=True))
+    def get_comments(self, consultation) -> list[dict]:
+        comments = consultation.comments.select_related("disposition").order_by("pk")
+        return StaffCommentSerializer(comments, many=True).data
+
+
+class CommentChoiceSerializer(serializers.Serializer):
+    comment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class DisposeSerializer(CommentChoiceSerializer):
+    outcome = serializers.ChoiceField(choices=Disposition.Outcome.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class HideSerializer(CommentChoiceSerializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+def _policy_allows(check: str, user, consultation: Consultation) -> bool:
+    subject = consultation.subject
+    return subject is not None and getattr(_policy(consultation), check)(user, subject)
+
+
+@extend_schema(tags=["consultations"])
+class ConsultationViewSet(StaffViewSet, mixins.RetrieveModelMixin):
+    """A consultation with every comment, for the staff handling its subject."""
+
+    queryset = Consultation.objects.none()
+    serializer_class = StaffConsultationSerializer
+
+    def visible_queryset(self):
+        return Consultation.objects.select_related("subject_type")
+
+    def get_object(self):
+        consultation = super().get_object()
+        if not _policy_allows("may_view", self.request.user, consultation):
+            raise NotFound()
+        return consultation
+
+    def _comment(self, consultation, pk) -> Comment:
+        return visible_object_or_404(
+            Comment.objects.select_related("consultation__subject_type"),
+            pk=pk,
+            consultation=consultation,
+        )
+
+    @extend_schema(
+        request=DisposeSerializer,
+        responses={
+            200: StaffCommentSerializer,
+            403: error_response("The caller may read the comments but not handle them."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def dispose(self, request, pk=None):
+        """Adopted, partly adopted or not adopted, with a reason when not fully adopted (第十五条)."""
+        consultation = self.get_object()
+        body = DisposeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not _policy_allows("may_hide", request.user, consultation):
+            raise PermissionDenied
+        comment = self._comment(consultation, body.validated_data["comment"])
+        comment_dispose(
+            comment=comment,
+            by=request.user,
+            outcome=body.validated_data["outcome"],
+            reason=body.validated_data.get("reason", ""),
+        )
+        return Response(StaffCommentSerializer(Comment.objects.get(pk=comment.pk)).data)
+
+    @extend_schema(
+        request=HideSerializer,
+        responses={
+            200: StaffCommentSerializer,
+            403: error_response("The caller may read the comments but not hide them."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        """Hide a comment from the public page, with a reason; it is never deleted."""
+        consultation = self.get_object()
+        body = HideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not _policy_allows("may_hide", request.user, consultation):
+            raise PermissionDenied
+        comment = self._comment(consultation, body.validated_data["comment"])
+        comment_hide(comment=comment, by=request.user, reason=body.validated_data["reason"])
+        return Response(StaffCommentSerializer(Comment.objects.get(pk=comment.pk)).data)
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+class PublicCommentSerializer(serializers.ModelSerializer):
+    """A comment as the public sees it: the name only when its author chose to show it."""
+
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "name", "text", "paragraph_ref", "submitted_at"]
+
+    def get_name(self, comment) -> str:
+        return comment.name if comment.show_name else ""
+
+
+class CommentSubmitSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=Comment._meta.get_field("text").max_length)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    contact = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Never published."
+    )
+    paragraph_ref = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    show_name = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema(tags=["public"], auth=[])
+class PublicConsultationViewSet(
+    viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
+    """Open consultations and their visible comments; anyone may comment. Rate-limited."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicRateThrottle]
+    pagination_class = CursorPage
+    serializer_class = ConsultationSerializer
+    queryset = Consultation.objects.none()
+    lookup_value_converter = "int"
+    ordering = "-id"
+
+    def get_queryset(self):
+        return consultations_open_now().select_related("subject_type")
+
+    @extend_schema(responses={200: PublicCommentSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def comments(self, request, pk=None):
+        """The comments the public may see (hidden ones left out, never a contact)."""
+        consultation = self.get_object()
+        page = self.paginate_queryset(comments_public(consultation=consultation))
+        return self.get_paginated_response(PublicCommentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=CommentSubmitSerializer,
+        responses={201: PublicCommentSerializer},
+    )
+    @comments.mapping.post
+    def comment_submit(self, request, pk=None):
+        """Comment on an open consultation (第十四条). The contact is kept for staff only."""
+        consultation = self.get_object()
+        body = CommentSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        comment = comment_submit(consultation=consultation, **body.validated_data)
+        return Response(PublicCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("public/consultations", PublicConsultationViewSet, basename="public-consultation")
