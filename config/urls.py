@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("record/", include("workflows.record.urls")),
     path("notifications/", include("workflows.clocks.urls")),
+    path("archive/", include("workflows.archive.urls")),
+    path("public/", include("config.public_urls")),
     path("", site.urls),
 ]
 

@@ -14,7 +14,10 @@ from django.contrib.syndication.views import Feed
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -63,6 +66,19 @@ def moderation_policy_register(*, model_label: str, may_view: Callable, may_hide
 def _policy(consultation: Consultation) -> ModerationPolicy:
     ct = consultation.subject_type
     return _POLICIES.get(f"{ct.app_label}.{ct.model}", _SUPERUSER_ONLY)
+
+
+# --- cached fragments follow every write, whoever makes it (portal, staff screens, API) -------
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="consultations.public.comment_saved")
+@receiver(post_save, sender=Disposition, dispatch_uid="consultations.public.disposition_saved")
+def _forget_cached_fragments(sender, instance, **kwargs):
+    consultation_id = (
+        instance.consultation_id if sender is Comment else instance.comment.consultation_id
+    )
+    # After the commit: bumping earlier lets a reader cache the old state again.
+    transaction.on_commit(lambda: caching.bump(CACHE_SCOPE, consultation_id))
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -177,7 +193,6 @@ def consultation_detail(request, pk):
             return _render_detail(request, consultation, refused=True, status=409)
         form.add_error("text", error)
         return _render_detail(request, consultation, form=form, status=400)
-    caching.bump(CACHE_SCOPE, consultation.pk)
     receipt = signing.dumps(comment.pk, salt=RECEIPT_SALT)
     return redirect(f"{thanks}?r={receipt}")
 
@@ -309,7 +324,6 @@ def moderation(request, pk):
             except ValidationError as error:
                 form.add_error("reason", error)
             else:
-                caching.bump(CACHE_SCOPE, consultation.pk)
                 page = request.GET.get("page", "")
                 return redirect(f"{request.path}?page={page}" if page else request.path)
     comments = (
