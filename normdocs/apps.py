@@ -10,13 +10,17 @@ class NormdocsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from workflows.inbox import register_inbox_source
         from workflows.record.access import register_subject_access
 
-        from . import clockrules
+        from . import archive, clockrules, report  # noqa: F401 (archive adapter, report section)
+        from .inbox import normdoc_inbox_items
         from .models import CleanupCampaign, NormativeDocument
         from .permissions import may_see_document
 
         clockrules.register()
+        # Lifecycle, filing and cleanup steps are not viewflow tasks: list them in the inbox.
+        register_inbox_source("normdocs", normdoc_inbox_items)
         register_subject_access(
             NormativeDocument, lambda user, document: may_see_document(user=user, document=document)
         )

@@ -2,21 +2,26 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import generic
 
+from .inbox import inbox_items_for_user
 from .models import Heartbeat
-from .selectors import tasks_for_user
 
 
 class InboxView(LoginRequiredMixin, generic.ListView):
-    """Every open task of the signed-in person, across both processes."""
+    """Everything waiting for the signed-in person, across both processes: viewflow tasks and
+    the items of every registered inbox source, earliest due first."""
 
     template_name = "workflows/inbox.html"
-    context_object_name = "tasks"
+    context_object_name = "items"
     paginate_by = 50
 
     def get_queryset(self):
-        return tasks_for_user(user=self.request.user)
+        return inbox_items_for_user(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
 
 
 def page_not_found(request, exception):

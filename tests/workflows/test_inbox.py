@@ -1,10 +1,22 @@
 """The inbox offers a task to the holders of a role for one unit, and to nobody else."""
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from workflows.inbox import may_act_on_task, tasks_for_user
+from workflows import inbox
+from workflows.inbox import (
+    InboxItem,
+    inbox_items_for_user,
+    may_act_on_task,
+    register_inbox_source,
+    tasks_for_user,
+    unit_ids_for_role,
+)
+from workflows.models import Unit
 from workflows.testing.flows import InboxTestFlow
 
 pytestmark = pytest.mark.django_db
@@ -61,4 +73,96 @@ def test_the_inbox_page_lists_offered_tasks_with_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
-    assert len(response.context["tasks"]) == 11
+    assert len(response.context["items"]) == 11
+    assert response.content.decode().count('data-kind="task"') == 11
+
+
+# --- sources other than viewflow tasks -------------------------------------------------------
+
+
+@pytest.fixture
+def sources(monkeypatch):
+    """Only the sources a test registers (the apps' own sources are set aside meanwhile)."""
+    monkeypatch.setattr(inbox, "_sources", {})
+    return inbox._sources
+
+
+def _item(key, due=None, created_days_ago=0, kind="test.step"):
+    return InboxItem(
+        kind=kind,
+        title=f"Step {key}",
+        subject=f"Subject {key}",
+        url=f"/somewhere/{key}/",
+        due=due,
+        unit="乌恰县司法局",
+        stage="Stage",
+        created=timezone.now() - timedelta(days=created_days_ago),
+        key=key,
+    )
+
+
+def test_registered_sources_merge_with_tasks_earliest_due_first_then_oldest(
+    sources, legal_advisor, justice_bureau
+):
+    task = _start_review_for(justice_bureau)
+    register_inbox_source(
+        "test",
+        lambda user: [
+            _item("late", due=date(2030, 1, 2)),
+            _item("undated-old", created_days_ago=9),
+            _item("soon", due=date(2030, 1, 1)),
+        ],
+    )
+    keys = [i.key for i in inbox_items_for_user(user=legal_advisor)]
+    # The task (created now, no due date) waits less long than the undated item of 9 days.
+    assert keys == ["soon", "late", "undated-old", f"task:{task.pk}"]
+
+
+def test_registering_a_source_twice_under_one_name_lists_its_items_once(sources, drafter):
+    for _ in range(2):
+        register_inbox_source("test", lambda user: [_item("once")])
+    assert [i.key for i in inbox_items_for_user(user=drafter)] == ["once"]
+
+
+def test_an_inactive_person_gets_an_empty_inbox_from_every_source(sources, drafter):
+    register_inbox_source("test", lambda user: [_item("x")])
+    drafter.is_active = False
+    assert inbox_items_for_user(user=drafter) == []
+
+
+def test_the_inbox_page_paginates_the_merged_items_and_marks_overdue_ones(
+    sources, client, legal_advisor
+):
+    register_inbox_source(
+        "test",
+        lambda user: [_item(f"k{n}", due=date(2020, 1, 1) + timedelta(days=n)) for n in range(60)],
+    )
+    client.force_login(legal_advisor)
+    url = reverse("workbench:inbox:index")
+    first = client.get(url).content.decode()
+    assert first.count('data-testid="inbox-item"') == 50
+    assert 'data-key="k0"' in first and 'data-key="k59"' not in first
+    assert 'data-testid="inbox-overdue"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('data-testid="inbox-item"') == 10
+    assert 'data-key="k59"' in second
+
+
+def test_unit_ids_for_role_is_one_subquery_of_the_granted_units_only(
+    legal_advisor, county, justice_bureau, township, django_assert_num_queries
+):
+    ids = unit_ids_for_role(user=legal_advisor, role="legal_advisor")
+    with django_assert_num_queries(1):
+        granted = set(Unit.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    assert granted == {county.pk, justice_bureau.pk}
+    assert not Unit.objects.filter(pk__in=unit_ids_for_role(user=legal_advisor, role="drafter"))
+    both = unit_ids_for_role(user=legal_advisor, role=("drafter", "legal_advisor"))
+    assert township.pk not in set(Unit.objects.filter(pk__in=both).values_list("pk", flat=True))
+
+
+def test_a_task_item_links_to_its_page_and_names_its_unit(sources, legal_advisor, justice_bureau):
+    task = _start_review_for(justice_bureau)
+    (item,) = inbox_items_for_user(user=legal_advisor)
+    assert (item.kind, item.key, item.unit) == ("task", f"task:{task.pk}", str(justice_bureau))
+    assert item.due is None
+    assert isinstance(item.created, datetime)
