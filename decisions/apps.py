@@ -13,7 +13,7 @@ class DecisionsConfig(AppConfig):
         from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
         from workflows.record.access import register_subject_access
 
-        from . import rules
+        from . import archive, report, rules  # noqa: F401 (archive adapter, report section)
         from .models import Decision
         from .selectors import decision_is_visible
 

@@ -2,8 +2,9 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from viewflow import Icon
-from viewflow.urls import Application, AppMenuMixin, Site, Viewset
+from viewflow.urls import Application, AppMenuMixin, Viewset
 
 from . import views
 
@@ -14,6 +15,56 @@ class InboxViewset(AppMenuMixin, Viewset):
     app_name = "inbox"
 
     index_path = path("", views.InboxView.as_view(), name="index")
+
+
+class LinkViewset(AppMenuMixin, Viewset):
+    """A menu entry for staff pages mounted outside the viewflow site (archive, reports…)."""
+
+    target: str = ""  # URL name of the page
+
+    @staticmethod
+    def allowed(user) -> bool:
+        return user.is_authenticated
+
+    @property
+    def index_path(self):
+        return path("", RedirectView.as_view(pattern_name=self.target), name="index")
+
+    def has_view_permission(self, user, obj=None):
+        return self.allowed(user)
+
+
+class NotificationsLink(LinkViewset):
+    title = _("Notifications")
+    icon = Icon("notifications")
+    app_name = "notifications_link"
+    target = "notifications:list"
+
+
+class ArchiveLink(LinkViewset):
+    title = _("Archive")
+    icon = Icon("inventory_2")
+    app_name = "archive_link"
+    target = "archive:index"
+
+    @staticmethod
+    def allowed(user) -> bool:
+        from workflows.archive.selectors import may_archive
+
+        return user.is_authenticated and may_archive(user)
+
+
+class AnnualReportLink(LinkViewset):
+    title = _("Annual report")
+    icon = Icon("insights")
+    app_name = "report_link"
+    target = "archive:report_index"
+
+    @staticmethod
+    def allowed(user) -> bool:
+        from workflows.archive.report_views import may_read_reports
+
+        return user.is_authenticated and may_read_reports(user)
 
 
 class WorkbenchApplication(Application):

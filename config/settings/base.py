@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "workflows.record",
     "workflows.clocks",
     "workflows.consultations",
+    "workflows.archive",
     "decisions",
     "normdocs",
     "django.contrib.admin",

@@ -1,0 +1,183 @@
+"""What the archive packages of normative documents and cleanup campaigns hold. A document is
+archived once it has ceased to apply (amended, repealed, expired, declared invalid: its file is
+complete); a cleanup once it is closed and its result lists published (国办发〔2018〕37号
+五(十八)). Imported by ``NormdocsConfig.ready()``, which registers both adapters."""
+
+import json
+
+from django.core import serializers
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workflows.archive.registry import (
+    ArchiveAdapter,
+    ContentFile,
+    SubjectDescription,
+    register_archive_adapter,
+)
+
+from .models import (
+    ENDED_STATES,
+    CleanupCampaign,
+    CleanupItem,
+    Filing,
+    NormativeDocument,
+)
+
+OUTCOME_ZH = {
+    "continue": "继续有效",
+    "amend": "修改",
+    "repeal": "废止",
+    "declare_invalid": "宣布失效",
+}
+
+
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def _rows(rows) -> list:
+    return json.loads(serializers.serialize("json", rows))
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def _document_refusal(document: NormativeDocument) -> str | None:
+    if document.status not in ENDED_STATES:
+        return _(
+            "Document %(id)s is %(status)s: only a document that has ceased to apply (amended, "
+            "repealed, expired or declared invalid) is archived."
+        ) % {"id": document.pk, "status": document.get_status_display()}
+    return None
+
+
+def _document_final(document: NormativeDocument) -> bool:
+    return document.status in ENDED_STATES
+
+
+def _document_describe(document: NormativeDocument) -> SubjectDescription:
+    return SubjectDescription(
+        title=document.title,
+        document_number=document.number or "",
+        responsible_party=document.drafting_body.unit.name,
+        date=document.published_on or timezone.localdate(document.created_at),
+        classification_level="公开",  # a normative document is valid only once published
+        extra={
+            "status": document.status,
+            "index_number": document.index_number or "",
+            "ended_on": document.ended_on.isoformat() if document.ended_on else "",
+            "end_reason": document.end_reason,
+        },
+    )
+
+
+def _document_content(document: NormativeDocument):
+    if document.text.strip():
+        yield ContentFile(
+            name="text.txt", title=document.title, data=(document.text.strip() + "\n").encode()
+        )
+    register_entry = {
+        "number": document.number,
+        "index_number": document.index_number,
+        "title": document.title,
+        "drafting_body": document.drafting_body.unit.name,
+        "published_on": document.published_on,
+        "effective_on": document.effective_on,
+        "valid_until": document.valid_until,
+        "status": document.status,
+        "ended_on": document.ended_on,
+        "end_reason": document.end_reason,
+        "legal_basis": document.legal_basis,
+        "cited_laws": document.cited_laws,
+    }
+    yield ContentFile(
+        name="register-entry.json",
+        title="登记信息",
+        data=json.dumps(register_entry, ensure_ascii=False, indent=2, default=str).encode(),
+    )
+    data = {
+        "document": _rows([document]),
+        "legality_reviews": _rows(document.reviews.order_by("id")),
+        "deliberations": _rows(document.deliberations.all()),
+        "renewals": _rows(document.renewals.all()),
+        "filing": _rows(Filing.objects.filter(document=document)),
+        "cleanup_items": _rows(document.cleanup_items.all()),
+    }
+    yield ContentFile(name="procedure.json", title="制定过程数据", data=_json(data))
+
+
+# --- cleanup campaigns ----------------------------------------------------------------------
+
+
+def _cleanup_refusal(campaign: CleanupCampaign) -> str | None:
+    if campaign.closed_at is None:
+        return _(
+            "Cleanup %(id)s is not closed: only a closed cleanup with its published result lists "
+            "is archived."
+        ) % {"id": campaign.pk}
+    return None
+
+
+def _cleanup_describe(campaign: CleanupCampaign) -> SubjectDescription:
+    return SubjectDescription(
+        title=campaign.title,
+        document_number="",
+        responsible_party=campaign.government.name,
+        date=campaign.results_published_on or timezone.localdate(campaign.closed_at),
+        classification_level="公开",
+        extra={"kind": campaign.kind, "opened_on": campaign.opened_on.isoformat()},
+    )
+
+
+def _cleanup_content(campaign: CleanupCampaign):
+    items = campaign.items.select_related("document__drafting_body__unit").order_by("pk")
+    lines = [f"{campaign.title}", f"结果公布日期：{campaign.results_published_on or ''}", ""]
+    for outcome, label in OUTCOME_ZH.items():
+        chosen = [i for i in items if i.outcome == outcome]
+        lines.append(f"{label}的规范性文件（{len(chosen)}件）")
+        lines.extend(
+            f"  {n}. {i.document.number or ''} {i.document.title}（{i.reason}）"
+            for n, i in enumerate(chosen, 1)
+        )
+        lines.append("")
+    yield ContentFile(
+        name="result-lists.txt", title="清理结果目录", data="\n".join(lines).encode("utf-8")
+    )
+    data = {
+        "campaign": _rows([campaign]),
+        "assignments": _rows(campaign.assignments.all()),
+        "items": _rows(CleanupItem.objects.filter(campaign=campaign).order_by("pk")),
+    }
+    yield ContentFile(name="procedure.json", title="清理过程数据", data=_json(data))
+
+
+register_archive_adapter(
+    ArchiveAdapter(
+        kind="normdoc",
+        model=NormativeDocument,
+        label=gettext_lazy("Normative documents"),
+        refusal=_document_refusal,
+        is_final=_document_final,
+        describe=_document_describe,
+        content=_document_content,
+        exportable=lambda: (
+            NormativeDocument.objects.filter(status__in=ENDED_STATES)
+            .select_related("drafting_body__unit")
+            .order_by("-ended_on", "-id")
+        ),
+    )
+)
+register_archive_adapter(
+    ArchiveAdapter(
+        kind="cleanup",
+        model=CleanupCampaign,
+        label=gettext_lazy("Cleanup campaigns"),
+        refusal=_cleanup_refusal,
+        is_final=lambda campaign: campaign.closed_at is not None,
+        describe=_cleanup_describe,
+        content=_cleanup_content,
+        exportable=lambda: CleanupCampaign.objects.exclude(closed_at=None).order_by("-closed_at"),
+    )
+)
