@@ -24,7 +24,7 @@ from viewflow.workflow import flow, lock
 from workflows.inbox import may_act_on_task, task_offer
 
 from . import rules
-from .models import DecisionProcess, Outcome, Stage
+from .models import Decision, DecisionProcess, Outcome, Stage
 from .services import latest_risk_assessment, passes_review
 from .views import guard
 from .views import tasks as task_views
@@ -195,35 +195,56 @@ class DecisionFlow(flow.Flow):
     # --- offers: who may take each task ---------------------------------------------------
 
     def offer_drafter(self, activation):
-        task_offer(task=activation.task, role="drafter", unit=activation.process.decision.lead_unit)
+        task_offer(task=activation.task, role="drafter", unit=self._units(activation).lead_unit)
 
     def offer_legal_advisor(self, activation):
         task_offer(
-            task=activation.task, role="legal_advisor", unit=activation.process.decision.lead_unit
+            task=activation.task, role="legal_advisor", unit=self._units(activation).lead_unit
         )
 
     def offer_secretary(self, activation):
         task_offer(
             task=activation.task,
             role="meeting_secretary",
-            unit=activation.process.decision.government,
+            unit=self._units(activation).government,
         )
 
     def offer_publisher(self, activation):
-        task_offer(
-            task=activation.task, role="publisher", unit=activation.process.decision.government
-        )
+        task_offer(task=activation.task, role="publisher", unit=self._units(activation).government)
 
     def offer_archivist(self, activation):
-        task_offer(
-            task=activation.task, role="archivist", unit=activation.process.decision.government
-        )
+        task_offer(task=activation.task, role="archivist", unit=self._units(activation).government)
+
+    def _units(self, activation):
+        """The decision carrying its lead unit and government, for an offer.
+
+        The process object is shared by every task created in one step, so whatever a gate
+        just read (or the start handed in) serves here too; only the units are used, and no
+        service changes them after initiation.
+        """
+        process = activation.process
+        if not type(process).decision.is_cached(process):
+            process.decision = Decision.objects.select_related("lead_unit", "government").get(
+                pk=process.decision_id
+            )
+        return process.decision
 
     # --- gates: read what the services wrote -----------------------------------------------
 
     def _decision(self, activation):
-        decision = activation.process.decision
-        decision.refresh_from_db()
+        """The decision as the services have just left it: read once per activation (a Switch
+        asks several questions of one), in one query with its units.
+
+        It is read afresh because the process may carry a copy loaded before the service ran;
+        the fresh copy then replaces it, so the offers of the tasks created next use it.
+        """
+        decision = getattr(activation, "_fazhi_decision", None)
+        if decision is None:
+            decision = Decision.objects.select_related("lead_unit", "government").get(
+                pk=activation.process.decision_id
+            )
+            activation._fazhi_decision = decision
+            activation.process.decision = decision
         return decision
 
     def needs_consultation(self, activation):

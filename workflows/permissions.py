@@ -4,10 +4,15 @@ Everything goes through django-guardian's object permissions on ``Unit`` so that
 question ("may this person act as legal advisor for 财政局?") has one answer everywhere.
 """
 
-from django.contrib.auth.models import Group
-from django.db import transaction
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from .models import Unit
 from .roles import ROLES, unit_permission_codename
@@ -41,10 +46,44 @@ def has_role(*, user, role: str) -> bool:
 
 
 def has_role_in_unit(*, user, role: str, unit: Unit) -> bool:
-    """True when ``user`` holds ``role`` for ``unit`` specifically (not via another unit)."""
-    if not user.is_active:
+    """True when ``user`` holds ``role`` for ``unit`` specifically (not via another unit).
+
+    The same answer as ``user.has_perm("workflows.act_as_<role>", unit)`` through guardian (an
+    inactive or anonymous user holds nothing, an active superuser holds everything, a grant
+    counts whether made to the user or to one of their groups), in one prepared statement
+    instead of guardian's two ORM queries: every service step asks this, and building the ORM
+    query cost far more than running it. Nothing is cached, so a grant or revocation counts
+    at once.
+    """
+    if not user.is_active:  # AnonymousUser included
         return False
-    return user.has_perm(_perm(role), unit)
+    if user.is_superuser:
+        return True
+    unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
+    held = [unit_type, str(unit.pk), unit_type, unit_permission_codename(role)]
+    with connection.cursor() as cursor:
+        cursor.execute(_held_sql(), [user.pk, *held, user.pk, *held])
+        return bool(cursor.fetchone()[0])
+
+
+@cache
+def _held_sql() -> str:
+    """Does the user hold the permission on the object, directly or through a group?"""
+    q = connection.ops.quote_name
+    direct = get_user_obj_perms_model(Unit)._meta.db_table
+    grouped = get_group_obj_perms_model(Unit)._meta.db_table
+    memberships = get_user_model().groups.through._meta.db_table
+    permission = Permission._meta.db_table
+    condition = (
+        "o.content_type_id = %s AND o.object_pk = %s AND p.content_type_id = %s AND p.codename = %s"
+    )
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {q(direct)} o JOIN {q(permission)} p "
+        f"ON p.id = o.permission_id WHERE o.user_id = %s AND {condition}) "
+        f"OR EXISTS (SELECT 1 FROM {q(grouped)} o JOIN {q(permission)} p "
+        f"ON p.id = o.permission_id JOIN {q(memberships)} m ON m.group_id = o.group_id "
+        f"WHERE m.user_id = %s AND {condition})"
+    )
 
 
 def units_for_role(*, user, role: str) -> QuerySet[Unit]:

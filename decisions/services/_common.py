@@ -31,9 +31,20 @@ def require_any_role(*, user, roles: tuple[str, ...], unit) -> None:
         raise PermissionDenied(f"one of {roles} for {unit} required")
 
 
-def lock(decision: Decision) -> Decision:
-    """Reload the decision under a row lock so two people cannot move it at once."""
-    return Decision.objects.select_for_update().get(pk=decision.pk)
+def lock(decision: Decision | int) -> Decision:
+    """Reload the decision (given as itself or its id) under a row lock so two people cannot
+    move it at once.
+
+    Its units come in the same query, since every service checks a role against one of them;
+    ``of=("self",)`` keeps the lock on the decision alone: locking the units too would queue
+    every decision of the same unit behind this one.
+    """
+    pk = decision if isinstance(decision, int) else decision.pk
+    return (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "government")
+        .get(pk=pk)
+    )
 
 
 def require_not_sealed(decision: Decision) -> None:

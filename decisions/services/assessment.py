@@ -107,7 +107,7 @@ def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) ->
 @transaction.atomic
 def expert_opinion_handle(*, opinion: ExpertOpinion, by, handling: str) -> ExpertOpinion:
     """The lead unit says how it handled the opinion (第二十九条(三))."""
-    decision = lock(opinion.decision)
+    decision = lock(opinion.decision_id)
     require_not_sealed(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     if not handling.strip():

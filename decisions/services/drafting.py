@@ -416,7 +416,7 @@ def hearing_record(*, hearing: Hearing, by, record: str, signed_by_participants:
     """The hearing record, signed by the participants (第十七条)."""
     from django.utils import timezone
 
-    decision = lock(hearing.decision)
+    decision = lock(hearing.decision_id)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_not_sealed(decision)
     if not record.strip() or not signed_by_participants:

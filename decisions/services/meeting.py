@@ -150,7 +150,7 @@ def meeting_open(
 
 
 def _lock_meeting(meeting: Meeting) -> tuple[Decision, Meeting]:
-    decision = lock(meeting.decision)
+    decision = lock(meeting.decision_id)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     require_not_sealed(decision)
     if meeting.status != Meeting.Status.OPEN:

@@ -101,7 +101,7 @@ def legality_review_complete(
     """The legal advisor concludes lawful / lawful with amendments / unlawful (第二十八条). An
     unlawful draft goes back to drafting (第二十五条), unless it is an exploratory reform whose
     legal risk is stated explicitly."""
-    decision = lock(review.decision)
+    decision = lock(review.decision_id)
     require_role(user=by, role="legal_advisor", unit=decision.lead_unit)
     require_stage(decision, Stage.LEGALITY_REVIEW)
     review = LegalityReview.objects.select_for_update().get(pk=review.pk)

@@ -1,11 +1,13 @@
 """Writing to the full-process record (《重大行政决策程序暂行条例》第三十三条)."""
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.sql.subqueries import InsertQuery
 from django.utils import timezone
 
 from .canonical import GENESIS_HASH, canonical_bytes, json_safe, sha256_hex, sm3_hex
@@ -52,8 +54,9 @@ def record_append(
     content_type = f"{key.content_type.app_label}.{key.content_type.model}"
     safe_payload = json_safe(payload or {})
 
-    # A savepoint inside the caller's transaction, or a transaction of its own outside one.
-    with transaction.atomic():
+    # The caller's transaction, or one of its own outside any. No savepoint: a failed append
+    # must fail the caller's change with it (and a savepoint costs two statements per event).
+    with transaction.atomic(savepoint=False):
         seq, prev_hash = _chain_head_advance()
         at = timezone.now()  # taken under the lock, so times never run backwards along seq
         data = canonical_bytes(
@@ -82,9 +85,7 @@ def record_append(
             hash=sha256_hex(data),
             hash_sm3=sm3_hex(data) if getattr(settings, "FAZHI_RECORD_SM3", True) else "",
         )
-        event._appending = True
-        event.save()
-        _chain_head_set(seq=seq, last_hash=event.hash)
+        _event_insert_and_head_set(event)
     return event
 
 
@@ -143,6 +144,39 @@ def _chain_head_create() -> None:
     )
 
 
+def _event_insert_and_head_set(event: Event) -> None:
+    """Insert ``event`` and point the (locked) chain head at its hash.
+
+    On PostgreSQL both happen in one statement: the INSERT as a data-modifying CTE whose
+    RETURNING feeds the head's UPDATE. The UPDATE only matches while the head still carries
+    the event's number, which holds while our lock does; if it ever matched nothing the
+    statement's INSERT is in the transaction all the same, so we raise and, appending without
+    a savepoint, the whole transaction (event included) can only roll back: no fork, no gap.
+    """
+    if connection.vendor != "postgresql":  # no data-modifying CTEs (SQLite): two statements
+        event._appending = True
+        event.save()
+        _chain_head_set(seq=event.seq, last_hash=event.hash)
+        return
+    insert = InsertQuery(Event)
+    insert.insert_values([f for f in Event._meta.local_concrete_fields if not f.generated], [event])
+    ((insert_sql, params),) = insert.get_compiler(connection=connection).as_sql()
+    seq_column = connection.ops.quote_name(Event._meta.get_field("seq").column)
+    hash_column = connection.ops.quote_name(Event._meta.get_field("hash").column)
+    sql = (
+        f"WITH appended AS ({insert_sql} RETURNING {seq_column}, {hash_column}) "
+        f"UPDATE {_head_table()} AS head SET last_hash = appended.{hash_column} "
+        f"FROM appended WHERE head.id = %s AND head.last_seq = appended.{seq_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ChainHead.SINGLETON_ID])
+        if cursor.rowcount != 1:  # cannot happen while we hold the lock; refuse to fork if it does
+            raise RuntimeError("the record's chain head moved while it was locked")
+    # What Model.save() would have left behind: a saved, unchangeable row.
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
 def _chain_head_set(*, seq: int, last_hash: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -151,3 +185,106 @@ def _chain_head_set(*, seq: int, last_hash: str) -> None:
         )
         if cursor.rowcount != 1:  # cannot happen while we hold the lock; refuse to fork if it does
             raise RuntimeError("the record's chain head moved while it was locked")
+
+
+def record_append_many(
+    *,
+    actor: Any,
+    action: str,
+    entries: "list[tuple[Any | SubjectKey, Mapping[str, Any] | None]]",
+) -> int:
+    """Append one event per ``(subject, payload)`` of ``entries``, all by ``actor`` and all
+    ``action``, in that order, inside the caller's transaction; returns how many. The same
+    events, hashes and rules as that many ``record_append`` calls, in three statements instead
+    of two per event: the reminder sweep marks hundreds of clocks overdue at once.
+    """
+    actor_kind, actor_user_id, actor_label = _actor_snapshot(actor)
+    if not isinstance(action, str) or not ACTION_PATTERN.match(action):
+        raise ValueError(f"action {action!r} is not a dotted name like 'decision.submitted'")
+    if len(action) > _ACTION_MAX_LENGTH:
+        raise ValueError(f"action {action!r} is longer than {_ACTION_MAX_LENGTH} characters")
+    prepared = []
+    for subject, payload in entries:
+        if payload is not None and not isinstance(payload, Mapping):
+            raise TypeError(f"the payload is a dict, not {type(payload).__name__}")
+        key = subject_key(subject)
+        if len(key.object_id) > Event._meta.get_field("object_id").max_length:
+            raise ValueError(f"subject id {key.object_id!r} is too long for the record")
+        prepared.append((key, json_safe(payload or {})))
+    if not prepared:
+        return 0
+    with_sm3 = getattr(settings, "FAZHI_RECORD_SM3", True)
+    advance = (
+        f"UPDATE {_head_table()} SET last_seq = last_seq + %s WHERE id = %s "
+        "RETURNING last_seq, last_hash"
+    )
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            # n numbers in one step, under the same lock record_append takes (see there).
+            cursor.execute(advance, [len(prepared), ChainHead.SINGLETON_ID])
+            row = cursor.fetchone()
+            if row is None:
+                _chain_head_create()
+                cursor.execute(advance, [len(prepared), ChainHead.SINGLETON_ID])
+                row = cursor.fetchone()
+        last_seq, prev_hash = int(row[0]), row[1]
+        at = timezone.now()
+        rows = []
+        for seq, (key, safe_payload) in enumerate(prepared, start=last_seq - len(prepared) + 1):
+            data = canonical_bytes(
+                seq=seq,
+                at=at,
+                actor_kind=actor_kind,
+                actor_user_id=actor_user_id,
+                actor_label=actor_label,
+                action=action,
+                content_type=f"{key.content_type.app_label}.{key.content_type.model}",
+                object_id=key.object_id,
+                payload=safe_payload,
+                prev_hash=prev_hash,
+            )
+            digest = sha256_hex(data)
+            rows.append(
+                {
+                    "seq": seq,
+                    "at": at,
+                    "actor_user_id": actor_user_id,
+                    "actor_kind": actor_kind,
+                    "actor_label": actor_label,
+                    "action": action,
+                    "content_type_id": key.content_type.pk,
+                    "object_id": key.object_id,
+                    "payload": safe_payload,
+                    "prev_hash": prev_hash,
+                    "hash": digest,
+                    "hash_sm3": sm3_hex(data) if with_sm3 else "",
+                }
+            )
+            prev_hash = digest
+        _events_insert(rows)
+        _chain_head_set(seq=last_seq, last_hash=prev_hash)
+    return len(rows)
+
+
+def _events_insert(rows: list[dict[str, Any]]) -> None:
+    """Insert many events (dicts by column). On PostgreSQL with COPY: the ORM's bulk insert
+    sends one array per column, which psycopg quotes in Python value by value, and a long
+    VALUES list costs as much to parse; elsewhere, one prepared INSERT run for every row."""
+    fields = [f for f in Event._meta.local_concrete_fields if not f.generated]
+    columns = [f.column for f in fields]
+    if set(columns) != set(rows[0]):  # a new column must be filled here too
+        raise RuntimeError(f"record_append_many does not fill {set(columns) ^ set(rows[0])}")
+    table = connection.ops.quote_name(Event._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    # jsonb reads the JSON text; its value is the payload that was hashed.
+                    row["payload"] = json.dumps(row["payload"], ensure_ascii=False)
+                    copy.write_row([row[c] for c in columns])
+            return
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('%s' for _ in columns)})",
+            [[f.get_db_prep_save(row[f.column], connection) for f in fields] for row in rows],
+        )

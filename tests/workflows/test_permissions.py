@@ -1,0 +1,62 @@
+"""has_role_in_unit answers what guardian's has_perm would, in one query and without a cache."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from guardian.shortcuts import assign_perm
+
+from workflows.permissions import has_role_in_unit, role_grant, role_revoke
+
+
+def test_a_role_check_costs_one_query_when_the_person_holds_it(
+    drafter, justice_bureau, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert has_role_in_unit(user=drafter, role="drafter", unit=justice_bureau)
+
+
+def test_another_role_over_the_same_unit_does_not_count_when_checking(drafter, justice_bureau):
+    assert not has_role_in_unit(user=drafter, role="legal_advisor", unit=justice_bureau)
+
+
+def test_a_grant_to_one_of_the_persons_groups_counts_when_made_for_that_unit(
+    make_person, justice_bureau, township
+):
+    person = make_person("clerk", justice_bureau)
+    group = Group.objects.create(name="司法局法制科")
+    person.groups.add(group)
+    assign_perm("workflows.act_as_legal_advisor", group, justice_bureau)
+    assert has_role_in_unit(user=person, role="legal_advisor", unit=justice_bureau)
+    assert not has_role_in_unit(user=person, role="legal_advisor", unit=township)
+    assert not has_role_in_unit(user=person, role="drafter", unit=justice_bureau)
+
+
+def test_an_active_superuser_holds_every_role_and_an_inactive_one_none(make_person, township):
+    admin = make_person("root", township)
+    admin.is_superuser = True
+    admin.save()
+    assert has_role_in_unit(user=admin, role="archivist", unit=township)
+    admin.is_active = False
+    assert not has_role_in_unit(user=admin, role="archivist", unit=township)
+
+
+def test_the_public_holds_no_role(justice_bureau):
+    assert not has_role_in_unit(user=AnonymousUser(), role="drafter", unit=justice_bureau)
+
+
+def test_a_grant_and_a_revocation_count_at_once_for_the_same_user_object(drafter, township):
+    assert not has_role_in_unit(user=drafter, role="drafter", unit=township)
+    role_grant(user=drafter, role="drafter", unit=township)
+    assert has_role_in_unit(user=drafter, role="drafter", unit=township)
+    role_revoke(user=drafter, role="drafter", unit=township)
+    assert not has_role_in_unit(user=drafter, role="drafter", unit=township)
+
+
+@pytest.mark.parametrize("role", ["drafter", "legal_advisor", "archivist"])
+def test_the_answer_is_guardians_when_asked_for_any_person_and_unit(
+    role, drafter, legal_advisor, archivist, outsider, county, justice_bureau, township
+):
+    for person in (drafter, legal_advisor, archivist, outsider):
+        for unit in (county, justice_bureau, township):
+            fresh = type(person).objects.get(pk=person.pk)  # no permission cache either way
+            expected = fresh.has_perm(f"workflows.act_as_{role}", unit)
+            assert has_role_in_unit(user=fresh, role=role, unit=unit) == expected
