@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_users_with_perms
 
 from workflows.calendar import PACKAGE_YEARS, NationalYear, WorkCalendar
@@ -42,10 +43,6 @@ def jurisdiction_default() -> Jurisdiction:
     return Jurisdiction.objects.get_or_create(
         is_default=True, defaults={"name": DEFAULT_JURISDICTION_NAME}
     )[0]
-
-
-_calendars: dict[int, tuple[int, WorkCalendar]] = {}
-_calendars_lock = threading.Lock()
 
 
 def national_years_entered() -> list[NationalYear]:
@@ -109,22 +106,35 @@ def calendar_for(jurisdiction: Jurisdiction | None = None) -> WorkCalendar:
         .values_list("calendar_version", flat=True)
         .get()
     )
-    cached = _calendars.get(jurisdiction.pk)
+    return _calendar(jurisdiction.pk, jurisdiction.name, version)
+
+
+def calendars_all() -> list[tuple[int, WorkCalendar]]:
+    """(jurisdiction id, calendar) of every jurisdiction, as ``calendar_for`` gives them, with
+    one query while the cached calendars are current (the reminder sweep, every minute)."""
+    return [
+        (pk, _calendar(pk, name, version))
+        for pk, name, version in Jurisdiction.objects.order_by("pk").values_list(
+            "pk", "name", "calendar_version"
+        )
+    ]
+
+
+def _calendar(pk: int, name: str, version: int) -> WorkCalendar:
+    cached = _calendars.get(pk)
     if cached is not None and cached[0] == version:
         return cached[1]
     holidays, working_days = [], []
-    for day, kind in CalendarOverlay.objects.filter(jurisdiction=jurisdiction).values_list(
-        "date", "kind"
-    ):
+    for day, kind in CalendarOverlay.objects.filter(jurisdiction_id=pk).values_list("date", "kind"):
         (holidays if kind == CalendarOverlay.Kind.HOLIDAY else working_days).append(day)
     calendar = WorkCalendar.build(
-        name=jurisdiction.name,
+        name=name,
         holidays=holidays,
         working_days=working_days,
         national_years=national_years_entered(),
     )
     with _calendars_lock:
-        _calendars[jurisdiction.pk] = (version, calendar)
+        _calendars[pk] = (version, calendar)
     return calendar
 
 
@@ -164,6 +174,19 @@ def unit_heads(unit: Unit) -> QuerySet:
         .filter(is_active=True)
         .order_by("pk")
     )
+
+
+def unit_heads_all() -> QuerySet:
+    """(unit id as text, user id) of every active unit head of every unit: what ``unit_heads``
+    gives unit by unit (guardian's direct grants of "act_as_unit_head", no group grants), as
+    one query the reminder sweep joins in SQL."""
+    content_type = ContentType.objects.get_for_model(Unit)
+    return UserObjectPermission.objects.filter(
+        content_type=content_type,
+        permission__content_type=content_type,
+        permission__codename=unit_permission_codename("unit_head"),
+        user__is_active=True,
+    ).values_list("object_pk", "user_id")
 
 
 def deadline_escalation_targets(deadline: Deadline) -> QuerySet:

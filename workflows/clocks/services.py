@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Unit
-from workflows.record.services import ACTOR_SYSTEM, record_append
+from workflows.record.services import ACTOR_SYSTEM, record_append, record_append_many
 
 from .models import CalendarYear, CalendarYearDay, Deadline, Jurisdiction, Notification
 from .selectors import calendar_for, jurisdiction_default, rule_for
@@ -181,36 +181,47 @@ def deadline_waive(*, deadline: Deadline, by, reason: str) -> Deadline:
 
 
 def _subject_key(deadline: Deadline):
+    return _subject_key_of(deadline.content_type_id, deadline.object_id)
+
+
+def _subject_key_of(content_type_id: int, object_id: str):
     # The subject may have been deleted; the record names it by key either way.
     from workflows.record.selectors import SubjectKey
 
-    return SubjectKey(ContentType.objects.get_for_id(deadline.content_type_id), deadline.object_id)
+    return SubjectKey(ContentType.objects.get_for_id(content_type_id), object_id)
 
 
 @transaction.atomic
 def deadlines_mark_overdue(*, today: date) -> list[int]:
     """Mark running clocks whose due date has passed as overdue, recording each one.
 
-    The due day itself is still in time. Rows another sweep is marking are skipped.
+    The due day itself is still in time. Rows another sweep is marking are skipped. One
+    event per clock, about the clock's subject, all appended together (``record_append_many``):
+    a sweep after a holiday may mark hundreds at once.
     """
     rows = list(
         Deadline.objects.select_for_update(skip_locked=True)
         .filter(status=Deadline.Status.OPEN, due__lt=today)
-        .only("id", "content_type_id", "object_id", "rule_key", "due")
+        .values_list("id", "content_type_id", "object_id", "rule_key", "due")
     )
     if not rows:
         return []
-    Deadline.objects.filter(pk__in=[r.pk for r in rows], status=Deadline.Status.OPEN).update(
+    ids = [row[0] for row in rows]
+    Deadline.objects.filter(pk__in=ids, status=Deadline.Status.OPEN).update(
         status=Deadline.Status.OVERDUE
     )
-    for row in rows:
-        record_append(
-            actor=ACTOR_SYSTEM,
-            action="deadline.overdue",
-            subject=_subject_key(row),
-            payload={"deadline": row.pk, "rule": row.rule_key, "due": row.due, "on": today},
-        )
-    return [r.pk for r in rows]
+    record_append_many(
+        actor=ACTOR_SYSTEM,
+        action="deadline.overdue",
+        entries=[
+            (
+                _subject_key_of(content_type_id, object_id),
+                {"deadline": pk, "rule": rule_key, "due": due, "on": today},
+            )
+            for pk, content_type_id, object_id, rule_key, due in rows
+        ],
+    )
+    return ids
 
 
 # --- national holiday notices ---------------------------------------------------------------

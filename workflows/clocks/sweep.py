@@ -25,8 +25,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 
 from workflows.calendar import (
     CalendarRangeError,
@@ -36,13 +36,13 @@ from workflows.calendar import (
 )
 
 from .messages import recipient_language, reminder_message
-from .models import Deadline, Jurisdiction, Reminder
+from .models import Deadline, Reminder
 from .selectors import (
-    calendar_for,
+    calendars_all,
     claim_timeout,
     reminders_pending,
     reminders_to_queue,
-    unit_heads,
+    unit_heads_all,
 )
 from .services import deadlines_mark_overdue, notification_create
 
@@ -113,117 +113,172 @@ def _warn_if_calendar_ends_soon(today: date, calendar: WorkCalendar) -> None:
         )
 
 
-class _People:
-    """Recipients, with each unit's heads looked up once per sweep."""
-
-    def __init__(self):
-        self._heads: dict[int, list] = {}
-
-    def heads(self, deadline: Deadline) -> list:
-        unit_id = deadline.responsible_unit_id
-        if unit_id not in self._heads:
-            self._heads[unit_id] = list(unit_heads(deadline.responsible_unit))
-        return self._heads[unit_id]
-
-    @staticmethod
-    def responsible(deadline: Deadline) -> list:
-        return [p for p in deadline.responsible_people.all() if p.is_active]
-
-
-def _before_rows(*, today: date, now: datetime, people: _People) -> list[Reminder]:
-    """ "Before" reminders: to the responsible people (their unit heads when nobody is named).
+def _before_plan(
+    *, today: date, jurisdiction_id: int, calendar: WorkCalendar
+) -> list[tuple[int, date, int, date]]:
+    """(jurisdiction, due date, window, occurrence) for every due date a "before" reminder is
+    owed on ``today``: a handful of rows, worked out on the calendar, so that the database
+    only has to look the due dates up in its (status, due) index.
 
     A deadline gets the tightest window it has reached: a clock opened two working days
     before its due date gets the 3-day reminder at once, and the 1-day one when its day comes;
     a sweep that missed the 3-day day and wakes up on the 1-day day sends only the 1-day one.
+    The occurrence (the working day the reminder is meant for) depends on the due date and
+    the window only, so every sweep inside one window names the same reminder.
     """
     windows = reminder_windows()
     if not windows:
         return []
-    rows = []
-    for jurisdiction in Jurisdiction.objects.all():
-        calendar = calendar_for(jurisdiction)
-        _warn_if_calendar_ends_soon(today, calendar)
-        thresholds = [(w, _threshold(today, w, calendar)) for w in windows]
-        candidates = (
-            Deadline.objects.filter(
-                jurisdiction=jurisdiction,
-                status=Deadline.Status.OPEN,
-                due__gte=today,
-                due__lte=thresholds[-1][1],
-            )
-            .select_related("responsible_unit")
-            .prefetch_related("responsible_people")
+    thresholds = [(w, _threshold(today, w, calendar)) for w in windows]
+    plan = []
+    due = today
+    while due <= thresholds[-1][1]:
+        window = next(w for w, latest in thresholds if due <= latest)
+        occurrence = working_days_before(due, window, calendar=calendar)
+        plan.append((jurisdiction_id, due, window, occurrence))
+        due += timedelta(days=1)
+    return plan
+
+
+def _reminder_columns(explicit: list[str]) -> tuple[list[str], list]:
+    """Every other NOT NULL column of the reminder table, with its model default: what a
+    Reminder created in Python would get (a column added later is then filled too)."""
+    columns, values = [], []
+    for model_field in Reminder._meta.concrete_fields:
+        if model_field.column in explicit or model_field.primary_key or model_field.null:
+            continue
+        columns.append(model_field.column)
+        values.append(model_field.get_db_prep_save(model_field.get_default(), connection))
+    return columns, values
+
+
+def _insert_due_reminders(*, today: date, now: datetime, plan: list) -> int:
+    """Insert every reminder owed on ``today`` in one INSERT … SELECT; returns how many rows
+    were inserted (rows that exist already, or that a concurrent sweep inserts first, are
+    skipped by the unique constraint).
+
+    "Before" reminders (``plan``): the active responsible people of each open clock due on a
+    planned date, or the heads of its responsible unit when none is named. Overdue reminders,
+    once a day until met or waived (a clock already reminded of today is skipped): the active
+    responsible people and the heads of the responsible unit (the escalation). The heads are
+    those ``selectors.unit_heads`` names, read by ``unit_heads_all``.
+    """
+    q = connection.ops.quote_name
+    deadline, reminder = Deadline._meta, Reminder._meta
+    people = deadline.get_field("responsible_people").remote_field.through._meta
+    user = people.get_field("user").related_model._meta
+    d_table, r_table, p_table, u_table = (q(m.db_table) for m in (deadline, reminder, people, user))
+    r_col = {name: q(reminder.get_field(name).column) for name in _REMINDER_FIELDS}
+    heads_sql, heads_params = unit_heads_all().query.sql_with_params()
+    explicit = [reminder.get_field(name).column for name in _REMINDER_FIELDS] + [
+        reminder.get_field("created_at").column
+    ]
+    other_columns, other_values = _reminder_columns(explicit)
+    columns = ", ".join(q(c) for c in explicit + other_columns)
+    other_sql = "".join(", %s" for _ in other_values)
+    before, overdue = Reminder.Kind.BEFORE.value, Reminder.Kind.OVERDUE.value
+    # Every join below is driven by the few clocks found on the (status, due) index and goes
+    # through an index or a table of a handful of rows, so the plan stays the same when the
+    # statistics are stale (the clocks just marked overdue are not in them yet).
+    if plan:
+        plan_cte = "plan (jurisdiction_id, due, win, occurrence) AS (VALUES {}),".format(
+            ", ".join("(%s, %s, %s, %s)" for _ in plan)
         )
-        for deadline in candidates:
-            window = next(w for w, latest in thresholds if deadline.due <= latest)
-            occurrence = working_days_before(deadline.due, window, calendar=calendar)
-            recipients = people.responsible(deadline) or people.heads(deadline)
-            rows += [
-                Reminder(
-                    deadline=deadline,
-                    kind=Reminder.Kind.BEFORE,
-                    recipient=person,
-                    occurrence=occurrence,
-                    window=window,
-                    created_at=now,
-                )
-                for person in recipients
-            ]
-    return rows
-
-
-def _overdue_rows(*, today: date, now: datetime, people: _People) -> list[Reminder]:
-    """Overdue reminders, once a day until met or waived: the responsible people and the
-    heads of the responsible unit (the escalation)."""
-    reminded_today = Reminder.objects.filter(
-        deadline=OuterRef("pk"), kind=Reminder.Kind.OVERDUE, occurrence=today
-    )
-    overdue = (
-        Deadline.objects.filter(status=Deadline.Status.OVERDUE)
-        .exclude(Exists(reminded_today))
-        .select_related("responsible_unit")
-        .prefetch_related("responsible_people")
-    )
-    rows = []
-    for deadline in overdue:
-        recipients = {p.pk: p for p in people.responsible(deadline) + people.heads(deadline)}
-        rows += [
-            Reminder(
-                deadline=deadline,
-                kind=Reminder.Kind.OVERDUE,
-                recipient=person,
-                occurrence=today,
-                created_at=now,
+        before_branch = f"""
+                SELECT d.id, CAST(d.responsible_unit_id AS TEXT), %s, p.occurrence, p.win
+                FROM {d_table} AS d
+                JOIN plan AS p ON p.due = d.due AND p.jurisdiction_id = d.jurisdiction_id
+                WHERE d.status = %s AND d.due >= %s AND d.due <= %s
+                UNION ALL"""
+        before_params = [value for row in plan for value in row]
+        days = [row[1] for row in plan]
+        before_params += [before, Deadline.Status.OPEN.value, min(days), max(days)]
+    else:  # no reminder window: only overdue reminders
+        plan_cte, before_branch, before_params = "", "", []
+    active_named = f"""
+        SELECT 1 FROM {p_table} AS rp JOIN {u_table} AS u ON u.id = rp.user_id
+        WHERE rp.deadline_id = c.id AND u.is_active = %s"""
+    # INSERT first and the WITH inside it: SQLite's driver counts rows only for a statement
+    # that starts with INSERT.
+    sql = f"""
+        INSERT INTO {r_table} ({columns})
+        WITH {plan_cte}
+        clocks (id, unit_pk, kind, occurrence, win) AS ({before_branch}
+            SELECT d.id, CAST(d.responsible_unit_id AS TEXT), %s, %s, CAST(NULL AS INTEGER)
+            FROM {d_table} AS d
+            WHERE d.status = %s AND NOT EXISTS (
+                SELECT 1 FROM {r_table} AS r
+                WHERE r.{r_col["deadline"]} = d.id AND r.{r_col["kind"]} = %s
+                    AND r.{r_col["occurrence"]} = %s
             )
-            for person in recipients.values()
-        ]
-    return rows
+        ),
+        heads (unit_pk, user_id) AS ({heads_sql}),
+        clock_heads (unit_pk, user_id) AS (
+            SELECT h.unit_pk, h.user_id FROM heads AS h
+            WHERE h.unit_pk IN (SELECT c.unit_pk FROM clocks AS c)
+        ),
+        wanted (deadline_id, kind, recipient_id, occurrence, win) AS (
+            SELECT c.id, c.kind, rp.user_id, c.occurrence, c.win
+            FROM clocks AS c
+            JOIN {p_table} AS rp ON rp.deadline_id = c.id
+            JOIN {u_table} AS u ON u.id = rp.user_id
+            WHERE u.is_active = %s
+            UNION
+            SELECT c.id, c.kind, h.user_id, c.occurrence, c.win
+            FROM clocks AS c JOIN clock_heads AS h ON h.unit_pk = c.unit_pk
+            WHERE c.kind = %s OR NOT EXISTS ({active_named})
+        )
+        SELECT w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win, %s{other_sql}
+        FROM wanted AS w
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {r_table} AS r
+            WHERE r.{r_col["deadline"]} = w.deadline_id AND r.{r_col["kind"]} = w.kind
+                AND r.{r_col["recipient"]} = w.recipient_id
+                AND r.{r_col["occurrence"]} = w.occurrence
+        )
+        ON CONFLICT DO NOTHING
+    """
+    params = [
+        *before_params,
+        overdue,
+        today,
+        Deadline.Status.OVERDUE.value,
+        overdue,
+        today,
+        *heads_params,
+        True,
+        overdue,
+        True,
+        now,
+        *other_values,
+    ]
+    with connection.cursor() as cursor:
+        # One line: psycopg caches the parse of statements up to 4 kB (no literal in it
+        # holds a space that matters: every value is a parameter).
+        cursor.execute(" ".join(sql.split()), params)
+        return cursor.rowcount
+
+
+# The columns the sweep's INSERT names first, in this order (then created_at).
+_REMINDER_FIELDS = ("deadline", "kind", "recipient", "occurrence", "window")
 
 
 def reminders_schedule(*, today: date, now: datetime) -> tuple[int, int]:
     """Mark overdue clocks and insert every reminder now due; returns (overdue, inserted).
 
-    ``inserted`` counts rows offered to the database: a concurrent sweep's copies are
+    A fixed handful of statements whatever the number of clocks: the per-row work (which
+    clock gets which reminder, and whom it goes to) is one INSERT … SELECT on the (status,
+    due) index, so a sweep costs in proportion to the clocks that are due, not to the table.
+    ``inserted`` counts rows actually inserted: copies a concurrent sweep made first are
     dropped by the unique constraint.
     """
     marked = deadlines_mark_overdue(today=today)
-    people = _People()
-    rows = _before_rows(today=today, now=now, people=people)
-    rows += _overdue_rows(today=today, now=now, people=people)
-    if rows:
-        existing = set(
-            Reminder.objects.filter(
-                deadline__in={r.deadline_id for r in rows},
-                occurrence__in={r.occurrence for r in rows},
-            ).values_list("deadline_id", "kind", "recipient_id", "occurrence")
-        )
-        rows = [
-            r for r in rows if (r.deadline_id, r.kind, r.recipient_id, r.occurrence) not in existing
-        ]
-        with transaction.atomic():
-            Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return len(marked), len(rows)
+    plan = []
+    for jurisdiction_id, calendar in calendars_all():
+        _warn_if_calendar_ends_soon(today, calendar)
+        plan += _before_plan(today=today, jurisdiction_id=jurisdiction_id, calendar=calendar)
+    inserted = _insert_due_reminders(today=today, now=now, plan=plan)
+    return len(marked), inserted
 
 
 # --- delivering them ------------------------------------------------------------------------

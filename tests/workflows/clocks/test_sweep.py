@@ -241,3 +241,46 @@ def test_an_address_refused_for_good_does_not_hold_back_the_in_app_notification(
     assert reminder.sent_at is not None and "refused" in reminder.last_error
     assert Notification.objects.filter(recipient=reviewer).count() == 1
     assert sweep(THREE_DAYS_BEFORE).delivered == 0
+
+
+@pytest.mark.django_db
+def test_clocks_marked_overdue_together_each_get_their_event_and_the_chain_verifies(
+    open_review, county, township, justice_bureau
+):
+    from workflows.record.verify import record_verify
+
+    subjects = [county, township, justice_bureau]
+    for subject in subjects:
+        open_review(subject=subject)
+    report = sweep(FIRST_DAY_OVERDUE)
+    assert report.marked_overdue == 3
+    for subject in subjects:
+        (event,) = [e for e in events_for(subject) if e.action == "deadline.overdue"]
+        assert event.payload["on"] == FIRST_DAY_OVERDUE.isoformat()
+    assert record_verify().ok
+
+
+@pytest.mark.django_db
+def test_an_inactive_responsible_person_is_skipped_and_the_unit_head_reminded_instead(
+    open_review, reviewer, head, make_person, county
+):
+    make_person("other_head", county, unit_head=[county])  # heads another unit: never told
+    reviewer.is_active = False
+    reviewer.save(update_fields=["is_active"])
+    open_review()
+    sweep(THREE_DAYS_BEFORE)
+    assert [r.recipient for r in reminders()] == [head]
+    sweep(FIRST_DAY_OVERDUE)
+    assert [r.recipient for r in reminders(kind="overdue")] == [head]
+
+
+@pytest.mark.django_db
+def test_an_inactive_unit_head_is_not_reminded(open_review, reviewer, head):
+    head.is_active = False
+    head.save(update_fields=["is_active"])
+    open_review(responsible_people=[])
+    sweep(THREE_DAYS_BEFORE)
+    assert not Reminder.objects.exists()
+    open_review(responsible_people=[reviewer], subject=reviewer)
+    sweep(FIRST_DAY_OVERDUE)
+    assert {r.recipient for r in reminders(kind="overdue")} == {reviewer}
