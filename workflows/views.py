@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import generic
 
-from .inbox import inbox_items_for_user
+from .inbox import inbox_for_user
 from .models import Heartbeat
 
 
@@ -18,7 +18,7 @@ class InboxView(LoginRequiredMixin, generic.ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return inbox_items_for_user(user=self.request.user)
+        return inbox_for_user(user=self.request.user, prefetch=self.paginate_by)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(today=timezone.localdate(), **kwargs)

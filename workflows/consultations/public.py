@@ -20,9 +20,11 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page, never_cache
 
@@ -135,6 +137,41 @@ def consultation_list(request):
     )
 
 
+def _requested_page(request) -> int | None:
+    raw = request.GET.get("page")
+    if raw is None:
+        return 1
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else None
+
+
+def _comments_html(consultation: Consultation, request) -> str:
+    """The comments of the page asked for, as cached HTML.
+
+    A cached copy is looked up under the page number asked for, but stored only under the
+    number actually shown: a number out of range, or no number at all, renders the nearest
+    page (``get_page``) without filling the cache with copies of it.
+    """
+    language = get_language()
+    shown = {}
+
+    def render_comments() -> str:
+        shown["page"] = page_obj = _comments_page(consultation, request)
+        return render_to_string(
+            "consultations/public/_comments.html", {"page_obj": page_obj}, request=request
+        )
+
+    asked = _requested_page(request)
+    if asked is None:
+        return render_comments()
+    return caching.fragment(
+        CACHE_SCOPE,
+        consultation.pk,
+        f"comments:{asked}:{language}",
+        render_comments,
+        keep=lambda: shown["page"].number == asked,
+    )
+
+
 def _render_detail(request, consultation, *, form=None, refused=False, status=200):
     accepting = _is_accepting(consultation)
     if accepting and form is None:
@@ -147,9 +184,7 @@ def _render_detail(request, consultation, *, form=None, refused=False, status=20
             "accepting": accepting,
             "form": form if accepting else None,
             "refused": refused,
-            "page_obj": _comments_page(consultation, request),
-            "cache_version": caching.version(CACHE_SCOPE, consultation.pk),
-            "cache_ttl": caching.ttl(),
+            "comments_html": _comments_html(consultation, request),
         },
         status=status,
     )

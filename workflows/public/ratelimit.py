@@ -67,23 +67,91 @@ def _key(scope: str, ident: str, window: int) -> str:
     return f"public-rl:{scope}:{digest}:{window}"
 
 
+# Count every applicable limit in one round trip, in order, stopping at the first one over
+# its limit (the later ones are not counted, as when each limit was checked on its own).
+# INCR creates a missing key at 1; it then gets its window's expiry. Atomic on Redis, so
+# concurrent requests cannot both slip through. Returns {index, count} of the refusal, or {0}.
+_HIT_SCRIPT = """
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[2 * i]) end
+  if count > tonumber(ARGV[2 * i - 1]) then return {i, count} end
+end
+return {0}
+"""
+_scripts: dict = {}
+
+
+def _redis_client():
+    """The Redis client behind Django's cache, or None (local-memory cache in development)."""
+    backend = getattr(cache, "_cache", None)
+    get_client = getattr(backend, "get_client", None)
+    return get_client(write=True) if get_client else None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One limit to count: ``ident`` in ``scope`` at ``rate``."""
+
+    scope: str
+    ident: str
+    rate: Rate
+
+
+def _refusal(check: Check, now: float) -> int:
+    window = int(now // check.rate.seconds)
+    return max(1, int((window + 1) * check.rate.seconds - now))
+
+
+def _hit_one_by_one(checks: list[Check], now: float) -> int:
+    # Without Redis: add() then incr() per limit (atomic enough for one process).
+    for check in checks:
+        window = int(now // check.rate.seconds)
+        key = _key(check.scope, check.ident, window)
+        cache.add(key, 0, timeout=check.rate.seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=check.rate.seconds + 1)
+            count = 1
+        if count > check.rate.count:
+            return _refusal(check, now)
+    return 0
+
+
+def hit_all(checks: list[Check], *, now: float | None = None) -> int:
+    """Count one request against every check, in order, in a single round trip to Redis.
+    Returns 0 when every limit allows it, otherwise the seconds until the window of the
+    first limit exceeded ends (for Retry-After); limits after that one are not counted."""
+    if not checks:
+        return 0
+    now = time.time() if now is None else now
+    client = _redis_client()
+    if client is None:
+        return _hit_one_by_one(checks, now)
+    keys, args = [], []
+    for check in checks:
+        window = int(now // check.rate.seconds)
+        keys.append(cache.make_and_validate_key(_key(check.scope, check.ident, window)))
+        args += [check.rate.count, check.rate.seconds + 1]
+    script = _scripts.get(id(client.connection_pool))
+    if script is None:
+        script = _scripts[id(client.connection_pool)] = client.register_script(_HIT_SCRIPT)
+    refused, *_ = script(keys=keys, args=args, client=client)
+    return _refusal(checks[int(refused) - 1], now) if refused else 0
+
+
 def hit(*, scope: str, ident: str, rate: Rate | None = None, now: float | None = None) -> int:
     """Count one request of ``ident`` in ``scope``. Returns 0 when allowed, otherwise the
     seconds until the window ends (for Retry-After)."""
-    rate = rate or rate_for(scope)
-    now = time.time() if now is None else now
-    window = int(now // rate.seconds)
-    key = _key(scope, ident, window)
-    # add() then incr(): atomic on Redis, so concurrent requests cannot both slip through.
-    cache.add(key, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=rate.seconds + 1)
-        count = 1
-    if count > rate.count:
-        return max(1, int((window + 1) * rate.seconds - now))
-    return 0
+    return hit_all([Check(scope, ident, rate or rate_for(scope))], now=now)
+
+
+@dataclass(frozen=True)
+class _Limit:
+    scope: str
+    key: object  # (request, *args, **kwargs) -> identity, or None for the client's address
+    methods: tuple[str, ...] | None
 
 
 def rate_limited(scope: str, *, key=None, methods: tuple[str, ...] | None = None):
@@ -91,18 +159,34 @@ def rate_limited(scope: str, *, key=None, methods: tuple[str, ...] | None = None
 
     ``key(request, **kwargs)`` gives the identity counted; by default the client's address.
     ``methods`` restricts the count to those methods (e.g. only POST).
+
+    Stacked ``rate_limited`` decorators fold into one wrapper that counts every limit that
+    applies to the request in one Redis round trip, outermost first.
     """
+    limit = _Limit(scope, key, methods)
 
     def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if methods is None or request.method in methods:
-                ident = key(request, *args, **kwargs) if key else client_ip(request)
-                retry_after = hit(scope=scope, ident=str(ident))
-                if retry_after:
-                    return too_many_requests(request, retry_after=retry_after)
-            return view(request, *args, **kwargs)
+        inner = getattr(view, "_rate_limited_view", view)
+        limits = (limit, *getattr(view, "_rate_limits", ()))
 
+        @wraps(inner)
+        def wrapper(request, *args, **kwargs):
+            checks = [
+                Check(
+                    one.scope,
+                    str(one.key(request, *args, **kwargs) if one.key else client_ip(request)),
+                    rate_for(one.scope),
+                )
+                for one in limits
+                if one.methods is None or request.method in one.methods
+            ]
+            retry_after = hit_all(checks)
+            if retry_after:
+                return too_many_requests(request, retry_after=retry_after)
+            return inner(request, *args, **kwargs)
+
+        wrapper._rate_limited_view = inner
+        wrapper._rate_limits = limits
         return wrapper
 
     return decorator
