@@ -2,12 +2,16 @@
 to start when one is missing (the error names the variable)."""
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_int, env_list, env_str
+from .base import DATABASES, env_bool, env_int, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
 # base.py already parsed DATABASE_URL with an SQLite fallback; here its absence is an error.
 env_str("DATABASE_URL", required=True)
+# Opening a PostgreSQL connection per request cost the public portal most of its time
+# (make bench): keep connections, and check them before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env_str("REDIS_URL", required=True)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
