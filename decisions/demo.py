@@ -78,6 +78,7 @@ def _people():
         "principal",
         "publisher",
         "archivist",
+        "expert",
     )
     return {name: User.objects.get(username=name) for name in names}
 
@@ -122,9 +123,12 @@ def _advance(decision: Decision, p, target: str) -> None:
     now = timezone.now()
     reached = STAGES.index(target)
 
+    # The archived decision is technical: it goes through expert argumentation (第十九条).
+    experts = target == "archived"
     s.decision_draft_save(
         decision=d,
         by=drafter,
+        expert_argumentation_needed=experts,
         draft_text=f"{d.title}\n\n第一条 为规范决策程序，制定本决定。\n第二条 本决定自公布之日起施行。",
         options=[
             {"title": "方案一", "text": "一次性实施"},
@@ -166,6 +170,24 @@ def _advance(decision: Decision, p, target: str) -> None:
         s.decision_consultation_finish(decision=d, by=drafter)
 
     _act(d, "dispose_comments", drafter, dispose)
+    if experts:
+        pooled = s.expert_register(
+            user=p["expert"], fields=["行政管理", "信息公开"], by=p["legal_advisor"]
+        )
+
+        def argue():
+            s.experts_choose(decision=d, by=drafter, experts=[pooled])
+            opinion = s.expert_opinion_submit(
+                decision=d,
+                by=p["expert"],
+                text="目录管理制度设计合理，建议明确动态调整的启动条件。",
+                signed=True,
+            )
+            s.expert_opinion_handle(
+                opinion=opinion, by=drafter, handling="已采纳，补充了动态调整的启动条件。"
+            )
+
+        _act(d, "expert_argumentation", drafter, argue)
     _act(
         d,
         "risk_assessment",

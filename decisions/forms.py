@@ -121,11 +121,32 @@ class DraftForm(forms.Form):
         return data
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern from Django's documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class ConsultationOpenForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("Opens at"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
     short_period_reason = forms.CharField(
         label=_("Reason for a shorter period (published)"), required=False, widget=forms.Textarea
+    )
+    attachments = MultipleFileField(
+        label=_("Public attachments (PDF, DOCX or OFD)"), required=False
     )
 
 
@@ -157,6 +178,39 @@ class ExpertHandlingForm(forms.Form):
     def __init__(self, *args, opinions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opinion"].queryset = opinions
+
+
+class ExpertChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        fields = "、".join(obj.fields)
+        return f"{person_label(obj.user)} ({fields})" if fields else person_label(obj.user)
+
+
+class ExpertChooseForm(forms.Form):
+    """Experts from the pool (第十九条、第二十一条); the service refuses anyone with a declared
+    interest in the matter."""
+
+    experts = ExpertChoiceField(
+        label=_("Experts from the pool"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, pool=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = pool
+
+
+class SelectionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return person_label(obj.expert.user)
+
+
+class ExpertWithdrawForm(forms.Form):
+    selection = SelectionChoiceField(label=_("Chosen expert"), queryset=None)
+    reason = forms.CharField(label=_("Why the expert withdrew"), widget=forms.Textarea)
+
+    def __init__(self, *args, selections=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selection"].queryset = selections
 
 
 class ExpertOpinionForm(forms.Form):

@@ -74,6 +74,20 @@ def has_direct_interest(
     return decision_id in set(interest_decision_ids) or lead_unit_id in set(interest_unit_ids)
 
 
+def expert_argumentation_missing(
+    *, chosen_ids: Iterable[int], withdrawn_ids: Iterable[int], opinion_ids: Iterable[int]
+) -> list[str]:
+    """What keeps the expert argumentation open (第十九条至第二十一条): at least one expert chosen
+    from the pool, and a written, signed opinion from every chosen expert unless the lead unit
+    recorded why that expert withdrew. ``*_ids`` are expert-profile ids."""
+    chosen, withdrawn, given = set(chosen_ids), set(withdrawn_ids), set(opinion_ids)
+    if not chosen - withdrawn:
+        return ["experts_chosen"]
+    if chosen - withdrawn - given:
+        return ["expert_opinions"]
+    return []
+
+
 def risk_assessment_missing(*, dimensions: dict[str, str], contingency_plan: str) -> list[str]:
     """The assessment covers social stability, public safety, ecological environment and the
     economy, each with a level, and comes with a contingency plan (第二十二条、第二十三条)."""

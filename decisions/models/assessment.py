@@ -72,6 +72,41 @@ class ExpertInterest(models.Model):
         return self.description[:60]
 
 
+class ExpertSelection(models.Model):
+    """An expert the lead unit chose from the pool to argue this decision (第十九条、第二十一条).
+    Only chosen experts may give an opinion; the stage waits for each of them unless the lead
+    unit records why one withdrew."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="expert_selections"
+    )
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="selections")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField()
+    withdrawn_reason = models.TextField(_("why the expert withdrew"), blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("chosen expert")
+        verbose_name_plural = _("chosen experts")
+        ordering = ["chosen_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "expert"], name="expert_chosen_once"),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at=None) | ~models.Q(withdrawn_reason=""),
+                name="expert_withdrawal_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} ⇐ {self.decision_id}"
+
+
 class ExpertOpinion(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="expert_opinions")
     expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="opinions")

@@ -14,10 +14,13 @@ from .aftermath import (
 )
 from .assessment import (
     decision_assessments_complete,
+    expert_argumentation_missing,
     expert_interest_declare,
     expert_opinion_handle,
     expert_opinion_submit,
     expert_register,
+    expert_selection_withdraw,
+    experts_choose,
     latest_risk_assessment,
     risk_assessment_submit,
 )
@@ -67,10 +70,13 @@ __all__ = [
     "decision_start",
     "decision_suspend_urgently",
     "execution_report_submit",
+    "expert_argumentation_missing",
     "expert_interest_declare",
     "expert_opinion_handle",
     "expert_opinion_submit",
     "expert_register",
+    "expert_selection_withdraw",
+    "experts_choose",
     "hearing_record",
     "hearing_schedule",
     "latest_review",

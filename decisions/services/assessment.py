@@ -13,6 +13,7 @@ from ..models import (
     ExpertInterest,
     ExpertOpinion,
     ExpertProfile,
+    ExpertSelection,
     RiskAssessment,
     RiskDimension,
     Stage,
@@ -70,10 +71,111 @@ def _is_conflicted(expert: ExpertProfile, decision: Decision) -> bool:
     )
 
 
+def _expert_name(expert: ExpertProfile) -> str:
+    return expert.user.get_full_name() or expert.user.get_username()
+
+
+@transaction.atomic
+def experts_choose(
+    *, decision: Decision, by, experts: list[ExpertProfile]
+) -> list[ExpertSelection]:
+    """The lead unit's drafter chooses one or more experts from the pool to argue the decision
+    (第十九条、第二十一条). An expert with a declared direct interest in the decision or its lead
+    unit is refused here, at selection (第二十条), so the refusal is on record before any
+    opinion is asked for. Choosing an already chosen expert again changes nothing."""
+    decision = lock(decision)
+    require_stage(decision, Stage.ASSESSMENT)
+    require_role(user=by, role="drafter", unit=decision.lead_unit)
+    if not decision.expert_argumentation_needed:
+        raise ValidationError(
+            _("This decision does not call for expert argumentation."),
+            code="experts_not_needed",
+        )
+    experts = list(
+        ExpertProfile.objects.select_related("user").filter(pk__in=[e.pk for e in experts or []])
+    )
+    if not experts:
+        raise ValidationError(_("Choose at least one expert."), code="experts_required")
+    inactive = [e for e in experts if not e.active]
+    if inactive:
+        raise ValidationError(
+            _("Not in the expert pool: %(names)s."),
+            code="expert_not_in_pool",
+            params={"names": ", ".join(_expert_name(e) for e in inactive)},
+        )
+    conflicted = [e for e in experts if _is_conflicted(e, decision)]
+    if conflicted:
+        raise ValidationError(
+            _(
+                "%(names)s declared an interest in this matter and cannot be chosen "
+                "(experts must be independent, Art. 20)."
+            ),
+            code="expert_conflict_of_interest",
+            params={"names": ", ".join(_expert_name(e) for e in conflicted)},
+        )
+    selections = []
+    for expert in experts:
+        selection, created = ExpertSelection.objects.get_or_create(
+            decision=decision,
+            expert=expert,
+            defaults={"chosen_by": by, "chosen_at": timezone.now()},
+        )
+        selections.append(selection)
+        if created:
+            record_append(
+                actor=by,
+                action="decision.expert_chosen",
+                subject=decision,
+                payload={"selection": selection.pk, "expert": expert.pk},
+            )
+    return selections
+
+
+@transaction.atomic
+def expert_selection_withdraw(*, selection: ExpertSelection, by, reason: str) -> ExpertSelection:
+    """The lead unit records why a chosen expert will not give an opinion (withdrew, fell ill,
+    found a conflict), so the argumentation can finish without it (第十九条)."""
+    decision = lock(selection.decision_id)
+    require_stage(decision, Stage.ASSESSMENT)
+    require_role(user=by, role="drafter", unit=decision.lead_unit)
+    if not reason.strip():
+        raise ValidationError(_("Say why the expert withdrew."), code="withdrawal_reason_required")
+    selection = ExpertSelection.objects.select_for_update().get(pk=selection.pk)
+    if decision.expert_opinions.filter(expert_id=selection.expert_id).exists():
+        raise ValidationError(
+            _("This expert already gave an opinion."), code="expert_already_gave_opinion"
+        )
+    if selection.withdrawn_at is None:
+        selection.withdrawn_reason = reason.strip()
+        selection.withdrawn_at = timezone.now()
+        selection.withdrawn_by = by
+        selection.save(update_fields=["withdrawn_reason", "withdrawn_at", "withdrawn_by"])
+        record_append(
+            actor=by,
+            action="decision.expert_withdrew",
+            subject=decision,
+            payload={"selection": selection.pk, "reason": selection.withdrawn_reason},
+        )
+    return selection
+
+
+def expert_argumentation_missing(decision: Decision) -> list[str]:
+    """What the expert-argumentation branch still lacks (empty when it may finish)."""
+    selections = list(decision.expert_selections.values_list("expert_id", "withdrawn_at"))
+    return rules.expert_argumentation_missing(
+        chosen_ids=[e for e, _w in selections],
+        withdrawn_ids=[e for e, w in selections if w is not None],
+        opinion_ids=decision.expert_opinions.filter(signed=True).values_list(
+            "expert_id", flat=True
+        ),
+    )
+
+
 @transaction.atomic
 def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) -> ExpertOpinion:
-    """An expert from the pool gives a written, signed opinion (第二十条). An expert with a
-    declared direct interest in the decision or its lead unit is refused."""
+    """An expert the lead unit chose from the pool gives a written, signed opinion (第十九条、
+    第二十条). An expert who was not chosen, or who has since declared a direct interest in the
+    decision or its lead unit, is refused."""
     decision = lock(decision)
     require_stage(decision, Stage.ASSESSMENT)
     require_role(user=by, role="expert", unit=decision.government)
@@ -81,6 +183,11 @@ def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) ->
         expert = ExpertProfile.objects.get(user=by, active=True)
     except ExpertProfile.DoesNotExist:
         raise PermissionDenied("not in the expert pool") from None
+    if not decision.expert_selections.filter(expert=expert, withdrawn_at=None).exists():
+        raise ValidationError(
+            _("Only an expert chosen by the lead unit for this decision may give an opinion."),
+            code="expert_not_chosen",
+        )
     if _is_conflicted(expert, decision):
         raise ValidationError(
             _("This expert declared an interest in the matter and may not give an opinion on it."),
@@ -207,8 +314,8 @@ def decision_assessments_complete(*, decision: Decision, by="system") -> Decisio
     missing = []
     if assessment is None:
         missing.append("risk_assessment")
-    if decision.expert_argumentation_needed and not decision.expert_opinions.exists():
-        missing.append("expert_opinions")
+    if decision.expert_argumentation_needed:
+        missing += expert_argumentation_missing(decision)
     if missing:
         raise missing_error(_("Still missing: %(missing)s."), missing, "assessments_incomplete")
     if rules.is_risk_uncontrollable(overall_level=assessment.overall_level):

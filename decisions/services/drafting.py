@@ -4,7 +4,6 @@ import hashlib
 import json
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -13,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from workflows.consultations import services as consultation_services
 from workflows.consultations.models import Comment, Consultation
 from workflows.consultations.selectors import consultation_latest
+from workflows.files import upload_check
 from workflows.record.services import record_append
 
-from .. import files, rules
+from .. import rules
 from ..models import Attachment, Decision, DraftVersion, Hearing, Stage
 from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
 
@@ -191,22 +191,7 @@ def attachment_add(
     decision = lock(decision)
     require_not_sealed(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
-    limit = settings.FAZHI_MAX_ATTACHMENT_BYTES
-    if len(data) > limit:
-        raise ValidationError(
-            _("The file is larger than %(limit)s bytes."), code="too_large", params={"limit": limit}
-        )
-    detected = files.sniff_type(data)
-    if detected is None:
-        raise ValidationError(
-            _("Only PDF, DOCX and OFD files are accepted."), code="type_not_allowed"
-        )
-    if files.extension_of(name) != detected:
-        raise ValidationError(
-            _("The file's name says .%(ext)s but its content is %(type)s."),
-            code="extension_mismatch",
-            params={"ext": files.extension_of(name), "type": detected.upper()},
-        )
+    detected = upload_check(name=name, data=data)
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("Unknown attachment kind."), code="invalid_kind")
     sha = hashlib.sha256(data).hexdigest()
@@ -277,9 +262,11 @@ def decision_consultation_open(
     opens_at: datetime,
     closes_at: datetime,
     short_period_reason: str = "",
+    attachments: list[tuple[str, bytes]] = (),
 ) -> Consultation:
     """Put the draft out for public comment, ≥ 30 days or shorter with a published reason
-    (第十四条、第十五条)."""
+    (第十四条、第十五条), with its attachments as ``(name, content)`` pairs: the public sees the
+    draft text and the attachments. One refused file refuses the whole opening."""
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.CONSULTATION)
@@ -295,6 +282,10 @@ def decision_consultation_open(
         closes_at=closes_at,
         short_period_reason=short_period_reason,
     )
+    for name, data in attachments:
+        consultation_services.consultation_attachment_add(
+            consultation=consultation, by=by, name=name, data=data
+        )
     record_append(
         actor=by,
         action="decision.consultation_opened",

@@ -146,7 +146,11 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
                 "in_force": decision.stage == Stage.ARCHIVED
                 and decision.outcome in ("adopt", "adopt_with_amendments"),
                 "is_drafter": has_role_in_unit(user=user, role="drafter", unit=decision.lead_unit),
-                "is_expert": has_role_in_unit(user=user, role="expert", unit=decision.government),
+                # Only an expert the lead unit chose may give an opinion (第十九条).
+                "is_expert": has_role_in_unit(user=user, role="expert", unit=decision.government)
+                and decision.expert_selections.filter(
+                    expert__user=user, withdrawn_at=None
+                ).exists(),
                 "is_principal": has_role_in_unit(
                     user=user, role="principal", unit=decision.government
                 ),

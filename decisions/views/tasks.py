@@ -21,7 +21,7 @@ from viewflow.workflow.status import STATUS
 from workflows.consultations.selectors import consultation_latest
 
 from .. import forms, rules, services
-from ..models import Decision, Meeting
+from ..models import Decision, ExpertProfile, Meeting
 
 
 class CommentHideForm(django_forms.Form):
@@ -171,7 +171,13 @@ class ConsultationOpenView(TaskView):
         return {"opens_at": now, "closes_at": now + timedelta(days=minimum_period()[0])}
 
     def do_open(self, data, form):
-        services.decision_consultation_open(decision=self.decision, by=self.request.user, **data)
+        uploads = data.pop("attachments") or []
+        services.decision_consultation_open(
+            decision=self.decision,
+            by=self.request.user,
+            attachments=[(f.name, f.read()) for f in uploads],
+            **data,
+        )
         return True
 
 
@@ -218,15 +224,65 @@ class DisposeCommentsView(TaskView):
 
 
 class ExpertArgumentationView(TaskView):
-    actions = {"handle": forms.ExpertHandlingForm, "finish": forms.ConfirmForm}
+    """Expert argumentation (第十九条至第二十一条): the drafter chooses experts from the pool,
+    the chosen experts give signed opinions on the decision page, the drafter says how each
+    was handled (or why an expert withdrew), then finishes."""
+
+    actions = {
+        "choose": forms.ExpertChooseForm,
+        "withdraw": forms.ExpertWithdrawForm,
+        "handle": forms.ExpertHandlingForm,
+        "finish": forms.ConfirmForm,
+    }
+
+    def _opinions(self):
+        return self.decision.expert_opinions.select_related("expert__user")
+
+    def _selections(self):
+        return self.decision.expert_selections.select_related("expert__user")
 
     def form_kwargs(self, action):
+        if action == "choose":
+            return {
+                "pool": ExpertProfile.objects.filter(active=True)
+                .exclude(selections__decision=self.decision)
+                .select_related("user")
+                .order_by("pk")
+            }
+        if action == "withdraw":
+            given = self.decision.expert_opinions.values("expert_id")
+            return {
+                "selections": self._selections()
+                .filter(withdrawn_at=None)
+                .exclude(expert_id__in=given)
+            }
         if action == "handle":
-            return {"opinions": self.decision.expert_opinions.select_related("expert__user")}
+            return {"opinions": self._opinions()}
         return {}
 
     def extra_context_data(self):
-        return {"opinions": self.decision.expert_opinions.select_related("expert__user")}
+        given = set(self.decision.expert_opinions.values_list("expert_id", flat=True))
+        selections = list(self._selections())
+        for selection in selections:
+            selection.has_opinion = selection.expert_id in given
+        return {
+            "opinions": self._opinions(),
+            "selections": selections,
+            "selections_shown": True,
+            "argumentation_missing": services.expert_argumentation_missing(self.decision),
+        }
+
+    def do_choose(self, data, form):
+        services.experts_choose(
+            decision=self.decision, by=self.request.user, experts=list(data["experts"])
+        )
+        return False
+
+    def do_withdraw(self, data, form):
+        services.expert_selection_withdraw(
+            selection=data["selection"], by=self.request.user, reason=data["reason"]
+        )
+        return False
 
     def do_handle(self, data, form):
         services.expert_opinion_handle(
@@ -235,10 +291,17 @@ class ExpertArgumentationView(TaskView):
         return False
 
     def do_finish(self, data, form):
-        opinions = self.decision.expert_opinions
-        if not opinions.exists():
-            raise ValidationError(_("No expert opinion yet."), code="expert_opinions")
-        if opinions.filter(handling="").exists():
+        missing = services.expert_argumentation_missing(self.decision)
+        if "experts_chosen" in missing:
+            raise ValidationError(
+                _("Choose at least one expert from the pool."), code="experts_chosen"
+            )
+        if missing:
+            raise ValidationError(
+                _("Every chosen expert must give a written, signed opinion, or withdraw."),
+                code="expert_opinions",
+            )
+        if self.decision.expert_opinions.filter(handling="").exists():
             raise ValidationError(
                 _("Say how every expert opinion was handled."), code="expert_opinions_unhandled"
             )

@@ -47,6 +47,8 @@ def test_the_demo_loads_decisions_in_several_stages_and_creates_nothing_when_run
     assert {
         "decision.consultation_finished",
         "decision.risk_assessed",
+        "decision.expert_chosen",
+        "decision.expert_opinion_submitted",
         "decision.legality_reviewed",
         "decision.meeting_decided",
         "decision.party_reported",

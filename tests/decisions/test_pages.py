@@ -130,8 +130,10 @@ def test_the_expert_gives_an_opinion_and_one_with_a_declared_interest_is_refused
     scenario.up_to("risk_assessment")
     expert = people["expert"]
     profile = s.expert_register(user=expert, fields=["价格"], by=people["legal_advisor"])
+    s.experts_choose(decision=scenario.d, by=people["drafter"], experts=[profile])
     url = reverse("decisions:register:opinion", args=[scenario.d.pk])
     client.force_login(expert)
+    # Declared after being chosen: the opinion is still refused (第二十条).
     s.expert_interest_declare(expert=profile, description="亲属任职", unit=people["bureau"])
     response = client.post(
         url, {"action": "opinion", "opinion-text": "可行", "opinion-signed": "on"}

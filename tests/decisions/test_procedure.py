@@ -35,7 +35,8 @@ def test_a_decision_goes_from_catalogue_to_archive_when_every_step_is_done(drive
         and "分两年实施" in consultation.adoption_report
     )
 
-    s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
+    pooled = s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
+    s.experts_choose(decision=d, by=people["drafter"], experts=[pooled])
     opinion = s.expert_opinion_submit(
         decision=d, by=people["expert"], text="方案可行。", signed=True
     )

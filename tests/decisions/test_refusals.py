@@ -12,8 +12,9 @@ from decisions import services as s
 from decisions.models import Attachment, Stage
 from decisions.selectors import decision_get_for_user, decisions_visible_to
 from workflows.consultations.services import comment_submit
+from workflows.record.models import Event
 
-from .conftest import LEGAL_BASIS, docx_bytes
+from .conftest import LEGAL_BASIS, RISK_OK, docx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -235,13 +236,22 @@ def test_a_hearing_is_refused_when_held_less_than_7_days_after_the_materials(dri
     assert hearing.pk
 
 
-def test_an_expert_with_a_declared_interest_may_not_give_an_opinion(drive, people):
+def test_an_expert_with_a_declared_interest_is_refused_when_chosen(drive, people):
     d = drive.initiate(expert_argumentation_needed=True)
     drive.consult(d)
     expert = s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
     s.expert_interest_declare(expert=expert, description="其配偶在供热公司任职", decision=d)
     refused(
         "expert_conflict_of_interest",
+        s.experts_choose,
+        decision=d,
+        by=people["drafter"],
+        experts=[expert],
+    )
+    assert not d.expert_selections.exists()
+    # Nor can the expert slip in an opinion unchosen.
+    refused(
+        "expert_not_chosen",
         s.expert_opinion_submit,
         decision=d,
         by=people["expert"],
@@ -249,6 +259,103 @@ def test_an_expert_with_a_declared_interest_may_not_give_an_opinion(drive, peopl
         signed=True,
     )
     assert not d.expert_opinions.exists()
+
+
+def test_an_expert_with_an_interest_in_the_lead_unit_is_refused_when_chosen(drive, people):
+    d = drive.initiate(expert_argumentation_needed=True)
+    drive.consult(d)
+    expert = s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
+    s.expert_interest_declare(expert=expert, description="曾任该局顾问", unit=people["bureau"])
+    with pytest.raises(ValidationError) as error:
+        s.experts_choose(decision=d, by=people["drafter"], experts=[expert])
+    assert error.value.code == "expert_conflict_of_interest"
+    name = people["expert"].get_full_name() or people["expert"].username
+    assert name in " ".join(error.value.messages)
+
+
+def test_an_expert_of_the_pool_is_refused_when_not_chosen_for_the_decision(
+    drive, people, make_person, county
+):
+    d = drive.initiate(expert_argumentation_needed=True)
+    drive.consult(d)
+    chosen = s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
+    other_user = make_person("expert_other", county, expert=[county])
+    s.expert_register(user=other_user, fields=["环境"], by=people["legal_advisor"])
+    s.experts_choose(decision=d, by=people["drafter"], experts=[chosen])
+    refused(
+        "expert_not_chosen",
+        s.expert_opinion_submit,
+        decision=d,
+        by=other_user,
+        text="可行",
+        signed=True,
+    )
+    assert not d.expert_opinions.exists()
+
+
+def test_only_the_lead_units_drafter_may_choose_experts(drive, people):
+    d = drive.initiate(expert_argumentation_needed=True)
+    drive.consult(d)
+    expert = s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
+    for person in (people["outsider"], people["legal_advisor"]):
+        with pytest.raises(PermissionDenied):
+            s.experts_choose(decision=d, by=person, experts=[expert])
+    assert not d.expert_selections.exists()
+
+
+def test_the_assessments_cannot_finish_when_no_expert_was_chosen(drive, people):
+    d = drive.initiate(expert_argumentation_needed=True)
+    drive.consult(d)
+    s.risk_assessment_submit(
+        decision=d,
+        by=people["drafter"],
+        dimensions=RISK_OK,
+        contingency_plan="预案",
+        overall_level="low",
+    )
+    with pytest.raises(ValidationError) as error:
+        s.decision_assessments_complete(decision=d)
+    assert "experts_chosen" in error.value.missing
+
+
+def test_the_assessments_cannot_finish_when_a_chosen_expert_has_not_given_an_opinion(
+    drive, people, make_person, county
+):
+    d = drive.initiate(expert_argumentation_needed=True)
+    drive.consult(d)
+    first = s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
+    second_user = make_person("expert_second", county, expert=[county])
+    second = s.expert_register(user=second_user, fields=["环境"], by=people["legal_advisor"])
+    s.experts_choose(decision=d, by=people["drafter"], experts=[first, second])
+    s.expert_opinion_submit(decision=d, by=people["expert"], text="可行", signed=True)
+    s.risk_assessment_submit(
+        decision=d,
+        by=people["drafter"],
+        dimensions=RISK_OK,
+        contingency_plan="预案",
+        overall_level="low",
+    )
+    with pytest.raises(ValidationError) as error:
+        s.decision_assessments_complete(decision=d)
+    assert error.value.missing == ["expert_opinions"]
+    d.refresh_from_db()
+    assert d.stage == Stage.ASSESSMENT
+
+    # A withdrawal needs a reason; once recorded, the argumentation may finish.
+    selection = d.expert_selections.get(expert=second)
+    refused(
+        "withdrawal_reason_required",
+        s.expert_selection_withdraw,
+        selection=selection,
+        by=people["drafter"],
+        reason=" ",
+    )
+    s.expert_selection_withdraw(selection=selection, by=people["drafter"], reason="因病退出")
+    s.decision_assessments_complete(decision=d)
+    d.refresh_from_db()
+    assert d.stage == Stage.LEGALITY_REVIEW
+    assert Event.objects.filter(action="decision.expert_withdrew").exists()
+    assert Event.objects.filter(action="decision.expert_chosen").count() == 2
 
 
 def test_an_attachment_is_refused_when_its_extension_lies_about_its_content(drive, people):

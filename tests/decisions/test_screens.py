@@ -168,7 +168,8 @@ class Scenario:
 
     def expert_opinion(self):
         expert = self.p["expert"]
-        s.expert_register(user=expert, fields=["价格"], by=self.p["legal_advisor"])
+        pooled = s.expert_register(user=expert, fields=["价格"], by=self.p["legal_advisor"])
+        s.experts_choose(decision=self.d, by=self.p["drafter"], experts=[pooled])
         s.expert_opinion_submit(decision=self.d, by=expert, text="可行", signed=True)
 
     def up_to(self, name):
@@ -445,3 +446,42 @@ def test_the_disposition_form_offers_only_this_decisions_comments(drive, people,
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert not hasattr(foreign, "disposition") or foreign.disposition is None
     assert snapshot(scenario, task) == before
+
+
+def test_the_expert_task_chooses_experts_refuses_an_interested_one_and_waits_for_opinions(
+    drive, people, client, make_person, county
+):
+    scenario = Scenario(drive, people, experts=True)
+    scenario.up_to("risk_assessment")  # the expert branch is open, nobody chosen yet
+    task = open_task(scenario.process, "expert_argumentation")
+    url = task_url(task)
+    pooled = s.expert_register(user=people["expert"], fields=["价格"], by=people["legal_advisor"])
+    conflicted_user = make_person("expert_conflicted", county, expert=[county])
+    conflicted = s.expert_register(
+        user=conflicted_user, fields=["价格"], by=people["legal_advisor"]
+    )
+    s.expert_interest_declare(expert=conflicted, description="供热公司股东", decision=scenario.d)
+    client.force_login(people["drafter"])
+
+    response = client.post(url, form("choose", experts=[pooled.pk, conflicted.pk]))
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not scenario.d.expert_selections.exists()
+
+    assert client.post(url, form("choose", experts=[pooled.pk])).status_code == 302
+    assert list(scenario.d.expert_selections.values_list("expert", flat=True)) == [pooled.pk]
+    body = client.get(url).content.decode()
+    assert 'data-missing="expert_opinions"' in body
+
+    # The stage waits for the chosen expert's written, signed opinion.
+    response = client.post(url, form("finish", confirm="on"))
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status != STATUS.DONE
+
+    opinion = s.expert_opinion_submit(
+        decision=scenario.d, by=people["expert"], text="可行", signed=True
+    )
+    assert client.post(url, form("handle", opinion=opinion.pk, handling="采纳")).status_code == 302
+    assert client.post(url, form("finish", confirm="on")).status_code == 302
+    task.refresh_from_db()
+    assert task.status == STATUS.DONE

@@ -116,3 +116,36 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment_id}: {self.outcome}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Stored under a content hash, never under the uploaded name.
+    return f"consultations/{instance.consultation_id}/{instance.sha256}.{instance.file_type}"
+
+
+class ConsultationAttachment(models.Model):
+    """A document published with the consultation (the draft's attachments, 第十四条: the
+    public sees the draft and its explanatory materials). PDF, DOCX or OFD, type read from the
+    content; the file is public exactly while the consultation is."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("original name"), max_length=255)
+    file_type = models.CharField(_("type"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation attachment")
+        verbose_name_plural = _("consultation attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

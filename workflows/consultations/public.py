@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -34,7 +34,7 @@ from workflows.public.nav import section_register
 from workflows.public.ratelimit import rate_limited
 
 from . import rules
-from .models import Comment, Consultation, Disposition
+from .models import Comment, Consultation, ConsultationAttachment, Disposition
 from .public_forms import CommentForm, HideForm
 from .selectors import comments_public, consultations_open_now
 from .services import comment_hide, comment_submit
@@ -184,6 +184,9 @@ def _render_detail(request, consultation, *, form=None, refused=False, status=20
             "accepting": accepting,
             "form": form if accepting else None,
             "refused": refused,
+            "attachments": consultation.attachments.only(
+                "pk", "consultation_id", "original_name", "file_type", "size", "sha256"
+            ),
             "comments_html": _comments_html(consultation, request),
         },
         status=status,
@@ -250,6 +253,26 @@ def consultation_thanks(request, pk):
         "consultations/public/thanks.html",
         {"consultation": consultation, "comment": comment},
     )
+
+
+@rate_limited("page_ip")
+def attachment_download(request, pk, attachment_pk):
+    """An attachment of a consultation, public exactly while the consultation is (第十四条).
+    Always a download, never rendered inline, and the browser may not second-guess the type."""
+    consultation = _published(pk)
+    attachment = ConsultationAttachment.objects.filter(
+        pk=attachment_pk, consultation=consultation
+    ).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @rate_limited("page_ip")
@@ -393,5 +416,10 @@ urlpatterns = [
     path("consultations/<int:pk>/", consultation_detail, name="consultation"),
     path("consultations/<int:pk>/thanks/", consultation_thanks, name="consultation-thanks"),
     path("consultations/<int:pk>/report/", adoption_report, name="consultation-report"),
+    path(
+        "consultations/<int:pk>/attachments/<int:attachment_pk>/",
+        attachment_download,
+        name="consultation-attachment",
+    ),
     path("staff/consultations/<int:pk>/", moderation, name="consultation-moderation"),
 ]

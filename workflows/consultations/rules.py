@@ -64,6 +64,10 @@ class DisposedComment:
     excerpt: str
     outcome: str
     reason: str
+    # Shown only when the commenter consented (Comment.show_name); empty otherwise.
+    public_name: str = ""
+    # Hidden by moderation (abusive content kept for staff only): counted, never quoted.
+    hidden: bool = False
 
 
 OUTCOME_LABELS = {
@@ -77,19 +81,24 @@ def adoption_report(*, title: str, comments: Iterable[DisposedComment]) -> str:
     """The adoption report (意见采纳情况) the package and the publication carry
     (《重大行政决策程序暂行条例》第十五条、第二十九条、第三十二条).
 
-    Written in Chinese because it is an official document, not UI text.
+    Written in Chinese because it is an official document, not UI text. The report is
+    published, so a hidden comment (abusive content kept only for staff, 第三十三条) is counted
+    but never quoted, and a commenter's name appears only with their consent.
     """
     comments = list(comments)
     counts = {key: sum(1 for c in comments if c.outcome == key) for key in OUTCOME_LABELS}
-    lines = [
-        f"关于《{title}》公开征求意见采纳情况的说明",
-        "",
+    shown = [c for c in comments if not c.hidden]
+    hidden = len(comments) - len(shown)
+    summary = (
         f"共收到意见{len(comments)}条，其中采纳{counts['adopted']}条，"
-        f"部分采纳{counts['partly_adopted']}条，不采纳{counts['not_adopted']}条。",
-        "",
-    ]
-    for c in comments:
+        f"部分采纳{counts['partly_adopted']}条，不采纳{counts['not_adopted']}条。"
+    )
+    if hidden:
+        summary += f"上述意见中有{hidden}条因含不当内容不予公开。"
+    lines = [f"关于《{title}》公开征求意见采纳情况的说明", "", summary, ""]
+    for number, c in enumerate(shown, start=1):
+        who = f"{c.public_name}：" if c.public_name else ""
         where = f"（{c.paragraph_ref}）" if c.paragraph_ref else ""
         reason = f"理由：{c.reason}" if c.reason else ""
-        lines.append(f"{c.number}. {where}{c.excerpt} —— {OUTCOME_LABELS[c.outcome]}。{reason}")
+        lines.append(f"{number}. {who}{where}{c.excerpt} —— {OUTCOME_LABELS[c.outcome]}。{reason}")
     return "\n".join(lines).rstrip() + "\n"

@@ -4,16 +4,18 @@ import hashlib
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.clocks.selectors import rule_for
+from workflows.files import CONTENT_TYPES, upload_check
 from workflows.record.services import record_append
 
 from . import rules
-from .models import COMMENT_MAX_CHARS, Comment, Consultation, Disposition
+from .models import COMMENT_MAX_CHARS, Comment, Consultation, ConsultationAttachment, Disposition
 
 
 def minimum_period() -> tuple[int, str]:
@@ -222,6 +224,8 @@ def _disposed_comments(consultation: Consultation):
             excerpt=excerpt,
             outcome=comment.disposition.outcome,
             reason=comment.disposition.reason,
+            public_name=comment.name.strip() if comment.show_name else "",
+            hidden=comment.hidden,
         )
 
 
@@ -260,3 +264,44 @@ def consultation_finish(*, consultation: Consultation, by) -> Consultation:
         },
     )
     return consultation
+
+
+MAX_NAME = 255
+
+
+@transaction.atomic
+def consultation_attachment_add(
+    *, consultation: Consultation, by, name: str, data: bytes
+) -> ConsultationAttachment:
+    """Publish a document with the consultation (第十四条). PDF, DOCX or OFD only, the type read
+    from the content, the size limited (FAZHI_MAX_ATTACHMENT_BYTES). Who may add one is the
+    subject's service's business; a finished consultation takes no more files."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status == Consultation.Status.FINISHED:
+        raise ValidationError(_("The consultation is finished."), code="finished")
+    file_type = upload_check(name=name, data=data)
+    sha = hashlib.sha256(data).hexdigest()
+    attachment = ConsultationAttachment(
+        consultation=consultation,
+        original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:MAX_NAME],
+        file_type=file_type,
+        content_type=CONTENT_TYPES[file_type],
+        size=len(data),
+        sha256=sha,
+        uploaded_by=by,
+    )
+    attachment.file.save(f"{sha}.{file_type}", ContentFile(data), save=False)
+    attachment.save()
+    record_append(
+        actor=by,
+        action="consultation.attachment_added",
+        subject=consultation,
+        payload={
+            "attachment": attachment.pk,
+            "name": attachment.original_name,
+            "type": file_type,
+            "size": len(data),
+            "sha256": sha,
+        },
+    )
+    return attachment
