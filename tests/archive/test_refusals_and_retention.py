@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from decisions.models import Decision
 from normdocs.models import CleanupCampaign, DraftingBody, NormativeDocument
@@ -141,7 +141,7 @@ def test_a_legal_hold_prevents_disposal_until_it_is_released(decision, archivist
     )
     hold = legal_hold_place(subject=decision, by=archivist, reason="行政诉讼证据保全")
 
-    with pytest.raises(ArchiveRefusal, match="legal hold"):
+    with translation.override("en"), pytest.raises(ArchiveRefusal, match="legal hold"):
         archive_export_dispose(export=export, by=archivist)
     export.refresh_from_db()
     assert export.status == "done"
@@ -176,3 +176,21 @@ def test_a_permanent_records_copy_is_never_disposed_of(decision, archivist):
     )
     with pytest.raises(ArchiveRefusal, match="permanently"):
         archive_export_dispose(export=export, by=archivist)
+
+
+def test_the_legal_hold_command_places_and_releases_a_hold(decision, archivist, drafter):
+    from django.core.management import CommandError, call_command
+
+    from workflows.archive.holds import is_on_legal_hold
+
+    subject = f"decisions.decision:{decision.pk}"
+    with pytest.raises(CommandError):
+        call_command("legal_hold", "place", subject, by=drafter.username, reason="证据保全")
+    assert not is_on_legal_hold(decision)
+
+    call_command("legal_hold", "place", subject, by=archivist.username, reason="证据保全")
+    assert is_on_legal_hold(decision)
+    call_command("legal_hold", "release", subject, by=archivist.username, reason="诉讼终结")
+    assert not is_on_legal_hold(decision)
+    with pytest.raises(CommandError, match="not on legal hold"):
+        call_command("legal_hold", "release", subject, by=archivist.username, reason="x")
