@@ -25,5 +25,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[IsStaffMember]),
         name="api-docs",
     ),
-    re_path(r"^.*$", NotFoundView.as_view()),
+    # [\s\S], not ".": a path with a newline in it is still the API's JSON 404, not the HTML
+    # page (and an inline (?s) flag would break URL reversing).
+    re_path(r"^[\s\S]*$", NotFoundView.as_view()),
 ]

@@ -27,12 +27,20 @@ from workflows.models import Unit
 
 from . import services, taskapi
 from .flows import DecisionFlow
-from .models import Decision, DecisionProcess, Stage
+from .models import Decision, DecisionProcess, RiskLevel, Stage
 from .selectors import catalogue_visible_to, decision_is_visible, decisions_visible_to
 from .views import pages
 from .views.guard import OPEN
 
 # --- representations -------------------------------------------------------------------------
+
+
+def dimension_risk_levels() -> list[tuple[str, str]]:
+    """The levels the risk-assessment form offers for each dimension (only the overall level
+    may be uncontrollable): one schema name for the four fields (``ENUM_NAME_OVERRIDES``)."""
+    return [
+        (value, label) for value, label in RiskLevel.choices if value != RiskLevel.UNCONTROLLABLE
+    ]
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -337,7 +345,10 @@ def _stage_method(route: str):
 
     method.__name__ = route.replace("-", "_")
     method.__doc__ = (form_class.__doc__ or "").strip() or summary
-    method = extend_schema(
+    # ``action`` first: it replaces the function's ``kwargs``, where ``extend_schema`` keeps the
+    # operation's schema; applied the other way round the request body and the 409 were lost.
+    method = action(detail=True, methods=["post"], url_path=route, url_name=route)(method)
+    return extend_schema(
         summary=summary,
         request=form_serializer(form_class, name=component),
         responses={
@@ -346,7 +357,6 @@ def _stage_method(route: str):
             409: error_response(conflict),
         },
     )(method)
-    return action(detail=True, methods=["post"], url_path=route, url_name=route)(method)
 
 
 for _route in [*TASK_ROUTES, *PAGE_ROUTES]:

@@ -244,7 +244,12 @@ class DocumentViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
             )
         except REFUSALS as refusal:
             raise ValidationError({"non_field_errors": _refusal_message(refusal)}) from refusal
-        document = self.visible_queryset().get(pk=document.pk)
+        # Not through visible_queryset(): the caller just created it as a drafter of the body,
+        # which a superuser is for every body without belonging to the issuing unit (so
+        # documents_visible_to() does not list it for them).
+        document = NormativeDocument.objects.select_related("drafting_body__unit").get(
+            pk=document.pk
+        )
         return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, name: str):
@@ -283,7 +288,10 @@ def _document_method(name: str):
 
     method.__name__ = name
     method.__doc__ = str(entry.label)
-    method = extend_schema(
+    # ``action`` first: it replaces the function's ``kwargs``, where ``extend_schema`` keeps the
+    # operation's schema; applied the other way round the request body and the 409 were lost.
+    method = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(method)
+    return extend_schema(
         summary=str(entry.label),
         request=form_serializer(entry.form, name=_component(name)),
         responses={
@@ -292,7 +300,6 @@ def _document_method(name: str):
             409: error_response("The document is not in a state for this action."),
         },
     )(method)
-    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(method)
 
 
 for _name in ACTIONS:

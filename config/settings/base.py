@@ -231,6 +231,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Major administrative decisions and normative documents.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have an "outcome" or a "status" with its own choices: one stable name each
+    # (otherwise drf-spectacular names them by hash, e.g. OutcomeB16Enum).
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionOutcomeEnum": "decisions.models.decision.Outcome",
+        "RiskLevelEnum": "decisions.models.assessment.RiskLevel",
+        "DimensionRiskLevelEnum": "decisions.api.dimension_risk_levels",
+        "DispositionOutcomeEnum": "workflows.consultations.models.Disposition.Outcome",
+        "ConsultationStatusEnum": "workflows.consultations.models.Consultation.Status",
+        "NormdocStatusEnum": "normdocs.models.Status",
+        "CleanupItemOutcomeEnum": "normdocs.models.CleanupItem.Outcome",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------
