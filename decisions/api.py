@@ -169,6 +169,8 @@ TASK_ROUTES: dict[str, tuple[str, str]] = {
     "comment-dispose": ("dispose_comments", "dispose"),
     "comment-hide": ("dispose_comments", "hide"),
     "consultation-finish": ("dispose_comments", "finish"),
+    "experts-choose": ("expert_argumentation", "choose"),
+    "expert-withdraw": ("expert_argumentation", "withdraw"),
     "expert-opinion-handle": ("expert_argumentation", "handle"),
     "expert-argumentation-finish": ("expert_argumentation", "finish"),
     "risk-assessment": ("risk_assessment", "assess"),

@@ -84,10 +84,12 @@ def is_archivist(user) -> bool:
 
 def documents_visible_to(user) -> QuerySet[NormativeDocument]:
     """Published documents for all staff; unpublished ones only for people of the issuing unit
-    (and archivists, who read every record). Others get a 404, never a 403."""
+    (and archivists and superusers, who read every record). Others get a 404, never a 403."""
     if not user.is_authenticated or not user.is_active:
         return NormativeDocument.objects.none()
-    if is_archivist(user):
+    # A superuser counts as a drafter of every body (has_role_in_unit), so must also see
+    # every draft: otherwise they could create a document they cannot open.
+    if user.is_superuser or is_archivist(user):
         return NormativeDocument.objects.all()
     return NormativeDocument.objects.filter(
         Q(status__in=PUBLIC_STATES) | Q(drafting_body__unit_id__in=units_with_any_role(user))

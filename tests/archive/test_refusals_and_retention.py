@@ -32,7 +32,7 @@ def decision(county, justice_bureau, drafter):
 
 
 def test_export_is_refused_with_a_reason_when_the_decision_is_not_sealed(decision, tmp_path):
-    with pytest.raises(CommandError, match="is not sealed"):
+    with translation.override("en"), pytest.raises(CommandError, match="is not sealed"):
         call_command("archive_export", "decision", str(decision.pk), "--out", str(tmp_path / "b"))
 
     assert not (tmp_path / "b").exists()
@@ -46,7 +46,10 @@ def test_export_is_refused_when_the_document_is_still_in_force(county, tmp_path)
     document = NormativeDocument.objects.create(
         title="乌恰县测试办法", drafting_body=body, issuer_code="恰政", status="in_force"
     )
-    with pytest.raises(CommandError, match="only a document that has ceased to apply"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="only a document that has ceased to apply"),
+    ):
         call_command("archive_export", "normdoc", str(document.pk), "--out", str(tmp_path / "b"))
 
 
@@ -58,7 +61,7 @@ def test_export_is_refused_when_the_cleanup_is_still_open(county, tmp_path):
         opened_on=dt.date(2021, 6, 1),
         due_on=dt.date(2021, 8, 1),
     )
-    with pytest.raises(CommandError, match="is not closed"):
+    with translation.override("en"), pytest.raises(CommandError, match="is not closed"):
         call_command("archive_export", "cleanup", str(campaign.pk), "--out", str(tmp_path / "b"))
 
 
@@ -174,7 +177,7 @@ def test_a_permanent_records_copy_is_never_disposed_of(decision, archivist):
         status="done",
         retention_code="permanent",
     )
-    with pytest.raises(ArchiveRefusal, match="permanently"):
+    with translation.override("en"), pytest.raises(ArchiveRefusal, match="permanently"):
         archive_export_dispose(export=export, by=archivist)
 
 

@@ -116,7 +116,7 @@ def test_exporting_an_unsealed_decision_from_the_page_is_refused_with_a_message(
         "/archive/exports/new/", {"kind": "decision", "object_id": str(decision.pk)}, follow=True
     )
 
-    assert "is not sealed" in response.content.decode()
+    assert "尚未封存" in response.content.decode()  # "is not sealed", in the default Chinese
     assert not ArchiveExport.objects.exists()
 
 
