@@ -3,22 +3,18 @@ worker processes. Nothing is mocked; faults are made by stopping and killing pro
 terminating database backends."""
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connection
 
-from config.celery import app
 from tests.decisions.conftest import catalogue_item, drive, people  # noqa: F401
+from tests.support import own_redis_started
 from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,102 +33,13 @@ START = date(2024, 9, 27)  # 7 working days later: the 调休 Saturday 2024-10-1
 FIRST_DAY_OVERDUE = date(2024, 10, 14)
 
 
-def wait_until(predicate, *, timeout=90.0, what="the condition", every=0.2):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out waiting for {what}")
-        time.sleep(every)
-
-
-def free_port(preferred: int) -> int:
-    for port in [preferred, 0]:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
-    raise RuntimeError("no free port")
-
-
-class OwnRedis:
-    """A redis-server this test starts, stops and restarts; the shared one is never touched.
-    No persistence: what was in it when it stops is gone, as after a crash."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        wait_until(lambda: self._answers(client), timeout=20, what="redis-server to start")
-
-    @staticmethod
-    def _answers(client) -> bool:
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
-    def stop(self):
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
-            self.proc = None
-
-
-def _own_redis(preferred: int):
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is not installed")
-    server = OwnRedis(free_port(preferred))
-    server.start()
-    return server
-
-
 @pytest.fixture
 def own_redis():
-    server = _own_redis(6391)
+    server = own_redis_started(6391)
     try:
         yield server
     finally:
         server.stop()
-
-
-@contextmanager
-def broker(url: str):
-    """Point this process's Celery app at ``url`` (the producer pools are rebuilt)."""
-    previous = app.conf.broker_url
-
-    def reset():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.broker_url = url
-    reset()
-    try:
-        yield
-    finally:
-        app.conf.broker_url = previous
-        reset()
 
 
 @contextmanager

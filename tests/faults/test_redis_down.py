@@ -5,10 +5,11 @@ import pytest
 from celery.signals import after_task_publish
 from django.utils import timezone
 
+from tests.support import broker, wait_until
 from workflows.clocks.models import Notification, Reminder
 from workflows.clocks.sweep import reminders_sweep
 
-from .conftest import FIRST_DAY_OVERDUE, broker, wait_until, worker_on
+from .conftest import FIRST_DAY_OVERDUE, worker_on
 
 pytestmark = pytest.mark.worker
 

@@ -10,18 +10,19 @@ from celery.result import AsyncResult
 from django.utils import timezone
 
 from config.celery import app
+from tests.support import broker, own_redis_started, wait_until
 from workflows.clocks.models import Notification, Reminder
 from workflows.clocks.sweep import reminders_schedule
 from workflows.clocks.tasks import deliver_reminder
 
-from .conftest import FIRST_DAY_OVERDUE, _own_redis, broker, wait_until, worker_on
+from .conftest import FIRST_DAY_OVERDUE, worker_on
 
 pytestmark = pytest.mark.worker
 
 
 @pytest.fixture
 def killable_redis():
-    server = _own_redis(6392)
+    server = own_redis_started(6392)
     try:
         yield server
     finally:

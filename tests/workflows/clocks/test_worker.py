@@ -1,20 +1,16 @@
 """Delivery through a real Celery worker on Redis: retries and outages never double-send."""
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app
+from tests.support import broker, own_redis_started, wait_until
 from workflows.clocks.models import Notification, Reminder
 from workflows.clocks.sweep import reminders_schedule, reminders_sweep
 from workflows.clocks.tasks import deliver_reminder, sweep
@@ -24,15 +20,6 @@ from .test_sweep import FIRST_DAY_OVERDUE, THREE_DAYS_BEFORE
 pytestmark = pytest.mark.worker
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def wait_until(predicate, *, timeout=60.0, what="the condition"):
-    """Poll the database until ``predicate()`` holds: the worker is another process."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 def test_a_worker_running_the_delivery_task_twice_sends_the_reminder_once(
@@ -72,88 +59,13 @@ def test_the_beat_sweep_task_queues_deliveries_that_the_worker_sends(
 # --- Redis down ---------------------------------------------------------------------------
 
 
-def free_port(preferred=6390) -> int:
-    for port in [preferred, 0]:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
-    raise RuntimeError("no free port")
-
-
-class OwnRedis:
-    """A redis-server this test starts and stops: the shared one is never touched."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        wait_until(lambda: self._answers(client), timeout=20, what="redis-server to start")
-
-    @staticmethod
-    def _answers(client) -> bool:
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
-    def stop(self):
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
-            self.proc = None
-
-
 @pytest.fixture
 def own_redis():
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is not installed")
-    server = OwnRedis(free_port())
-    server.start()
+    server = own_redis_started(6390)
     try:
         yield server
     finally:
         server.stop()
-
-
-@contextmanager
-def broker(url: str):
-    """Point this process's Celery app at ``url`` (the producer pools are rebuilt)."""
-    previous = app.conf.broker_url
-
-    def reset():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.broker_url = url
-    reset()
-    try:
-        yield
-    finally:
-        app.conf.broker_url = previous
-        reset()
 
 
 @contextmanager

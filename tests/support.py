@@ -1,0 +1,103 @@
+"""Helpers for tests that own real processes: a redis-server they stop and start, Celery
+pointed at it, and polling for what another process does. Nothing here is a mock."""
+
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+import redis
+
+from config.celery import app
+
+
+def wait_until(predicate, *, timeout=60.0, what="the condition", every=0.2):
+    """Poll until ``predicate()`` holds: the worker is another process."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out waiting for {what}")
+        time.sleep(every)
+
+
+def free_port(preferred: int) -> int:
+    for port in [preferred, 0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free port")
+
+
+class OwnRedis:
+    """A redis-server the test starts, stops and restarts; the shared one is never touched.
+    No persistence: what was in it when it stops is gone, as after a crash."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        wait_until(lambda: self._answers(client), timeout=20, what="redis-server to start")
+
+    @staticmethod
+    def _answers(client) -> bool:
+        try:
+            return client.ping()
+        except redis.ConnectionError:
+            return False
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+
+def own_redis_started(preferred: int) -> OwnRedis:
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed")
+    server = OwnRedis(free_port(preferred))
+    server.start()
+    return server
+
+
+@contextmanager
+def broker(url: str):
+    """Point this process's Celery app at ``url`` (the producer pools are rebuilt)."""
+    previous = app.conf.broker_url
+
+    def reset():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url = url
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
+        reset()
