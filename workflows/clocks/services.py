@@ -21,6 +21,7 @@ from workflows.models import Unit
 from workflows.record.services import ACTOR_SYSTEM, record_append, record_append_many
 
 from .models import CalendarYear, CalendarYearDay, Deadline, Jurisdiction, Notification
+from .rules import CALENDAR
 from .selectors import calendar_for, jurisdiction_default, rule_for
 
 
@@ -43,8 +44,14 @@ def deadline_open(
     responsible_unit: Unit,
     responsible_people: Iterable = (),
     jurisdiction: Jurisdiction | None = None,
+    due: date | None = None,
 ) -> Deadline:
     """Start the clock ``rule_key`` for ``subject`` on ``start`` and store its due date.
+
+    ``due`` is for a period the law sets only a minimum for and the subject was given a
+    different one (a consultation open longer than 30 days, or shorter with its published
+    reason): that date is stored as given, counted in calendar days from ``start``, with the
+    rule's legal source. Otherwise the rule computes it.
 
     The rule is the registered default with the jurisdiction's override applied, read now and
     copied onto the row, so later changes to the rule never move this deadline. Opening a clock
@@ -63,7 +70,11 @@ def deadline_open(
         return running
 
     rule = rule_for(rule_key, jurisdiction=jurisdiction)
-    due = rule.due(start, calendar=calendar_for(jurisdiction))
+    unit, amount = rule.unit, rule.amount
+    if due is None:
+        due = rule.due(start, calendar=calendar_for(jurisdiction))
+    else:
+        unit, amount = CALENDAR, (due - start).days
     deadline = Deadline(
         content_type=content_type,
         object_id=str(subject.pk),
@@ -73,8 +84,8 @@ def deadline_open(
         rule_description=_msgid(rule.description)[:300],
         legal_source=rule.legal_source,
         start=start,
-        unit=rule.unit,
-        amount=rule.amount,
+        unit=unit,
+        amount=amount,
         due=due,
         responsible_unit=responsible_unit,
     )

@@ -10,7 +10,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows.clocks.selectors import rule_for
+from workflows.clocks.models import Deadline
+from workflows.clocks.selectors import deadlines_for, rule_for
+from workflows.clocks.services import deadline_meet, deadline_open
 from workflows.files import CONTENT_TYPES, upload_check
 from workflows.record.services import record_append
 
@@ -82,6 +84,18 @@ def consultation_open(
             "draft_sha256": consultation.draft_sha256,
         },
     )
+    # The engine's timer closes the period; this clock reminds the lead unit before it closes
+    # (第十五条: the period the consultation was given, 30 days unless a reason was published).
+    profile = getattr(by, "profile", None)
+    if profile is not None:
+        deadline_open(
+            subject=consultation,
+            rule_key=rules.RULE_KEY,
+            start=timezone.localdate(opens_at),
+            due=timezone.localdate(closes_at),
+            responsible_unit=profile.unit,
+            responsible_people=[by],
+        )
     return consultation
 
 
@@ -205,6 +219,8 @@ def consultation_close(
     if claimed != 1:
         return False
     consultation.refresh_from_db()
+    for deadline in deadlines_for(consultation).filter(status__in=Deadline.RUNNING):
+        deadline_meet(deadline=deadline, at=at, by=None if by == "system" else by)
     record_append(
         actor=by,
         action="consultation.closed",
