@@ -70,3 +70,23 @@ def catalogue_visible_to(*, user) -> QuerySet[CatalogueItem]:
         if _reads_all(user) or has_role(user=user, role="legal_advisor")
         else CatalogueItem.objects.filter(status__in=["published", "adjusted"])
     )
+
+
+def pre_decision_assessor_ids(decision: Decision) -> set[int]:
+    """Who assessed the decision before it was taken: its risk assessors and experts."""
+    ids = set(decision.risk_assessments.values_list("assessor_id", flat=True))
+    ids |= set(decision.expert_opinions.values_list("expert__user_id", flat=True))
+    return ids
+
+
+def evaluator_candidates(decision: Decision) -> QuerySet:
+    """Active staff who may evaluate the decision afterwards: not its pre-decision assessors
+    (第三十六条), so the post-evaluation form never offers a conflicted person."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .exclude(pk__in=pre_decision_assessor_ids(decision))
+        .order_by("username")
+    )

@@ -26,6 +26,7 @@ from ..models import (
     Publication,
     Stage,
 )
+from ..selectors import pre_decision_assessor_ids
 from ._common import lock, missing_error, require_any_role, require_role, require_stage
 
 
@@ -246,12 +247,6 @@ def execution_report_submit(
     return report
 
 
-def _pre_decision_assessors(decision: Decision) -> set[int]:
-    ids = set(decision.risk_assessments.values_list("assessor_id", flat=True))
-    ids |= set(decision.expert_opinions.values_list("expert__user_id", flat=True))
-    return ids
-
-
 @transaction.atomic
 def post_evaluation_start(
     *, decision: Decision, by, trigger: str, evaluator, evaluator_organisation: str = ""
@@ -264,7 +259,7 @@ def post_evaluation_start(
     if not rules.is_valid_post_evaluation_trigger(trigger):
         raise ValidationError(_("Unknown trigger."), code="invalid_trigger")
     if rules.evaluator_conflict(
-        evaluator_id=evaluator.pk, pre_decision_assessor_ids=_pre_decision_assessors(decision)
+        evaluator_id=evaluator.pk, pre_decision_assessor_ids=pre_decision_assessor_ids(decision)
     ):
         raise ValidationError(
             _("The evaluator took part in the assessment before the decision."),

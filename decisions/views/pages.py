@@ -20,7 +20,7 @@ from workflows.consultations.selectors import consultations_for_subject
 from workflows.inbox import may_act_on_task
 from workflows.permissions import has_role, has_role_in_unit, units_for_role
 
-from .. import forms, services
+from .. import forms, selectors, services
 from ..documents import meeting_minutes_docx
 from ..models import Decision, DecisionProcess, LegalityReview, Meeting, PostEvaluation, Stage
 from ..selectors import catalogue_visible_to, decision_get_for_user, decisions_visible_to
@@ -326,9 +326,7 @@ class PostEvaluationStartView(DecisionActionView):
         )
 
     def form_kwargs(self, action):
-        from django.contrib.auth import get_user_model
-
-        return {"evaluators": get_user_model().objects.filter(is_active=True).order_by("username")}
+        return {"evaluators": selectors.evaluator_candidates(self.decision)}
 
     def do_start(self, data):
         services.post_evaluation_start(decision=self.decision, by=self.request.user, **data)

@@ -220,3 +220,13 @@ def test_the_minutes_download_as_docx_and_execution_pages_open_once_archived(dri
         },
     )
     assert "errorlist" in response.content.decode()  # the drafter assessed the risk before
+
+
+def test_the_post_evaluation_form_never_offers_a_pre_decision_assessor(drive):
+    from decisions.selectors import evaluator_candidates, pre_decision_assessor_ids
+
+    d = drive.up_to_meeting()
+    assessors = pre_decision_assessor_ids(d)
+    assert assessors, "the decision had a risk assessment: nothing would be tested"
+    offered = set(evaluator_candidates(d).values_list("pk", flat=True))
+    assert offered and not offered & assessors
