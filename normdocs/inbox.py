@@ -184,11 +184,12 @@ def _document_columns(prefix: str = "", **overrides) -> dict:
 
 
 def _units(*roles: str) -> RawSQL:
-    """The units for which the person holds any of ``roles``, from ``inbox_grants``."""
-    return RawSQL(
-        f"SELECT unit_id FROM {_GRANTS} WHERE perm = ANY(%s::text[])",
-        [[unit_permission_codename(role) for role in roles]],
-    )
+    """The units for which the person holds any of ``roles``, from ``inbox_grants``.
+
+    Plain ``IN (...)`` rather than an array parameter: the embedded default runs on SQLite."""
+    perms = [unit_permission_codename(role) for role in roles]
+    placeholders = ", ".join(["%s"] * len(perms))
+    return RawSQL(f"SELECT unit_id FROM {_GRANTS} WHERE perm IN ({placeholders})", perms)
 
 
 def _branches() -> list:
@@ -409,6 +410,18 @@ def _grants_from_guardian() -> str:
 
 
 _GRANTS_GIVEN = "SELECT perm, unit_id FROM unnest(%s::text[], %s::bigint[]) AS g(perm, unit_id)"
+_NO_GRANTS = "SELECT CAST(NULL AS text) AS perm, CAST(NULL AS bigint) AS unit_id WHERE 1 = 0"
+
+
+def _grants_given(pairs: list[tuple[str, int]]) -> tuple[str, list]:
+    """The grants the request already read, as the ``inbox_grants`` rows: two array
+    parameters on PostgreSQL, a UNION ALL of literal rows elsewhere (SQLite, `make run`)."""
+    if connection.vendor == "postgresql":
+        return _GRANTS_GIVEN, [[p for p, _ in pairs], [u for _, u in pairs]]
+    if not pairs:
+        return _NO_GRANTS, []
+    rows = " UNION ALL ".join(["SELECT %s AS perm, CAST(%s AS bigint) AS unit_id"] * len(pairs))
+    return rows, [value for pair in pairs for value in pair]
 
 
 def normdoc_inbox_rows(*, user, grants: RoleGrants | None = None, limit: int | None = None):
@@ -425,13 +438,12 @@ def normdoc_inbox_rows(*, user, grants: RoleGrants | None = None, limit: int | N
             for role, units in grants.units.items()
             for unit in units
         ]
-        head = _GRANTS_GIVEN
-        head_params = [[p for p, _ in pairs], [u for _, u in pairs]]
+        head, head_params = _grants_given(pairs)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH {_GRANTS} AS MATERIALIZED ({head}) {sql}", [*head_params, *params, limit]
         )
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
