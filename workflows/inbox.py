@@ -161,7 +161,7 @@ def _offered_task_ids(grants: RoleGrants) -> QuerySet | None:
     return TaskOffer.objects.filter(condition).values("task_id")
 
 
-def _offers_for_user(user, grants: RoleGrants | None = None) -> Q:
+def offers_for_user(user, grants: RoleGrants | None = None) -> Q:
     """Tasks offered to a (role, unit) grant the user holds (open or not), as one condition."""
     offered = _offered_task_ids(role_grants_for(user=user) if grants is None else grants)
     return Q(pk__in=[]) if offered is None else Q(pk__in=offered)

@@ -39,6 +39,28 @@ def do(process, name, user, action, outsider=None):
         activation.execute()
 
 
+def assess_and_submit_for_review(process, d, p):
+    """The drafter's low-risk assessment, then the submission for legality review."""
+    do(
+        process,
+        "risk_assessment",
+        p["drafter"],
+        lambda: s.risk_assessment_submit(
+            decision=d,
+            by=p["drafter"],
+            dimensions=RISK_OK,
+            contingency_plan="预案",
+            overall_level="low",
+        ),
+    )
+    do(
+        process,
+        "submit_legality",
+        p["drafter"],
+        lambda: s.legality_review_submit(decision=d, by=p["drafter"], procedures_account="已完成"),
+    )
+
+
 def test_the_flow_runs_from_catalogue_to_sealed_archive_when_everyone_acts(drive, people):
     p = people
     decision = drive.initiate()
@@ -89,24 +111,7 @@ def test_the_flow_runs_from_catalogue_to_sealed_archive_when_everyone_acts(drive
     do(process, "dispose_comments", p["drafter"], dispose)
     # No expert argumentation flagged: only the risk branch runs.
     assert not process.task_set.filter(flow_task=DecisionFlow.expert_argumentation).exists()
-    do(
-        process,
-        "risk_assessment",
-        p["drafter"],
-        lambda: s.risk_assessment_submit(
-            decision=d,
-            by=p["drafter"],
-            dimensions=RISK_OK,
-            contingency_plan="预案",
-            overall_level="low",
-        ),
-    )
-    do(
-        process,
-        "submit_legality",
-        p["drafter"],
-        lambda: s.legality_review_submit(decision=d, by=p["drafter"], procedures_account="已完成"),
-    )
+    assess_and_submit_for_review(process, d, p)
     do(
         process,
         "legality_review",
@@ -178,24 +183,7 @@ def test_the_flow_sends_an_unlawful_draft_back_to_drafting(drive, people):
     process = DecisionFlow.start.run(decision=d)
     do(process, "draft", p["drafter"], lambda: s.decision_draft_submit(decision=d, by=p["drafter"]))
     assert not process.task_set.filter(flow_task=DecisionFlow.open_consultation).exists()
-    do(
-        process,
-        "risk_assessment",
-        p["drafter"],
-        lambda: s.risk_assessment_submit(
-            decision=d,
-            by=p["drafter"],
-            dimensions=RISK_OK,
-            contingency_plan="预案",
-            overall_level="low",
-        ),
-    )
-    do(
-        process,
-        "submit_legality",
-        p["drafter"],
-        lambda: s.legality_review_submit(decision=d, by=p["drafter"], procedures_account="已完成"),
-    )
+    assess_and_submit_for_review(process, d, p)
     do(
         process,
         "legality_review",

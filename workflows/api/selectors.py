@@ -14,7 +14,7 @@ from viewflow.workflow.models import Task
 
 from workflows.clocks.models import Deadline, Notification
 from workflows.clocks.selectors import notifications_for
-from workflows.inbox import _offers_for_user, tasks_for_user
+from workflows.inbox import offers_for_user, tasks_for_user
 from workflows.models import Unit
 from workflows.permissions import units_for_role
 from workflows.record.access import is_record_reader
@@ -86,7 +86,7 @@ def tasks_visible(*, user) -> QuerySet[Task]:
         return Task.objects.none()
     tasks = Task.objects.all()
     if not is_record_reader(user):
-        tasks = tasks.filter(Q(owner=user) | _offers_for_user(user))
+        tasks = tasks.filter(Q(owner=user) | offers_for_user(user))
     return _with_task_relations(tasks)
 
 

@@ -13,13 +13,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows.errors import StaleState
-from workflows.inbox import _offers_for_user, may_act_on_task
+from workflows.inbox import may_act_on_task, offers_for_user
 from workflows.record.services import record_append
 
 
 def _is_offered_to(*, task: Task, user) -> bool:
     """Offered to a role ``user`` holds for the task's unit, or owned by them; any status."""
-    return Task.objects.filter(Q(owner=user) | _offers_for_user(user), pk=task.pk).exists()
+    return Task.objects.filter(Q(owner=user) | offers_for_user(user), pk=task.pk).exists()
 
 
 @transaction.atomic
