@@ -13,7 +13,7 @@ class ConsultationsConfig(AppConfig):
 
         from workflows.clocks.rules import CALENDAR, DeadlineRule, register_rule
 
-        from . import rules
+        from . import public_cache, rules  # noqa: F401 (public_cache connects its receivers)
 
         # The minimum comment period is a clock so that it carries its legal source and a
         # jurisdiction can override it in the admin; FAZHI_CONSULTATION_MIN_DAYS sets the default.

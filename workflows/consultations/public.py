@@ -6,6 +6,7 @@ published reason for a shorter one, the handling of comments), 第三十三条 (
 in the record). Views parse input and call one service.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,10 +15,7 @@ from django.contrib.syndication.views import Feed
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,9 +29,9 @@ from django.views.decorators.cache import cache_page, never_cache
 from workflows.public import caching
 from workflows.public.guards import public_post
 from workflows.public.nav import section_register
-from workflows.public.ratelimit import rate_limited
+from workflows.public.ratelimit import prefetching, rate_limited
 
-from . import rules
+from . import public_cache, rules
 from .models import Comment, Consultation, ConsultationAttachment, Disposition
 from .public_forms import CommentForm, HideForm
 from .selectors import comments_public, consultations_open_now
@@ -41,7 +39,7 @@ from .services import comment_hide, comment_submit
 
 COMMENTS_PER_PAGE = 50
 LIST_PER_PAGE = 20
-CACHE_SCOPE = "consultation"
+CACHE_SCOPE = public_cache.SCOPE
 RECEIPT_SALT = "consultations.public.receipt"
 
 # --- who moderates: each subject's app says (registered from its public module) --------------
@@ -68,19 +66,6 @@ def moderation_policy_register(*, model_label: str, may_view: Callable, may_hide
 def _policy(consultation: Consultation) -> ModerationPolicy:
     ct = consultation.subject_type
     return _POLICIES.get(f"{ct.app_label}.{ct.model}", _SUPERUSER_ONLY)
-
-
-# --- cached fragments follow every write, whoever makes it (portal, staff screens, API) -------
-
-
-@receiver(post_save, sender=Comment, dispatch_uid="consultations.public.comment_saved")
-@receiver(post_save, sender=Disposition, dispatch_uid="consultations.public.disposition_saved")
-def _forget_cached_fragments(sender, instance, **kwargs):
-    consultation_id = (
-        instance.consultation_id if sender is Comment else instance.comment.consultation_id
-    )
-    # After the commit: bumping earlier lets a reader cache the old state again.
-    transaction.on_commit(lambda: caching.bump(CACHE_SCOPE, consultation_id))
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -144,8 +129,9 @@ def _requested_page(request) -> int | None:
     return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else None
 
 
-def _comments_html(consultation: Consultation, request) -> str:
-    """The comments of the page asked for, as cached HTML.
+def _comments_html(consultation: Consultation, request) -> tuple[str, bool]:
+    """The comments of the page asked for, as cached HTML, and whether that page is the one
+    asked for.
 
     A cached copy is looked up under the page number asked for, but stored only under the
     number actually shown: a number out of range, or no number at all, renders the nearest
@@ -162,35 +148,93 @@ def _comments_html(consultation: Consultation, request) -> str:
 
     asked = _requested_page(request)
     if asked is None:
-        return render_comments()
-    return caching.fragment(
+        return render_comments(), False
+    html = caching.fragment(
         CACHE_SCOPE,
         consultation.pk,
         f"comments:{asked}:{language}",
         render_comments,
         keep=lambda: shown["page"].number == asked,
     )
+    # A copy found in the cache was stored only for the page it showed.
+    return html, "page" not in shown or shown["page"].number == asked
+
+
+def _detail_context(request, consultation, *, accepting, form=None, refused=False):
+    if accepting and form is None:
+        form = CommentForm()
+    comments_html, exact = _comments_html(consultation, request)
+    context = {
+        "consultation": consultation,
+        "accepting": accepting,
+        "form": form if accepting else None,
+        "refused": refused,
+        "attachments": list(
+            consultation.attachments.only(
+                "pk", "consultation_id", "original_name", "file_type", "size", "sha256"
+            )
+        ),
+        "comments_html": comments_html,
+    }
+    return context, exact
 
 
 def _render_detail(request, consultation, *, form=None, refused=False, status=200):
-    accepting = _is_accepting(consultation)
-    if accepting and form is None:
-        form = CommentForm()
-    return render(
-        request,
-        "consultations/public/detail.html",
-        {
-            "consultation": consultation,
-            "accepting": accepting,
-            "form": form if accepting else None,
-            "refused": refused,
-            "attachments": consultation.attachments.only(
-                "pk", "consultation_id", "original_name", "file_type", "size", "sha256"
-            ),
-            "comments_html": _comments_html(consultation, request),
-        },
-        status=status,
+    context, _exact = _detail_context(
+        request, consultation, accepting=_is_accepting(consultation), form=form, refused=refused
     )
+    return render(request, "consultations/public/detail.html", context, status=status)
+
+
+_CACHEABLE_QUERY = re.compile(r"(page=[1-9][0-9]{0,4})?")
+
+
+def _cacheable_query(request) -> bool:
+    """Only the page itself and its comment pages (``?page=N``, nothing else) are cached: any
+    other query string would let anybody fill the cache with copies of one page."""
+    return _CACHEABLE_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
+
+
+def _detail_part(request) -> str | None:
+    """What a cached copy of the page is filed under besides the consultation, or None when
+    this request's page is not cached: the language and the full path (the language switcher
+    sends people back to it)."""
+    if request.method not in ("GET", "HEAD") or not _cacheable_query(request):
+        return None
+    return f"detail:{get_language()}:{request.get_full_path()}"
+
+
+def _detail_cache_keys(request, pk) -> list[str]:
+    part = _detail_part(request)
+    return [] if part is None else caching.page_keys(CACHE_SCOPE, pk, part)
+
+
+def _detail_page(request, pk):
+    """The page as most people read it (GET, no form errors): served from a cached copy with
+    this request's CSRF token, so a hit reads nothing from the database.
+
+    The copy is filed by ``_detail_part`` (and read with the rate limit's round trip,
+    ``prefetching``), checked against the consultation's version (bumped by every new or
+    hidden comment, attachment and change of the consultation, ``public_cache``), and, while
+    the consultation takes comments, never served past ``closes_at``: at that moment the form
+    goes (第十四条) whether or not anything was written.
+    """
+    now = timezone.now()
+
+    def render_page() -> caching.Rendered:
+        consultation = _published(pk)
+        accepting = _is_accepting(consultation)
+        context, exact = _detail_context(request, consultation, accepting=accepting)
+        context["csrf_token"] = caching.CSRF_SLOT
+        response = render(request, "consultations/public/detail.html", context)
+        return caching.Rendered(
+            response, keep=exact, until=consultation.closes_at if accepting else None
+        )
+
+    part = _detail_part(request)
+    if part is None:
+        return _render_detail(request, _published(pk))
+    return caching.page(request, CACHE_SCOPE, pk, part, render_page, now=now)
 
 
 def _consultation_key(request, pk):
@@ -200,12 +244,13 @@ def _consultation_key(request, pk):
 @rate_limited("comment_key", key=_consultation_key, methods=("POST",))
 @rate_limited("comment_ip", methods=("POST",))
 @rate_limited("page_ip", methods=("GET", "HEAD"))
+@prefetching(_detail_cache_keys)
 @public_post
 def consultation_detail(request, pk):
     """The draft, the period and the comment form; comments as the public may see them."""
-    consultation = _published(pk)
     if request.method != "POST":
-        return _render_detail(request, consultation)
+        return _detail_page(request, pk)
+    consultation = _published(pk)
     if not _is_accepting(consultation):
         # 第十四条: comments are taken only within the period. The form is gone; say so plainly.
         return _render_detail(request, consultation, refused=True, status=409)

@@ -16,7 +16,7 @@ from workflows.clocks.services import deadline_meet, deadline_open
 from workflows.files import CONTENT_TYPES, upload_check
 from workflows.record.services import record_append
 
-from . import rules
+from . import public_cache, rules
 from .models import COMMENT_MAX_CHARS, Comment, Consultation, ConsultationAttachment, Disposition
 
 
@@ -218,6 +218,7 @@ def consultation_close(
     ).update(status=Consultation.Status.CLOSED, closed_at=at)
     if claimed != 1:
         return False
+    public_cache.forget(consultation.pk)  # update() sends no post_save
     consultation.refresh_from_db()
     for deadline in deadlines_for(consultation).filter(status__in=Deadline.RUNNING):
         deadline_meet(deadline=deadline, at=at, by=None if by == "system" else by)

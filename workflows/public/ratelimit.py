@@ -8,12 +8,14 @@ Limits are settings (``FAZHI_PUBLIC_RATES``) so that a county can tune them with
 import hashlib
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 
+from .backend import prefetched_set, redis_client
 from .responses import too_many_requests
 
 # Defaults; settings.FAZHI_PUBLIC_RATES overrides any of them.
@@ -70,23 +72,21 @@ def _key(scope: str, ident: str, window: int) -> str:
 # Count every applicable limit in one round trip, in order, stopping at the first one over
 # its limit (the later ones are not counted, as when each limit was checked on its own).
 # INCR creates a missing key at 1; it then gets its window's expiry. Atomic on Redis, so
-# concurrent requests cannot both slip through. Returns {index, count} of the refusal, or {0}.
+# concurrent requests cannot both slip through. KEYS are the ARGV[1] limits' counters, then
+# keys to read in the same trip (``prefetching``); ARGV[2i], ARGV[2i+1] are limit i's count
+# and expiry. Returns {index, count} of the refusal, or {0, value of each key to read}.
 _HIT_SCRIPT = """
-for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  if count == 1 then redis.call('EXPIRE', key, ARGV[2 * i]) end
-  if count > tonumber(ARGV[2 * i - 1]) then return {i, count} end
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 * i + 1]) end
+  if count > tonumber(ARGV[2 * i]) then return {i, count} end
 end
-return {0}
+local reply = {0}
+for i = n + 1, #KEYS do reply[#reply + 1] = redis.call('GET', KEYS[i]) end
+return reply
 """
 _scripts: dict = {}
-
-
-def _redis_client():
-    """The Redis client behind Django's cache, or None (local-memory cache in development)."""
-    backend = getattr(cache, "_cache", None)
-    get_client = getattr(backend, "get_client", None)
-    return get_client(write=True) if get_client else None
 
 
 @dataclass(frozen=True)
@@ -119,32 +119,54 @@ def _hit_one_by_one(checks: list[Check], now: float) -> int:
     return 0
 
 
-def hit_all(checks: list[Check], *, now: float | None = None) -> int:
+def hit_all(
+    checks: list[Check], *, now: float | None = None, fetch: Sequence[str] = (), request=None
+) -> int:
     """Count one request against every check, in order, in a single round trip to Redis.
     Returns 0 when every limit allows it, otherwise the seconds until the window of the
-    first limit exceeded ends (for Retry-After); limits after that one are not counted."""
+    first limit exceeded ends (for Retry-After); limits after that one are not counted.
+
+    ``fetch`` names cache keys to read in the same round trip when the request is allowed;
+    their raw values are left on ``request`` for ``backend.prefetched`` (with Redis only)."""
     if not checks:
         return 0
     now = time.time() if now is None else now
-    client = _redis_client()
+    client = redis_client()
     if client is None:
         return _hit_one_by_one(checks, now)
-    keys, args = [], []
+    keys, args = [], [len(checks)]
     for check in checks:
         window = int(now // check.rate.seconds)
         keys.append(cache.make_and_validate_key(_key(check.scope, check.ident, window)))
         args += [check.rate.count, check.rate.seconds + 1]
+    keys += [cache.make_and_validate_key(key) for key in fetch]
     script = _scripts.get(id(client.connection_pool))
     if script is None:
         script = _scripts[id(client.connection_pool)] = client.register_script(_HIT_SCRIPT)
-    refused, *_ = script(keys=keys, args=args, client=client)
-    return _refusal(checks[int(refused) - 1], now) if refused else 0
+    refused, *values = script(keys=keys, args=args, client=client)
+    if refused:
+        return _refusal(checks[int(refused) - 1], now)
+    if fetch and request is not None:
+        prefetched_set(request, dict(zip(fetch, values, strict=True)))
+    return 0
 
 
 def hit(*, scope: str, ident: str, rate: Rate | None = None, now: float | None = None) -> int:
     """Count one request of ``ident`` in ``scope``. Returns 0 when allowed, otherwise the
     seconds until the window ends (for Retry-After)."""
     return hit_all([Check(scope, ident, rate or rate_for(scope))], now=now)
+
+
+def prefetching(keys):
+    """Mark a view whose cache keys ``keys(request, *args, **kwargs)`` (a list, maybe empty)
+    the rate limit reads in its own round trip: a page served from the cache then costs one
+    trip to Redis, not two. Put it below the ``rate_limited`` decorators."""
+
+    def decorator(view):
+        view._prefetch_keys = keys
+        return view
+
+    return decorator
 
 
 @dataclass(frozen=True)
@@ -180,7 +202,9 @@ def rate_limited(scope: str, *, key=None, methods: tuple[str, ...] | None = None
                 for one in limits
                 if one.methods is None or request.method in one.methods
             ]
-            retry_after = hit_all(checks)
+            prefetch = getattr(inner, "_prefetch_keys", None)
+            fetch = prefetch(request, *args, **kwargs) if prefetch and checks else ()
+            retry_after = hit_all(checks, fetch=fetch, request=request)
             if retry_after:
                 return too_many_requests(request, retry_after=retry_after)
             return inner(request, *args, **kwargs)
