@@ -60,15 +60,32 @@ check: install-dev messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 
-# Fuzz the live schema of a running server (`make run` elsewhere). API_TOKEN: a staff token
-# (`manage.py api_token USERNAME`); run it once with a drafter's, once with an administrator's.
+# Fuzz the live schema of a running server (`make run` elsewhere) as each person in
+# SCHEMATHESIS_USERS — a drafter and an administrator by default (the demo's accounts), as
+# tests/api/test_schemathesis.py does in-process: the same checks, the same phases (no coverage
+# phase), the same stateful run. Tokens come from `manage.py api_token`, so run it with the
+# server's DATABASE_URL; or pass them yourself as SCHEMATHESIS_TOKENS="user=token user=token".
 API_URL ?= http://127.0.0.1:8000
+SCHEMATHESIS_USERS ?= drafter admin
+SCHEMATHESIS_TOKENS ?=
 schemathesis: install-dev
-	@test -n "$(API_TOKEN)" || { echo "Set API_TOKEN (python manage.py api_token USERNAME)"; exit 2; }
-	$(BIN)/schemathesis run $(API_URL)/api/schema/ --url $(API_URL) \
-		--header "Authorization: Token $(API_TOKEN)" \
-		--checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-		--max-examples 50
+	@failed=0; \
+	for user in $(SCHEMATHESIS_USERS); do \
+		token=""; \
+		for pair in $(SCHEMATHESIS_TOKENS); do \
+			if [ "$${pair%%=*}" = "$$user" ]; then token="$${pair#*=}"; fi; \
+		done; \
+		if [ -z "$$token" ]; then \
+			token=$$($(BIN)/python manage.py api_token "$$user") || { echo "No API token for $$user"; exit 2; }; \
+		fi; \
+		echo "== schemathesis as $$user"; \
+		$(BIN)/schemathesis run $(API_URL)/api/schema/ --url $(API_URL) \
+			--header "Authorization: Token $$token" \
+			--checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+			--phases examples,fuzzing,stateful \
+			--max-examples 50 || failed=1; \
+	done; \
+	exit $$failed
 
 clean:
 	rm -rf $(VENV) var staticfiles

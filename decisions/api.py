@@ -4,12 +4,16 @@ Every stage action is a POST sub-route of a decision. A step of the flow (drafti
 consultation, the review, the meeting, …) runs through ``decisions.taskapi.task_act`` on the
 decision's open task at that step: the page's form, its one service, and the page's
 claim-and-finish of the viewflow task. A step outside the flow (hearing, expert opinion,
-execution, adjustment) runs the page's own view code (``_page_act``) likewise. So the API
-holds no rule of its own: refusals come from the same services with the same words.
+execution, post-evaluation, adjustment) runs the page's own view code
+(``decisions.pageapi.page_act``) likewise. So the API holds no rule of its own: refusals come
+from the same services with the same words. A step whose page takes files (the draft's
+attachment, the consultation's public attachments) takes them as ``multipart/form-data``.
+
+The decision's materials (attachments, post-evaluations, consultations) are sub-routes from
+``decisions.pageapi``.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -18,7 +22,8 @@ from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
 from workflows.api.exceptions import Conflict
-from workflows.api.forms import form_data, form_errors, form_serializer
+from workflows.api.files import is_upload_refusal, upload_refusal
+from workflows.api.forms import file_fields, form_data, form_files, form_has_files, form_request
 from workflows.api.routers import router
 from workflows.api.selectors import tasks_visible
 from workflows.api.serializers import TaskSerializer, UnitBriefSerializer
@@ -28,6 +33,7 @@ from workflows.models import Unit
 from . import services, taskapi
 from .flows import DecisionFlow
 from .models import Decision, DecisionProcess, RiskLevel, Stage
+from .pageapi import DecisionMaterialsMixin, page_act
 from .selectors import catalogue_visible_to, decision_is_visible, decisions_visible_to
 from .views import pages
 from .views.guard import OPEN
@@ -226,7 +232,8 @@ def _open_task(decision: Decision, node: str) -> Task | None:
     )
 
 
-def _task_act(request, task: Task, action_name: str, payload) -> bool:
+def _task_act(request, task: Task, action_name: str, payload, files=None) -> bool:
+    """``files``: the request's uploads, for a step whose page takes files (multipart)."""
     form_class = taskapi.task_actions(task.flow_task)[action_name]
     data = form_data(
         form_class,
@@ -234,31 +241,36 @@ def _task_act(request, task: Task, action_name: str, payload) -> bool:
         name=f"DecisionTask{_camel(task.flow_task.name)}{_camel(action_name)}",
         prefix=action_name,
     )
-    return taskapi.task_act(request=request._request, task=task, action=action_name, data=data)
+    return taskapi.task_act(
+        request=request._request,
+        task=task,
+        action=action_name,
+        data=data,
+        files=form_files(form_class, files, prefix=action_name),
+    )
 
 
 def _page_act(request, decision: Decision, route: str, payload) -> None:
-    """A step outside the flow, through its page's own code: 403 unless the page would let
-    the caller act, then its form and its one service."""
+    """A step outside the flow, through its page's own code (``pageapi.page_act``)."""
     view_class, name = PAGE_ROUTES[route]
-    form_class, component = _body(route)
-    data = form_data(form_class, payload, name=component, prefix=name)
-    view = view_class()
-    view.setup(request._request, pk=decision.pk)
-    if not view.may_act():
-        raise PermissionDenied
-    form = view.build(name, data=data)
-    if not form.is_valid():
-        raise form_errors(form)
-    with transaction.atomic():
-        getattr(view, f"do_{name}")(form.cleaned_data)
+    _form_class, component = _body(route)
+    page_act(
+        request,
+        decision=decision,
+        view_class=view_class,
+        name=name,
+        component=component,
+        payload=payload,
+    )
 
 
 # --- the viewset ---------------------------------------------------------------------------------
 
 
 @extend_schema(tags=["decisions"])
-class DecisionViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class DecisionViewSet(
+    DecisionMaterialsMixin, StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Major administrative decisions the caller may see (another unit's are a 404)."""
 
     queryset = Decision.objects.none()
@@ -328,7 +340,13 @@ class DecisionViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
             raise Conflict(
                 detail="This step is not open for the decision now.", code="step_not_open"
             )
-        _task_act(request, task, name, request.data)
+        try:
+            _task_act(request, task, name, request.data, files=request.FILES)
+        except DjangoValidationError as error:
+            uploads = list(file_fields(_task_form(route)))
+            if len(uploads) == 1 and is_upload_refusal(error):  # a file refused by its content
+                raise upload_refusal(error, field=uploads[0]) from error
+            raise
         return Response(DecisionDetailSerializer(self.visible_queryset().get(pk=decision.pk)).data)
 
 
@@ -350,14 +368,19 @@ def _stage_method(route: str):
     # ``action`` first: it replaces the function's ``kwargs``, where ``extend_schema`` keeps the
     # operation's schema; applied the other way round the request body and the 409 were lost.
     method = action(detail=True, methods=["post"], url_path=route, url_name=route)(method)
+    responses = {
+        200: DecisionDetailSerializer,
+        403: error_response("The caller may see the decision but not take this step."),
+        409: error_response(conflict),
+    }
+    if form_has_files(form_class):
+        responses[400] = error_response(
+            "Bad fields, or a file refused by its content (not PDF, DOCX or OFD, larger than "
+            "the limit, or named with another type's extension): `errors` names the field."
+        )
+        responses[415] = error_response("The body is neither JSON nor multipart/form-data.")
     return extend_schema(
-        summary=summary,
-        request=form_serializer(form_class, name=component),
-        responses={
-            200: DecisionDetailSerializer,
-            403: error_response("The caller may see the decision but not take this step."),
-            409: error_response(conflict),
-        },
+        summary=summary, request=form_request(form_class, name=component), responses=responses
     )(method)
 
 

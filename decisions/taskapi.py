@@ -55,10 +55,10 @@ def _is_offered_role_holder(*, user, task: Task) -> bool:
     return offer is not None and has_role_in_unit(user=user, role=offer.role, unit=offer.unit)
 
 
-def task_act(*, request: HttpRequest, task: Task, action: str, data: dict) -> bool:
+def task_act(*, request: HttpRequest, task: Task, action: str, data: dict, files=None) -> bool:
     """Perform ``action`` of ``task``'s page with ``data`` (the form's POST data, prefixed by
-    the action as the page posts it) for ``request.user``; True when the step is finished and
-    the process moved on.
+    the action as the page posts it) and ``files`` (its uploads, keyed likewise) for
+    ``request.user``; True when the step is finished and the process moved on.
 
     Raises ``StaleState`` when the task is no longer open, somebody else took it, or the
     action is not available at this point; ``PermissionDenied`` when the task is not offered
@@ -88,7 +88,7 @@ def task_act(*, request: HttpRequest, task: Task, action: str, data: dict) -> bo
                 _("This action is not available at this point of the task."),
                 code="action_unavailable",
             )
-        form = view.build(action, data=data)
+        form = view.build(action, data=data, files=files)
         if not form.is_valid():
             from workflows.api.forms import form_errors
 

@@ -20,6 +20,7 @@ from workflows.api.routers import router
 from workflows.api.serializers import UnitBriefSerializer
 from workflows.api.views import StaffViewSet, error_response, query_params, visible_object_or_404
 from workflows.calendar import CalendarRangeError
+from workflows.consultations.api import SubjectConsultationsMixin
 
 from . import forms, services
 from .models import CleanupCampaign, CleanupItem, DraftingBody, Filing, NormativeDocument, Status
@@ -191,8 +192,11 @@ class CleanupItemSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["normative documents"])
-class DocumentViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """The register: published documents for all staff, drafts only for their issuing unit."""
+class DocumentViewSet(
+    SubjectConsultationsMixin, StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
+    """The register: published documents for all staff, drafts only for their issuing unit.
+    ``{id}/consultations/``: a draft's public consultations (令第218号), for whoever sees it."""
 
     queryset = NormativeDocument.objects.none()
     ordering = "-id"

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "ConsultationStatusEnum": "workflows.consultations.models.Consultation.Status",
         "NormdocStatusEnum": "normdocs.models.Status",
         "CleanupItemOutcomeEnum": "normdocs.models.CleanupItem.Outcome",
+        "AttachmentKindEnum": "decisions.models.decision.Attachment.Kind",
     },
 }
 

@@ -232,7 +232,7 @@ class AttachmentUploadView(DecisionActionView):
         )
 
     def do_upload(self, data):
-        services.attachment_add(
+        return services.attachment_add(
             decision=self.decision,
             by=self.request.user,
             name=data["file"].name,
@@ -349,7 +349,7 @@ class PostEvaluationReportView(DecisionActionView):
         return {"evaluation": self.evaluation}
 
     def do_report(self, data):
-        services.post_evaluation_complete(
+        return services.post_evaluation_complete(
             evaluation=self.evaluation, by=self.request.user, report=data["report"]
         )
 

@@ -4,10 +4,17 @@ An API action that the UI performs through a form takes the same fields as a JSO
 ``form_serializer`` describes that object in the schema and checks each value's JSON type
 (a form field would crash on a number where it expects text); the form itself then parses the
 values exactly as it does for the page, so the two interfaces cannot drift apart.
+
+A form with a file field (an upload) also takes ``multipart/form-data``: the same fields as
+form fields, plus the files (``form_multipart_serializer`` in the schema, ``form_files`` for
+the form). The files are checked where the page checks them: by the form and then by the
+service's ``workflows.files.upload_check``.
 """
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.datastructures import MultiValueDict
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -58,6 +65,36 @@ def _field_for(field: forms.Field) -> serializers.Field | None:
     )
 
 
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file part of a multipart body (documented as binary, not as a URL)."""
+
+
+def _is_multiple(field: forms.FileField) -> bool:
+    return bool(getattr(field.widget, "allow_multiple_selected", False))
+
+
+def _file_field_for(field: forms.FileField) -> serializers.Field:
+    common = {"required": field.required, "help_text": str(field.label or "")}
+    if _is_multiple(field):
+        return serializers.ListField(child=UploadField(), **common)
+    return UploadField(**common)
+
+
+def file_fields(form_class: type[forms.Form]) -> dict[str, forms.FileField]:
+    """The form's file fields by name."""
+    return {
+        name: field
+        for name, field in form_class().fields.items()
+        if isinstance(field, forms.FileField)
+    }
+
+
+def form_has_files(form_class: type[forms.Form]) -> bool:
+    """True when the form takes an upload (and so the API takes it as multipart)."""
+    return bool(file_fields(form_class))
+
+
 def form_serializer(form_class: type[forms.Form], *, name: str) -> type[serializers.Serializer]:
     """A serializer with the fields of ``form_class`` (named ``name`` in the schema)."""
     if name in _SERIALIZERS:
@@ -71,6 +108,51 @@ def form_serializer(form_class: type[forms.Form], *, name: str) -> type[serializ
     serializer = type(name, (serializers.Serializer,), attrs)
     _SERIALIZERS[name] = serializer
     return serializer
+
+
+def form_multipart_serializer(
+    form_class: type[forms.Form], *, name: str
+) -> type[serializers.Serializer]:
+    """The multipart body of a form with files: its fields and its files (for the schema;
+    the values are checked by ``form_data`` and the files by the form)."""
+    if name in _SERIALIZERS:
+        return _SERIALIZERS[name]
+    attrs = {}
+    for field_name, field in form_class().fields.items():
+        converted = (
+            _file_field_for(field) if isinstance(field, forms.FileField) else _field_for(field)
+        )
+        if converted is not None:
+            attrs[field_name] = converted
+    attrs["__doc__"] = (form_class.__doc__ or "").strip() or f"The fields of {name}."
+    serializer = type(name, (serializers.Serializer,), attrs)
+    _SERIALIZERS[name] = serializer
+    return serializer
+
+
+def form_request(form_class: type[forms.Form], *, name: str):
+    """What ``extend_schema(request=...)`` documents for an action parsed by ``form_class``:
+    a JSON object, and for a form with files also a multipart body named ``<name>Upload``."""
+    json_body = form_serializer(form_class, name=name)
+    if not form_has_files(form_class):
+        return json_body
+    return {
+        "application/json": json_body,
+        "multipart/form-data": form_multipart_serializer(form_class, name=f"{name}Upload"),
+    }
+
+
+def form_files(form_class: type[forms.Form], files, *, prefix: str | None = None) -> MultiValueDict:
+    """The request's uploaded files of ``form_class``'s file fields, keyed as the form (with
+    ``prefix``) reads them; a file field the request does not fill stays empty."""
+    result = MultiValueDict()
+    if not files:
+        return result
+    for name in file_fields(form_class):
+        uploads = files.getlist(name)
+        if uploads:
+            result.setlist(f"{prefix}-{name}" if prefix else name, uploads)
+    return result
 
 
 def form_errors(form: forms.Form, *, under: str | None = None) -> ValidationError:
@@ -94,7 +176,11 @@ def form_data(
     serializer = form_serializer(form_class, name=name)(data=payload)
     serializer.is_valid(raise_exception=True)
     data = {}
-    for key in serializer.fields:
+    for key, field in serializer.fields.items():
         if key in payload and payload[key] is not None:
-            data[f"{prefix}-{key}" if prefix else key] = payload[key]
+            value = payload[key]
+            if isinstance(field, serializers.ListField) and hasattr(payload, "getlist"):
+                # A form-encoded body repeats the key: every value, not only the last.
+                value = payload.getlist(key)
+            data[f"{prefix}-{key}" if prefix else key] = value
     return data

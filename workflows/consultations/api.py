@@ -4,9 +4,15 @@ Staff read a consultation with every comment (contacts included) and dispose of 
 comments when the subject's moderation policy lets them — the same answer as the staff
 moderation page (``public._policy``). Whoever may not view it gets a 404. The public lists open
 consultations and comments without logging in, rate-limited; a contact is never returned.
+The attachments published with a consultation (第十四条) are listed with it and downloadable
+wherever the consultation is: by its staff, and by the public while it is open.
+
+A subject's viewset (decisions, normative documents) lists the subject's consultations for
+everybody who may see the subject with ``SubjectConsultationsMixin``.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,14 +20,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from workflows.api.files import StoredFileSerializer, download_responses, file_download
 from workflows.api.pagination import CursorPage
 from workflows.api.routers import router
 from workflows.api.throttling import PublicRateThrottle
 from workflows.api.views import StaffViewSet, error_response, visible_object_or_404
 
-from .models import Comment, Consultation, Disposition
+from .models import Comment, Consultation, ConsultationAttachment, Disposition
 from .public import _policy
-from .selectors import comments_public, consultations_open_now
+from .selectors import comments_public, consultations_for_subject, consultations_open_now
 from .services import comment_dispose, comment_hide, comment_submit
 
 
@@ -57,8 +64,14 @@ class StaffCommentSerializer(serializers.ModelSerializer):
             return None
 
 
+class ConsultationAttachmentSerializer(StoredFileSerializer):
+    """A document published with the consultation (download it under
+    ``…/consultations/{id}/attachments/{attachment_id}/``)."""
+
+
 class ConsultationSerializer(serializers.ModelSerializer):
     subject = serializers.SerializerMethodField()
+    attachments = ConsultationAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Consultation
@@ -74,11 +87,65 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "status",
             "closed_at",
             "finished_at",
+            "attachments",
         ]
 
     def get_subject(self, consultation) -> str:
         ct = consultation.subject_type
         return f"{ct.app_label}.{ct.model}:{consultation.subject_id}"
+
+
+def with_attachments(consultations):
+    """``consultations`` with what ``ConsultationSerializer`` reads, in a constant number of
+    queries however many there are."""
+    return consultations.select_related("subject_type").prefetch_related("attachments")
+
+
+def _attachment_download(consultation: Consultation, attachment_id):
+    attachment = visible_object_or_404(
+        ConsultationAttachment.objects.all(), pk=attachment_id, consultation=consultation
+    )
+    return file_download(
+        file=attachment.file, name=attachment.original_name, file_type=attachment.file_type
+    )
+
+
+_DOWNLOAD = {
+    "responses": {
+        **download_responses("The file, as published with the consultation."),
+        404: error_response("No such attachment of a consultation the caller may see."),
+    }
+}
+_DOWNLOAD_ROUTE = {
+    "detail": True,
+    "methods": ["get"],
+    "url_path": "attachments/<int:attachment_id>",
+    "url_name": "attachment",
+}
+
+
+class SubjectConsultationSerializer(ConsultationSerializer):
+    comment_count = serializers.IntegerField(help_text="Comments received, hidden ones too.")
+
+    class Meta(ConsultationSerializer.Meta):
+        fields = [*ConsultationSerializer.Meta.fields, "comment_count"]
+
+
+class SubjectConsultationsMixin:
+    """``GET …/{id}/consultations/`` on a subject's viewset: the subject's public consultations,
+    newest first, for whoever may see the subject (``get_object``: else a 404). The comments
+    themselves, with contacts, stay with the staff handling them (``/consultations/{id}/``)."""
+
+    @extend_schema(responses={200: SubjectConsultationSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="consultations", url_name="consultations")
+    def consultations(self, request, pk=None):
+        """The public consultations on this subject (第十四条、第十五条)."""
+        subject = self.get_object()
+        consultations = with_attachments(consultations_for_subject(subject=subject)).annotate(
+            comment_count=Count("comments")
+        )
+        page = self.paginate_queryset(consultations)
+        return self.get_paginated_response(SubjectConsultationSerializer(page, many=True).data)
 
 
 class StaffConsultationSerializer(ConsultationSerializer):
@@ -119,7 +186,7 @@ class ConsultationViewSet(StaffViewSet, mixins.RetrieveModelMixin):
     serializer_class = StaffConsultationSerializer
 
     def visible_queryset(self):
-        return Consultation.objects.select_related("subject_type")
+        return with_attachments(Consultation.objects.all())
 
     def get_object(self):
         consultation = super().get_object()
@@ -177,6 +244,12 @@ class ConsultationViewSet(StaffViewSet, mixins.RetrieveModelMixin):
         comment_hide(comment=comment, by=request.user, reason=body.validated_data["reason"])
         return Response(StaffCommentSerializer(Comment.objects.get(pk=comment.pk)).data)
 
+    @extend_schema(**_DOWNLOAD)
+    @action(**_DOWNLOAD_ROUTE)
+    def attachment(self, request, pk=None, attachment_id=None):
+        """Download an attachment of the consultation (staff: whatever its status)."""
+        return _attachment_download(self.get_object(), attachment_id)
+
 
 # --- public -----------------------------------------------------------------------------------
 
@@ -220,7 +293,14 @@ class PublicConsultationViewSet(
     ordering = "-id"
 
     def get_queryset(self):
-        return consultations_open_now().select_related("subject_type")
+        return with_attachments(consultations_open_now())
+
+    @extend_schema(**_DOWNLOAD)
+    @action(**_DOWNLOAD_ROUTE)
+    def attachment(self, request, pk=None, attachment_id=None):
+        """Download an attachment of an open consultation: the public reads the draft with its
+        explanatory materials (第十四条)."""
+        return _attachment_download(self.get_object(), attachment_id)
 
     @extend_schema(responses={200: PublicCommentSerializer(many=True)})
     @action(detail=True, methods=["get"])

@@ -1,0 +1,59 @@
+"""Uploaded documents by API: how they are described, downloaded and refused.
+
+Uploads are checked where the pages check them (the form, then the service's
+``workflows.files.upload_check``); this module only turns those answers into the API's: a file
+the checker refuses is a 400 on the field that carried it.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from workflows.files import CONTENT_TYPES
+
+# The refusals of ``upload_check``: they are about the file, so the 400 names the file field.
+UPLOAD_REFUSALS = ("too_large", "type_not_allowed", "extension_mismatch")
+
+
+def is_upload_refusal(error: DjangoValidationError) -> bool:
+    return any(e.code in UPLOAD_REFUSALS for e in error.error_list)
+
+
+def upload_refusal(error: DjangoValidationError, *, field: str) -> ValidationError:
+    """``upload_check``'s refusal as a 400 naming ``field``."""
+    return ValidationError({field: [str(message) for message in error.messages]})
+
+
+def download_responses(description: str) -> dict:
+    """``extend_schema(responses=...)`` of a download: the file in one of the accepted types."""
+    return {
+        (200, content_type): OpenApiResponse(response=OpenApiTypes.BINARY, description=description)
+        for content_type in CONTENT_TYPES.values()
+    }
+
+
+def file_download(*, file, name: str, file_type: str) -> FileResponse:
+    """The stored ``file`` as a download named ``name``, typed by what the checker read from its
+    content (never by its name); the browser may not second-guess the type."""
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES.get(file_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class StoredFileSerializer(serializers.Serializer):
+    """A stored document: what the checker read from it and its fixity hash."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    file_type = serializers.ChoiceField(choices=sorted(CONTENT_TYPES))
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
