@@ -1,6 +1,6 @@
 """What a major decision's archive package holds (《重大行政决策程序暂行条例》第三十三条: every
 stage's records kept and archived completely): the decision as published, every draft version,
-the comments with their dispositions and the adoption report, the assessments, the legality
+the consultation with its comments, dispositions, adoption report and published attachments, the assessments, the legality
 opinions, the meeting minutes, the Party report and publication, the attachments — and, as JSON,
 every row the procedure wrote. Imported by ``DecisionsConfig.ready()``, which registers it."""
 
@@ -17,8 +17,7 @@ from workflows.archive.registry import (
     SubjectDescription,
     register_archive_adapter,
 )
-from workflows.consultations.models import Comment, Consultation, Disposition
-from workflows.consultations.selectors import consultation_latest
+from workflows.consultations.archive import consultation_files, consultation_rows
 
 from .documents import meeting_minutes_docx
 from .models import Decision, Meeting, RiskDimension, Statement
@@ -66,15 +65,9 @@ def _text(name: str, title: str, text: str) -> ContentFile:
 
 def _rows_json(decision: Decision) -> bytes:
     """Every row of the procedure, as Django's JSON serialisation (the complete data)."""
-    consultations = Consultation.objects.filter(
-        subject_type__app_label="decisions", subject_type__model="decision", subject_id=decision.pk
-    )
-    comments = Comment.objects.filter(consultation__in=consultations)
     groups = {
         "decision": [decision],
         "draft_versions": decision.versions.all(),
-        "consultations": consultations,
-        "dispositions": Disposition.objects.filter(comment__in=comments),
         "hearings": decision.hearings.all(),
         "expert_opinions": decision.expert_opinions.all(),
         "risk_assessments": decision.risk_assessments.all(),
@@ -90,9 +83,7 @@ def _rows_json(decision: Decision) -> bytes:
         "adjustments": decision.adjustments.all(),
     }
     data = {name: json.loads(serializers.serialize("json", rows)) for name, rows in groups.items()}
-    # The commenter's contact stays out of the package: it is never public (consultations).
-    comment_fields = [f.name for f in Comment._meta.fields if f.name != "contact"]
-    data["comments"] = json.loads(serializers.serialize("json", comments, fields=comment_fields))
+    data.update(consultation_rows(decision))
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
@@ -102,11 +93,7 @@ def _content(decision: Decision):
     yield _text("decision.txt", decision.title, final_text or decision.title)
     for version in decision.versions.order_by("number"):
         yield _text(f"drafts/draft-v{version.number}.txt", version.title, version.text)
-    consultation = consultation_latest(subject=decision)
-    if consultation is not None and consultation.adoption_report:
-        yield _text(
-            "consultation/adoption-report.txt", "意见采纳情况", consultation.adoption_report
-        )
+    yield from consultation_files(decision)
     for number, review in enumerate(decision.legality_reviews.order_by("submitted_at", "pk"), 1):
         if review.opinion:
             yield _text(f"legality-review/opinion-{number}.txt", "合法性审查意见", review.opinion)

@@ -326,7 +326,7 @@ class PartyReportForm(forms.Form):
 class PublicationForm(forms.Form):
     published_on = forms.DateField(label=_("Published on"), required=False, widget=DATE)
     channel = forms.CharField(label=_("Channel"), required=False)
-    url = forms.URLField(label=_("Address"), required=False)
+    url = forms.URLField(label=_("Address"), required=False, assume_scheme="https")
     interpretation = forms.CharField(
         label=_("Interpretation"), required=False, widget=forms.Textarea
     )

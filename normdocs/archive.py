@@ -16,6 +16,7 @@ from workflows.archive.registry import (
     SubjectDescription,
     register_archive_adapter,
 )
+from workflows.consultations.archive import consultation_files, consultation_rows
 
 from .models import (
     ENDED_STATES,
@@ -104,7 +105,10 @@ def _document_content(document: NormativeDocument):
         "renewals": _rows(document.renewals.all()),
         "filing": _rows(Filing.objects.filter(document=document)),
         "cleanup_items": _rows(document.cleanup_items.all()),
+        # Its public consultation, when it had one (国办发〔2018〕37号 二(四)).
+        **consultation_rows(document),
     }
+    yield from consultation_files(document)
     yield ContentFile(name="procedure.json", title="制定过程数据", data=_json(data))
 
 

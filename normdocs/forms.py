@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import CleanupCampaign, CleanupItem, Deliberation, DraftingBody, LegalityReview
 
@@ -58,7 +59,7 @@ class AmendmentsForm(forms.Form):
 class DeliberationForm(forms.Form):
     meeting_kind = forms.ChoiceField(label=_("Meeting"), choices=Deliberation.MeetingKind.choices)
     meeting_on = forms.DateField(label=_("Meeting date"), widget=DATE)
-    adopted = forms.BooleanField(label=_("Adopted"), required=False)
+    adopted = forms.BooleanField(label=pgettext_lazy("deliberation", "Adopted"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
 
 

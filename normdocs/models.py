@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from viewflow.fsm import FSMField, State
 
 from workflows.models import Unit
@@ -52,8 +53,8 @@ class DraftingBody(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    LEGALITY_REVIEW = "legality_review", _("Legality review")
+    DRAFT = "draft", pgettext_lazy("normative document status", "Draft")
+    LEGALITY_REVIEW = "legality_review", pgettext_lazy("normative document", "Legality review")
     DELIBERATION = "deliberation", _("Deliberation")
     REGISTERED = "registered", _("Registered and numbered")
     PUBLISHED = "published", _("Published")
@@ -258,8 +259,8 @@ class LegalityReview(models.Model):
     amendments_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("legality review")
-        verbose_name_plural = _("legality reviews")
+        verbose_name = pgettext_lazy("normative document", "legality review")
+        verbose_name_plural = pgettext_lazy("normative document", "legality reviews")
         ordering = ["-id"]
 
     def __str__(self) -> str:

@@ -70,7 +70,10 @@ class CalendarRangeError(ValueError):
         return (type(self), (self.day, self.known_years))
 
     def __str__(self) -> str:
-        covered = ", ".join(f"{a}-01-01 to {b}-12-31" for a, b in _spans(self.known_years))
+        covered = gettext(", ").join(
+            gettext("%(first)s to %(last)s") % {"first": f"{a}-01-01", "last": f"{b}-12-31"}
+            for a, b in _spans(self.known_years)
+        )
         return gettext(
             "No official holiday schedule for %(day)s: the working-day calendar covers "
             "%(covered)s. An administrator must enter the State Council's holiday notice for "

@@ -9,3 +9,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 3
+# Tests never run collectstatic: WhiteNoise finds the files in the apps, as in development
+# (and does not warn, on every client, that STATIC_ROOT does not exist).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

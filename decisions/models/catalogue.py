@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CatalogueItem(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("catalogue status", "Draft")
         PUBLISHED = "published", _("Published")
         ADJUSTED = "adjusted", _("Adjusted")
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from viewflow.workflow.models import Process
 
 
@@ -22,7 +23,7 @@ class Stage(models.TextChoices):
 
 class Outcome(models.TextChoices):
     NONE = "", _("Not decided")
-    ADOPTED = "adopt", _("Adopted")
+    ADOPTED = "adopt", pgettext_lazy("decision outcome", "Adopted")
     ADOPTED_WITH_AMENDMENTS = "adopt_with_amendments", _("Adopted with amendments")
     REJECTED = "reject", _("Rejected")
     DEFERRED = "defer", _("Deferred for further discussion")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from viewflow.workflow.status import STATUS
 
+from workflows.calendar import CalendarRangeError
 from workflows.consultations.selectors import consultation_latest
 
 from .. import forms, rules, services
@@ -106,6 +107,10 @@ class TaskView(LoginRequiredMixin, TemplateView):
                     done = getattr(self, f"do_{action}")(form.cleaned_data, form)
             except ValidationError as error:
                 form.add_error(None, error)
+            except CalendarRangeError as error:
+                # A clock of this step would end in a year with no holiday notice yet
+                # (domain.md §4): refused, with what the administrator has to do.
+                form.add_error(None, str(error))
             else:
                 self.claim(done)
                 if done:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Path("locale/zh_Hans/LC_MESSAGES/django.po")
@@ -60,3 +61,26 @@ def test_the_chinese_catalogue_covers_every_string_in_the_code(tmp_path):
     assert not missing, (
         f"strings in the code but not in {CATALOGUE} (run makemessages): {missing[:20]}"
     )
+
+
+def test_words_with_two_meanings_get_the_chinese_of_the_place_they_are_used_in():
+    """One English word, two Chinese terms: a decision is 通过 while a comment is 采纳; the
+    State Council's regulation calls a decision's check 合法性审查 and 国办发〔2018〕115号
+    calls a normative document's 合法性审核 (domain.md §1–2)."""
+    from decisions.models import CatalogueItem, Outcome, Stage
+    from normdocs.models import Status as DocumentStatus
+    from workflows.clocks.models import Deadline
+    from workflows.consultations.models import Consultation, Disposition
+
+    with translation.override("zh-hans"):
+        assert str(Outcome.ADOPTED.label) == "通过"
+        assert str(Disposition.Outcome.ADOPTED.label) == "采纳"
+        assert str(Stage.LEGALITY_REVIEW.label) == "合法性审查"
+        assert str(DocumentStatus.LEGALITY_REVIEW.label) == "合法性审核"
+        assert str(DocumentStatus.DRAFT.label) == "起草中"
+        assert str(CatalogueItem.Status.DRAFT.label) == "草稿"
+        assert str(Consultation.Status.OPEN.label) == "征求意见中"
+        assert str(Deadline._meta.get_field("unit").verbose_name) == "计算单位"
+    with translation.override("en"):
+        assert str(Outcome.ADOPTED.label) == "Adopted"
+        assert str(DocumentStatus.LEGALITY_REVIEW.label) == "Legality review"

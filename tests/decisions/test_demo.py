@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from decisions.models import CatalogueItem, Decision
+from decisions.models import CatalogueItem, Decision, LegalityReview
 from workflows.clocks.models import Deadline
 from workflows.record.models import Event
 
@@ -55,3 +55,19 @@ def test_the_demo_loads_decisions_in_several_stages_and_creates_nothing_when_run
         "decision.published",
         "decision.sealed",
     } <= actions
+
+
+@override_settings(FAZHI_DEMO_PASSWORD="demo-password-for-tests")
+def test_the_demo_still_loads_when_todays_clocks_reach_a_year_with_no_holiday_notice(
+    review_reaches_unknown_year, caplog
+):
+    """From late December the demo's legality reviews, opened today, end next year: until its
+    notice is entered (domain.md §4) they cannot be opened. ``make run`` must still start: those
+    decisions wait at the submission, and the log says why."""
+    call_command("demo", quiet_accounts=True)
+
+    stages = set(Decision.objects.values_list("stage", flat=True))
+    assert {"drafting", "consultation"} <= stages
+    assert not Deadline.objects.filter(rule_key="decision.legality_review").exists()
+    assert not LegalityReview.objects.exists()  # they wait at the submission instead
+    assert "holiday notice" in caplog.text or "节假日安排通知" in caplog.text

@@ -6,6 +6,7 @@ from celery.signals import after_task_publish
 from django.utils import timezone
 
 from tests.support import broker, wait_until
+from workflows.clocks import sweep
 from workflows.clocks.models import Notification, Reminder
 from workflows.clocks.sweep import reminders_sweep
 
@@ -14,12 +15,14 @@ from .conftest import FIRST_DAY_OVERDUE, worker_on
 pytestmark = pytest.mark.worker
 
 DEADLINES = 6  # each overdue: its reviewer and the unit head are told, 12 reminders
-PUBLISHED_BEFORE_THE_CRASH = 4
+PUBLISHED_BEFORE_THE_CRASH = 4  # messages, of CHUNK reminders each
+CHUNK = 2
 
 
 def test_every_due_reminder_is_delivered_once_when_redis_stops_during_a_sweep(
-    overdue_reviews, own_redis, tmp_path
+    overdue_reviews, own_redis, tmp_path, monkeypatch
 ):
+    monkeypatch.setattr(sweep, "QUEUE_CHUNK", CHUNK)  # six messages: the crash cuts them 4 + 2
     overdue_reviews(DEADLINES)
     published = []
 
@@ -41,7 +44,7 @@ def test_every_due_reminder_is_delivered_once_when_redis_stops_during_a_sweep(
         ):
             during = reminders_sweep(today=FIRST_DAY_OVERDUE, now=timezone.now(), deliver="queue")
             assert during.created == 2 * DEADLINES
-            assert during.queued == PUBLISHED_BEFORE_THE_CRASH and during.queue_errors
+            assert during.queued == PUBLISHED_BEFORE_THE_CRASH * CHUNK and during.queue_errors
             after_task_publish.disconnect(crash_redis_after_some)
 
             own_redis.start()  # empty: the messages published before the crash are gone too

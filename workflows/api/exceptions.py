@@ -3,7 +3,9 @@
 ``{"detail": "...", "code": "...", "errors": {"field": ["..."]}}`` — ``errors`` is filled for
 400 (one list of messages per field, ``non_field_errors`` for the rest) and empty otherwise.
 
-- 400: bad input (serializer, query parameter or Django ``ValidationError`` from a service);
+- 400: bad input (serializer, query parameter or Django ``ValidationError`` from a service),
+  and a step whose legal clock would end in a year with no holiday notice yet (its message
+  says what the administrator must enter, domain.md §4);
 - 401: no or bad credentials; 403: a forbidden action on something the caller may see;
 - 404: anything the caller may not see, exactly as if it did not exist;
 - 409: the state moved on (``Conflict``, ``workflows.errors.StaleState``, viewflow's
@@ -18,6 +20,7 @@ from rest_framework.views import exception_handler
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from workflows.calendar import CalendarRangeError
 from workflows.errors import StaleState
 
 
@@ -47,6 +50,10 @@ def _as_api_exception(exc: Exception) -> Exception:
         return Conflict(detail=_("This action no longer applies to the current state."))
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=serializers.as_serializer_error(exc))
+    if isinstance(exc, CalendarRangeError):
+        return exceptions.ValidationError(
+            detail={"non_field_errors": [str(exc)]}, code="calendar_year_unknown"
+        )
     return exc
 
 

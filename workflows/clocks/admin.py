@@ -86,6 +86,9 @@ class CalendarYearDayInline(admin.TabularInline):
 
 
 class CalendarYearForm(forms.ModelForm):
+    # A notice on gov.cn is served over https: an address typed without a scheme gets it.
+    url = CalendarYear._meta.get_field("url").formfield(assume_scheme="https")
+
     class Meta:
         model = CalendarYear
         fields = ["year", "title", "reference", "url", "published_on", "is_complete", "note"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import rules
 
@@ -219,7 +220,9 @@ class DeadlineRuleOverride(models.Model):
         related_name="rule_overrides",
     )
     rule_key = models.CharField(_("rule"), max_length=100)
-    unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices)
+    unit = models.CharField(
+        pgettext_lazy("period", "unit"), max_length=10, choices=PeriodUnit.choices
+    )
     amount = models.PositiveSmallIntegerField(_("amount"), validators=[MinValueValidator(1)])
     legal_source = models.TextField(_("legal source"))
 
@@ -269,7 +272,9 @@ class Deadline(models.Model):
     rule_description = models.CharField(_("stage"), max_length=300, blank=True)
     legal_source = models.TextField(_("legal source"))
     start = models.DateField(_("start"))
-    unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices)
+    unit = models.CharField(
+        pgettext_lazy("period", "unit"), max_length=10, choices=PeriodUnit.choices
+    )
     amount = models.PositiveSmallIntegerField(_("amount"))
     due = models.DateField(_("due"))
     status = models.CharField(

@@ -26,10 +26,24 @@ def sweep() -> dict:
 @shared_task(name="workflows.clocks.tasks.deliver_reminder")
 def deliver_reminder(reminder_id: int) -> bool:
     """Send one reminder unless it was already sent or is being sent: True when this run sent
-    it. A retried or duplicated message is a no-op."""
+    it. A retried or duplicated message is a no-op. (Sweeps queue ``deliver_reminders``; this
+    one stays for messages queued before that, and for a single retry by hand.)"""
     from .sweep import reminder_deliver
 
     return reminder_deliver(reminder_id=reminder_id, now=timezone.now())
+
+
+@shared_task(name="workflows.clocks.tasks.deliver_reminders")
+def deliver_reminders(reminder_ids: list[int]) -> int:
+    """Send each of the reminders that nobody has sent or is sending; returns how many this run
+    sent. Each reminder is claimed on its own, so a message run twice (a worker killed before
+    its ack) or two messages naming the same reminder still send it once."""
+    from .sweep import reminder_deliver
+
+    sent = 0
+    for reminder_id in reminder_ids:
+        sent += reminder_deliver(reminder_id=reminder_id, now=timezone.now())
+    return sent
 
 
 @contextmanager

@@ -11,13 +11,14 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COMMENT_MAX_CHARS = 5000
 
 
 class Consultation(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("consultation status", "Open")
         CLOSED = "closed", _("Closed, awaiting dispositions")
         FINISHED = "finished", _("Finished")
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.support import broker, own_redis_started, wait_until
 from workflows.clocks.models import Notification, Reminder
 from workflows.clocks.sweep import reminders_schedule, reminders_sweep
-from workflows.clocks.tasks import deliver_reminder, sweep
+from workflows.clocks.tasks import deliver_reminder, deliver_reminders, sweep
 
 from .test_sweep import FIRST_DAY_OVERDUE, THREE_DAYS_BEFORE
 
@@ -40,6 +40,21 @@ def test_a_worker_running_the_delivery_task_twice_sends_the_reminder_once(
     assert reminder.sent_at is not None
     assert Notification.objects.filter(reminder=reminder).count() == 1
     assert Notification.objects.count() == 1
+
+
+def test_a_chunk_message_run_twice_sends_each_of_its_reminders_once(
+    celery_worker_process, committed, open_review, head
+):
+    open_review()
+    reminders_schedule(today=FIRST_DAY_OVERDUE, now=timezone.now())
+    ids = sorted(Reminder.objects.values_list("pk", flat=True))
+    assert len(ids) == 2  # the reviewer and, escalated, the unit head
+
+    first = deliver_reminders.delay(ids)
+    second = deliver_reminders.delay(ids)  # as a message redelivered after a lost ack would be
+    assert first.get(timeout=30) + second.get(timeout=30) == 2
+    assert deliver_reminders.delay(ids).get(timeout=30) == 0
+    assert sorted(Notification.objects.values_list("reminder_id", flat=True)) == ids
 
 
 def test_the_beat_sweep_task_queues_deliveries_that_the_worker_sends(
