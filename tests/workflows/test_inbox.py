@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from workflows import inbox
 from workflows.inbox import (
     InboxItem,
     inbox_items_for_user,
@@ -16,6 +15,7 @@ from workflows.inbox import (
     tasks_for_user,
     unit_ids_for_role,
 )
+from workflows.inbox import items as inbox_items
 from workflows.models import Unit
 from workflows.testing.flows import InboxTestFlow
 
@@ -83,8 +83,8 @@ def test_the_inbox_page_lists_offered_tasks_with_a_constant_number_of_queries(
 @pytest.fixture
 def sources(monkeypatch):
     """Only the sources a test registers (the apps' own sources are set aside meanwhile)."""
-    monkeypatch.setattr(inbox, "_sources", {})
-    return inbox._sources
+    monkeypatch.setattr(inbox_items, "_sources", {})
+    return inbox_items._sources
 
 
 def _item(key, due=None, created_days_ago=0, kind="test.step"):

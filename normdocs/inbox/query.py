@@ -1,0 +1,149 @@
+"""The normative-document inbox query: the branches compiled once per process into one
+``UNION ALL`` with the person's grants as a common table expression, and its rows turned into
+``InboxItem``s in inbox order."""
+
+from functools import cache
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermission
+
+from workflows.inbox import InboxItem, InboxSlice, RoleGrants
+from workflows.models import Unit
+from workflows.roles import unit_permission_codename
+
+from ..models import (
+    CleanupAssignment,
+    Filing,
+    NormativeDocument,
+    Status,
+)
+from .branches import _GRANTS, TITLES, _branches
+
+
+def _content_types() -> tuple[int, ...]:
+    models = (NormativeDocument, Filing, CleanupAssignment, Unit)
+    found = ContentType.objects.get_for_models(*models)  # cached by Django after the first
+    return tuple(found[model].pk for model in models)
+
+
+@cache
+def _compiled(content_types: tuple[int, ...]) -> tuple[str, tuple]:
+    """The union of every branch as SQL and its fixed parameters, in inbox order with the
+    total, waiting for ``inbox_grants`` and a LIMIT. Keyed by the content-type ids it embeds:
+    a flushed test database may number them anew."""
+    first, *rest = _branches()
+    union, params = first.union(*rest, all=True).query.sql_with_params()
+    sql = (
+        f"SELECT items.*, COUNT(*) OVER () AS i_total FROM ({union}) AS items "
+        "ORDER BY items.i_due ASC NULLS LAST, items.i_created ASC, items.i_kind, items.i_ref "
+        "LIMIT %s"
+    )
+    return sql, tuple(params)
+
+
+@cache
+def _grants_from_guardian() -> str:
+    q = connection.ops.quote_name
+    table = q(UserObjectPermission._meta.db_table)
+    permission = q(UserObjectPermission._meta.get_field("permission").related_model._meta.db_table)
+    # guardian stores object_pk as text; the unit content type's are integers.
+    return (
+        f"SELECT p.codename AS perm, CAST(o.object_pk AS bigint) AS unit_id FROM {table} o "
+        f"JOIN {permission} p ON p.id = o.permission_id "
+        "WHERE o.user_id = %s AND o.content_type_id = %s"
+    )
+
+
+_GRANTS_GIVEN = "SELECT perm, unit_id FROM unnest(%s::text[], %s::bigint[]) AS g(perm, unit_id)"
+_NO_GRANTS = "SELECT CAST(NULL AS text) AS perm, CAST(NULL AS bigint) AS unit_id WHERE 1 = 0"
+
+
+def _grants_given(pairs: list[tuple[str, int]]) -> tuple[str, list]:
+    """The grants the request already read, as the ``inbox_grants`` rows: two array
+    parameters on PostgreSQL, a UNION ALL of literal rows elsewhere (SQLite, `make run`)."""
+    if connection.vendor == "postgresql":
+        return _GRANTS_GIVEN, [[p for p, _ in pairs], [u for _, u in pairs]]
+    if not pairs:
+        return _NO_GRANTS, []
+    rows = " UNION ALL ".join(["SELECT %s AS perm, CAST(%s AS bigint) AS unit_id"] * len(pairs))
+    return rows, [value for pair in pairs for value in pair]
+
+
+def normdoc_inbox_rows(*, user, grants: RoleGrants | None = None, limit: int | None = None):
+    """Every open human step of normative documents offered to ``user``, earliest due first
+    then oldest first, each row with ``i_total`` (the number of rows without the limit): one
+    SQL query. ``grants``: the person's grants when the request has read them already."""
+    content_types = _content_types()
+    sql, params = _compiled(content_types)
+    if grants is None:
+        head, head_params = _grants_from_guardian(), [user.pk, content_types[-1]]
+    else:
+        pairs = [
+            (unit_permission_codename(role), unit)
+            for role, units in grants.units.items()
+            for unit in units
+        ]
+        head, head_params = _grants_given(pairs)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {_GRANTS} AS MATERIALIZED ({head}) {sql}", [*head_params, *params, limit]
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _stage(kind: str, state: str) -> str:
+    if kind.startswith("filing"):
+        return str(Filing.Status(state).label)
+    if kind.startswith("cleanup"):
+        return str(_("Cleanup"))
+    return str(Status(state).label)
+
+
+def _subject(row) -> str:
+    if row["i_document"] is None:
+        return row["i_title"]
+    return f"{row['i_number']} {row['i_title']}".strip()
+
+
+def _title(row) -> str:
+    kind = row["i_kind"]
+    if kind == "cleanup":
+        return _("Review %(count)s of your documents in the cleanup") % {"count": row["i_count"]}
+    if kind == "filing_submit" and row["i_state"] == Filing.Status.RETURNED:
+        return str(_("Complete and submit the filing again"))
+    return str(TITLES[kind])
+
+
+def _url(row) -> str:
+    if row["i_document"] is not None:
+        return reverse("normdocs:register:detail", args=[row["i_document"]])
+    return reverse("normdocs:register:cleanup", args=[row["i_campaign"]])
+
+
+def normdoc_inbox_items(
+    user, *, grants: RoleGrants | None = None, limit: int | None = None
+) -> InboxSlice:
+    """The inbox source of normative documents (registered in NormdocsConfig.ready): the first
+    ``limit`` steps (all when None) in inbox order, knowing how many there are in all."""
+    if not user.is_authenticated or not user.is_active:
+        return InboxSlice()
+    rows = normdoc_inbox_rows(user=user, grants=grants, limit=limit)
+    items = [
+        InboxItem(
+            kind=f"normdocs.{row['i_kind']}",
+            title=_title(row),
+            subject=_subject(row),
+            url=_url(row),
+            due=row["i_due"],
+            unit=row["i_unit"],
+            stage=_stage(row["i_kind"], row["i_state"]),
+            created=row["i_created"],
+            key=f"normdocs.{row['i_kind']}:{row['i_ref']}",
+        )
+        for row in rows
+    ]
+    return InboxSlice(items, total=rows[0]["i_total"] if rows else 0)

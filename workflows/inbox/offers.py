@@ -1,0 +1,183 @@
+"""Who may take which human task: task offers to a (role, unit), the person's role grants,
+and the viewflow task query built on them (domain.md: every step is offered to the role of the
+unit that must act, and only to it).
+
+Flows call ``task_offer`` from a View node's ``.onCreate`` callback::
+
+    draft = flow.View(...).onCreate(this.offer_to_drafters)
+
+    def offer_to_drafters(self, activation):
+        task_offer(task=activation.task, role="drafter", unit=activation.process.lead_unit)
+"""
+
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
+from guardian.models import UserObjectPermission
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from ..models import TaskOffer, Unit
+from ..roles import ROLES, unit_permission_codename
+
+OPEN = [STATUS.NEW, STATUS.ASSIGNED]
+_PERMISSION_PREFIX = "act_as_"
+
+
+# --- offers and the person's grants -----------------------------------------------------------
+
+
+def task_offer(*, task: Task, role: str, unit: Unit) -> TaskOffer:
+    """Offer ``task`` to the holders of ``role`` for ``unit``; idempotent per task."""
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+    offer, _ = TaskOffer.objects.update_or_create(task=task, defaults={"role": role, "unit": unit})
+    return offer
+
+
+def unit_ids_for_role(*, user, role: str | Iterable[str]) -> QuerySet:
+    """Ids of the units for which ``user`` holds ``role`` (or any of several roles), as a
+    subquery to use in ``unit_id__in=``.
+
+    Reads guardian's grant table in SQL, so the cost does not grow with the number of object
+    grants a person holds. Same answer as ``permissions.units_for_role`` (the user's own grants,
+    superusers not widened); an inactive or anonymous user holds nothing.
+    """
+    roles = [role] if isinstance(role, str) else list(role)
+    if not user.is_authenticated or not user.is_active:
+        return UserObjectPermission.objects.none().values("object_pk")
+    return (
+        UserObjectPermission.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(Unit),
+            permission__codename__in=[unit_permission_codename(r) for r in roles],
+        )
+        # guardian stores object_pk as text; compare as integers in SQL.
+        .annotate(unit_pk=Cast("object_pk", BigIntegerField()))
+        .values("unit_pk")
+    )
+
+
+@dataclass(frozen=True)
+class RoleGrants:
+    """What one person holds, read once per request and handed to every inbox query.
+
+    ``units`` maps a role to the units of the person's own guardian grants for it (the same
+    answer as ``unit_ids_for_role``); ``groups`` are the roles whose group they are in. A task
+    offer needs both (as ``tasks_for_user`` always required); the normative-document steps
+    need the unit grant only.
+    """
+
+    units: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    groups: frozenset[str] = frozenset()
+
+    def unit_ids(self, *roles: str) -> list[int]:
+        """The units for which the person holds any of ``roles``, sorted."""
+        return sorted(set().union(*(self.units.get(role, ()) for role in roles)))
+
+    def offered_roles(self) -> list[str]:
+        """Roles under which tasks may be offered to the person: group and unit grant both."""
+        return sorted(role for role in self.groups if self.units.get(role))
+
+
+NO_GRANTS = RoleGrants()
+
+
+@cache
+def _grants_sql() -> str:
+    q = connection.ops.quote_name
+    direct = q(UserObjectPermission._meta.db_table)
+    permission = q(Permission._meta.db_table)
+    memberships = q(get_user_model().groups.through._meta.db_table)
+    group = q(Group._meta.db_table)
+    # One statement for both: the unit grants and the role groups.
+    return (
+        f"SELECT p.codename, o.object_pk FROM {direct} o "
+        f"JOIN {permission} p ON p.id = o.permission_id "
+        "WHERE o.user_id = %s AND o.content_type_id = %s "
+        "UNION ALL "
+        f"SELECT g.name, NULL FROM {memberships} m JOIN {group} g ON g.id = m.group_id "
+        "WHERE m.user_id = %s"
+    )
+
+
+def role_grants_for(*, user) -> RoleGrants:
+    """The person's (role → unit ids) grants and role groups, in one query. An inactive or
+    anonymous user holds nothing (no query)."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_GRANTS
+    unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
+    units: dict[str, set[int]] = {}
+    groups = set()
+    with connection.cursor() as cursor:
+        cursor.execute(_grants_sql(), [user.pk, unit_type, user.pk])
+        for name, object_pk in cursor.fetchall():
+            if object_pk is None:
+                if name in ROLES:
+                    groups.add(name)
+            elif name.startswith(_PERMISSION_PREFIX):
+                role = name[len(_PERMISSION_PREFIX) :]
+                if role in ROLES:
+                    units.setdefault(role, set()).add(int(object_pk))
+    return RoleGrants(
+        units={role: frozenset(ids) for role, ids in units.items()}, groups=frozenset(groups)
+    )
+
+
+# --- the viewflow task query --------------------------------------------------------------------
+
+
+def _offered_task_ids(grants: RoleGrants) -> QuerySet | None:
+    """Ids of the tasks (open or not) offered to a (role, unit) the person holds, read from
+    the offers' (role, unit) index; None when they hold no such grant."""
+    condition = Q()
+    for role in grants.offered_roles():
+        condition |= Q(role=role, unit_id__in=grants.unit_ids(role))
+    if not condition:
+        return None
+    return TaskOffer.objects.filter(condition).values("task_id")
+
+
+def offers_for_user(user, grants: RoleGrants | None = None) -> Q:
+    """Tasks offered to a (role, unit) grant the user holds (open or not), as one condition."""
+    offered = _offered_task_ids(role_grants_for(user=user) if grants is None else grants)
+    return Q(pk__in=[]) if offered is None else Q(pk__in=offered)
+
+
+def tasks_for_user(*, user, grants: RoleGrants | None = None) -> QuerySet[Task]:
+    """Open human tasks the user owns, or unassigned ones offered to a role they hold there.
+
+    Pass ``grants`` (``role_grants_for``) when the request already read them. The candidates
+    are one ``UNION ALL`` of task ids, each half answered by an index (the owner's open tasks,
+    migration workflows 0004; the offers of the person's (role, unit) grants); each candidate
+    is then read by primary key and kept if still open and unclaimed. Joining the task table
+    inside the offers' half, or an ``OR`` across the halves, let PostgreSQL read every open
+    task instead (it misjudges how many unclaimed tasks are new).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Task.objects.none()
+    grants = role_grants_for(user=user) if grants is None else grants
+    ids = Task.objects.filter(owner=user, status__in=OPEN).order_by().values("pk")
+    offered = _offered_task_ids(grants)
+    if offered is not None:
+        ids = ids.union(offered, all=True)
+    mine = Q(owner=user, status__in=OPEN)
+    unclaimed = Q(owner__isnull=True, status=STATUS.NEW)
+    return (
+        Task.objects.filter(mine | unclaimed, pk__in=ids)
+        .select_related("process", "owner", "offer__unit")
+        .order_by("-created")
+    )
+
+
+def may_act_on_task(*, user, task: Task) -> bool:
+    """True when ``user`` owns the open task, or it is unassigned and offered to them."""
+    return tasks_for_user(user=user).filter(pk=task.pk).exists()
