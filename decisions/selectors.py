@@ -13,7 +13,7 @@ from django.http import Http404
 
 from workflows.permissions import has_role, units_for_role
 
-from .models import CatalogueItem, Decision
+from .models import CatalogueItem, Decision, PostEvaluation
 
 UNIT_ROLES = ("drafter", "unit_head", "legal_advisor")
 GOVERNMENT_ROLES = (
@@ -46,6 +46,9 @@ def decisions_visible_to(*, user) -> QuerySet[Decision]:
     for role in GOVERNMENT_ROLES:
         if has_role(user=user, role=role):
             condition |= Q(government__in=units_for_role(user=user, role=role))
+    # The evaluator chosen for a post-evaluation (第三十六条), often from another body or a
+    # third party: the decision they must evaluate is visible to them, whatever their unit.
+    condition |= Q(pk__in=PostEvaluation.objects.filter(evaluator=user).values("decision_id"))
     return Decision.objects.filter(condition)
 
 

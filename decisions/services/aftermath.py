@@ -7,9 +7,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from workflows.clocks.messages import recipient_language
+from workflows.clocks.services import notification_create
 from workflows.consultations.models import Consultation
 from workflows.consultations.selectors import consultation_latest
 from workflows.record.services import record_append
@@ -278,7 +282,28 @@ def post_evaluation_start(
         subject=decision,
         payload={"evaluation": evaluation.pk, "trigger": trigger, "evaluator": evaluator.pk},
     )
+    _tell_the_evaluator(evaluation)
     return evaluation
+
+
+def _tell_the_evaluator(evaluation: PostEvaluation) -> None:
+    """The evaluator, often outside the government, learns of the task in their own language
+    (their notifications and e-mail-less bell), with the link to the report page."""
+    evaluator, decision = evaluation.evaluator, evaluation.decision
+    with translation.override(recipient_language(evaluator)):
+        notification_create(
+            recipient=evaluator,
+            title=gettext("You are asked to evaluate “%(title)s”") % {"title": decision.title},
+            body=gettext(
+                "Post-evaluation of a major administrative decision (Art. 36 of the Interim "
+                "Regulations): assess how it was implemented and what it achieved, then write "
+                "the evaluation report."
+            ),
+            url=reverse(
+                "decisions:register:evaluation_report",
+                kwargs={"pk": decision.pk, "evaluation_pk": evaluation.pk},
+            ),
+        )
 
 
 @transaction.atomic

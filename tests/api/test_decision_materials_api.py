@@ -13,6 +13,7 @@ from decisions import services as s
 from decisions.models import Attachment, Decision, PostEvaluation
 from decisions.selectors import pre_decision_assessor_ids
 from tests.decisions.conftest import LEGAL_BASIS, docx_bytes
+from workflows.clocks.models import Notification
 from workflows.record.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -317,6 +318,25 @@ def test_the_post_evaluation_permission_matrix(api, people, in_force, who, liste
         format="json",
     )
     assert response.status_code == report
+
+
+def test_an_evaluator_from_another_unit_sees_the_decision_and_reports(api, people, in_force):
+    """A post-evaluation is often entrusted outside the lead unit (第三十六条): the evaluator
+    must be able to read the decision and file the report (the matrix above: the same person,
+    not chosen, gets 404)."""
+    outsider = people["outsider"]
+    assert _start_evaluation(api, people, in_force, outsider).status_code == 200
+    evaluation = PostEvaluation.objects.get()
+    (told,) = Notification.objects.filter(recipient=outsider)
+    assert told.url.endswith(f"/{in_force.pk}/post-evaluation/{evaluation.pk}/")
+    client = api(outsider)
+    assert client.get(f"/api/v1/decisions/{in_force.pk}/").status_code == 200
+    response = client.post(
+        f"/api/v1/decisions/{in_force.pk}/post-evaluations/{evaluation.pk}/report/",
+        {"report": "第三方评估：目标基本实现"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
 
 
 def test_an_evaluation_of_another_decision_or_none_is_a_404(api, people, drive, in_force):
