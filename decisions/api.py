@@ -14,6 +14,7 @@ The decision's materials (attachments, post-evaluations, consultations) are sub-
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -314,13 +315,13 @@ class DecisionViewSet(
         data = dict(serializer.validated_data)
         lead_unit = Unit.objects.filter(pk=data.pop("lead_unit")).first()
         if lead_unit is None:
-            raise ValidationError({"lead_unit": ["No such unit."]})
+            raise ValidationError({"lead_unit": [_("No such unit.")]})
         item_pk = data.pop("catalogue_item", None)
         item = None
         if item_pk is not None:
             item = catalogue_visible_to(user=request.user).filter(pk=item_pk).first()
             if item is None:
-                raise ValidationError({"catalogue_item": ["No such catalogue item."]})
+                raise ValidationError({"catalogue_item": [_("No such catalogue item.")]})
         decision = services.decision_start(
             by=request.user, lead_unit=lead_unit, catalogue_item=item, **data
         )
@@ -338,7 +339,7 @@ class DecisionViewSet(
         task = _open_task(decision, node)
         if task is None:
             raise Conflict(
-                detail="This step is not open for the decision now.", code="step_not_open"
+                detail=_("This step is not open for the decision now."), code="step_not_open"
             )
         try:
             _task_act(request, task, name, request.data, files=request.FILES)
@@ -419,7 +420,7 @@ class TaskCompleteViewSet(StaffViewSet):
         decision = Decision.objects.filter(process__pk=task.process_id).first()
         if not taskapi.is_decision_task(task) or decision is None:
             raise ValidationError(
-                {"non_field_errors": ["This task cannot be completed through the API."]}
+                {"non_field_errors": [_("This task cannot be completed through the API.")]}
             )
         if not decision_is_visible(user=request.user, decision=decision):
             raise NotFound()
@@ -427,7 +428,9 @@ class TaskCompleteViewSet(StaffViewSet):
         serializer.is_valid(raise_exception=True)
         name = serializer.validated_data["action"]
         if name not in taskapi.task_actions(task.flow_task):
-            raise ValidationError({"action": [f"This task has no action “{name}”."]})
+            raise ValidationError(
+                {"action": [_("This task has no action “%(name)s”.") % {"name": name}]}
+            )
         try:
             done = _task_act(request, task, name, serializer.validated_data["data"])
         except ValidationError as error:  # the fields of ``data``, named as such

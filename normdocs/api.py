@@ -8,6 +8,7 @@ allow it on this document, 409 when they do but the document is not in a state f
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -239,7 +240,7 @@ class DocumentViewSet(
         body = DraftingBody.objects.select_related("unit").filter(pk=data.pop("drafting_body"))
         body = body.first()
         if body is None:
-            raise ValidationError({"drafting_body": ["No such drafting body."]})
+            raise ValidationError({"drafting_body": [_("No such drafting body.")]})
         if not is_drafter_for(user=request.user, body=body):
             raise PermissionDenied
         try:
@@ -262,7 +263,7 @@ class DocumentViewSet(
         if not entry.allowed(request.user, document):
             if ROLE_OF_ACTION[name](request.user, document):
                 raise Conflict(
-                    detail="This action does not apply to the document in its current state.",
+                    detail=_("This action does not apply to the document in its current state."),
                     code="wrong_state",
                 )
             raise PermissionDenied
@@ -356,7 +357,7 @@ class CleanupViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         ).select_related("unit")
         government = government.first()
         if government is None:
-            raise ValidationError({"government": ["No such government."]})
+            raise ValidationError({"government": [_("No such government.")]})
         if not is_legal_affairs_officer_for(user=request.user, government=government.unit):
             raise PermissionDenied
         form = forms.CleanupOpenForm(data={k: v for k, v in data.items() if v is not None})
@@ -410,7 +411,7 @@ class CleanupViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         if not is_drafter_for(user=request.user, body=item.assignment.drafting_body):
             raise PermissionDenied
         if campaign.closed_at:
-            raise Conflict(detail="The campaign is closed.", code="closed")
+            raise Conflict(detail=_("The campaign is closed."), code="closed")
         try:
             item = services.cleanup_item_decide(
                 item=item,
@@ -438,7 +439,7 @@ class CleanupViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         if not is_legal_affairs_officer_for(user=request.user, government=campaign.government):
             raise PermissionDenied
         if campaign.closed_at:
-            raise Conflict(detail="The campaign is already closed.", code="closed")
+            raise Conflict(detail=_("The campaign is already closed."), code="closed")
         form = forms.CleanupCloseForm(data=data)
         if not form.is_valid():
             raise form_errors(form)

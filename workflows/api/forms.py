@@ -14,6 +14,7 @@ service's ``workflows.files.upload_check``.
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -172,7 +173,7 @@ def form_data(
     Raises a 400 for a payload that is not an object or holds a value of the wrong type.
     """
     if not isinstance(payload, dict):
-        raise ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        raise ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
     serializer = form_serializer(form_class, name=name)(data=payload)
     serializer.is_valid(raise_exception=True)
     data = {}

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -248,7 +249,7 @@ class RecordView(APIView):
     @staticmethod
     def _subject_key(text: str) -> SubjectKey:
         if ":" not in text or "." not in text.partition(":")[0]:
-            raise ValidationError({"subject": ["Enter the subject as APP_LABEL.MODEL:ID."]})
+            raise ValidationError({"subject": [_("Enter the subject as APP_LABEL.MODEL:ID.")]})
         try:
             key = subject_key_parse(text)
         except ValueError as error:  # no such model: as unknown as a subject one may not see

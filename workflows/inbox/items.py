@@ -13,7 +13,6 @@ returns an ``InboxSlice``: at most ``limit`` items in inbox order, and how many 
 all. The page then reads one page's worth from each source in SQL, whatever the inbox size.
 """
 
-
 import heapq
 import inspect
 from collections.abc import Callable, Iterable

@@ -10,7 +10,6 @@ Flows call ``task_offer`` from a View node's ``.onCreate`` callback::
         task_offer(task=activation.task, role="drafter", unit=activation.process.lead_unit)
 """
 
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
