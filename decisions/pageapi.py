@@ -160,7 +160,10 @@ class DecisionMaterialsMixin(SubjectConsultationsMixin):
             Attachment.objects.all(), pk=attachment_id, decision=decision
         )
         return file_download(
-            file=attachment.file, name=attachment.original_name, file_type=attachment.file_type
+            file=attachment.file,
+            name=attachment.original_name,
+            file_type=attachment.file_type,
+            sha256=attachment.sha256,
         )
 
     @extend_schema(responses={200: PostEvaluationSerializer(many=True)})

@@ -1,13 +1,18 @@
 """Uploaded files: the type is read from the content, never from the name, and the size is
 limited (FAZHI_MAX_ATTACHMENT_BYTES). Shared by every app that accepts documents (decision
-materials, consultation attachments), so one checker decides what a PDF is."""
+materials, consultation attachments), so one checker decides what a PDF is, and one function
+hands a stored file back (``stored_file_response``)."""
 
 import io
+import logging
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 PDF, DOCX, OFD = "pdf", "docx", "ofd"
 ALLOWED = (PDF, DOCX, OFD)
@@ -60,3 +65,28 @@ def upload_check(*, name: str, data: bytes) -> str:
             params={"ext": extension_of(name), "type": detected.upper()},
         )
     return detected
+
+
+def stored_file_response(*, file, name: str, file_type: str, sha256: str = "") -> FileResponse:
+    """The stored ``file`` as a download named ``name``, typed by what the checker read from its
+    content (never by its name), and the browser may not second-guess the type.
+
+    A file the database lists but the storage no longer has is a loss to be restored from the
+    backup, not the reader's fault: it is logged as an error (with its fixity hash, to find the
+    right copy) and the reader gets a 404 saying so, never a server error.
+    """
+    try:
+        handle = file.open("rb")
+    except OSError as error:
+        logger.error("Stored file %s (sha256 %s) is missing: %r", file.name, sha256 or "?", error)
+        raise Http404(
+            _("The file is missing from storage; an administrator must restore it.")
+        ) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES.get(file_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from viewflow.workflow.status import STATUS
 
 from workflows.clocks.models import Deadline
 from workflows.consultations.selectors import consultations_for_subject
+from workflows.files import stored_file_response
 from workflows.inbox import may_act_on_task
 from workflows.permissions import has_role, has_role_in_unit, units_for_role
 
@@ -406,6 +407,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
         raise Http404
     decision = decision_get_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(decision.attachments, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    return stored_file_response(
+        file=attachment.file,
+        name=attachment.original_name,
+        file_type=attachment.file_type,
+        sha256=attachment.sha256,
     )

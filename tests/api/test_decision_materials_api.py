@@ -141,17 +141,30 @@ def test_a_forbidden_upload_is_a_403_whatever_its_body(api, people, decision):
 
 
 def test_the_download_is_the_file_typed_by_its_content(api, people, decision):
+    data = docx_bytes()  # once: a zip made a second later carries another timestamp
     attachment = s.attachment_add(
-        decision=decision, by=people["drafter"], name="草案.docx", data=docx_bytes()
+        decision=decision, by=people["drafter"], name="草案.docx", data=data
     )
     response = api(people["archivist"]).get(
         f"/api/v1/decisions/{decision.pk}/attachments/{attachment.pk}/"
     )
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == docx_bytes()
+    assert b"".join(response.streaming_content) == data
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "attachment;" in response["Content-Disposition"]
+
+
+def test_a_file_lost_from_storage_is_a_json_404_not_a_500(api, people, decision):
+    attachment = s.attachment_add(decision=decision, by=people["drafter"], name="a.pdf", data=PDF)
+    attachment.file.storage.delete(attachment.file.name)
+    response = api(people["drafter"]).get(
+        f"/api/v1/decisions/{decision.pk}/attachments/{attachment.pk}/"
+    )
+    assert response.status_code == 404
+    assert (
+        "missing from storage" in response.json()["detail"] or "存储" in response.json()["detail"]
+    )
 
 
 def test_another_decisions_attachment_is_a_404_under_this_one(api, people, drive, decision):

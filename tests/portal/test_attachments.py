@@ -134,3 +134,27 @@ def test_the_drafter_uploads_attachments_on_the_open_consultation_screen(drive, 
     assert (
         attachment.original_name == "起草说明.pdf" and attachment.uploaded_by == people["drafter"]
     )
+
+
+def test_a_file_lost_from_storage_is_a_404_that_says_so_and_an_error_in_the_log(
+    client, drive, people, caplog
+):
+    """The database lists it, the disk no longer has it: a loss to restore from the backup,
+    told to the administrator (logged with its fixity hash), never a server error."""
+    d = _submitted(drive, people)
+    consultation = _open(d, people, attachments=[("起草说明.pdf", PDF)])
+    attachment = consultation.attachments.get()
+    decision_file = s.attachment_add(decision=d, by=people["drafter"], name="a.pdf", data=PDF)
+    attachment.file.storage.delete(attachment.file.name)
+    decision_file.file.storage.delete(decision_file.file.name)
+
+    public = client.get(f"{comment_url(consultation)}attachments/{attachment.pk}/")
+    client.force_login(people["drafter"])
+    staff = client.get(f"/decisions/register/{d.pk}/attachments/{decision_file.pk}/")
+
+    assert public.status_code == 404 and staff.status_code == 404
+    assert attachment.sha256 in caplog.text and decision_file.sha256 in caplog.text
+    assert [r.levelname for r in caplog.records if "is missing" in r.getMessage()] == [
+        "ERROR",
+        "ERROR",
+    ]

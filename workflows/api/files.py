@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from workflows.files import CONTENT_TYPES
+from workflows.files import CONTENT_TYPES, stored_file_response
 
 # The refusals of ``upload_check``: they are about the file, so the 400 names the file field.
 UPLOAD_REFUSALS = ("too_large", "type_not_allowed", "extension_mismatch")
@@ -35,17 +35,9 @@ def download_responses(description: str) -> dict:
     }
 
 
-def file_download(*, file, name: str, file_type: str) -> FileResponse:
-    """The stored ``file`` as a download named ``name``, typed by what the checker read from its
-    content (never by its name); the browser may not second-guess the type."""
-    response = FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=CONTENT_TYPES.get(file_type, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def file_download(*, file, name: str, file_type: str, sha256: str = "") -> FileResponse:
+    """The stored ``file`` as a download (``workflows.files.stored_file_response``)."""
+    return stored_file_response(file=file, name=name, file_type=file_type, sha256=sha256)
 
 
 class StoredFileSerializer(serializers.Serializer):

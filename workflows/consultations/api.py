@@ -106,7 +106,10 @@ def _attachment_download(consultation: Consultation, attachment_id):
         ConsultationAttachment.objects.all(), pk=attachment_id, consultation=consultation
     )
     return file_download(
-        file=attachment.file, name=attachment.original_name, file_type=attachment.file_type
+        file=attachment.file,
+        name=attachment.original_name,
+        file_type=attachment.file_type,
+        sha256=attachment.sha256,
     )
 
 

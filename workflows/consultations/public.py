@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page, never_cache
 
+from workflows.files import stored_file_response
 from workflows.public import caching
 from workflows.public.guards import public_post
 from workflows.public.nav import section_register
@@ -310,14 +311,12 @@ def attachment_download(request, pk, attachment_pk):
     ).first()
     if attachment is None:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        file=attachment.file,
+        name=attachment.original_name,
+        file_type=attachment.file_type,
+        sha256=attachment.sha256,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @rate_limited("page_ip")
