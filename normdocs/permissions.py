@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from guardian.models import UserObjectPermission
 
 from workflows.models import Unit
-from workflows.permissions import has_role_in_unit
+from workflows.permissions import has_role, has_role_in_unit
 from workflows.roles import ROLES, unit_permission_codename
 
 from .models import DraftingBody, NormativeDocument, Status
@@ -79,7 +79,7 @@ def units_with_any_role(user) -> QuerySet:
 
 
 def is_archivist(user) -> bool:
-    return user.is_active and user.groups.filter(name="archivist").exists()
+    return has_role(user=user, role="archivist")
 
 
 def documents_visible_to(user) -> QuerySet[NormativeDocument]:

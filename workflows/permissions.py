@@ -31,6 +31,7 @@ def role_grant(*, user, role: str, unit: Unit) -> None:
         # deleted one since; granting a role must not depend on that.
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         assign_perm(_perm(role), user, unit)
+    _forget_group_names(user)
 
 
 def role_revoke(*, user, role: str, unit: Unit) -> None:
@@ -39,10 +40,38 @@ def role_revoke(*, user, role: str, unit: Unit) -> None:
         remove_perm(_perm(role), user, unit)
         if not units_for_role(user=user, role=role).exists():
             user.groups.remove(*Group.objects.filter(name=role))
+    _forget_group_names(user)
+
+
+_GROUP_NAMES = "_fazhi_group_names"
+
+
+def _group_names(user) -> frozenset[str]:
+    """The names of ``user``'s groups, read once per user object (one query per request: a page
+    asks several roles for its menu), as Django's ModelBackend keeps ``_perm_cache``. Granting
+    or revoking a role through this module, or changing the groups from the user's side (the
+    admin), forgets them (``_forget_group_names``)."""
+    names = getattr(user, _GROUP_NAMES, None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, _GROUP_NAMES, names)
+    return names
+
+
+def _forget_group_names(user) -> None:
+    user.__dict__.pop(_GROUP_NAMES, None)
+
+
+def forget_group_names_on_change(sender, instance, **kwargs) -> None:
+    """``m2m_changed`` of the user–group table: a user object whose groups were changed (the
+    admin, ``user.groups.add``) reads them again. Changed from the group's side, the users are
+    not at hand: other objects of those users keep their names until they are loaded again."""
+    if isinstance(instance, get_user_model()):
+        _forget_group_names(instance)
 
 
 def has_role(*, user, role: str) -> bool:
-    return user.is_active and user.groups.filter(name=role).exists()
+    return user.is_active and role in _group_names(user)
 
 
 def has_role_in_unit(*, user, role: str, unit: Unit) -> bool:

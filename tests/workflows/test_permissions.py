@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from guardian.shortcuts import assign_perm
 
-from workflows.permissions import has_role_in_unit, role_grant, role_revoke
+from workflows.permissions import has_role, has_role_in_unit, role_grant, role_revoke
 
 
 def test_a_role_check_costs_one_query_when_the_person_holds_it(
@@ -60,3 +60,24 @@ def test_the_answer_is_guardians_when_asked_for_any_person_and_unit(
             fresh = type(person).objects.get(pk=person.pk)  # no permission cache either way
             expected = fresh.has_perm(f"workflows.act_as_{role}", unit)
             assert has_role_in_unit(user=fresh, role=role, unit=unit) == expected
+
+
+def test_a_persons_roles_are_read_once_per_user_object_and_forgotten_when_changed(
+    make_person, justice_bureau, django_assert_num_queries
+):
+    """A page asks several roles (its menu): one query for all of them. A grant, a revocation
+    or a change of groups on the same object is seen at once; a user loaded afresh (the next
+    request) reads the groups again."""
+    person = make_person("clerk", justice_bureau)
+    with django_assert_num_queries(1):
+        assert not has_role(user=person, role="archivist")
+        assert not has_role(user=person, role="administrator")
+        assert not has_role(user=person, role="legal_advisor")
+    role_grant(user=person, role="legal_advisor", unit=justice_bureau)
+    assert has_role(user=person, role="legal_advisor")
+    role_revoke(user=person, role="legal_advisor", unit=justice_bureau)
+    assert not has_role(user=person, role="legal_advisor")
+    person.groups.add(Group.objects.get(name="archivist"))  # as the admin's user form does
+    assert has_role(user=person, role="archivist")
+    person.groups.clear()
+    assert not has_role(user=person, role="archivist")
