@@ -108,13 +108,9 @@ def _content(decision: Decision):
     if publication and publication.interpretation:
         yield _text("publication/interpretation.txt", "政策解读", publication.interpretation)
     for attachment in decision.attachments.order_by("uploaded_at", "pk"):
-        with attachment.file.open("rb") as handle:
-            data = handle.read()
-        yield ContentFile(
+        yield ContentFile.stored(
             name=f"attachments/{attachment.kind}-{attachment.pk}.{attachment.file_type}",
-            title=attachment.original_name,
-            data=data,
-            captured_sha256=attachment.sha256,
+            attachment=attachment,
         )
     yield ContentFile(name="procedure.json", title="决策过程数据", data=_rows_json(decision))
 

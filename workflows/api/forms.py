@@ -96,13 +96,20 @@ def form_has_files(form_class: type[forms.Form]) -> bool:
     return bool(file_fields(form_class))
 
 
-def form_serializer(form_class: type[forms.Form], *, name: str) -> type[serializers.Serializer]:
-    """A serializer with the fields of ``form_class`` (named ``name`` in the schema)."""
+def form_serializer(
+    form_class: type[forms.Form], *, name: str, files: bool = False
+) -> type[serializers.Serializer]:
+    """A serializer with the fields of ``form_class`` (named ``name`` in the schema); with
+    ``files``, its file fields too (a multipart body, for the schema: the values are checked by
+    ``form_data`` and the files by the form)."""
     if name in _SERIALIZERS:
         return _SERIALIZERS[name]
     attrs = {}
     for field_name, field in form_class().fields.items():
-        converted = _field_for(field)
+        if files and isinstance(field, forms.FileField):
+            converted = _file_field_for(field)
+        else:
+            converted = _field_for(field)
         if converted is not None:
             attrs[field_name] = converted
     attrs["__doc__"] = (form_class.__doc__ or "").strip() or f"The fields of {name}."
@@ -114,21 +121,8 @@ def form_serializer(form_class: type[forms.Form], *, name: str) -> type[serializ
 def form_multipart_serializer(
     form_class: type[forms.Form], *, name: str
 ) -> type[serializers.Serializer]:
-    """The multipart body of a form with files: its fields and its files (for the schema;
-    the values are checked by ``form_data`` and the files by the form)."""
-    if name in _SERIALIZERS:
-        return _SERIALIZERS[name]
-    attrs = {}
-    for field_name, field in form_class().fields.items():
-        converted = (
-            _file_field_for(field) if isinstance(field, forms.FileField) else _field_for(field)
-        )
-        if converted is not None:
-            attrs[field_name] = converted
-    attrs["__doc__"] = (form_class.__doc__ or "").strip() or f"The fields of {name}."
-    serializer = type(name, (serializers.Serializer,), attrs)
-    _SERIALIZERS[name] = serializer
-    return serializer
+    """The multipart body of a form with files: its fields and its files."""
+    return form_serializer(form_class, name=name, files=True)
 
 
 def form_request(form_class: type[forms.Form], *, name: str):

@@ -27,6 +27,16 @@ class ContentFile:
     data: bytes
     captured_sha256: str = ""
 
+    @classmethod
+    def stored(cls, *, name: str, attachment) -> "ContentFile":
+        """An uploaded file (anything with ``file``, ``original_name`` and ``sha256``), read
+        from storage with the hash taken when it was uploaded."""
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+        return cls(
+            name=name, title=attachment.original_name, data=data, captured_sha256=attachment.sha256
+        )
+
 
 @dataclass(frozen=True)
 class SubjectDescription:

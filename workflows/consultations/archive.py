@@ -56,11 +56,7 @@ def consultation_files(subject: Model) -> Iterator[ContentFile]:
                 data=(consultation.adoption_report.strip() + "\n").encode("utf-8"),
             )
         for attachment in consultation.attachments.order_by("uploaded_at", "pk"):
-            with attachment.file.open("rb") as handle:
-                data = handle.read()
-            yield ContentFile(
+            yield ContentFile.stored(
                 name=f"{folder}/attachments/{attachment.pk}.{attachment.file_type}",
-                title=attachment.original_name,
-                data=data,
-                captured_sha256=attachment.sha256,
+                attachment=attachment,
             )
