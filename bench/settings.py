@@ -21,3 +21,10 @@ LOGGING = {
 
 # bench.flows.BareFlow lives here: viewflow finds a flow's app by its module.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+# Static files as in production: indexed once at start-up, not looked up on every request (the
+# test settings' autorefresh would add that lookup to every figure).
+WHITENOISE_AUTOREFRESH = False
+# Database connections as in production (config.settings.production): kept for a minute, so a
+# figure does not include a new connection per request that no deployment pays.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
