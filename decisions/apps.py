@@ -11,9 +11,11 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
+        from workflows.inbox import register_inbox_source
         from workflows.record.access import register_subject_access
 
         from . import archive, report, rules  # noqa: F401 (archive adapter, report section)
+        from .inbox import decision_inbox_items
         from .models import Decision
         from .selectors import decision_is_visible
 
@@ -30,3 +32,5 @@ class DecisionsConfig(AppConfig):
         register_subject_access(
             Decision, lambda user, decision: decision_is_visible(user=user, decision=decision)
         )
+        # A post-evaluation report is not a viewflow task: listed for its evaluator.
+        register_inbox_source("decisions", decision_inbox_items)

@@ -14,6 +14,7 @@ from decisions.models import Attachment, Decision, PostEvaluation
 from decisions.selectors import pre_decision_assessor_ids
 from tests.decisions.conftest import LEGAL_BASIS, docx_bytes
 from workflows.clocks.models import Notification
+from workflows.inbox import inbox_items_for_user
 from workflows.record.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -342,6 +343,8 @@ def test_an_evaluator_from_another_unit_sees_the_decision_and_reports(api, peopl
     evaluation = PostEvaluation.objects.get()
     (told,) = Notification.objects.filter(recipient=outsider)
     assert told.url.endswith(f"/{in_force.pk}/post-evaluation/{evaluation.pk}/")
+    (waiting,) = [i for i in inbox_items_for_user(user=outsider) if i.kind.startswith("decisions")]
+    assert waiting.url == told.url and waiting.subject == in_force.title
     client = api(outsider)
     assert client.get(f"/api/v1/decisions/{in_force.pk}/").status_code == 200
     response = client.post(
@@ -350,6 +353,7 @@ def test_an_evaluator_from_another_unit_sees_the_decision_and_reports(api, peopl
         format="json",
     )
     assert response.status_code == 200, response.json()
+    assert not [i for i in inbox_items_for_user(user=outsider) if i.kind.startswith("decisions")]
 
 
 def test_an_evaluation_of_another_decision_or_none_is_a_404(api, people, drive, in_force):
