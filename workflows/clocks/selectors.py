@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -198,6 +198,17 @@ def deadline_escalation_targets(deadline: Deadline) -> QuerySet:
 
 
 # --- reminders ------------------------------------------------------------------------------
+
+
+# Warn this long before the national holiday data runs out (the sweep's log, the admin banner).
+CALENDAR_WARNING = timedelta(days=60)
+
+
+def calendar_end_if_soon(*, today: date, jurisdiction: Jurisdiction | None = None) -> date | None:
+    """The last day the working-day calendar knows, when that is less than
+    ``CALENDAR_WARNING`` away; else None. One cached calendar, one indexed query."""
+    ends_on = date(calendar_for(jurisdiction).last_year, 12, 31)
+    return ends_on if ends_on - today < CALENDAR_WARNING else None
 
 
 def claim_timeout() -> timedelta:

@@ -38,6 +38,7 @@ from workflows.calendar import (
 from .messages import recipient_language, reminder_message
 from .models import Deadline, Reminder
 from .selectors import (
+    CALENDAR_WARNING,
     calendars_all,
     claim_timeout,
     reminders_pending,
@@ -54,8 +55,6 @@ BATCH = 5000
 # message per reminder made a 1,500-reminder morning cost 1,500 broker round trips (2.3 s of
 # beat time in ``make bench``); 50 keep a 2-worker pool busy while costing 30.
 QUEUE_CHUNK = 50
-# Warn this long before the national holiday data runs out.
-CALENDAR_WARNING = timedelta(days=60)
 
 
 @dataclass
