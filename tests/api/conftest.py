@@ -95,3 +95,26 @@ from tests.decisions import conftest as _decisions  # noqa: E402
 people = _decisions.people
 catalogue_item = _decisions.catalogue_item
 drive = _decisions.drive
+
+
+def normdoc_consultation(*, drafting_body, drafter):
+    """司法局's draft normative document, out for comment since yesterday for 40 days."""
+    from normdocs import services
+    from workflows.consultations.services import consultation_open
+
+    document = services.normdoc_create(
+        by=drafter,
+        drafting_body=drafting_body,
+        title="规定",
+        text="第一条",
+        touches_public_interest=True,
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    return consultation_open(
+        subject=document,
+        by=drafter,
+        title="规定",
+        draft_text="第一条",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=40),
+    )

@@ -11,11 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from decisions.models import Decision, Stage
-from normdocs import services as normdoc_services
 from tests.decisions.conftest import LEGAL_BASIS, docx_bytes
 from tests.normdocs import conftest as _normdocs
 from workflows.consultations.models import Consultation, ConsultationAttachment
-from workflows.consultations.services import consultation_attachment_add, consultation_open
+from workflows.consultations.services import consultation_attachment_add
+
+from .conftest import normdoc_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -108,22 +109,7 @@ def test_a_forbidden_opening_is_a_403_and_an_invisible_one_a_404(api, people, su
 @pytest.fixture
 def consultation(bureau_body, drafter):
     """司法局's draft document out for comment, with one attachment."""
-    document = normdoc_services.normdoc_create(
-        by=drafter,
-        drafting_body=bureau_body,
-        title="规定",
-        text="第一条",
-        touches_public_interest=True,
-    )
-    now = timezone.now()
-    c = consultation_open(
-        subject=document,
-        by=drafter,
-        title="规定",
-        draft_text="第一条",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=40),
-    )
+    c = normdoc_consultation(drafting_body=bureau_body, drafter=drafter)
     consultation_attachment_add(consultation=c, by=drafter, name="说明.pdf", data=PDF)
     return c
 

@@ -1,16 +1,14 @@
 """Consultations by API: staff moderation with contacts; public comment without them."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
-from django.utils import timezone
 
-from normdocs import services
 from tests.normdocs import conftest as _normdocs
 from workflows.consultations.models import Comment
-from workflows.consultations.services import comment_submit, consultation_open
+from workflows.consultations.services import comment_submit
+
+from .conftest import normdoc_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -20,22 +18,7 @@ bureau_body = _normdocs.bureau_body
 
 @pytest.fixture
 def consultation(bureau_body, drafter):
-    document = services.normdoc_create(
-        by=drafter,
-        drafting_body=bureau_body,
-        title="规定",
-        text="第一条",
-        touches_public_interest=True,
-    )
-    now = timezone.now()
-    c = consultation_open(
-        subject=document,
-        by=drafter,
-        title="规定",
-        draft_text="第一条",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=40),
-    )
+    c = normdoc_consultation(drafting_body=bureau_body, drafter=drafter)
     comment_submit(consultation=c, text="建议修改", name="张三", contact="13800000000")
     return c
 
