@@ -1,5 +1,5 @@
 """Completing a DecisionFlow task exactly as the task view does (``decisions.views.guard`` and
-``decisions.views.tasks.TaskView``): under the process lock, the task re-read and the offer
+``decisions.views.tasks.base.TaskView``): under the process lock, the task re-read and the offer
 re-checked, the service in its own atomic block, then viewflow's assign/start/execute."""
 
 from django.core.exceptions import PermissionDenied
