@@ -60,7 +60,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class UploadForm(forms.Form):
-    """One attachment. The type is decided by its content in the service (decisions/files.py)."""
+    """One attachment. The type is decided by its content in the service (workflows/files.py)."""
 
     file = forms.FileField(label=_("Attachment (PDF, DOCX or OFD)"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)

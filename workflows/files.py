@@ -3,12 +3,14 @@ limited (FAZHI_MAX_ATTACHMENT_BYTES). Shared by every app that accepts documents
 materials, consultation attachments), so one checker decides what a PDF is, and one function
 hands a stored file back (``stored_file_response``)."""
 
+import hashlib
 import io
 import logging
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -90,3 +92,25 @@ def stored_file_response(*, file, name: str, file_type: str, sha256: str = "") -
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Longest original file name kept (the stored name is the content hash).
+MAX_NAME = 255
+
+
+def upload_store(stored, *, name: str, data: bytes) -> dict:
+    """Check an uploaded document (``upload_check``) and fill ``stored``'s file fields:
+    ``file`` saved under its SHA-256 (never under the uploaded name), ``original_name`` without
+    any client path, ``file_type`` as read from the content, ``size``, ``sha256``, and
+    ``content_type`` where the model has one. The row itself is left to the caller to save.
+    Returns the facts the full-process record keeps of the upload."""
+    file_type = upload_check(name=name, data=data)
+    sha = hashlib.sha256(data).hexdigest()
+    stored.original_name = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:MAX_NAME]
+    stored.file_type = file_type
+    stored.size = len(data)
+    stored.sha256 = sha
+    if hasattr(stored, "content_type"):
+        stored.content_type = CONTENT_TYPES[file_type]
+    stored.file.save(f"{sha}.{file_type}", ContentFile(data), save=False)
+    return {"name": stored.original_name, "type": file_type, "size": len(data), "sha256": sha}

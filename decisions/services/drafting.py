@@ -5,14 +5,13 @@ import json
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations import services as consultation_services
 from workflows.consultations.models import Comment, Consultation
 from workflows.consultations.selectors import consultation_latest
-from workflows.files import upload_check
+from workflows.files import upload_store
 from workflows.record.services import record_append
 
 from .. import rules
@@ -179,9 +178,6 @@ def decision_draft_save(
     return version
 
 
-MAX_NAME = 255
-
-
 @transaction.atomic
 def attachment_add(
     *, decision: Decision, by, name: str, data: bytes, kind: str = "material"
@@ -191,33 +187,16 @@ def attachment_add(
     decision = lock(decision)
     require_not_sealed(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
-    detected = upload_check(name=name, data=data)
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("Unknown attachment kind."), code="invalid_kind")
-    sha = hashlib.sha256(data).hexdigest()
-    attachment = Attachment(
-        decision=decision,
-        kind=kind,
-        original_name=name[:MAX_NAME],
-        file_type=detected,
-        size=len(data),
-        sha256=sha,
-        uploaded_by=by,
-    )
-    attachment.file.save(f"{sha}.{detected}", ContentFile(data), save=False)
+    attachment = Attachment(decision=decision, kind=kind, uploaded_by=by)
+    upload = upload_store(attachment, name=name, data=data)
     attachment.save()
     record_append(
         actor=by,
         action="decision.attachment_added",
         subject=decision,
-        payload={
-            "attachment": attachment.pk,
-            "name": attachment.original_name,
-            "type": detected,
-            "size": len(data),
-            "sha256": sha,
-            "kind": kind,
-        },
+        payload={"attachment": attachment.pk, **upload, "kind": kind},
     )
     return attachment
 

@@ -4,7 +4,6 @@ import hashlib
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.clocks.models import Deadline
 from workflows.clocks.selectors import deadlines_for, rule_for
 from workflows.clocks.services import deadline_meet, deadline_open
-from workflows.files import CONTENT_TYPES, upload_check
+from workflows.files import upload_store
 from workflows.record.services import record_append
 
 from . import public_cache, rules
@@ -283,9 +282,6 @@ def consultation_finish(*, consultation: Consultation, by) -> Consultation:
     return consultation
 
 
-MAX_NAME = 255
-
-
 @transaction.atomic
 def consultation_attachment_add(
     *, consultation: Consultation, by, name: str, data: bytes
@@ -296,29 +292,13 @@ def consultation_attachment_add(
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.status == Consultation.Status.FINISHED:
         raise ValidationError(_("The consultation is finished."), code="finished")
-    file_type = upload_check(name=name, data=data)
-    sha = hashlib.sha256(data).hexdigest()
-    attachment = ConsultationAttachment(
-        consultation=consultation,
-        original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:MAX_NAME],
-        file_type=file_type,
-        content_type=CONTENT_TYPES[file_type],
-        size=len(data),
-        sha256=sha,
-        uploaded_by=by,
-    )
-    attachment.file.save(f"{sha}.{file_type}", ContentFile(data), save=False)
+    attachment = ConsultationAttachment(consultation=consultation, uploaded_by=by)
+    upload = upload_store(attachment, name=name, data=data)
     attachment.save()
     record_append(
         actor=by,
         action="consultation.attachment_added",
         subject=consultation,
-        payload={
-            "attachment": attachment.pk,
-            "name": attachment.original_name,
-            "type": file_type,
-            "size": len(data),
-            "sha256": sha,
-        },
+        payload={"attachment": attachment.pk, **upload},
     )
     return attachment
