@@ -41,52 +41,80 @@ def record_append(
     append waits for that commit: call this as the last write of a service, after its own
     row locks, to keep the wait short and the lock order deadlock-free.
     """
-    actor_kind, actor_user_id, actor_label = _actor_snapshot(actor)
-    if not isinstance(action, str) or not ACTION_PATTERN.match(action):
-        raise ValueError(f"action {action!r} is not a dotted name like 'decision.submitted'")
-    if len(action) > _ACTION_MAX_LENGTH:
-        raise ValueError(f"action {action!r} is longer than {_ACTION_MAX_LENGTH} characters")
-    if payload is not None and not isinstance(payload, Mapping):
-        raise TypeError(f"the payload is a dict, not {type(payload).__name__}")
-    key = subject_key(subject)
-    if len(key.object_id) > Event._meta.get_field("object_id").max_length:
-        raise ValueError(f"subject id {key.object_id!r} is too long for the record")
-    content_type = f"{key.content_type.app_label}.{key.content_type.model}"
-    safe_payload = json_safe(payload or {})
+    actor_snapshot = _actor_snapshot(actor)
+    _check_action(action)
+    key, safe_payload = _checked_entry(subject, payload)
 
     # The caller's transaction, or one of its own outside any. No savepoint: a failed append
     # must fail the caller's change with it (and a savepoint costs two statements per event).
     with transaction.atomic(savepoint=False):
         seq, prev_hash = _chain_head_advance()
         at = timezone.now()  # taken under the lock, so times never run backwards along seq
-        data = canonical_bytes(
-            seq=seq,
-            at=at,
-            actor_kind=actor_kind,
-            actor_user_id=actor_user_id,
-            actor_label=actor_label,
-            action=action,
-            content_type=content_type,
-            object_id=key.object_id,
-            payload=safe_payload,
-            prev_hash=prev_hash,
-        )
         event = Event(
-            seq=seq,
-            at=at,
-            actor_kind=actor_kind,
-            actor_user_id=actor_user_id,
-            actor_label=actor_label,
-            action=action,
-            content_type=key.content_type,
-            object_id=key.object_id,
-            payload=safe_payload,
-            prev_hash=prev_hash,
-            hash=sha256_hex(data),
-            hash_sm3=sm3_hex(data) if getattr(settings, "FAZHI_RECORD_SM3", True) else "",
+            **_event_fields(
+                seq=seq,
+                at=at,
+                actor=actor_snapshot,
+                action=action,
+                key=key,
+                payload=safe_payload,
+                prev_hash=prev_hash,
+                with_sm3=getattr(settings, "FAZHI_RECORD_SM3", True),
+            )
         )
+        event.content_type = key.content_type  # cached: the caller reads it without a query
         _event_insert_and_head_set(event)
     return event
+
+
+def _check_action(action: Any) -> None:
+    if not isinstance(action, str) or not ACTION_PATTERN.match(action):
+        raise ValueError(f"action {action!r} is not a dotted name like 'decision.submitted'")
+    if len(action) > _ACTION_MAX_LENGTH:
+        raise ValueError(f"action {action!r} is longer than {_ACTION_MAX_LENGTH} characters")
+
+
+def _checked_entry(subject: Any, payload: Any) -> tuple[SubjectKey, dict]:
+    """The subject's key and the JSON-safe payload, or the error that refuses them."""
+    if payload is not None and not isinstance(payload, Mapping):
+        raise TypeError(f"the payload is a dict, not {type(payload).__name__}")
+    key = subject_key(subject)
+    if len(key.object_id) > Event._meta.get_field("object_id").max_length:
+        raise ValueError(f"subject id {key.object_id!r} is too long for the record")
+    return key, json_safe(payload or {})
+
+
+def _event_fields(
+    *, seq, at, actor: tuple, action: str, key: SubjectKey, payload: dict, prev_hash: str, with_sm3
+) -> dict[str, Any]:
+    """An event's fields by name, its hashes computed over ``canonical_bytes``."""
+    actor_kind, actor_user_id, actor_label = actor
+    data = canonical_bytes(
+        seq=seq,
+        at=at,
+        actor_kind=actor_kind,
+        actor_user_id=actor_user_id,
+        actor_label=actor_label,
+        action=action,
+        content_type=f"{key.content_type.app_label}.{key.content_type.model}",
+        object_id=key.object_id,
+        payload=payload,
+        prev_hash=prev_hash,
+    )
+    return {
+        "seq": seq,
+        "at": at,
+        "actor_user_id": actor_user_id,
+        "actor_kind": actor_kind,
+        "actor_label": actor_label,
+        "action": action,
+        "content_type_id": key.content_type.pk,
+        "object_id": key.object_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+        "hash": sha256_hex(data),
+        "hash_sm3": sm3_hex(data) if with_sm3 else "",
+    }
 
 
 def _actor_snapshot(actor: Any) -> tuple[str, int | None, str]:
@@ -108,8 +136,9 @@ def _head_table() -> str:
     return connection.ops.quote_name(ChainHead._meta.db_table)
 
 
-def _chain_head_advance() -> tuple[int, str]:
-    """Lock the chain head and claim the next sequence number; return it and the last hash.
+def _chain_head_advance(count: int = 1) -> tuple[int, str]:
+    """Lock the chain head and claim the next ``count`` sequence numbers; return the last of
+    them and the hash of the event before the first.
 
     The UPDATE takes the same row lock SELECT … FOR UPDATE would, and waits for any other
     transaction holding it; under READ COMMITTED it then re-reads the committed row, so two
@@ -117,15 +146,15 @@ def _chain_head_advance() -> tuple[int, str]:
     SQLite, writing first takes the database write lock before anything is read.
     """
     sql = (
-        f"UPDATE {_head_table()} SET last_seq = last_seq + 1 WHERE id = %s "
+        f"UPDATE {_head_table()} SET last_seq = last_seq + %s WHERE id = %s "
         "RETURNING last_seq, last_hash"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ChainHead.SINGLETON_ID])
+        cursor.execute(sql, [count, ChainHead.SINGLETON_ID])
         row = cursor.fetchone()
         if row is None:
             _chain_head_create()
-            cursor.execute(sql, [ChainHead.SINGLETON_ID])
+            cursor.execute(sql, [count, ChainHead.SINGLETON_ID])
             row = cursor.fetchone()
     return int(row[0]), row[1]
 
@@ -198,69 +227,31 @@ def record_append_many(
     events, hashes and rules as that many ``record_append`` calls, in three statements instead
     of two per event: the reminder sweep marks hundreds of clocks overdue at once.
     """
-    actor_kind, actor_user_id, actor_label = _actor_snapshot(actor)
-    if not isinstance(action, str) or not ACTION_PATTERN.match(action):
-        raise ValueError(f"action {action!r} is not a dotted name like 'decision.submitted'")
-    if len(action) > _ACTION_MAX_LENGTH:
-        raise ValueError(f"action {action!r} is longer than {_ACTION_MAX_LENGTH} characters")
-    prepared = []
-    for subject, payload in entries:
-        if payload is not None and not isinstance(payload, Mapping):
-            raise TypeError(f"the payload is a dict, not {type(payload).__name__}")
-        key = subject_key(subject)
-        if len(key.object_id) > Event._meta.get_field("object_id").max_length:
-            raise ValueError(f"subject id {key.object_id!r} is too long for the record")
-        prepared.append((key, json_safe(payload or {})))
+    actor_snapshot = _actor_snapshot(actor)
+    _check_action(action)
+    prepared = [_checked_entry(subject, payload) for subject, payload in entries]
     if not prepared:
         return 0
     with_sm3 = getattr(settings, "FAZHI_RECORD_SM3", True)
-    advance = (
-        f"UPDATE {_head_table()} SET last_seq = last_seq + %s WHERE id = %s "
-        "RETURNING last_seq, last_hash"
-    )
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            # n numbers in one step, under the same lock record_append takes (see there).
-            cursor.execute(advance, [len(prepared), ChainHead.SINGLETON_ID])
-            row = cursor.fetchone()
-            if row is None:
-                _chain_head_create()
-                cursor.execute(advance, [len(prepared), ChainHead.SINGLETON_ID])
-                row = cursor.fetchone()
-        last_seq, prev_hash = int(row[0]), row[1]
+        # n numbers in one step, under the same lock record_append takes (see there).
+        last_seq, prev_hash = _chain_head_advance(len(prepared))
         at = timezone.now()
         rows = []
         for seq, (key, safe_payload) in enumerate(prepared, start=last_seq - len(prepared) + 1):
-            data = canonical_bytes(
-                seq=seq,
-                at=at,
-                actor_kind=actor_kind,
-                actor_user_id=actor_user_id,
-                actor_label=actor_label,
-                action=action,
-                content_type=f"{key.content_type.app_label}.{key.content_type.model}",
-                object_id=key.object_id,
-                payload=safe_payload,
-                prev_hash=prev_hash,
-            )
-            digest = sha256_hex(data)
             rows.append(
-                {
-                    "seq": seq,
-                    "at": at,
-                    "actor_user_id": actor_user_id,
-                    "actor_kind": actor_kind,
-                    "actor_label": actor_label,
-                    "action": action,
-                    "content_type_id": key.content_type.pk,
-                    "object_id": key.object_id,
-                    "payload": safe_payload,
-                    "prev_hash": prev_hash,
-                    "hash": digest,
-                    "hash_sm3": sm3_hex(data) if with_sm3 else "",
-                }
+                _event_fields(
+                    seq=seq,
+                    at=at,
+                    actor=actor_snapshot,
+                    action=action,
+                    key=key,
+                    payload=safe_payload,
+                    prev_hash=prev_hash,
+                    with_sm3=with_sm3,
+                )
             )
-            prev_hash = digest
+            prev_hash = rows[-1]["hash"]
         _events_insert(rows)
         _chain_head_set(seq=last_seq, last_hash=prev_hash)
     return len(rows)
