@@ -5,8 +5,6 @@ The suite runs against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL, set 
 """
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -115,33 +113,15 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         pytest.fail("The worker tests need PostgreSQL (DATABASE_URL): SQLite cannot be shared.")
 
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url_of(connection.settings_dict),
     }
     with django_db_blocker.unblock():
         app.control.purge()
-    (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "test-worker.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=2",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    from tests.support import celery_worker
+
+    options = ["--concurrency=2", "--without-gossip", "--without-mingle"]
+    with celery_worker(env=env, log_name="test-worker.log", options=options) as proc:
         deadline = time.monotonic() + 60
         from workflows.tasks import ping
 
@@ -157,12 +137,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):
                 if time.monotonic() > deadline:
                     pytest.fail("The Celery worker did not answer within 60 s")
         yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 # --- real Chromium --------------------------------------------------------------------------

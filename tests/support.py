@@ -1,11 +1,15 @@
 """Helpers for tests that own real processes: a redis-server they stop and start, Celery
 pointed at it, and polling for what another process does. Nothing here is a mock."""
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
@@ -101,3 +105,32 @@ def broker(url: str):
     finally:
         app.conf.broker_url = previous
         reset()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def celery_worker(*, env: dict[str, str], log_name: str, options: list[str]):
+    """A real ``celery worker`` process of this project, with ``env`` over the test process's
+    environment and its output in var/``log_name``; stopped with SIGTERM on leaving (killed
+    after 20 s). ``options`` are the worker's own (pool, concurrency, what to leave out)."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    with open(ROOT / "var" / log_name, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", *options],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()

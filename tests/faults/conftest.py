@@ -2,10 +2,6 @@
 worker processes. Nothing is mocked; faults are made by stopping and killing processes and by
 terminating database backends."""
 
-import os
-import signal
-import subprocess
-import sys
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -14,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.decisions.conftest import catalogue_item, drive, people  # noqa: F401
-from tests.support import own_redis_started
+from tests.support import celery_worker, own_redis_started
 from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +45,6 @@ def worker_on(redis_url: str, *, gate: Path, email_backend: str, log_name: str):
     from tests.conftest import _database_url_of
 
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
         "DATABASE_URL": _database_url_of(connection.settings_dict),
         "REDIS_URL": redis_url,
@@ -57,37 +52,9 @@ def worker_on(redis_url: str, *, gate: Path, email_backend: str, log_name: str):
         "FAZHI_FAULT_GATE": str(gate),
         "FAZHI_FAULT_EMAIL_BACKEND": email_backend,
     }
-    (ROOT / "var").mkdir(exist_ok=True)
-    with open(ROOT / "var" / log_name, "w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=INFO",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield proc
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+    options = ["--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with celery_worker(env=env, log_name=log_name, options=options) as proc:
+        yield proc
 
 
 @pytest.fixture

@@ -1,8 +1,5 @@
 """Delivery through a real Celery worker on Redis: retries and outages never double-send."""
 
-import os
-import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -10,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tests.support import broker, own_redis_started, wait_until
+from tests.support import broker, celery_worker, own_redis_started, wait_until
 from workflows.clocks.models import Notification, Reminder
 from workflows.clocks.sweep import reminders_schedule, reminders_sweep
 from workflows.clocks.tasks import deliver_reminder, deliver_reminders, sweep
@@ -89,40 +86,13 @@ def worker_on(redis_url: str):
     from tests.conftest import _database_url_of
 
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url_of(connection.settings_dict),
         "REDIS_URL": redis_url,
     }
-    (ROOT / "var").mkdir(exist_ok=True)
-    with open(ROOT / "var" / "test-worker-own-redis.log", "w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    options = ["--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with celery_worker(env=env, log_name="test-worker-own-redis.log", options=options) as proc:
+        yield proc
 
 
 def test_nothing_is_lost_and_nothing_is_doubled_when_redis_is_down_for_a_while(
