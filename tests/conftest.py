@@ -6,11 +6,49 @@ The suite runs against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL, set 
 
 import os
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- time -----------------------------------------------------------------------------------
+
+# The moment every test runs at unless it travels elsewhere: a Monday and an ordinary working
+# day, in the last year the suite's calendar knows (config.settings.test ends the package's
+# schedule with 2026). No test depends on the day the suite runs (domain.md §4).
+SUITE_NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """The test's clock, at ``SUITE_NOW`` and ticking; ``clock.move_to(moment)`` travels.
+
+    ``FAZHI_TEST_NOW`` tells a process the test starts (a server, a worker) to travel to the
+    same moment (config.settings.test); ``travel_to`` below moves both.
+    """
+    monkeypatch.setenv("FAZHI_TEST_NOW", SUITE_NOW.isoformat())
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def travel_to(clock, monkeypatch):
+    """travel_to(datetime or date) moves this test, and the processes it starts after, there
+    (a date means 10:00 that day in Asia/Shanghai)."""
+
+    def travel(moment):
+        if not isinstance(moment, datetime):
+            moment = datetime(moment.year, moment.month, moment.day, 10, tzinfo=SUITE_NOW.tzinfo)
+        clock.move_to(moment)
+        monkeypatch.setenv("FAZHI_TEST_NOW", moment.isoformat())
+        return moment
+
+    return travel
 
 
 # --- organisation and people ----------------------------------------------------------------
@@ -115,6 +153,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url_of(connection.settings_dict),
+        # Session-wide: the worker lives at the suite's moment, as the tests do.
+        "FAZHI_TEST_NOW": SUITE_NOW.isoformat(),
     }
     with django_db_blocker.unblock():
         app.control.purge()

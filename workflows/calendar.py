@@ -6,7 +6,7 @@ announced every year, and a county may need to correct a single date (domain.md 
 
 The national part comes from two sources, never mixed for one year:
 
-* the ``chinese_calendar`` package, for the years its release carries (``PACKAGE_YEARS``);
+* the ``chinese_calendar`` package, for the years its release carries (``package_years()``);
 * for a later year, the notice an administrator entered in the admin
   (``workflows.clocks.models.CalendarYear``), handed in as a ``NationalYear``. The package
   wins: an entered year the package already knows is refused here, so data typed in by hand
@@ -26,14 +26,36 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.conf import settings
 from django.utils.translation import gettext
 
 # The years for which the installed chinese_calendar release carries the State Council's
 # holiday notice. A later year becomes available by entering its notice in the admin, or by
 # upgrading the package.
 FIRST_YEAR: int = min(chinese_calendar.holidays).year
-LAST_YEAR: int = max(chinese_calendar.holidays).year
-PACKAGE_YEARS: frozenset[int] = frozenset(range(FIRST_YEAR, LAST_YEAR + 1))
+INSTALLED_LAST_YEAR: int = max(chinese_calendar.holidays).year
+
+
+def package_last_year() -> int:
+    """The last year whose schedule is taken from the package.
+
+    Normally the last year the installed release carries. ``FAZHI_HOLIDAY_PACKAGE_UNTIL``
+    lowers it: an operator who has not checked a new release against the notice yet, and the
+    test suite, which must behave the same whichever release is installed (a test that needs
+    "next year is unknown" says which year that is, instead of depending on the package).
+    """
+    until = getattr(settings, "FAZHI_HOLIDAY_PACKAGE_UNTIL", None)
+    return (
+        INSTALLED_LAST_YEAR
+        if until is None
+        else max(FIRST_YEAR, min(int(until), INSTALLED_LAST_YEAR))
+    )
+
+
+def package_years() -> frozenset[int]:
+    """The years taken from the chinese_calendar package (see ``package_last_year``)."""
+    return frozenset(range(FIRST_YEAR, package_last_year() + 1))
+
 
 _ONE_DAY = timedelta(days=1)
 
@@ -56,14 +78,22 @@ class CalendarRangeError(ValueError):
     the admin. It is translated when shown (``str(error)``), in the reader's language.
     """
 
-    def __init__(self, day: date, known_years: Iterable[int] = PACKAGE_YEARS):
+    def __init__(self, day: date, known_years: Iterable[int] | None = None):
         self.day = day
+        if known_years is None:
+            known_years = package_years()
         self.known_years = tuple(sorted(set(known_years)))
         # The contiguous span that starts with the package: kept for callers that need one
         # bound (e.g. the reminder sweep).
-        span = next((s for s in _spans(self.known_years) if s[0] <= LAST_YEAR <= s[1]), None)
-        self.first_year, self.last_year = span or (FIRST_YEAR, LAST_YEAR)
+        last = package_last_year()
+        span = next((s for s in _spans(self.known_years) if s[0] <= last <= s[1]), None)
+        self.first_year, self.last_year = span or (FIRST_YEAR, last)
         super().__init__(day, self.known_years)
+
+    @property
+    def year(self) -> int:
+        """The year whose holiday notice is missing."""
+        return self.day.year
 
     def __reduce__(self):
         # Exceptions cross process boundaries (Celery results): rebuild from our own arguments.
@@ -101,10 +131,10 @@ class NationalYear:
     def __post_init__(self) -> None:
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "working_days", frozenset(self.working_days))
-        if self.year in PACKAGE_YEARS:
+        if self.year in package_years():
             raise ValueError(
                 f"{self.year} is published in the chinesecalendar package "
-                f"({FIRST_YEAR}-{LAST_YEAR}); an entered notice may not replace it"
+                f"({FIRST_YEAR}-{package_last_year()}); an entered notice may not replace it"
             )
         stray = sorted(d for d in self.holidays | self.working_days if d.year != self.year)
         if stray:
@@ -133,6 +163,8 @@ class WorkCalendar:
     holidays: frozenset[date] = field(default_factory=frozenset)
     working_days: frozenset[date] = field(default_factory=frozenset)
     national_years: tuple[NationalYear, ...] = ()
+    # The years taken from the package, fixed when the calendar is built.
+    package_years: frozenset[int] = field(default_factory=package_years)
     _entered: dict[int, NationalYear] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -150,8 +182,9 @@ class WorkCalendar:
         entered = {y.year: y for y in years}
         if len(entered) != len(years):
             raise ValueError(f"A year is given twice in the national data of {self.name}")
+        object.__setattr__(self, "package_years", frozenset(self.package_years))
         # NationalYear itself refuses package years; checked again for hand-made instances.
-        if PACKAGE_YEARS & entered.keys():
+        if self.package_years & entered.keys():
             raise ValueError("An entered national year may not replace a package year")
         object.__setattr__(self, "_entered", entered)
 
@@ -173,7 +206,7 @@ class WorkCalendar:
 
     @property
     def known_years(self) -> frozenset[int]:
-        return PACKAGE_YEARS | self._entered.keys()
+        return self.package_years | self._entered.keys()
 
     @property
     def first_year(self) -> int:
@@ -182,13 +215,13 @@ class WorkCalendar:
     @property
     def last_year(self) -> int:
         """The last year of the unbroken run of known years that starts with the package."""
-        year = LAST_YEAR
+        year = max(self.package_years)
         while year + 1 in self._entered:
             year += 1
         return year
 
     def check(self, day: date) -> None:
-        if day.year not in PACKAGE_YEARS and day.year not in self._entered:
+        if day.year not in self.package_years and day.year not in self._entered:
             raise CalendarRangeError(day, self.known_years)
 
     def national_is_working_day(self, day: date) -> bool:

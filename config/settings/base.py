@@ -186,6 +186,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 FAZHI_SWEEP_SECONDS = env_int("FAZHI_SWEEP_SECONDS", 60)
 FAZHI_REMINDER_WINDOWS = [int(w) for w in env_list("FAZHI_REMINDER_WINDOWS", ["3", "1"])]
 FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS", 600)
+# The last year whose holiday schedule is taken from the chinesecalendar package (default: every
+# year the installed release carries). Lower it to keep a new release's latest year out until
+# it has been checked against the State Council's notice (workflows.calendar).
+FAZHI_HOLIDAY_PACKAGE_UNTIL = (
+    int(env_str("FAZHI_HOLIDAY_PACKAGE_UNTIL")) if env_str("FAZHI_HOLIDAY_PACKAGE_UNTIL") else None
+)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -210,21 +210,16 @@ __all__ = ["Stage", "docx_bytes", "LEGAL_BASIS", "RISK_OK"]
 
 
 @pytest.fixture
-def review_reaches_unknown_year(monkeypatch):
+def review_reaches_unknown_year(settings):
     """As in late December: the decision's legality review, opened today, would end in a year
     whose State Council holiday notice nobody has entered yet (domain.md §4). The years after
     this one are unknown (as they are until a notice or a chinesecalendar release carries
     them), and the jurisdiction's review period runs into next January."""
-    from workflows import calendar
     from workflows.clocks.models import DeadlineRuleOverride
     from workflows.clocks.selectors import jurisdiction_default
 
     today = timezone.localdate()
-    monkeypatch.setattr(
-        calendar,
-        "PACKAGE_YEARS",
-        frozenset(y for y in calendar.PACKAGE_YEARS if y <= today.year),
-    )
+    settings.FAZHI_HOLIDAY_PACKAGE_UNTIL = today.year
     DeadlineRuleOverride.objects.create(
         jurisdiction=jurisdiction_default(),
         rule_key="decision.legality_review",

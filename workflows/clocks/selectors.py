@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_users_with_perms
 
-from workflows.calendar import PACKAGE_YEARS, NationalYear, WorkCalendar
+from workflows.calendar import NationalYear, WorkCalendar, package_last_year, package_years
 from workflows.models import Unit
 from workflows.roles import unit_permission_codename
 
@@ -41,7 +41,9 @@ def jurisdiction_default() -> Jurisdiction:
     emptied with TRUNCATE between transactional tests, which also removes migration data.
     """
     return Jurisdiction.objects.get_or_create(
-        is_default=True, defaults={"name": DEFAULT_JURISDICTION_NAME}
+        is_default=True,
+        # A Xinjiang county: 肉孜节 and 古尔邦节 are regional holidays (migration 0005).
+        defaults={"name": DEFAULT_JURISDICTION_NAME, "has_regional_holidays": True},
     )[0]
 
 
@@ -60,8 +62,9 @@ def national_years_entered() -> list[NationalYear]:
         target = holidays if kind == CalendarYearDay.Kind.HOLIDAY else working_days
         target.setdefault(year, []).append(day)
     years = []
+    carried = package_years()
     for year, title in CalendarYear.objects.filter(is_complete=True).values_list("year", "title"):
-        if year in PACKAGE_YEARS:
+        if year in carried:
             logger.warning(
                 "The entered holiday notice for %s is ignored: the installed chinesecalendar "
                 "package carries that year.",
@@ -81,10 +84,10 @@ def national_years_entered() -> list[NationalYear]:
 
 def calendar_years_superseded() -> QuerySet[CalendarYear]:
     """Entered notices for years the installed package now carries (not in use)."""
-    return CalendarYear.objects.filter(year__in=sorted(PACKAGE_YEARS))
+    return CalendarYear.objects.filter(year__in=sorted(package_years()))
 
 
-_calendars: dict[int, tuple[int, WorkCalendar]] = {}
+_calendars: dict[int, tuple[tuple[int, int], WorkCalendar]] = {}
 _calendars_lock = threading.Lock()
 
 
@@ -121,8 +124,10 @@ def calendars_all() -> list[tuple[int, WorkCalendar]]:
 
 
 def _calendar(pk: int, name: str, version: int) -> WorkCalendar:
+    # The package's last year is part of the key: FAZHI_HOLIDAY_PACKAGE_UNTIL may change.
+    key = (version, package_last_year())
     cached = _calendars.get(pk)
-    if cached is not None and cached[0] == version:
+    if cached is not None and cached[0] == key:
         return cached[1]
     holidays, working_days = [], []
     for day, kind in CalendarOverlay.objects.filter(jurisdiction_id=pk).values_list("date", "kind"):
@@ -134,7 +139,7 @@ def _calendar(pk: int, name: str, version: int) -> WorkCalendar:
         national_years=national_years_entered(),
     )
     with _calendars_lock:
-        _calendars[pk] = (version, calendar)
+        _calendars[pk] = (key, calendar)
     return calendar
 
 
