@@ -37,6 +37,17 @@ def free_port(preferred: int) -> int:
     raise RuntimeError("no free port")
 
 
+def _service_env() -> dict[str, str]:
+    """The environment for a service a test starts (redis-server): the machine's clock, as the
+    shared PostgreSQL and Redis have. CI's run under libfaketime moves only our own processes,
+    and redis-server's allocator cannot start under it."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE", "DONT_FAKE_MONOTONIC")
+    }
+
+
 class OwnRedis:
     """A redis-server the test starts, stops and restarts; the shared one is never touched.
     No persistence: what was in it when it stops is gone, as after a crash."""
@@ -63,6 +74,7 @@ class OwnRedis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=_service_env(),
         )
         client = redis.Redis(port=self.port)
         wait_until(lambda: self._answers(client), timeout=20, what="redis-server to start")
