@@ -11,6 +11,7 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
+        from workflows.clocks.signals import deadline_computed
         from workflows.inbox import register_inbox_source
         from workflows.record.access import register_subject_access
 
@@ -18,6 +19,7 @@ class DecisionsConfig(AppConfig):
         from .inbox import decision_inbox_items
         from .models import Decision
         from .selectors import decision_is_visible
+        from .services.review import review_copy_computed_due
 
         # 第二十六条: the legality review office gets, in general, no less than 7 working days.
         register_rule(
@@ -31,6 +33,10 @@ class DecisionsConfig(AppConfig):
         )
         register_subject_access(
             Decision, lambda user, decision: decision_is_visible(user=user, decision=decision)
+        )
+        # A review clock that awaited its holiday notice fills in the review's due date.
+        deadline_computed.connect(
+            review_copy_computed_due, dispatch_uid="decisions_review_copy_computed_due"
         )
         # A post-evaluation report is not a viewflow task: listed for its evaluator.
         register_inbox_source("decisions", decision_inbox_items)

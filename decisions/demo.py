@@ -10,12 +10,10 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
-from workflows.calendar import CalendarRangeError
 from workflows.consultations.selectors import consultation_latest
 from workflows.consultations.services import comment_submit
 from workflows.models import Unit
@@ -205,23 +203,18 @@ def _advance(decision: Decision, p, target: str) -> None:
             overall_level="low",
         ),
     )
-    try:
-        with transaction.atomic():
-            _act(
-                d,
-                "submit_legality",
-                drafter,
-                lambda: s.legality_review_submit(
-                    decision=d,
-                    by=drafter,
-                    procedures_account="已公开征求意见31日并逐条处理，已完成风险评估。",
-                ),
-            )
-    except CalendarRangeError as error:
-        # Late in a year the 7-working-day review opened today ends in the next one; until its
-        # holiday notice is entered (domain.md §4) the demo decision waits at the submission.
-        logger.warning("Demo decision “%s” waits for legality review: %s", d.title, error)
-        return
+    # Late in a year the 7-working-day review opened today ends in the next one: until its
+    # holiday notice is entered its clock waits (domain.md §4), and the decision goes on.
+    _act(
+        d,
+        "submit_legality",
+        drafter,
+        lambda: s.legality_review_submit(
+            decision=d,
+            by=drafter,
+            procedures_account="已公开征求意见31日并逐条处理，已完成风险评估。",
+        ),
+    )
     if reached < STAGES.index("meeting"):
         return
     _act(

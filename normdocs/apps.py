@@ -10,6 +10,7 @@ class NormdocsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from workflows.clocks.signals import deadline_computed
         from workflows.inbox import register_inbox_source
         from workflows.record.access import register_subject_access
 
@@ -17,8 +18,11 @@ class NormdocsConfig(AppConfig):
         from .inbox import normdoc_inbox_items
         from .models import CleanupCampaign, NormativeDocument
         from .permissions import may_see_document
+        from .services.deadlines import copy_computed_due
 
         clockrules.register()
+        # A clock that awaited its holiday notice fills in the dates the pages show.
+        deadline_computed.connect(copy_computed_due, dispatch_uid="normdocs_copy_computed_due")
         # Lifecycle, filing and cleanup steps are not viewflow tasks: list them in the inbox.
         register_inbox_source("normdocs", normdoc_inbox_items)
         register_subject_access(

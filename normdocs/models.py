@@ -247,8 +247,10 @@ class LegalityReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_on = models.DateField(_("submitted on"))
-    earliest_conclusion_on = models.DateField(_("earliest conclusion"))
-    due_on = models.DateField(_("due on"))
+    # Both empty while the count reaches a year whose holiday notice is not known yet: the
+    # clock waits (workflows.clocks), the earliest conclusion is computed when it is needed.
+    earliest_conclusion_on = models.DateField(_("earliest conclusion"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -333,7 +335,8 @@ class Filing(models.Model):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="filings_received"
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DUE)
-    due_on = models.DateField(_("filing due on"))
+    # Empty while the filing clock awaits the holiday notice of the year it reaches.
+    due_on = models.DateField(_("filing due on"), null=True, blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     review_due_on = models.DateField(_("review due on"), null=True, blank=True)
     reviewer = models.ForeignKey(
@@ -369,7 +372,8 @@ class CleanupCampaign(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    due_on = models.DateField(_("due on"))
+    # Empty while the clock awaits the holiday notice of the year it reaches.
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     results_published_on = models.DateField(_("results published on"), null=True, blank=True)
 
@@ -397,7 +401,8 @@ class CleanupAssignment(models.Model):
         CleanupCampaign, on_delete=models.CASCADE, related_name="assignments"
     )
     drafting_body = models.ForeignKey(DraftingBody, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField(_("due on"))
+    # Empty while the clock awaits the holiday notice of the year it reaches.
+    due_on = models.DateField(_("due on"), null=True, blank=True)
 
     class Meta:
         constraints = [

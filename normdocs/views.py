@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from workflows.calendar import CalendarRangeError
+from workflows.clocks.selectors import deadlines_for
 from workflows.permissions import units_for_role
 
 from . import forms, selectors, services
@@ -103,6 +104,15 @@ def _current_review(document) -> LegalityReview | None:
 
 def _filing(document) -> Filing | None:
     return Filing.objects.filter(document=document).select_related("receiving_unit").first()
+
+
+def _deadlines(document) -> list:
+    """The document's legal clocks and its filing's, earliest due first (waiting ones last)."""
+    clocks = list(deadlines_for(document))
+    filing = _filing(document)
+    if filing is not None:
+        clocks += list(deadlines_for(filing))
+    return sorted(clocks, key=lambda d: (d.due is None, d.due or d.start, d.pk))
 
 
 def _filing_in(document, *states) -> bool:
@@ -330,6 +340,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
             deliberations=document.deliberations.all(),
             renewals=document.renewals.all(),
             filing=_filing(document),
+            deadlines=_deadlines(document),
             cleanup_items=document.cleanup_items.select_related("campaign"),
             amendments=document.amendments.all(),
             forms=[

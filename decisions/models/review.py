@@ -27,8 +27,9 @@ class LegalityReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField()
-    # The reviewer gets at least this long (第二十六条: 一般不少于7个工作日).
-    due_on = models.DateField(_("review due on"))
+    # The reviewer gets at least this long (第二十六条: 一般不少于7个工作日). Empty while the
+    # clock awaits the holiday notice of the year it reaches (the clock says which).
+    due_on = models.DateField(_("review due on"), null=True, blank=True)
     deadline_id = models.BigIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     reviewer = models.ForeignKey(

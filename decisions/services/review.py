@@ -15,6 +15,15 @@ from ._common import lock, missing_error, require_role, require_stage
 RULE_KEY = "decision.legality_review"
 
 
+def review_copy_computed_due(*, deadline, **_kwargs) -> None:
+    """The review clock awaited its holiday notice and now has its date: the review shows it
+    (``workflows.clocks.signals.deadline_computed``, in the same transaction)."""
+    if deadline.rule_key == RULE_KEY:
+        LegalityReview.objects.filter(deadline_id=deadline.pk, due_on=None).update(
+            due_on=deadline.due
+        )
+
+
 def latest_review(decision: Decision) -> LegalityReview | None:
     return decision.legality_reviews.order_by("-submitted_at", "-pk").first()
 

@@ -102,7 +102,12 @@ def cleanup_open(
         )
     on = on or today()
     rule = rule_for(deadlines.CLEANUP_ITEM)
-    due_on = rule.due(on, calendar=calendar_for())
+    try:
+        due_on = rule.due(on, calendar=calendar_for())
+    except CalendarRangeError:
+        # The items' clocks wait for the holiday notice (workflows.clocks) and fill this in
+        # when it is entered (``deadlines.copy_computed_due``): the cleanup is not held up.
+        due_on = None
     campaign = CleanupCampaign.objects.create(
         kind=kind,
         title=title,
@@ -185,21 +190,15 @@ def cleanup_open_regular_if_due(*, on: date | None = None) -> list[CleanupCampai
             )
             if on < due:
                 continue
-            try:
-                with transaction.atomic():
-                    opened.append(
-                        cleanup_open(
-                            kind=CleanupCampaign.Kind.REGULAR,
-                            government=government,
-                            by="system",
-                            title=f"{government.name} {on.year}年度行政规范性文件常态化清理",
-                            on=on,
-                        )
-                    )
-            except CalendarRangeError as error:
-                # The due date falls in a year whose holidays are not announced yet: try again
-                # tomorrow rather than open a campaign without its deadline.
-                logger.warning("Regular cleanup of %s not opened: %s", government, error)
+            opened.append(
+                cleanup_open(
+                    kind=CleanupCampaign.Kind.REGULAR,
+                    government=government,
+                    by="system",
+                    title=f"{government.name} {on.year}年度行政规范性文件常态化清理",
+                    on=on,
+                )
+            )
     return opened
 
 

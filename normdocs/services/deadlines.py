@@ -19,6 +19,7 @@ from ..clockrules import (  # noqa: F401 (re-exported for the services)
     FILING_REVIEW,
     LEGALITY_REVIEW,
 )
+from ..models import CleanupAssignment, CleanupCampaign, Filing, LegalityReview, NormativeDocument
 
 
 def running(subject, rule_key: str) -> Deadline | None:
@@ -63,3 +64,28 @@ def open_notice(*, subject, rule_key: str, on, responsible_unit):
 
 def notice_exists(subject, rule_key: str, *, on) -> bool:
     return deadlines_for(subject).filter(rule_key=rule_key, start=on - timedelta(days=1)).exists()
+
+
+def copy_computed_due(*, deadline: Deadline, **_kwargs) -> None:
+    """A clock that awaited its holiday notice got its due date: copy it onto the rows that
+    show it (``workflows.clocks.signals.deadline_computed``, in the same transaction)."""
+    subject_model = deadline.content_type.model_class()
+    pk = deadline.object_id
+    due = deadline.due
+    if deadline.rule_key == LEGALITY_REVIEW and subject_model is NormativeDocument:
+        LegalityReview.objects.filter(
+            document_id=pk, submitted_on=deadline.start, due_on=None
+        ).update(due_on=due)
+    elif deadline.rule_key == FILING and subject_model is NormativeDocument:
+        Filing.objects.filter(document_id=pk, due_on=None).update(due_on=due)
+    elif deadline.rule_key == FILING_REVIEW and subject_model is Filing:
+        Filing.objects.filter(pk=pk, review_due_on=None).update(review_due_on=due)
+    elif deadline.rule_key == FILING_CORRECTION and subject_model is Filing:
+        Filing.objects.filter(pk=pk, correction_due_on=None).update(correction_due_on=due)
+    elif deadline.rule_key == CLEANUP_ITEM and subject_model is CleanupAssignment:
+        assignment = CleanupAssignment.objects.filter(pk=pk).select_related("campaign").first()
+        if assignment is not None:
+            CleanupAssignment.objects.filter(pk=pk, due_on=None).update(due_on=due)
+            CleanupCampaign.objects.filter(pk=assignment.campaign_id, due_on=None).update(
+                due_on=due
+            )

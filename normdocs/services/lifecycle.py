@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.fsm import NoTransition, TransitionConditionsUnmet
 
-from workflows.calendar import add_working_days
+from workflows.calendar import CalendarRangeError, add_working_days
 from workflows.clocks.selectors import calendar_for, rule_for
 
 from .. import rules
@@ -138,6 +138,16 @@ def _public_comment_refusal(document: NormativeDocument) -> str | None:
     return None
 
 
+def _earliest_conclusion(start: date, minimum: int, calendar) -> date | None:
+    """The earliest day the review may conclude (115号 三(二)), or None while the count
+    reaches a year whose holiday notice is unknown: it is worked out when the conclusion
+    comes (``legality_review_conclude``), never guessed and never blocking the submission."""
+    try:
+        return add_working_days(start, minimum, calendar=calendar)
+    except CalendarRangeError:
+        return None
+
+
 @transaction.atomic
 def legality_review_submit(
     *, document: NormativeDocument, by, method: str = "written_review", on: date | None = None
@@ -173,7 +183,7 @@ def legality_review_submit(
         document=document,
         submitted_by=by,
         submitted_on=start,
-        earliest_conclusion_on=add_working_days(start, minimum, calendar=calendar),
+        earliest_conclusion_on=_earliest_conclusion(start, minimum, calendar),
         due_on=deadline.due,
     )
     record(
@@ -214,9 +224,19 @@ def legality_review_conclude(
     )
     require(outcome in LegalityReview.Outcome.values, f"Unknown review outcome {outcome!r}")
     require(bool(opinion.strip()), "A review conclusion needs a written opinion")
-    refuse(
-        rules.review_conclusion_refusal(today=on or today(), earliest=review.earliest_conclusion_on)
-    )
+    earliest = review.earliest_conclusion_on
+    if earliest is None:
+        # Not computable at submission (its year's holiday notice was unknown): this check
+        # needs the date itself, so it is computed now or refused with CalendarRangeError,
+        # whose message names the notice to enter (domain.md §4).
+        earliest = add_working_days(
+            review.submitted_on,
+            setting("LEGALITY_REVIEW_MIN_WORKING_DAYS"),
+            calendar=calendar_for(),
+        )
+        review.earliest_conclusion_on = earliest
+        review.save(update_fields=["earliest_conclusion_on"])
+    refuse(rules.review_conclusion_refusal(today=on or today(), earliest=earliest))
     review.reviewer = by
     review.outcome = outcome
     review.opinion = opinion.strip()

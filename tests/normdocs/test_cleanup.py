@@ -212,12 +212,15 @@ def test_opening_a_campaign_costs_the_same_queries_for_many_documents_as_for_few
     assert len(many) == len(few)
 
 
-def test_the_regular_cleanup_waits_when_its_due_date_is_beyond_the_announced_holiday_calendar(
+def test_the_regular_cleanup_opens_on_time_and_its_clocks_wait_for_an_unknown_holiday_notice(
     in_force, county
 ):
     services.cleanup_open(
         kind="regular", government=county, by="system", title="2021年清理", on=date(2021, 6, 1)
     )
-    # No State Council holiday notice exists for 2100: the 60-day clock cannot be computed.
-    assert services.cleanup_open_regular_if_due(on=date(2099, 12, 1)) == []
-    assert CleanupCampaign.objects.filter(kind="regular").count() == 1
+    # No State Council holiday notice exists for 2100: the clocks wait, the cleanup does not.
+    (campaign,) = services.cleanup_open_regular_if_due(on=date(2099, 12, 1))
+    assert campaign.due_on is None
+    clocks = Deadline.objects.filter(rule_key="normdocs.cleanup_review", awaiting_year=2100)
+    assert clocks.count() == campaign.assignments.count() > 0
+    assert CleanupCampaign.objects.filter(kind="regular").count() == 2

@@ -187,6 +187,20 @@ class DeadlineSerializer(serializers.ModelSerializer):
     subject = serializers.SerializerMethodField()
     responsible_unit = UnitBriefSerializer()
     is_overdue = serializers.SerializerMethodField()
+    due = serializers.DateField(
+        allow_null=True,
+        read_only=True,
+        help_text=_(
+            "Null while the clock awaits the State Council's holiday notice of "
+            "awaiting_holiday_notice (domain.md §4): computed once the notice is entered."
+        ),
+    )
+    awaiting_holiday_notice = serializers.IntegerField(
+        source="awaiting_year",
+        allow_null=True,
+        read_only=True,
+        help_text=_("The year whose holiday notice the due date waits for, or null."),
+    )
 
     class Meta:
         model = Deadline
@@ -201,6 +215,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "unit",
             "amount",
             "due",
+            "awaiting_holiday_notice",
             "status",
             "is_overdue",
             "opened_at",
@@ -216,7 +231,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
     def get_is_overdue(self, deadline) -> bool:
         return deadline.status == Deadline.Status.OVERDUE or (
-            deadline.status == Deadline.Status.OPEN and deadline.due < self.context["today"]
+            deadline.status == Deadline.Status.OPEN
+            and deadline.due is not None
+            and deadline.due < self.context["today"]
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext
 
@@ -87,3 +87,31 @@ def reminder_message(reminder: Reminder, *, language: str) -> Message:
                 % values
             )
     return Message(title=title, body=body, url=subject_url(deadline))
+
+
+def notice_reminder_message(*, year: int, waiting: int, language: str) -> Message:
+    """To an administrator: clocks wait for the State Council's holiday notice of ``year``."""
+    try:
+        url = reverse("admin:clocks_calendaryear_changelist")
+    except NoReverseMatch:
+        url = ""
+    with translation.override(language):
+        values = {"year": year, "n": waiting}
+        title = gettext("Enter the holiday notice for %(year)s") % values
+        body = (
+            ngettext(
+                "%(n)s legal clock waits for the State Council's holiday notice for %(year)s: "
+                "its due date cannot be computed until the notice is entered. Enter it in the "
+                "admin under “Deadlines and reminders → National holiday notices” (paste the "
+                "notice's text) or with “manage.py holiday_notice_import”, and mark it "
+                "complete; waiting clocks are computed at once and reminders follow.",
+                "%(n)s legal clocks wait for the State Council's holiday notice for %(year)s: "
+                "their due dates cannot be computed until the notice is entered. Enter it in "
+                "the admin under “Deadlines and reminders → National holiday notices” (paste "
+                "the notice's text) or with “manage.py holiday_notice_import”, and mark it "
+                "complete; waiting clocks are computed at once and reminders follow.",
+                waiting,
+            )
+            % values
+        )
+    return Message(title=title, body=body, url=url)

@@ -8,21 +8,28 @@ written to the full-process record in the same transaction
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from workflows.calendar import CalendarRangeError, package_years
 from workflows.models import Unit
 from workflows.record.services import ACTOR_SYSTEM, record_append, record_append_many
 
 from .models import CalendarYear, CalendarYearDay, Deadline, Jurisdiction, Notification
-from .rules import CALENDAR
+from .rules import CALENDAR, DeadlineRule
 from .selectors import calendar_for, jurisdiction_default, rule_for
+from .signals import deadline_computed
+
+logger = logging.getLogger(__name__)
 
 
 class DeadlineClosed(ValidationError):
@@ -56,7 +63,12 @@ def deadline_open(
     The rule is the registered default with the jurisdiction's override applied, read now and
     copied onto the row, so later changes to the rule never move this deadline. Opening a clock
     that is already running for the same subject and rule returns the running one unchanged.
-    Raises ``rules.UnknownRule`` and ``workflows.calendar.CalendarRangeError``.
+
+    When the count reaches a year whose State Council holiday notice is not known yet, the
+    clock is stored without a due date, *awaiting the notice for that year*
+    (``Deadline.awaiting_year``): the step that opened it goes ahead, and
+    ``deadlines_compute_awaiting`` computes it the moment the notice is entered (domain.md
+    §4: never guessed, never blocking the work). Raises ``rules.UnknownRule``.
     """
     jurisdiction = jurisdiction or jurisdiction_default()
     content_type = ContentType.objects.get_for_model(subject)
@@ -71,8 +83,12 @@ def deadline_open(
 
     rule = rule_for(rule_key, jurisdiction=jurisdiction)
     unit, amount = rule.unit, rule.amount
+    awaiting = None
     if due is None:
-        due = rule.due(start, calendar=calendar_for(jurisdiction))
+        try:
+            due = rule.due(start, calendar=calendar_for(jurisdiction))
+        except CalendarRangeError as unknown:
+            awaiting = unknown.year
     else:
         unit, amount = CALENDAR, (due - start).days
     deadline = Deadline(
@@ -87,6 +103,7 @@ def deadline_open(
         unit=unit,
         amount=amount,
         due=due,
+        awaiting_year=awaiting,
         responsible_unit=responsible_unit,
     )
     try:
@@ -116,6 +133,7 @@ def deadline_open(
             "unit": rule.unit,
             "amount": rule.amount,
             "due": due,
+            **({"awaiting_holiday_notice": awaiting} if awaiting else {}),
             "responsible_unit": responsible_unit.name,
             "responsible_people": sorted(p.pk for p in people),
         },
@@ -153,7 +171,10 @@ def deadline_meet(*, deadline: Deadline, at: datetime | None = None, by=None) ->
             "rule": row.rule_key,
             "due": row.due,
             "met_at": at,
-            "late": was == Deadline.Status.OVERDUE or timezone.localdate(at) > row.due,
+            # A clock still awaiting its holiday notice cannot be late yet; its computation
+            # says whether it was ("deadline.computed").
+            "late": was == Deadline.Status.OVERDUE
+            or (row.due is not None and timezone.localdate(at) > row.due),
         },
     )
     return row
@@ -235,6 +256,112 @@ def deadlines_mark_overdue(*, today: date) -> list[int]:
     return ids
 
 
+# --- clocks awaiting a holiday notice -------------------------------------------------------
+
+
+@dataclass
+class ComputeReport:
+    computed: list[int] = field(default_factory=list)
+    # Still waiting: their count reaches a year that is still unknown (deadline → year).
+    waiting: dict[int, int] = field(default_factory=dict)
+
+
+def _calendar_source(year: int) -> dict:
+    """Where the schedule of ``year`` came from: the evidence a computation cites."""
+    if year in package_years():
+        return {
+            "year": year,
+            "source": "chinesecalendar",
+            "version": getattr(chinese_calendar, "__version__", ""),
+        }
+    notice = CalendarYear.objects.filter(year=year, is_complete=True).first()
+    if notice is None:  # cannot happen: the year was just used to compute
+        return {"year": year}
+    return {
+        "year": year,
+        "source": "notice",
+        "notice": notice.pk,
+        "title": notice.title,
+        "reference": notice.reference,
+        "published_on": notice.published_on,
+    }
+
+
+def deadlines_compute_awaiting(*, by=ACTOR_SYSTEM) -> ComputeReport:
+    """Compute every clock that was waiting for a holiday notice now known (domain.md §4).
+
+    Each clock in its own transaction, under its row lock, from the rule, legal source and
+    start stored when it opened; the computation is written to the full-process record with
+    the notice it used as its source, and ``signals.deadline_computed`` lets the domain apps
+    copy the date onto their own rows in the same transaction. A clock whose count still
+    reaches an unknown year keeps waiting (for that year). Harmless when run twice: a clock
+    already computed is skipped. Called after a notice is entered or marked complete, and by
+    every reminder sweep (which also catches a chinesecalendar upgrade).
+    """
+    report = ComputeReport()
+    waiting = list(
+        Deadline.objects.filter(due=None).order_by("pk").values_list("pk", "awaiting_year")
+    )
+    if not waiting:
+        return report
+    known: dict[int, frozenset[int]] = {}
+    for pk, _year in waiting:
+        try:
+            with transaction.atomic():
+                row = Deadline.objects.select_for_update().select_related("jurisdiction").get(pk=pk)
+                if row.due is not None:
+                    continue
+                calendar = calendar_for(row.jurisdiction)
+                known.setdefault(row.jurisdiction_id, calendar.known_years)
+                if row.awaiting_year not in calendar.known_years:
+                    report.waiting[pk] = row.awaiting_year
+                    continue
+                rule = DeadlineRule(
+                    key=row.rule_key,
+                    unit=row.unit,
+                    amount=row.amount,
+                    legal_source=row.legal_source,
+                )
+                try:
+                    due = rule.due(row.start, calendar=calendar)
+                except CalendarRangeError as unknown:
+                    # The count ran on into a later unknown year: wait for that one now.
+                    row.awaiting_year = unknown.year
+                    row.save(update_fields=["awaiting_year"])
+                    report.waiting[pk] = unknown.year
+                    continue
+                years = sorted({y for y in range(row.start.year, due.year + 1)} - package_years())
+                waited_for = row.awaiting_year
+                row.due, row.awaiting_year = due, None
+                row.save(update_fields=["due", "awaiting_year"])
+                record_append(
+                    actor=by,
+                    action="deadline.computed",
+                    subject=_subject_key(row),
+                    payload={
+                        "deadline": row.pk,
+                        "rule": row.rule_key,
+                        "stage": row.rule_description,
+                        "legal_source": row.legal_source,
+                        "start": row.start,
+                        "unit": row.unit,
+                        "amount": row.amount,
+                        "due": due,
+                        "awaited_holiday_notice": waited_for,
+                        "calendar": [_calendar_source(y) for y in years]
+                        or [_calendar_source(waited_for)],
+                        **(
+                            {"met_late": timezone.localdate(row.met_at) > due} if row.met_at else {}
+                        ),
+                    },
+                )
+                deadline_computed.send(sender=Deadline, deadline=row)
+                report.computed.append(pk)
+        except Exception:  # noqa: BLE001 - one clock's failure must not hold back the others
+            logger.exception("Deadline %s could not be computed; the next sweep retries", pk)
+    return report
+
+
 # --- national holiday notices ---------------------------------------------------------------
 
 
@@ -259,6 +386,17 @@ def calendar_year_enter(
     replaced by hand), a year already entered, a date outside ``year``, a make-up working day
     on a weekday, or a date listed twice. The admin does the same with its inline form.
     """
+    if CalendarYear.objects.filter(year=year).exists():
+        raise ValidationError(
+            {
+                "year": _(
+                    "The holiday notice for %(year)s is entered already. Correct it in the "
+                    "admin under “Deadlines and reminders → National holiday notices”."
+                )
+                % {"year": year}
+            },
+            code="entered",
+        )
     notice = CalendarYear(
         year=year,
         title=title,
@@ -267,7 +405,7 @@ def calendar_year_enter(
         published_on=published_on,
         is_complete=complete,
         note=note,
-        entered_by=by,
+        entered_by=None if by in (None, ACTOR_SYSTEM) else by,
     )
     working_days = working_days or {}
     twice = sorted(set(holidays) & set(working_days))
@@ -295,10 +433,16 @@ def calendar_year_enter(
 
 def calendar_year_record(*, calendar_year: CalendarYear, by, action: str) -> None:
     """Write the notice as it now stands to the full-process record: every deadline computed
-    with it can be traced to the data and the person who entered them."""
+    with it can be traced to the data and the person who entered them.
+
+    A notice that is complete now releases the clocks that waited for it: once this
+    transaction commits, each is computed in its own (``deadlines_compute_awaiting``).
+    """
+    if calendar_year.is_complete:
+        transaction.on_commit(lambda: deadlines_compute_awaiting(by=by or ACTOR_SYSTEM))
     days = list(calendar_year.days.order_by("date").values_list("date", "kind", "name"))
     record_append(
-        actor=by,
+        actor=by or ACTOR_SYSTEM,
         action=action,
         subject=calendar_year,
         payload={

@@ -14,9 +14,14 @@ process that cached the rolled-back data under that number would keep it.
 import secrets
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import CalendarOverlay, CalendarYear, CalendarYearDay, Jurisdiction
+
+# Sent with ``deadline=`` when a clock that awaited a holiday notice gets its due date, inside
+# the transaction that stores it: a domain app that copies a due date onto its own rows (a
+# review's "due on") updates them here, so the copy and the clock commit together.
+deadline_computed = Signal()
 
 
 @receiver(post_save, sender=CalendarOverlay, dispatch_uid="clocks_overlay_saved")

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 
 from workflows.calendar import (
     CalendarRangeError,
@@ -35,8 +36,8 @@ from workflows.calendar import (
     working_days_before,
 )
 
-from .messages import recipient_language, reminder_message
-from .models import Deadline, Reminder
+from .messages import notice_reminder_message, recipient_language, reminder_message
+from .models import CalendarNoticeReminder, Deadline, Reminder
 from .selectors import (
     CALENDAR_WARNING,
     calendars_all,
@@ -45,7 +46,7 @@ from .selectors import (
     reminders_to_queue,
     unit_heads_all,
 )
-from .services import deadlines_mark_overdue, notification_create
+from .services import deadlines_compute_awaiting, deadlines_mark_overdue, notification_create
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +67,17 @@ class SweepReport:
     skipped: int = 0
     queued: int = 0
     queue_errors: list[str] = field(default_factory=list)
+    # Clocks computed because their holiday notice became known; clocks still waiting by year.
+    computed: int = 0
+    awaiting: dict[int, int] = field(default_factory=dict)
+    notice_reminders: int = 0
 
     def as_dict(self) -> dict:
         return {
             "today": self.today.isoformat(),
+            "computed": self.computed,
+            "awaiting": {str(year): n for year, n in sorted(self.awaiting.items())},
+            "notice_reminders": self.notice_reminders,
             "marked_overdue": self.marked_overdue,
             "created": self.created,
             "delivered": self.delivered,
@@ -284,6 +292,72 @@ def reminders_schedule(*, today: date, now: datetime) -> tuple[int, int]:
     return len(marked), inserted
 
 
+# --- clocks awaiting a holiday notice -------------------------------------------------------
+
+
+def awaiting_by_year() -> dict[int, int]:
+    """{year: number of clocks waiting for its holiday notice} (the partial index)."""
+    return dict(
+        Deadline.objects.filter(due=None)
+        .values("awaiting_year")
+        .annotate(n=Count("pk"))
+        .values_list("awaiting_year", "n")
+    )
+
+
+def _administrators():
+    """Who enters a holiday notice: active superusers and members of "administrator"."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name="administrator"))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def notice_reminders_send(*, today: date, now: datetime, awaiting: dict[int, int]) -> int:
+    """Remind every administrator, once a day, of each year whose notice clocks wait for.
+
+    Every day until the notice is entered (domain.md §4: the clock waits visibly). One row per
+    (year, person, day), unique in the database and created in the transaction that creates
+    its notification and sends its e-mail: a second sweep the same day sends nothing.
+    """
+    sent = 0
+    for year, waiting in sorted(awaiting.items()):
+        for person in _administrators():
+            try:
+                with transaction.atomic():
+                    row, created = CalendarNoticeReminder.objects.get_or_create(
+                        year=year,
+                        recipient=person,
+                        occurrence=today,
+                        defaults={"waiting": waiting, "created_at": now},
+                    )
+                    if not created:
+                        continue
+                    message = notice_reminder_message(
+                        year=year, waiting=waiting, language=recipient_language(person)
+                    )
+                    row.notification = notification_create(
+                        recipient=person, title=message.title, body=message.body, url=message.url
+                    )
+                    row.save(update_fields=["notification"])
+                    if person.email:
+                        send_mail(
+                            subject=message.title,
+                            message=message.body,
+                            from_email=None,
+                            recipient_list=[person.email],
+                        )
+                sent += 1
+            except IntegrityError:  # a concurrent sweep made it first
+                continue
+            except Exception:  # noqa: BLE001 - tomorrow's sweep (or the next) tries again
+                logger.exception("Holiday notice reminder to %s failed", person.pk)
+    return sent
+
+
 # --- delivering them ------------------------------------------------------------------------
 
 
@@ -405,6 +479,11 @@ def reminders_sweep(*, today: date, now: datetime, deliver: str = "inline") -> S
     if deliver not in ("inline", "queue"):
         raise ValueError(f"deliver must be 'inline' or 'queue', not {deliver!r}")
     report = SweepReport(today=today)
+    # A notice entered since (or a chinesecalendar upgrade) releases waiting clocks first, so
+    # that their reminders are made in this very sweep.
+    report.computed = len(deadlines_compute_awaiting().computed)
+    report.awaiting = awaiting_by_year()
+    report.notice_reminders = notice_reminders_send(today=today, now=now, awaiting=report.awaiting)
     report.marked_overdue, report.created = reminders_schedule(today=today, now=now)
     if deliver == "queue":
         _queue_pending(now=now, report=report)

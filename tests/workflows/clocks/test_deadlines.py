@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from workflows.calendar import LAST_YEAR, CalendarRangeError
+from workflows.calendar import package_last_year
 from workflows.clocks.models import CalendarOverlay, Deadline, DeadlineRuleOverride, Jurisdiction
 from workflows.clocks.rules import UnknownRule
 from workflows.clocks.selectors import calendar_for, deadlines_for, jurisdiction_default, rule_for
@@ -19,6 +19,10 @@ from workflows.clocks.services import (
 from workflows.record.selectors import events_for
 
 from .conftest import DUE, LEGALITY_REVIEW, PUBLIC_COMMENT, START
+
+# The package's last year in the suite's world (config.settings.test: 2026).
+LAST_YEAR = package_last_year()
+
 
 pytestmark = pytest.mark.django_db
 
@@ -162,10 +166,12 @@ def test_opening_an_unknown_rule_fails_when_no_app_registered_it(township, justi
         )
 
 
-def test_opening_a_clock_beyond_the_known_years_fails_loudly(open_review):
-    with pytest.raises(CalendarRangeError):
-        open_review(start=date(LAST_YEAR, 12, 28))
-    assert not Deadline.objects.exists()
+def test_a_clock_beyond_the_known_years_waits_for_the_notice_instead_of_guessing(open_review):
+    deadline = open_review(start=date(LAST_YEAR, 12, 28))
+    deadline.refresh_from_db()
+    assert deadline.due is None
+    assert deadline.awaiting_year == LAST_YEAR + 1
+    assert deadline.status == Deadline.Status.OPEN
 
 
 def test_meeting_a_deadline_records_when(open_review):
@@ -204,6 +210,7 @@ def test_waiving_records_who_and_why_and_closes_the_clock(open_review, head):
 def test_open_meet_and_waive_are_written_to_the_full_process_record(
     open_review, township, county, head
 ):
+
     met = deadline_meet(deadline=open_review(subject=township))
     deadline_waive(deadline=open_review(subject=county), by=head, reason="withdrawn")
     township_events = list(events_for(township))
