@@ -107,9 +107,7 @@ def test_a_filing_clock_into_an_unknown_year_waits_and_is_computed_when_the_noti
     notice = tmp_path / "2027.txt"
     notice.write_text(MADE_UP_2027, encoding="utf-8")
     with django_capture_on_commit_callbacks(execute=True):
-        call_command(
-            "holiday_notice_import", str(notice), "--yes", "--published-on", "2026-12-12"
-        )
+        call_command("holiday_notice_import", str(notice), "--yes", "--published-on", "2026-12-12")
 
     clock.refresh_from_db()
     filing.refresh_from_db()
