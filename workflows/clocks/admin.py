@@ -3,11 +3,15 @@ State Council's holiday notice for a year the holiday package does not carry yet
 reminders and notifications are evidence and are shown read-only."""
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from workflows.calendar import FIRST_YEAR, LAST_YEAR, PACKAGE_YEARS
+from workflows.calendar import FIRST_YEAR, package_last_year, package_years
 
 from . import rules
 from .models import (
@@ -20,6 +24,8 @@ from .models import (
     Notification,
     Reminder,
 )
+from .notice import HOLIDAY, Notice, NoticeError, parse_notice, weekday_name, year_of_title
+from .services import calendar_year_enter, calendar_year_record
 
 
 class CalendarOverlayInline(admin.TabularInline):
@@ -99,7 +105,82 @@ class CalendarYearForm(forms.ModelForm):
             "The installed holiday package carries %(first)s–%(last)s; enter a notice only for "
             "a later year, once the State Council has published it. Deadlines reaching into a "
             "year that is neither carried nor entered (and complete) cannot be computed."
-        ) % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        ) % {"first": FIRST_YEAR, "last": package_last_year()}
+
+
+class NoticeImportForm(forms.Form):
+    """The State Council's notice pasted as published, and what its text may not carry.
+
+    Valid only when the whole text reads (``workflows.clocks.notice.parse_notice``); the notice
+    as read is then ``self.notice``, with title, document number and publication date taken
+    from the text where the fields are left empty.
+    """
+
+    text = forms.CharField(
+        label=_("notice text"),
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 110}),
+        help_text=_(
+            "Paste the notice as published: its title line "
+            "(国务院办公厅关于YYYY年部分节假日安排的通知) and its numbered lines, one per "
+            "festival. Addressees, preamble, closing and signature may be pasted too; they "
+            "are skipped."
+        ),
+    )
+    title = forms.CharField(
+        label=_("notice title"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to take the title line of the text."),
+    )
+    reference = forms.CharField(
+        label=_("document number"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 国办发明电〔2026〕7号; leave empty to take it from the text."),
+    )
+    published_on = forms.DateField(
+        label=_("published on"),
+        required=False,
+        help_text=_("YYYY-MM-DD; leave empty when the text ends with its signature date."),
+    )
+    url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+
+    notice: Notice | None = None
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("text")
+        if not text:
+            return data
+        title = data.get("title") or ""
+        try:
+            notice = parse_notice(text, year=year_of_title(title) if title else None)
+        except NoticeError as error:
+            self.add_error("text", str(error))
+            return data
+        data["title"] = title or notice.title
+        data["reference"] = data.get("reference") or notice.reference
+        data["published_on"] = data.get("published_on") or notice.published_on
+        if not data["title"]:
+            self.add_error("title", _("The text has no title line: give the notice's title."))
+        if not data["published_on"] and not self.has_error("published_on"):
+            self.add_error(
+                "published_on",
+                _("The text does not say when the notice was published: give the date."),
+            )
+        # Said at the preview already; calendar_year_enter checks again when saving.
+        try:
+            CalendarYear(year=notice.year).clean()
+        except ValidationError as error:
+            self.add_error("text", error.messages)
+        if CalendarYear.objects.filter(year=notice.year).exists():
+            self.add_error(
+                "text",
+                _("A notice for %(year)s is entered already: open it from the list instead.")
+                % {"year": notice.year},
+            )
+        self.notice = notice
+        return data
 
 
 @admin.register(CalendarYear)
@@ -113,7 +194,79 @@ class CalendarYearAdmin(admin.ModelAdmin):
     @admin.display(description=_("in use"), boolean=True)
     def in_use(self, obj: CalendarYear) -> bool:
         # A notice for a year the package now carries (after an upgrade) is kept but not used.
-        return obj.is_complete and obj.year not in PACKAGE_YEARS
+        return obj.is_complete and obj.year not in package_years()
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name=name), *super().get_urls()]
+
+    def import_view(self, request):
+        """Paste the notice, check the table read from it, then save it as complete.
+
+        Three steps on one page: the form; the preview (the table, the text read-only);
+        saving, which reads the text again and enters it through ``calendar_year_enter`` (the
+        same checks and record as every other way in). "Change" goes back to the form.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        step = "edit"
+        if request.method != "POST":
+            form = NoticeImportForm()
+        elif "_edit" in request.POST:
+            form = NoticeImportForm(initial=request.POST.dict())
+        else:
+            form = NoticeImportForm(request.POST)
+            if form.is_valid() and "_confirm" in request.POST:
+                data = form.cleaned_data
+                try:
+                    saved = calendar_year_enter(
+                        year=form.notice.year,
+                        title=data["title"],
+                        reference=data["reference"],
+                        url=data["url"],
+                        published_on=data["published_on"],
+                        by=request.user,
+                        holidays=form.notice.holidays,
+                        working_days=form.notice.working_days,
+                        complete=True,
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error.messages)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("The national holiday notice for %(year)s is entered, complete.")
+                        % {"year": saved.year},
+                        messages.SUCCESS,
+                    )
+                    info = self.opts.app_label, self.opts.model_name
+                    return HttpResponseRedirect(
+                        reverse("admin:{}_{}_change".format(*info), args=[saved.pk])
+                    )
+            elif form.is_valid():
+                step = "preview"
+        notice = form.notice if step == "preview" else None
+        kinds = dict(CalendarYearDay.Kind.choices)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import from the notice text"),
+            "form": form,
+            "step": step,
+            "notice": notice,
+            "rows": [
+                {
+                    "date": day,
+                    "weekday": weekday_name(day),
+                    "kind": kinds[kind],
+                    "is_holiday": kind == HOLIDAY,
+                    "festival": festival,
+                }
+                for day, kind, festival in (notice.entries() if notice else [])
+            ],
+        }
+        return TemplateResponse(request, "admin/clocks/calendaryear/import.html", context)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -122,8 +275,6 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from .services import calendar_year_record
-
         # The notice as saved, days included, goes to the full-process record in the admin's
         # own transaction: the change and its record commit together.
         calendar_year_record(
@@ -191,3 +342,6 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["title", "recipient", "created_at", "read_at"]
     list_select_related = ["recipient"]
     search_fields = ["title"]
+
+
+from . import admin_regional  # noqa: E402, F401
