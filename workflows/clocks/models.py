@@ -31,6 +31,16 @@ class Jurisdiction(models.Model):
     # Changed on every overlay or national notice change so that every process rebuilds its
     # cached calendar (workflows.clocks.selectors.calendar_for) without a cache server.
     calendar_version = models.PositiveIntegerField(default=0, editable=False)
+    # Xinjiang's 肉孜节 and 古尔邦节 (domain.md §4): administrators confirm them year by year
+    # and are warned while a year is unconfirmed (workflows.clocks.regional_selectors).
+    has_regional_holidays = models.BooleanField(
+        _("has regional holidays (肉孜节, 古尔邦节)"),
+        default=False,
+        help_text=_(
+            "Tick for a jurisdiction in Xinjiang: each year's regional holidays must then be "
+            "confirmed from the autonomous region's notice."
+        ),
+    )
 
     class Meta:
         verbose_name = _("jurisdiction")
@@ -81,11 +91,19 @@ class CalendarOverlay(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
 
+    def validate_constraints(self, exclude=None):
+        # A row edited inline on its jurisdiction's page has the jurisdiction excluded from
+        # validation, which skips "one row per day": a date that already has its row would
+        # then reach the database and fail with an IntegrityError instead of a message.
+        if exclude and "jurisdiction" in exclude and self.jurisdiction_id is not None:
+            exclude = set(exclude) - {"jurisdiction"}
+        super().validate_constraints(exclude=exclude)
+
 
 def _is_package_year(year: int) -> bool:
-    from workflows.calendar import PACKAGE_YEARS
+    from workflows.calendar import package_years
 
-    return year in PACKAGE_YEARS
+    return year in package_years()
 
 
 class CalendarYear(models.Model):
@@ -276,7 +294,13 @@ class Deadline(models.Model):
         pgettext_lazy("period", "unit"), max_length=10, choices=PeriodUnit.choices
     )
     amount = models.PositiveSmallIntegerField(_("amount"))
-    due = models.DateField(_("due"))
+    # Empty while the count reaches a year whose State Council holiday notice is not known
+    # yet (``awaiting_year``): the clock waits, visibly, and is computed the moment the notice
+    # is entered (domain.md §4: never guessed, never blocking the work).
+    due = models.DateField(_("due"), null=True, blank=True)
+    awaiting_year = models.PositiveSmallIntegerField(
+        _("awaiting the holiday notice for"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -313,6 +337,12 @@ class Deadline(models.Model):
             # The sweep: running clocks by due date.
             models.Index(fields=["status", "due"], name="clocks_deadline_sweep"),
             models.Index(fields=["content_type", "object_id"], name="clocks_deadline_subject"),
+            # The few clocks awaiting a holiday notice: looked for by every sweep.
+            models.Index(
+                fields=["awaiting_year"],
+                condition=Q(due__isnull=True),
+                name="clocks_deadline_awaiting",
+            ),
         ]
         constraints = [
             # A running clock per item and rule: opening it again returns the same deadline.
@@ -326,16 +356,29 @@ class Deadline(models.Model):
                 name="clocks_waived_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(due__gt=models.F("start")), name="clocks_due_after_start"
+                condition=Q(due__isnull=True) | Q(due__gt=models.F("start")),
+                name="clocks_due_after_start_or_awaiting",
+            ),
+            # A clock either has its due date or names the notice it waits for, never both.
+            models.CheckConstraint(
+                condition=Q(due__isnull=False, awaiting_year__isnull=True)
+                | Q(due__isnull=True, awaiting_year__isnull=False),
+                name="clocks_due_or_awaiting_notice",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_label} · {self.rule_key} · {self.due:%Y-%m-%d}"
+        due = f"{self.due:%Y-%m-%d}" if self.due else f"awaiting {self.awaiting_year}"
+        return f"{self.subject_label} · {self.rule_key} · {due}"
 
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def is_awaiting_notice(self) -> bool:
+        """The due date waits for the holiday notice of ``awaiting_year``."""
+        return self.due is None
 
 
 class Reminder(models.Model):
@@ -423,3 +466,84 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarNoticeReminder(models.Model):
+    """One daily reminder to one administrator that clocks wait for a year's holiday notice.
+
+    Unique per (year, recipient, day), inserted in the transaction that creates its
+    notification: a second sweep on the same day finds the row and sends nothing.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    occurrence = models.DateField()
+    waiting = models.PositiveIntegerField(_("clocks waiting"))
+    created_at = models.DateTimeField(default=timezone.now)
+    notification = models.OneToOneField(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("holiday notice reminder")
+        verbose_name_plural = _("holiday notice reminders")
+        ordering = ["-occurrence", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "recipient", "occurrence"],
+                name="clocks_one_notice_reminder_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence:%Y-%m-%d} {self.year} → {self.recipient_id}"
+
+
+class RegionalHolidayYear(models.Model):
+    """An administrator's confirmation of one year's regional holidays (肉孜节, 古尔邦节).
+
+    The confirmed days themselves are ``CalendarOverlay`` rows, written with this row in one
+    transaction (``regional_services.regional_year_confirm``) from the yearly notice of
+    新疆维吾尔自治区人民政府办公厅 (domain.md §4). The dates the Umm al-Qura calendar expects
+    (``workflows.clocks.regional``) are only offered as a starting point; until this row exists
+    administrators are warned that clocks count those days as working days.
+    """
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="regional_years",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reference = models.CharField(
+        _("regional notice"),
+        max_length=300,
+        help_text=_(
+            "The notice of 新疆维吾尔自治区人民政府办公厅 the days were taken from: its title "
+            "and document number."
+        ),
+    )
+    note = models.TextField(_("note"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("regional holiday year")
+        verbose_name_plural = _("regional holiday years")
+        ordering = ["-year", "jurisdiction"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "year"], name="clocks_one_regional_confirmation_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.reference}"
