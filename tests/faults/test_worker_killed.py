@@ -49,15 +49,16 @@ def test_a_task_killed_mid_run_runs_again_and_delivers_once_when_the_worker_is_s
             log_name="test-faults-killed-worker.log",
         ) as doomed:
             deliver_reminder.delay(reminder.pk)
-            # The task is inside its transaction: reminder marked sent, notification written,
-            # neither committed; the e-mail is blocked at the gate.
+            # Mark, then send: the reminder is committed as sent with its notification and its
+            # e-mail marked "sending"; the e-mail itself is blocked at the gate.
             wait_until(lambda: len(lines(attempts)) == 1, what="the task to reach the e-mail")
             os.kill(doomed.pid, signal.SIGKILL)
             doomed.wait(timeout=20)
 
         reminder.refresh_from_db()
-        assert reminder.sent_at is None  # the dead worker's transaction was rolled back
-        assert not Notification.objects.exists()
+        assert reminder.sent_at is not None  # in the app already
+        assert reminder.email_status == "sending" and reminder.emailed_at is None
+        assert Notification.objects.filter(reminder=reminder).count() == 1
         assert lines(sent) == []
 
         (tmp_path / "open").touch()
@@ -71,10 +72,11 @@ def test_a_task_killed_mid_run_runs_again_and_delivers_once_when_the_worker_is_s
             def delivered() -> bool:
                 if survivor.poll() is not None:
                     pytest.fail("The worker exited; see var/test-faults-second-worker.log")
-                return Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=False).exists()
+                return Reminder.objects.filter(pk=reminder.pk, email_status="sent").exists()
 
-            # Nobody sends the message again: the broker hands the unacknowledged one back.
-            wait_until(delivered, timeout=120, what="the redelivered task to send the reminder")
+            # Nobody sends the message again: the broker hands the unacknowledged one back,
+            # after the dead sender's "sending" claim has expired, and it sends the e-mail.
+            wait_until(delivered, timeout=120, what="the redelivered task to send the e-mail")
             # Run again on purpose, as a duplicate message would: no second effect. (Its result
             # is in this Redis, not in the suite's result backend.)
             duplicate = deliver_reminder.delay(reminder.pk)

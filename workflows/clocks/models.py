@@ -410,6 +410,23 @@ class Reminder(models.Model):
     failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
+    class Email(models.TextChoices):
+        NONE = "", _("no e-mail")
+        PENDING = "pending", _("to send")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        REFUSED = "refused", _("refused by the mail server")
+
+    # The e-mail is sent after the reminder's commit, marked "sending" first (mark, then send):
+    # a dropped database connection after the send cannot roll the send's mark back with the
+    # reminder and have it sent again. A "sending" claim older than the claim timeout belongs
+    # to a sender that died before it finished, and is retried.
+    email_status = models.CharField(
+        max_length=10, choices=Email.choices, default=Email.NONE, blank=True
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
@@ -425,7 +442,12 @@ class Reminder(models.Model):
                 fields=["created_at"],
                 condition=Q(sent_at__isnull=True, cancelled_at__isnull=True),
                 name="clocks_reminder_pending",
-            )
+            ),
+            models.Index(
+                fields=["email_claimed_at"],
+                condition=Q(email_status__in=["pending", "sending"]),
+                name="clocks_reminder_email_owed",
+            ),
         ]
 
     def __str__(self) -> str:

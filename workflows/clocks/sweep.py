@@ -12,22 +12,29 @@ Safe however often and however concurrently it runs:
   next sweep queues (or delivers) it again; a claim older than
   ``FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS`` belongs to a dead worker and is taken over.
 
-E-mail is the one step outside the database: it is sent last, just before the commit that
-marks the reminder sent, so a crash in between can at worst repeat one e-mail, never lose one.
+E-mail is the one step outside the database: mark, then send. The commit that marks the
+reminder sent also marks its e-mail "sending"; the e-mail goes out after it and is then marked
+sent, retrying the mark on a new connection when the old one dropped. A failed send is marked
+for a retry; a "sending" mark older than the claim timeout means its sender died and is sent
+again. Only a sender that dies, or a database that stays away for half the claim timeout,
+between the mail server's acceptance and the mark can repeat an e-mail; every attempt carries
+the same Message-ID.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.core.mail import EmailMessage, send_mail
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from workflows.calendar import (
     CalendarRangeError,
@@ -71,6 +78,7 @@ class SweepReport:
     computed: int = 0
     awaiting: dict[int, int] = field(default_factory=dict)
     notice_reminders: int = 0
+    emails_retried: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -78,6 +86,7 @@ class SweepReport:
             "computed": self.computed,
             "awaiting": {str(year): n for year, n in sorted(self.awaiting.items())},
             "notice_reminders": self.notice_reminders,
+            "emails_retried": self.emails_retried,
             "marked_overdue": self.marked_overdue,
             "created": self.created,
             "delivered": self.delivered,
@@ -369,11 +378,14 @@ def reminder_deliver(*, reminder_id: int, now: datetime) -> bool:
     """Send one reminder if nobody else has or is: returns True when this call sent it.
 
     Claim (its own committed UPDATE, so rivals see it), then in one transaction: mark it sent
-    (only if our claim still holds), create the notification, send the e-mail. A failure rolls
-    the transaction back and releases the claim for a later sweep (in queue mode, once the
-    claim timeout has passed since it was queued: a back-off while the mail server is down).
-    An address the mail server refuses for good does not hold back the in-app notification:
-    the refusal is noted on the reminder and the reminder counts as sent.
+    (only if our claim still holds), create the notification and, when the person has an
+    address, mark its e-mail "sending". After that commit the e-mail goes out and is marked
+    sent (``_email_send``): mark, then send, so a database connection that drops after the
+    send cannot roll its mark back together with the reminder's and have both done again.
+    A failure before the commit rolls everything back and releases the claim for a later
+    sweep (in queue mode, once the claim timeout has passed since it was queued).
+    A call for a reminder already sent retries its e-mail if that is owed
+    (``reminder_email_retry``): a queued message run again after its worker died is enough.
     """
     claimed = (
         Reminder.objects.filter(pk=reminder_id, sent_at=None, cancelled_at=None)
@@ -381,6 +393,7 @@ def reminder_deliver(*, reminder_id: int, now: datetime) -> bool:
         .update(claimed_at=now)
     )
     if claimed != 1:
+        reminder_email_retry(reminder_id=reminder_id, now=now)
         return False
     try:
         with transaction.atomic():
@@ -403,19 +416,9 @@ def reminder_deliver(*, reminder_id: int, now: datetime) -> bool:
                 reminder=reminder,
             )
             if recipient.email:
-                try:
-                    send_mail(
-                        subject=message.title,
-                        message=message.body,
-                        from_email=None,
-                        recipient_list=[recipient.email],
-                    )
-                except smtplib.SMTPRecipientsRefused as refused:
-                    logger.warning("Reminder %s: e-mail refused: %r", reminder_id, refused)
-                    Reminder.objects.filter(pk=reminder_id).update(
-                        last_error=f"e-mail refused: {refused!r}"[:2000]
-                    )
-        return True
+                Reminder.objects.filter(pk=reminder_id).update(
+                    email_status=Reminder.Email.SENDING, email_claimed_at=now
+                )
     except _ClaimLost:
         return False
     except Exception as error:  # noqa: BLE001 - whatever broke, the reminder must be retried
@@ -424,6 +427,120 @@ def reminder_deliver(*, reminder_id: int, now: datetime) -> bool:
             claimed_at=None, failures=F("failures") + 1, last_error=repr(error)[:2000]
         )
         return False
+    if recipient.email:
+        _email_send(reminder_id=reminder_id, claim=now, to=recipient.email, message=message)
+    return True
+
+
+def _email_owed(now: datetime) -> Q:
+    """An e-mail to send: it failed and waits for a retry, or its sender died mid-send."""
+    return Q(email_status=Reminder.Email.PENDING) | Q(
+        email_status=Reminder.Email.SENDING, email_claimed_at__lt=now - claim_timeout()
+    )
+
+
+def reminder_email_retry(*, reminder_id: int, now: datetime) -> bool:
+    """Send the e-mail of a reminder already delivered in the app, if it is owed (a failed
+    send, or a sender that died before marking it); True when this call sent it."""
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=False, cancelled_at=None)
+        .filter(_email_owed(now))
+        .update(email_status=Reminder.Email.SENDING, email_claimed_at=now)
+    )
+    if claimed != 1:
+        return False
+    reminder = Reminder.objects.select_related(
+        "recipient", "deadline__responsible_unit", "deadline__content_type"
+    ).get(pk=reminder_id)
+    recipient = reminder.recipient
+    if not recipient.email:  # the address was removed since
+        _email_mark(reminder_id, now, email_status=Reminder.Email.NONE)
+        return False
+    message = reminder_message(reminder, language=recipient_language(recipient))
+    return _email_send(reminder_id=reminder_id, claim=now, to=recipient.email, message=message)
+
+
+def reminder_message_id(reminder_id: int) -> str:
+    """The same Message-ID for every attempt at one reminder's e-mail: a mail system or client
+    that sees it twice knows it is one message."""
+    domain = (settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "fazhi").strip("> ")
+    return f"<reminder-{reminder_id}@{domain}>"
+
+
+def _email_send(*, reminder_id: int, claim: datetime, to: str, message) -> bool:
+    """Send the e-mail claimed "sending" at ``claim`` and mark the outcome; True when sent."""
+    email = EmailMessage(
+        subject=message.title,
+        body=message.body,
+        to=[to],
+        headers={"Message-ID": reminder_message_id(reminder_id)},
+    )
+    try:
+        email.send()
+    except smtplib.SMTPRecipientsRefused as refused:
+        # Refused for good: retrying cannot help, and the notification is in the app already.
+        logger.warning("Reminder %s: e-mail refused: %r", reminder_id, refused)
+        _email_mark(
+            reminder_id,
+            claim,
+            email_status=Reminder.Email.REFUSED,
+            last_error=f"e-mail refused: {refused!r}"[:2000],
+        )
+        return False
+    except Exception as error:  # noqa: BLE001 - the server is down: a later sweep retries
+        logger.warning("Reminder %s: e-mail not sent, retried later: %r", reminder_id, error)
+        _email_mark(
+            reminder_id,
+            claim,
+            email_status=Reminder.Email.PENDING,
+            failures=F("failures") + 1,
+            last_error=repr(error)[:2000],
+        )
+        return False
+    _email_mark(reminder_id, claim, email_status=Reminder.Email.SENT, emailed_at=timezone.now())
+    return True
+
+
+def _email_mark(reminder_id: int, claim: datetime, **fields) -> None:
+    """Record an e-mail's outcome under our claim, retrying on a fresh connection.
+
+    After a send, the mark is what stands between the reader and a second copy: a dropped
+    connection is closed and the mark tried again on a new one, for up to half the claim
+    timeout (a stale "sending" claim is retried as a send after the whole timeout).
+    """
+    give_up = time.monotonic() + claim_timeout().total_seconds() / 2
+    pause = 0.1
+    while True:
+        try:
+            Reminder.objects.filter(
+                pk=reminder_id, email_status=Reminder.Email.SENDING, email_claimed_at=claim
+            ).update(**fields)
+            return
+        except (OperationalError, InterfaceError) as error:
+            connection.close()  # unusable now; the next query opens a new connection
+            if time.monotonic() + pause > give_up:
+                logger.error(
+                    "Reminder %s: e-mail outcome %s could not be recorded: %r",
+                    reminder_id,
+                    fields.get("email_status"),
+                    error,
+                )
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
+def _emails_retry(*, now: datetime, report: SweepReport) -> None:
+    """E-mails owed for reminders delivered in the app: failed sends and dead senders."""
+    ids = list(
+        Reminder.objects.filter(sent_at__isnull=False, cancelled_at=None)
+        .filter(_email_owed(now))
+        .order_by("email_claimed_at", "pk")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    for reminder_id in ids:
+        if reminder_email_retry(reminder_id=reminder_id, now=now):
+            report.emails_retried += 1
 
 
 def _enqueue(ids: list[int], now: datetime, report: SweepReport) -> None:
@@ -485,6 +602,8 @@ def reminders_sweep(*, today: date, now: datetime, deliver: str = "inline") -> S
     report.awaiting = awaiting_by_year()
     report.notice_reminders = notice_reminders_send(today=today, now=now, awaiting=report.awaiting)
     report.marked_overdue, report.created = reminders_schedule(today=today, now=now)
+    # Rare (a mail server down, a sender killed mid-send): retried here in either mode.
+    _emails_retry(now=now, report=report)
     if deliver == "queue":
         _queue_pending(now=now, report=report)
         return report
