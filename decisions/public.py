@@ -20,6 +20,7 @@ from workflows.consultations.public import moderation_policy_register
 from workflows.consultations.selectors import consultations_for_subject
 from workflows.permissions import has_role_in_unit
 from workflows.public import caching
+from workflows.public.feeds import feed_summary
 from workflows.public.nav import section_register
 from workflows.public.ratelimit import rate_limited
 
@@ -114,8 +115,7 @@ class DecisionFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        text = item.publication.interpretation or item.publication.text
-        return text if len(text) <= 500 else text[:500] + "…"
+        return feed_summary(item.publication.interpretation or item.publication.text)
 
     def item_link(self, item):
         return reverse("public:decision", args=[item.pk])

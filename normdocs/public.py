@@ -21,6 +21,7 @@ from django.views.decorators.cache import cache_page
 from workflows.consultations.public import moderation_policy_register
 from workflows.permissions import has_role_in_unit
 from workflows.public import caching
+from workflows.public.feeds import feed_summary
 from workflows.public.nav import section_register
 from workflows.public.ratelimit import rate_limited
 from workflows.record.selectors import events_for
@@ -207,8 +208,7 @@ class DocumentFeed(Feed):
         return f"{item.number} {item.title}" if item.number else item.title
 
     def item_description(self, item):
-        text = item.text
-        return text if len(text) <= 500 else text[:500] + "…"
+        return feed_summary(item.text)
 
     def item_link(self, item):
         return reverse("public:normdoc", args=[item.pk])

@@ -132,13 +132,15 @@ def world(django_db_setup, django_db_blocker):
     from workflows.clocks.services import notification_create
     from workflows.demo import DEMO_STEPS
 
-    # The public endpoints are rate-limited; the limiter has its own test
-    # (test_consultations_api): here it would answer 429 instead of letting the fuzzer in.
+    # The public endpoints are rate-limited; the limiter has its own tests
+    # (test_consultations_api, test_public_abuse): here it would answer 429 instead of letting
+    # the fuzzer in.
     no_limits = override_settings(
         REST_FRAMEWORK={
             **django_settings.REST_FRAMEWORK,
             "DEFAULT_THROTTLE_RATES": {"public": None},
-        }
+        },
+        FAZHI_PUBLIC_RATES={scope: "1000000/s" for scope in django_settings.FAZHI_PUBLIC_RATES},
     )
     # Like Django's test client, requests must not close the connection at their end: it
     # holds the world's transaction.

@@ -10,11 +10,16 @@
 - 404: anything the caller may not see, exactly as if it did not exist;
 - 409: the state moved on (``Conflict``, ``workflows.errors.StaleState``, viewflow's
   ``FlowLockFailed`` and refused transitions);
+- 413: a body larger than the endpoint accepts (the public comment's limit, otherwise
+  DATA_UPLOAD_MAX_MEMORY_SIZE), answered before it is read whole where its length is declared;
 - 429: rate limited, with ``Retry-After``.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler
 from viewflow.fsm import TransitionNotAllowed
@@ -30,6 +35,40 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The object changed since you loaded it; reload and try again.")
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """413: the body is larger than this endpoint accepts; nothing of it was used."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self, *, limit: int):
+        super().__init__(
+            detail=_(
+                "The request body is larger than %(limit_kib)s KiB, the most this endpoint accepts."
+            )
+            % {"limit_kib": max(1, limit // 1024)}
+        )
+
+
+class RateLimited(exceptions.Throttled):
+    """429 in words a caller can read, in the caller's language (DRF's own message appends an
+    English sentence its catalogues cannot translate). ``wait`` gives Retry-After."""
+
+    def __init__(self, *, wait: float):
+        seconds = max(1, int(-(-wait // 1)))
+        minutes = max(1, (seconds + 59) // 60)
+        # The same words as the portal's 429 page (public/429.html).
+        detail = ngettext(
+            "You have sent too many requests in a short time. Please wait about "
+            "%(minutes)s minute and try again.",
+            "You have sent too many requests in a short time. Please wait about "
+            "%(minutes)s minutes and try again.",
+            minutes,
+        ) % {"minutes": minutes}
+        exceptions.APIException.__init__(self, detail=detail, code="throttled")
+        self.wait = seconds
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -50,6 +89,14 @@ def _as_api_exception(exc: Exception) -> Exception:
         return Conflict(detail=_("This action no longer applies to the current state."))
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=serializers.as_serializer_error(exc))
+    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, RateLimited):
+        return RateLimited(wait=exc.wait or 1)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised while DRF reads a body past DATA_UPLOAD_MAX_MEMORY_SIZE; left to Django it
+        # would be the HTML 400 page.
+        return PayloadTooLarge(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return exceptions.ParseError(detail=_("The request has too many fields or files."))
     if isinstance(exc, CalendarRangeError):
         return exceptions.ValidationError(
             detail={"non_field_errors": [str(exc)]}, code="calendar_year_unknown"

@@ -13,6 +13,7 @@ everybody who may see the subject with ``SubjectConsultationsMixin``.
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,12 +21,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from workflows.api.exceptions import PayloadTooLarge
 from workflows.api.files import StoredFileSerializer, download_responses, file_download
 from workflows.api.pagination import CursorPage
 from workflows.api.routers import router
-from workflows.api.throttling import PublicRateThrottle
+from workflows.api.throttling import PUBLIC_API, LimitsThrottle, PublicRateThrottle
 from workflows.api.views import StaffViewSet, error_response, visible_object_or_404
+from workflows.public.guards import HONEYPOT_FIELD, body_too_large, max_body_bytes
 
+from .limits import COMMENT_LIMITS
 from .models import Comment, Consultation, ConsultationAttachment, Disposition
 from .public import _policy
 from .selectors import comments_public, consultations_for_subject, consultations_open_now
@@ -278,6 +282,24 @@ class CommentSubmitSerializer(serializers.Serializer):
     )
     paragraph_ref = serializers.CharField(required=False, allow_blank=True, max_length=100)
     show_name = serializers.BooleanField(required=False, default=False)
+    # The portal form's honeypot, here too: people's clients never fill it.
+    website = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Leave empty.",
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.validated_data.get(HONEYPOT_FIELD))
+
+
+class CommentThrottle(LimitsThrottle):
+    """A public comment counts against the public API's rate, then against the comment limits
+    the portal's form counts too (``limits``): one allowance, whichever face is used."""
+
+    limits = (PUBLIC_API, *COMMENT_LIMITS)
 
 
 @extend_schema(tags=["public"], auth=[])
@@ -297,6 +319,11 @@ class PublicConsultationViewSet(
 
     def get_queryset(self):
         return with_attachments(consultations_open_now())
+
+    def get_throttles(self):
+        if self.action == "comment_submit":
+            return [CommentThrottle()]
+        return super().get_throttles()
 
     @extend_schema(**_DOWNLOAD)
     @action(**_DOWNLOAD_ROUTE)
@@ -319,11 +346,22 @@ class PublicConsultationViewSet(
     )
     @comments.mapping.post
     def comment_submit(self, request, pk=None):
-        """Comment on an open consultation (第十四条). The contact is kept for staff only."""
+        """Comment on an open consultation (第十四条). The contact is kept for staff only.
+
+        Limited like the portal's comment form, in the same counters: per client address and
+        per consultation (429 with Retry-After), and to the same body size (413)."""
+        if body_too_large(request):
+            raise PayloadTooLarge(limit=max_body_bytes())
         consultation = self.get_object()
         body = CommentSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        comment = comment_submit(consultation=consultation, **body.validated_data)
+        data = {k: v for k, v in body.validated_data.items() if k != HONEYPOT_FIELD}
+        if body.is_bot:
+            # As the form does: answered like a success, so a bot learns nothing; nothing is
+            # stored. The comment shown was never saved (no id: 0).
+            comment = Comment(pk=0, consultation=consultation, submitted_at=timezone.now(), **data)
+        else:
+            comment = comment_submit(consultation=consultation, **data)
         return Response(PublicCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 

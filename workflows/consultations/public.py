@@ -28,11 +28,13 @@ from django.views.decorators.cache import cache_page, never_cache
 
 from workflows.files import stored_file_response
 from workflows.public import caching
+from workflows.public.feeds import feed_summary
 from workflows.public.guards import public_post
 from workflows.public.nav import section_register
 from workflows.public.ratelimit import prefetching, rate_limited
 
 from . import public_cache, rules
+from .limits import COMMENT_LIMITS
 from .models import Comment, Consultation, ConsultationAttachment, Disposition
 from .public_forms import CommentForm, HideForm
 from .selectors import comments_public, consultations_open_now
@@ -238,12 +240,7 @@ def _detail_page(request, pk):
     return caching.page(request, CACHE_SCOPE, pk, part, render_page, now=now)
 
 
-def _consultation_key(request, pk):
-    return f"consultation:{pk}"
-
-
-@rate_limited("comment_key", key=_consultation_key, methods=("POST",))
-@rate_limited("comment_ip", methods=("POST",))
+@rate_limited(*COMMENT_LIMITS)
 @rate_limited("page_ip", methods=("GET", "HEAD"))
 @prefetching(_detail_cache_keys)
 @public_post
@@ -381,8 +378,7 @@ class ConsultationFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        text = item.draft_text
-        return text if len(text) <= 500 else text[:500] + "…"
+        return feed_summary(item.draft_text)
 
     def item_link(self, item):
         return reverse("public:consultation", args=[item.pk])

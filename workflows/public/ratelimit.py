@@ -1,24 +1,34 @@
 """Fixed-window rate limits counted in Django's cache (Redis when REDIS_URL is set, so every
-web process shares the counts).
+web process shares the counts). One limiter for every public face: the portal's views
+(``rate_limited``) and the API's throttles (``workflows.api.throttling``) count the same
+``Limit`` declarations through ``hit_all``, and know the client by the same ``client_ip``.
 
-A rate is written ``"5/10m"``: at most 5 requests per 10 minutes. Units: s, m, h, d.
-Limits are settings (``FAZHI_PUBLIC_RATES``) so that a county can tune them without a release.
+A rate is written ``"5/10m"``: at most 5 requests per 10 minutes. Units: s, m, h, d; DRF's
+spelling (``"60/min"``, ``"1000/day"``) is read too. Limits are settings
+(``FAZHI_PUBLIC_RATES``) so that a county can tune them without a release.
+
+When the store cannot be reached, ``hit_all`` raises ``RateLimitStoreUnavailable``: the one
+place to decide what a public write does without its counts (refuse with 503, or count
+elsewhere).
 """
 
 import hashlib
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .backend import prefetched_set, redis_client
 from .responses import too_many_requests
 
-# Defaults; settings.FAZHI_PUBLIC_RATES overrides any of them.
+# Defaults for a settings module that leaves a scope out of FAZHI_PUBLIC_RATES (base settings
+# name all three, with these values, each read from the environment).
 DEFAULT_RATES = {
     # Every public page, per address: generous for people, a brake on scrapers.
     "page_ip": "300/m",
@@ -28,7 +38,8 @@ DEFAULT_RATES = {
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+# "5/10m", and DRF's "60/min", "100/hour": the unit is the first letter of the period.
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])[a-z]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -51,10 +62,15 @@ def rate_for(scope: str) -> Rate:
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind N trusted proxies (FAZHI_TRUSTED_PROXY_COUNT), the Nth
-    address from the right of X-Forwarded-For; otherwise REMOTE_ADDR, which a client cannot
-    forge."""
-    proxies = int(getattr(settings, "FAZHI_TRUSTED_PROXY_COUNT", 0))
+    """The client's address, as every limit counts it (portal and API alike).
+
+    By default the peer address (REMOTE_ADDR), which a client cannot forge: X-Forwarded-For
+    is anybody's to write. Behind N trusted proxies (``FAZHI_TRUSTED_PROXIES``), each proxy
+    appends the address it received from, so the Nth address from the right is the one the
+    outermost trusted proxy saw; whatever the client wrote itself stands further left and is
+    ignored. With fewer addresses than proxies the header was not written by the proxies
+    configured, and the peer address counts."""
+    proxies = int(getattr(settings, "FAZHI_TRUSTED_PROXIES", 0))
     if proxies > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
@@ -119,6 +135,19 @@ def _hit_one_by_one(checks: list[Check], now: float) -> int:
     return 0
 
 
+class RateLimitStoreUnavailable(Exception):
+    """The store of the counts (Redis) cannot be reached: nothing was counted.
+
+    Raised by ``hit_all`` for every public face (the form's decorator and the API's
+    throttles alike); nothing here catches it. What a public request does without its counts
+    is decided in one place, where it is caught (``workflows.public.outage``: a write is
+    refused with a readable 503)."""
+
+
+# A store that is down or too slow; other Redis errors (a bad script) are bugs and propagate.
+_STORE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+
+
 def hit_all(
     checks: list[Check], *, now: float | None = None, fetch: Sequence[str] = (), request=None
 ) -> int:
@@ -127,10 +156,19 @@ def hit_all(
     first limit exceeded ends (for Retry-After); limits after that one are not counted.
 
     ``fetch`` names cache keys to read in the same round trip when the request is allowed;
-    their raw values are left on ``request`` for ``backend.prefetched`` (with Redis only)."""
+    their raw values are left on ``request`` for ``backend.prefetched`` (with Redis only).
+
+    Raises ``RateLimitStoreUnavailable`` when the store cannot be reached."""
     if not checks:
         return 0
     now = time.time() if now is None else now
+    try:
+        return _hit_all(checks, now=now, fetch=fetch, request=request)
+    except _STORE_ERRORS as error:
+        raise RateLimitStoreUnavailable(str(error)) from error
+
+
+def _hit_all(checks: list[Check], *, now: float, fetch: Sequence[str], request) -> int:
     client = redis_client()
     if client is None:
         return _hit_one_by_one(checks, now)
@@ -170,38 +208,57 @@ def prefetching(keys):
 
 
 @dataclass(frozen=True)
-class _Limit:
-    scope: str
-    key: object  # (request, *args, **kwargs) -> identity, or None for the client's address
-    methods: tuple[str, ...] | None
+class Limit:
+    """One limit a view (page or API) declares: requests counted in ``scope``.
 
-
-def rate_limited(scope: str, *, key=None, methods: tuple[str, ...] | None = None):
-    """Decorate a view: over the limit, answer 429 with a readable page.
-
-    ``key(request, **kwargs)`` gives the identity counted; by default the client's address.
-    ``methods`` restricts the count to those methods (e.g. only POST).
-
-    Stacked ``rate_limited`` decorators fold into one wrapper that counts every limit that
-    applies to the request in one Redis round trip, outermost first.
+    ``key(request, *args, **kwargs)`` gives the identity counted (e.g. the consultation);
+    by default the client's address. ``methods`` restricts the count to those methods.
+    ``rate()`` gives the rate, None for no limit; by default ``rate_for(scope)``.
     """
-    limit = _Limit(scope, key, methods)
+
+    scope: str
+    key: Callable | None = None
+    methods: tuple[str, ...] | None = None
+    rate: Callable[[], str | None] | None = None
+
+    def check(self, request, *args, **kwargs) -> Check | None:
+        """The check this request counts against, or None when the limit does not apply."""
+        if self.methods is not None and request.method not in self.methods:
+            return None
+        if self.rate is None:
+            rate = rate_for(self.scope)
+        else:
+            text = self.rate()
+            if text is None:
+                return None
+            rate = Rate.parse(text)
+        ident = self.key(request, *args, **kwargs) if self.key else client_ip(request)
+        return Check(self.scope, str(ident), rate)
+
+
+def checks_for(limits: Sequence[Limit], request, *args, **kwargs) -> list[Check]:
+    """The checks ``request`` counts against, in the order of ``limits``."""
+    checks = (limit.check(request, *args, **kwargs) for limit in limits)
+    return [check for check in checks if check is not None]
+
+
+def rate_limited(*limits: str | Limit, key=None, methods: tuple[str, ...] | None = None):
+    """Decorate a view: over a limit, answer 429 with a readable page.
+
+    Each of ``limits`` is a ``Limit``, or the scope of one built from ``key`` and ``methods``
+    (see ``Limit``). They are counted in their order, and stacked ``rate_limited`` decorators
+    fold into one wrapper: every limit that applies to the request is counted in one Redis
+    round trip, outermost first.
+    """
+    declared = tuple(one if isinstance(one, Limit) else Limit(one, key, methods) for one in limits)
 
     def decorator(view):
         inner = getattr(view, "_rate_limited_view", view)
-        limits = (limit, *getattr(view, "_rate_limits", ()))
+        limits = (*declared, *getattr(view, "_rate_limits", ()))
 
         @wraps(inner)
         def wrapper(request, *args, **kwargs):
-            checks = [
-                Check(
-                    one.scope,
-                    str(one.key(request, *args, **kwargs) if one.key else client_ip(request)),
-                    rate_for(one.scope),
-                )
-                for one in limits
-                if one.methods is None or request.method in one.methods
-            ]
+            checks = checks_for(limits, request, *args, **kwargs)
             prefetch = getattr(inner, "_prefetch_keys", None)
             fetch = prefetch(request, *args, **kwargs) if prefetch and checks else ()
             retry_after = hit_all(checks, fetch=fetch, request=request)
