@@ -31,9 +31,12 @@ def install_beat_schedule(sender, **kwargs):
 def beat_schedule() -> dict:
     """name -> entry. Every periodic task of the project is here, and only here."""
     return {
+        # /health/ reports beat down when the heartbeat is older than two of these periods
+        # and a minute (workflows.health.heartbeat_max_age).
         "heartbeat": {
             "task": "workflows.tasks.heartbeat",
-            "schedule": 60.0,
+            "schedule": float(settings.FAZHI_SWEEP_SECONDS),
+            "options": {"expires": float(settings.FAZHI_SWEEP_SECONDS)},
         },
         # Stale sweeps expire unrun: after an outage one sweep catches up on everything pending.
         "reminders-sweep": {
@@ -45,6 +48,12 @@ def beat_schedule() -> dict:
             "task": "workflows.clocks.tasks.fire_workflow_timers",
             "schedule": float(settings.FAZHI_SWEEP_SECONDS),
             "options": {"expires": float(settings.FAZHI_SWEEP_SECONDS)},
+        },
+        # The record's chain head, signed (writes nothing when no event came since the last).
+        "record-checkpoint": {
+            "task": "workflows.record.tasks.checkpoint",
+            "schedule": float(settings.FAZHI_RECORD_CHECKPOINT_SECONDS),
+            "options": {"expires": float(settings.FAZHI_RECORD_CHECKPOINT_SECONDS)},
         },
         # Normative documents: entry into force, expiry reminders, expiry; the biennial cleanup.
         "normdocs-validity": {"task": "normdocs.tasks.expire_documents", "schedule": 3600.0},

@@ -6,7 +6,8 @@ from .models import Heartbeat
 
 @shared_task
 def heartbeat() -> str:
-    """Queued by beat every minute, run by a worker: proves both are alive. Idempotent."""
+    """Queued by beat every FAZHI_SWEEP_SECONDS, run by a worker: proves both are alive
+    (``/health/``, workflows.health). Idempotent."""
     Heartbeat.objects.update_or_create(name="worker", defaults={"seen_at": timezone.now()})
     return "ok"
 

@@ -1,12 +1,12 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import generic
+from django.views.decorators.cache import never_cache
 
+from .health import health_report
 from .inbox import inbox_for_user
-from .models import Heartbeat
 
 
 class InboxView(LoginRequiredMixin, generic.ListView):
@@ -33,12 +33,24 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
+@never_cache
 def health(request):
-    """Liveness for load balancers and docker-compose: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    beat = Heartbeat.objects.filter(name="worker").values_list("seen_at", flat=True).first()
-    return JsonResponse({"status": "ok", "worker_last_seen": beat.isoformat() if beat else None})
+    """Every dependency, checked now (``workflows.health``): 200 when all are up, 503 naming
+    those that are down. No login; no secrets in it."""
+    up, report = health_report()
+    response = JsonResponse(report, status=200 if up else 503)
+    # A 503 here is the report, not a server error: workflows.health logs each dependency
+    # going down once, where django.request would log every probe of the outage.
+    response._has_been_logged = True
+    return response
+
+
+@never_cache
+def live(request):
+    """Liveness for load balancers and container health checks: this process serves requests.
+    Unlike ``health``, it stays 200 while Redis, beat or the workers are down, so the portal
+    is not taken out of service for what it can do without."""
+    return JsonResponse({"status": "ok"})
 
 
 def robots(request):

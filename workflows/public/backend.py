@@ -5,7 +5,9 @@ than the round trip itself on a page served from the cache (about 130 µs: the c
 table of ~170 response callbacks). The public portal's hot paths (rate limits, cached pages)
 ask here instead: one client per cache backend, sharing that backend's connection pool, which
 is safe across threads. Without Redis (the local-memory cache of development) there is none,
-and callers use Django's cache API.
+and callers use Django's cache API; nor is there while Redis is unreachable
+(``workflows.cache``): callers then take the cache-API path, which answers as an empty cache,
+and report a ``RedisError`` they meet on the client with ``store_failed``.
 
 A value read ahead in another round trip (the rate limit's, ``ratelimit.prefetching``) is
 left on the request, raw, for the code that would have read it (``prefetched``).
@@ -20,7 +22,9 @@ _clients: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionar
 
 
 def redis_client():
-    """The Redis client behind Django's default cache, or None."""
+    """The Redis client behind Django's default cache, or None (also while it is unreachable)."""
+    if getattr(cache, "unavailable", False):
+        return None
     backend = getattr(cache, "_cache", None)  # django.core.cache.backends.redis.RedisCacheClient
     get_client = getattr(backend, "get_client", None)
     if get_client is None:
@@ -29,6 +33,14 @@ def redis_client():
     if client is None:
         client = _clients[backend] = get_client(write=True)
     return client
+
+
+def store_failed(error: BaseException) -> None:
+    """Report a ``RedisError`` met on ``redis_client()``: the cache then stays away from Redis
+    for its failure window (and logs the outage once)."""
+    note = getattr(cache, "note_failure", None)
+    if note is not None:
+        note(error)
 
 
 _PREFETCHED = "_fazhi_prefetched"

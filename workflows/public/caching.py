@@ -11,6 +11,9 @@ a version of its subject that writes bump, so a new comment shows at once; a pag
 changes at a known moment (a consultation closing) also carries that moment and is not served
 past it. The version and the copy come back in one round trip (``get_many``), or with the
 rate limit's own (``ratelimit.prefetching``).
+
+Without Redis every page is rendered as on a miss and nothing is stored: reads and writes of
+the cache never raise (``workflows.cache``).
 """
 
 import secrets
@@ -23,8 +26,9 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
+from redis.exceptions import RedisError
 
-from .backend import loads, prefetched, redis_client
+from .backend import loads, prefetched, redis_client, store_failed
 
 DEFAULT_TTL = 60
 
@@ -53,7 +57,13 @@ def _get_many(keys: list[str], request=None) -> dict:
     client = redis_client()
     if client is None:
         return cache.get_many(keys)
-    values = client.mget([cache.make_and_validate_key(k) for k in keys])
+    try:
+        values = client.mget([cache.make_and_validate_key(k) for k in keys])
+    except RedisError as error:
+        # Redis went away: the page is rendered as on a miss, and not stored (the cache's
+        # own writes do nothing while it is unreachable).
+        store_failed(error)
+        return {}
     return {key: loads(raw) for key, raw in zip(keys, values, strict=True) if raw is not None}
 
 
