@@ -1,3 +1,6 @@
+from django.contrib.auth.views import redirect_to_login
+
+
 class StaffSiteMiddleware:
     """Give every staff page the site's menu, not only the pages mounted inside the site.
 
@@ -18,4 +21,28 @@ class StaffSiteMiddleware:
             from config.site import site  # lazy: the site imports every app's views
 
             match.site = site
+        return None
+
+
+class SiteLoginMiddleware:
+    """Send an anonymous visitor of any staff-site page to log in, before its view runs.
+
+    Left to themselves viewflow's views answer an anonymous visitor 403 for a process that
+    exists and 404 for one that does not, which tells the world which processes exist. Every
+    URL of the viewflow site (marked by the site in its URL name) now redirects to the login
+    page alike; pages outside it (portal, API, health, login) are untouched. Placed before
+    viewflow's SiteMiddleware, which would refuse the visitor with a 403 first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        extra = getattr(getattr(match, "url_name", None), "extra", None) or {}
+        if extra.get("site") is not None and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         return None

@@ -30,6 +30,7 @@ from workflows.api.selectors import tasks_visible
 from workflows.api.serializers import TaskSerializer, UnitBriefSerializer
 from workflows.api.views import StaffViewSet, error_response, query_params
 from workflows.models import Unit
+from workflows.uploads import upload_files
 
 from . import services, taskapi
 from .flows import DecisionFlow
@@ -236,6 +237,7 @@ def _open_task(decision: Decision, node: str) -> Task | None:
 def _task_act(request, task: Task, action_name: str, payload, files=None) -> bool:
     """``files``: the request's uploads, for a step whose page takes files (multipart)."""
     form_class = taskapi.task_actions(task.flow_task)[action_name]
+    uploads = form_files(form_class, files, prefix=action_name)  # a refused file first
     data = form_data(
         form_class,
         payload,
@@ -247,7 +249,7 @@ def _task_act(request, task: Task, action_name: str, payload, files=None) -> boo
         task=task,
         action=action_name,
         data=data,
-        files=form_files(form_class, files, prefix=action_name),
+        files=uploads,
     )
 
 
@@ -342,7 +344,7 @@ class DecisionViewSet(
                 detail=_("This step is not open for the decision now."), code="step_not_open"
             )
         try:
-            _task_act(request, task, name, request.data, files=request.FILES)
+            _task_act(request, task, name, request.data, files=upload_files(request))
         except DjangoValidationError as error:
             uploads = list(file_fields(_task_form(route)))
             if len(uploads) == 1 and is_upload_refusal(error):  # a file refused by its content

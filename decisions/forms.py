@@ -8,6 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Disposition
+from workflows.consultations.rules import is_period_too_long
+from workflows.files import validate_upload_size
+from workflows.validators import LegalDateField, LegalDateTimeField, period_too_long_error
 
 from .models import (
     Adjustment,
@@ -62,7 +65,9 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 class UploadForm(forms.Form):
     """One attachment. The type is decided by its content in the service (workflows/files.py)."""
 
-    file = forms.FileField(label=_("Attachment (PDF, DOCX or OFD)"))
+    file = forms.FileField(
+        label=_("Attachment (PDF, DOCX or OFD)"), validators=[validate_upload_size]
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)
 
 
@@ -108,7 +113,11 @@ class DraftForm(forms.Form):
     fair_competition_review = forms.CharField(
         label=_("Fair competition review"), required=False, widget=forms.Textarea
     )
-    attachment = forms.FileField(label=_("Attachment (PDF, DOCX or OFD)"), required=False)
+    attachment = forms.FileField(
+        label=_("Attachment (PDF, DOCX or OFD)"),
+        required=False,
+        validators=[validate_upload_size],
+    )
     attachment_kind = forms.ChoiceField(
         label=_("Kind of attachment"), choices=Attachment.Kind.choices, required=False
     )
@@ -130,6 +139,7 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("validators", [validate_upload_size])
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -140,14 +150,21 @@ class MultipleFileField(forms.FileField):
 
 
 class ConsultationOpenForm(forms.Form):
-    opens_at = forms.DateTimeField(label=_("Opens at"), widget=DATETIME)
-    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    opens_at = LegalDateTimeField(label=_("Opens at"), widget=DATETIME)
+    closes_at = LegalDateTimeField(label=_("Closes at"), widget=DATETIME)
     short_period_reason = forms.CharField(
         label=_("Reason for a shorter period (published)"), required=False, widget=forms.Textarea
     )
     attachments = MultipleFileField(
         label=_("Public attachments (PDF, DOCX or OFD)"), required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+        if opens_at and closes_at and is_period_too_long(opens_at=opens_at, closes_at=closes_at):
+            self.add_error("closes_at", period_too_long_error())
+        return data
 
 
 class CommentChoiceField(forms.ModelChoiceField):
@@ -279,7 +296,7 @@ class MeetingOpenForm(forms.Form):
     """Attendance: every member of the government is listed; those not ticked are absent."""
 
     kind = forms.ChoiceField(label=_("Meeting"), choices=Meeting.Kind.choices)
-    held_at = forms.DateTimeField(label=_("Held at"), widget=DATETIME)
+    held_at = LegalDateTimeField(label=_("Held at"), widget=DATETIME)
     principal = PersonChoiceField(label=_("Administrative head"), queryset=None)
     present = PeopleChoiceField(
         label=_("Members present"),
@@ -318,13 +335,13 @@ class HeadDecisionForm(forms.Form):
 
 
 class PartyReportForm(forms.Form):
-    reported_on = forms.DateField(label=_("Reported on"), widget=DATE)
+    reported_on = LegalDateField(label=_("Reported on"), widget=DATE)
     reference = forms.CharField(label=_("Reference"), max_length=100)
     recipient = forms.CharField(label=_("Reported to"), max_length=200)
 
 
 class PublicationForm(forms.Form):
-    published_on = forms.DateField(label=_("Published on"), required=False, widget=DATE)
+    published_on = LegalDateField(label=_("Published on"), required=False, widget=DATE)
     channel = forms.CharField(label=_("Channel"), required=False)
     url = forms.URLField(label=_("Address"), required=False, assume_scheme="https")
     interpretation = forms.CharField(
@@ -333,8 +350,8 @@ class PublicationForm(forms.Form):
 
 
 class HearingScheduleForm(forms.Form):
-    materials_sent_on = forms.DateField(label=_("Materials sent on"), widget=DATE)
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    materials_sent_on = LegalDateField(label=_("Materials sent on"), widget=DATE)
+    held_on = LegalDateField(label=_("Held on"), widget=DATE)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     participants = forms.CharField(label=_("Participants (published)"), widget=forms.Textarea)
 

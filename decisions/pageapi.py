@@ -32,6 +32,7 @@ from workflows.api.forms import (
 )
 from workflows.api.views import error_response, visible_object_or_404
 from workflows.consultations.api import SubjectConsultationsMixin
+from workflows.uploads import upload_files
 
 from .models import Attachment, Decision, PostEvaluation
 from .views import pages
@@ -49,8 +50,8 @@ def page_act(
     view.setup(request._request, pk=decision.pk, **view_kwargs)
     if not view.may_act():  # first: a forbidden caller learns nothing from the body's checks
         raise PermissionDenied
+    files = form_files(form_class, upload_files(request), prefix=name)  # a refused file first
     data = form_data(form_class, payload, name=component, prefix=name)
-    files = form_files(form_class, request.FILES, prefix=name)
     form = view.build(name, data=data, files=files)
     if not form.is_valid():
         raise form_errors(form)

@@ -1,8 +1,14 @@
 """Forms of the staff UI. They parse input only; the services decide."""
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from workflows.consultations.rules import MAXIMUM_DAYS
+from workflows.validators import IdField, LegalDateField, period_too_long_error
 
 from .models import CleanupCampaign, CleanupItem, Deliberation, DraftingBody, LegalityReview
 
@@ -39,12 +45,20 @@ class EmptyForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    closes_on = forms.DateField(label=_("Comment closes on"), widget=DATE)
+    closes_on = LegalDateField(label=_("Comment closes on"), widget=DATE)
     short_period_reason = forms.CharField(
         label=_("Reason for a period shorter than the minimum"),
         required=False,
         widget=forms.Textarea,
     )
+
+    def clean(self):
+        # The consultation opens when this form is sent and closes at the end of ``closes_on``.
+        data = super().clean()
+        closes_on = data.get("closes_on")
+        if closes_on and closes_on - timezone.localdate() >= timedelta(days=MAXIMUM_DAYS):
+            self.add_error("closes_on", period_too_long_error())
+        return data
 
 
 class ConcludeReviewForm(forms.Form):
@@ -58,7 +72,7 @@ class AmendmentsForm(forms.Form):
 
 class DeliberationForm(forms.Form):
     meeting_kind = forms.ChoiceField(label=_("Meeting"), choices=Deliberation.MeetingKind.choices)
-    meeting_on = forms.DateField(label=_("Meeting date"), widget=DATE)
+    meeting_on = LegalDateField(label=_("Meeting date"), widget=DATE)
     adopted = forms.BooleanField(label=pgettext_lazy("deliberation", "Adopted"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
 
@@ -72,7 +86,7 @@ class RegisterForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    published_on = forms.DateField(label=_("Published on"), widget=DATE)
+    published_on = LegalDateField(label=_("Published on"), widget=DATE)
     immediate_reason = forms.CharField(
         label=_("Reason for immediate effect"),
         required=False,
@@ -87,7 +101,7 @@ class RenewForm(forms.Form):
 
 
 class FilingSubmitForm(forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    received_on = LegalDateField(label=_("Received on"), widget=DATE)
 
 
 class OpinionForm(forms.Form):
@@ -103,8 +117,8 @@ class CleanupOpenForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     keyword = forms.CharField(label=_("Cited law or keyword"), required=False)
     issuer_codes = forms.CharField(label=_("Issuer codes (comma separated)"), required=False)
-    published_from = forms.DateField(label=_("Published from"), required=False, widget=DATE)
-    published_to = forms.DateField(label=_("Published to"), required=False, widget=DATE)
+    published_from = LegalDateField(label=_("Published from"), required=False, widget=DATE)
+    published_to = LegalDateField(label=_("Published to"), required=False, widget=DATE)
     documents = forms.CharField(label=_("Document ids (comma separated)"), required=False)
 
     def scope(self) -> dict:
@@ -131,10 +145,10 @@ class CleanupOpenForm(forms.Form):
 
 
 class CleanupDecideForm(forms.Form):
-    item = forms.IntegerField(widget=forms.HiddenInput)
+    item = IdField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CleanupItem.Outcome.choices)
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
 class CleanupCloseForm(forms.Form):
-    published_on = forms.DateField(label=_("Results published on"), widget=DATE)
+    published_on = LegalDateField(label=_("Results published on"), widget=DATE)

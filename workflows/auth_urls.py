@@ -1,9 +1,12 @@
 """Login and logout. django-axes (AxesStandaloneBackend + middleware) locks an account and
-address pair out after repeated failures; the form is viewflow's Material login."""
+address pair out after repeated failures; the form is viewflow's Material login. A wrong old
+password when changing one's password counts as such a failure (``workflows.accounts``)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 from viewflow.contrib.auth import AuthenticationForm
+
+from workflows.accounts import LockedOutPasswordChangeView
 
 urlpatterns = [
     path(
@@ -16,7 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        LockedOutPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -1,11 +1,14 @@
 """Uploaded files: the type is read from the content, never from the name, and the size is
-limited (FAZHI_MAX_ATTACHMENT_BYTES). Shared by every app that accepts documents (decision
+limited (FAZHI_MAX_ATTACHMENT_BYTES; while the body streams in, ``workflows.uploads``). A zip
+container (DOCX, OFD) is also limited in what it would unpack to, read from its central
+directory without decompressing anything. Shared by every app that accepts documents (decision
 materials, consultation attachments), so one checker decides what a PDF is, and one function
 hands a stored file back (``stored_file_response``)."""
 
 import hashlib
 import io
 import logging
+import struct
 import zipfile
 
 from django.conf import settings
@@ -17,12 +20,93 @@ from django.utils.translation import gettext_lazy as _
 logger = logging.getLogger(__name__)
 
 PDF, DOCX, OFD = "pdf", "docx", "ofd"
+# The codes of ``upload_check``'s refusals: each is about the file itself.
+REFUSAL_CODES = (
+    "too_large",
+    "too_many_entries",
+    "unpacks_too_large",
+    "compression_ratio",
+    "type_not_allowed",
+    "extension_mismatch",
+)
 ALLOWED = (PDF, DOCX, OFD)
 CONTENT_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     OFD: "application/ofd",
 }
+
+
+def too_large_error() -> ValidationError:
+    limit = settings.FAZHI_MAX_ATTACHMENT_BYTES
+    return ValidationError(
+        _("The file is larger than %(limit)s bytes."), code="too_large", params={"limit": limit}
+    )
+
+
+def validate_upload_size(upload) -> None:
+    """A form's file field refuses a file past the limit, among them one refused unread while
+    it streamed in (``workflows.uploads.RefusedUpload``)."""
+    if upload is not None and upload.size is not None:
+        if upload.size > settings.FAZHI_MAX_ATTACHMENT_BYTES:
+            raise too_large_error()
+
+
+# End of central directory record: signature, then (at offset 10) the total number of entries.
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_END_OF_DIRECTORY_MAX = 22 + 0xFFFF  # the record and the longest comment
+MIB = 1024 * 1024
+
+
+def zip_entry_count(data: bytes) -> int | None:
+    """How many entries the zip says it holds, read from its last 64 KiB before anything builds
+    one object per entry; None when the count needs ZIP64 (65,535 entries or more)."""
+    at = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - _END_OF_DIRECTORY_MAX))
+    if at < 0 or at + 22 > len(data):
+        return 0  # not a zip the checker can read; the sniffer refuses it
+    (total,) = struct.unpack_from("<H", data, at + 10)
+    return None if total == 0xFFFF else total
+
+
+def zip_problem(data: bytes) -> ValidationError | None:
+    """Why a zip container may not be accepted, or None: too many entries, too much once
+    unpacked (FAZHI_MAX_UNPACKED_BYTES), or packed too tightly (FAZHI_MAX_COMPRESSION_RATIO, a
+    zip bomb's mark: a DOCX packs about 3 to 10 times). Only the central directory's declared
+    sizes are read; nothing is decompressed. (Python's zipfile never unpacks more than the
+    declared size, so a lying directory cannot make a later reader here unpack more.)"""
+    too_many = ValidationError(
+        _("The file holds more than %(limit)s parts."),
+        code="too_many_entries",
+        params={"limit": settings.FAZHI_MAX_ZIP_ENTRIES},
+    )
+    entries = zip_entry_count(data)
+    if entries is None or entries > settings.FAZHI_MAX_ZIP_ENTRIES:
+        return too_many
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    if len(members) > settings.FAZHI_MAX_ZIP_ENTRIES:  # a directory longer than it says
+        return too_many
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if unpacked > settings.FAZHI_MAX_UNPACKED_BYTES:
+        return ValidationError(
+            _("The file would unpack to more than %(limit)s bytes."),
+            code="unpacks_too_large",
+            params={"limit": settings.FAZHI_MAX_UNPACKED_BYTES},
+        )
+    ratio = settings.FAZHI_MAX_COMPRESSION_RATIO
+    # Overall and per member: one tightly packed member hides behind a large stored image.
+    # Below 1 MiB unpacked a high ratio harms nobody (a short repetitive XML part packs well).
+    tight = [
+        m for m in members if m.file_size > MIB and m.file_size > ratio * max(m.compress_size, 1)
+    ]
+    if tight or (unpacked > MIB and unpacked > ratio * max(packed, 1)):
+        return ValidationError(
+            _("The file unpacks to more than %(ratio)s times its size."),
+            code="compression_ratio",
+            params={"ratio": ratio},
+        )
+    return None
 
 
 def sniff_type(data: bytes) -> str | None:
@@ -48,13 +132,18 @@ def extension_of(name: str) -> str:
 
 
 def upload_check(*, name: str, data: bytes) -> str:
-    """Return the file's type (pdf, docx or ofd) or refuse it: too large, a type not accepted,
-    or a name whose extension lies about the content."""
-    limit = settings.FAZHI_MAX_ATTACHMENT_BYTES
-    if len(data) > limit:
-        raise ValidationError(
-            _("The file is larger than %(limit)s bytes."), code="too_large", params={"limit": limit}
-        )
+    """Return the file's type (pdf, docx or ofd) or refuse it: too large, a zip container that
+    would unpack too large or too many times its size, or holds too many entries, a type not
+    accepted, or a name whose extension lies about the content."""
+    if len(data) > settings.FAZHI_MAX_ATTACHMENT_BYTES:
+        raise too_large_error()
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            problem = zip_problem(data)
+        except zipfile.BadZipFile:
+            problem = None  # not a readable zip: the sniffer below refuses it
+        if problem is not None:
+            raise problem
     detected = sniff_type(data)
     if detected is None:
         raise ValidationError(

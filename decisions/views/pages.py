@@ -20,6 +20,7 @@ from workflows.consultations.selectors import consultations_for_subject
 from workflows.files import stored_file_response
 from workflows.inbox import may_act_on_task
 from workflows.permissions import has_role, has_role_in_unit, units_for_role
+from workflows.uploads import upload_files
 
 from .. import forms, selectors, services
 from ..documents import meeting_minutes_docx
@@ -210,7 +211,7 @@ class DecisionActionView(LoginRequiredMixin, generic.TemplateView):
         action = request.POST.get("action")
         if action not in self.actions:
             return redirect(request.get_full_path())
-        form = self.build(action, data=request.POST, files=request.FILES)
+        form = self.build(action, data=request.POST, files=upload_files(request))
         if form.is_valid():
             try:
                 with transaction.atomic():

@@ -12,10 +12,10 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from workflows.files import CONTENT_TYPES, stored_file_response
+from workflows.files import CONTENT_TYPES, REFUSAL_CODES, stored_file_response
 
 # The refusals of ``upload_check``: they are about the file, so the 400 names the file field.
-UPLOAD_REFUSALS = ("too_large", "type_not_allowed", "extension_mismatch")
+UPLOAD_REFUSALS = REFUSAL_CODES
 
 
 def is_upload_refusal(error: DjangoValidationError) -> bool:

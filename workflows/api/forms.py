@@ -19,6 +19,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from workflows.files import too_large_error
+from workflows.uploads import RefusedUpload
+
 MAX_ID = 2**31 - 1
 _SERIALIZERS: dict[str, type[serializers.Serializer]] = {}
 
@@ -138,13 +141,19 @@ def form_request(form_class: type[forms.Form], *, name: str):
 
 
 def form_files(form_class: type[forms.Form], files, *, prefix: str | None = None) -> MultiValueDict:
-    """The request's uploaded files of ``form_class``'s file fields, keyed as the form (with
-    ``prefix``) reads them; a file field the request does not fill stays empty."""
+    """The request's uploaded files (``workflows.uploads.upload_files``) of ``form_class``'s
+    file fields, keyed as the form (with ``prefix``) reads them; a file field the request does
+    not fill stays empty.
+
+    A file refused while it streamed in (too large) is a 400 on its field at once, before the
+    other fields are looked at: the rest of the body, fields included, was never read."""
     result = MultiValueDict()
     if not files:
         return result
     for name in file_fields(form_class):
         uploads = files.getlist(name)
+        if any(isinstance(upload, RefusedUpload) for upload in uploads):
+            raise ValidationError({name: too_large_error().messages})
         if uploads:
             result.setlist(f"{prefix}-{name}" if prefix else name, uploads)
     return result

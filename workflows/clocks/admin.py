@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workflows.calendar import FIRST_YEAR, package_last_year, package_years
+from workflows.validators import LegalDateField
 
 from . import rules
 from .models import (
@@ -138,7 +139,7 @@ class NoticeImportForm(forms.Form):
         required=False,
         help_text=_("e.g. 国办发明电〔2026〕7号; leave empty to take it from the text."),
     )
-    published_on = forms.DateField(
+    published_on = LegalDateField(
         label=_("published on"),
         required=False,
         help_text=_("YYYY-MM-DD; leave empty when the text ends with its signature date."),

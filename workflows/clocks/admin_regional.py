@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from workflows.validators import LegalDateField
+
 from .models import CalendarOverlay, Jurisdiction, RegionalHolidayYear
 from .regional import RegionalRangeError, expected_days
 from .regional_selectors import regional_years_to_confirm
@@ -35,7 +37,7 @@ class RegionalConfirmForm(forms.Form):
 
 class RegionalDayForm(forms.Form):
     # The browser's own date picker; its value is always ISO (YYYY-MM-DD).
-    date = forms.DateField(
+    date = LegalDateField(
         label=_("date"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

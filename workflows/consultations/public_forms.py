@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflows.public.guards import HoneypotFormMixin
+from workflows.validators import IdField
 
 from .models import COMMENT_MAX_CHARS
 
@@ -34,5 +35,5 @@ class CommentForm(HoneypotFormMixin, forms.Form):
 
 
 class HideForm(forms.Form):
-    comment = forms.IntegerField(widget=forms.HiddenInput)
+    comment = IdField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason for hiding"), max_length=2000)

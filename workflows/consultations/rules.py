@@ -7,6 +7,10 @@ from datetime import datetime, timedelta
 RULE_KEY = "consultation.comment_period"
 LEGAL_SOURCE_PERIOD = "《重大行政决策程序暂行条例》第十五条"
 DEFAULT_MINIMUM_DAYS = 30
+# 第十五条 sets only a minimum. A year is the longest period accepted: a draft out for comment
+# longer than that is no longer the draft the public reads (it would be revised and consulted
+# on again), and the stored period (a clock's length in days) must stay a small number.
+MAXIMUM_DAYS = 365
 
 
 def earliest_close(*, opens_at: datetime, minimum_days: int) -> datetime:
@@ -16,6 +20,12 @@ def earliest_close(*, opens_at: datetime, minimum_days: int) -> datetime:
     30 days (the number is a per-jurisdiction setting).
     """
     return opens_at + timedelta(days=minimum_days)
+
+
+def is_period_too_long(*, opens_at: datetime, closes_at: datetime) -> bool:
+    """A comment period longer than ``MAXIMUM_DAYS`` (第十五条 sets the minimum; the maximum is
+    this system's, see ``MAXIMUM_DAYS``)."""
+    return closes_at - opens_at > timedelta(days=MAXIMUM_DAYS)
 
 
 def period_problem(
@@ -28,6 +38,8 @@ def period_problem(
     """
     if closes_at <= opens_at:
         return "closes_before_opening"
+    if is_period_too_long(opens_at=opens_at, closes_at=closes_at):
+        return "period_too_long"
     if closes_at < earliest_close(opens_at=opens_at, minimum_days=minimum_days):
         if not short_period_reason.strip():
             return "short_period_without_reason"

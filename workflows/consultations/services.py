@@ -14,6 +14,7 @@ from workflows.clocks.selectors import deadlines_for, rule_for
 from workflows.clocks.services import deadline_meet, deadline_open
 from workflows.files import upload_store
 from workflows.record.services import record_append
+from workflows.validators import period_too_long_error
 
 from . import public_cache, rules
 from .models import COMMENT_MAX_CHARS, Comment, Consultation, ConsultationAttachment, Disposition
@@ -45,6 +46,8 @@ def consultation_open(
         minimum_days=days,
         short_period_reason=short_period_reason,
     )
+    if problem == "period_too_long":
+        raise period_too_long_error()
     if problem == "closes_before_opening":
         raise ValidationError(_("The consultation must close after it opens."), code=problem)
     if problem == "short_period_without_reason":

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from viewflow.workflow.status import STATUS
 
 from workflows.calendar import CalendarRangeError
+from workflows.uploads import upload_files
 
 from ... import forms
 from ...models import Decision
@@ -92,7 +93,7 @@ class TaskView(LoginRequiredMixin, TemplateView):
         action = request.POST.get("action")
         if action not in self.available_actions():
             return redirect(request.get_full_path())
-        form = self.build(action, data=request.POST, files=request.FILES)
+        form = self.build(action, data=request.POST, files=upload_files(request))
         if form.is_valid():
             try:
                 # One action, one transaction: a refusal leaves nothing half-done behind.
