@@ -5,7 +5,7 @@ import os
 from datetime import datetime
 
 from .base import *  # noqa: F401,F403
-from .local import FAZHI_DEMO_PASSWORD, SECRET_KEY  # noqa: F401
+from .local import FAZHI_DEMO_PASSWORD, FAZHI_RECORD_SIGNING_KEY, SECRET_KEY  # noqa: F401
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]

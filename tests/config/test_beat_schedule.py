@@ -15,3 +15,8 @@ def test_the_reminder_sweep_and_viewflow_timers_are_scheduled():
     tasks = {entry["task"] for entry in beat_schedule().values()}
     assert "workflows.clocks.tasks.sweep" in tasks
     assert "workflows.clocks.tasks.fire_workflow_timers" in tasks
+
+
+def test_the_record_checkpoint_is_scheduled():
+    tasks = {entry["task"] for entry in beat_schedule().values()}
+    assert "workflows.record.tasks.checkpoint" in tasks

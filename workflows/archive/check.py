@@ -1,7 +1,8 @@
 """The four-property check (四性检测, DA/T 70-2018) of a package on disk, with no database.
 
 - **Authenticity** (真实性): every file's SHA-256 and SM3 match the manifests; the metadata is
-  valid and matches the content it describes; the record's hashes recompute.
+  valid and matches the content it describes; the record's hashes recompute; the record's
+  checkpoints carry valid signatures by the configured key and agree with the events.
 - **Integrity** (完整性): every file the manifests and the metadata list is there, nothing is
   there that they do not list, and the record holds as many events as the metadata says.
 - **Usability** (可用性): every file is in an allowed format (judged by content) and opens.
@@ -18,11 +19,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import bagit
+from django.core.exceptions import ImproperlyConfigured
+
+from workflows.record import signing
 
 from . import bag as bagfile
 from . import conf, formats
 from .metadata import REQUIRED, MetadataError, metadata_parse
-from .recordfile import record_chain_problems, record_lines_parse
+from .recordfile import (
+    checkpoints_parse,
+    record_chain_problems,
+    record_checkpoint_problems,
+    record_lines_parse,
+    record_uncovered_seq,
+)
 
 AUTHENTICITY, INTEGRITY, USABILITY, SECURITY = "authenticity", "integrity", "usability", "security"
 PROPERTIES = (AUTHENTICITY, INTEGRITY, USABILITY, SECURITY)
@@ -42,6 +52,7 @@ METADATA_INVALID = "metadata_invalid"
 METADATA_MISMATCH = "metadata_mismatch"
 RECORD_CHAIN_BROKEN = "record_chain_broken"
 RECORD_INCOMPLETE = "record_incomplete"
+CHECKPOINT_INVALID = "checkpoint_invalid"
 FORMAT_NOT_ALLOWED = "format_not_allowed"
 FILE_DOES_NOT_OPEN = "file_does_not_open"
 EXECUTABLE_CONTENT = "executable_content"
@@ -49,6 +60,7 @@ UNSAFE_PATH = "unsafe_path"
 
 METADATA_FILE = "data/metadata.xml"
 RECORD_FILE = "data/record.jsonl"
+CHECKPOINTS_FILE = "data/record-checkpoints.json"
 CONTENT_DIR = "data/content/"
 REPORT_JSON = "check-report.json"
 REPORT_TEXT = "check-report.txt"
@@ -130,7 +142,8 @@ def package_check(directory: Path, *, now: dt.datetime | None = None) -> CheckRe
     report.files = len(actual)
     _check_formats_and_safety(directory, add)
     meta = _check_metadata(directory, actual, add)
-    _check_record(directory, meta, add)
+    events = _check_record(directory, meta, add)
+    _check_checkpoints(directory, events, add)
     return report
 
 
@@ -314,11 +327,12 @@ def _check_metadata(directory: Path, actual: dict, add) -> dict | None:
 # --- the record -----------------------------------------------------------------------------
 
 
-def _check_record(directory: Path, meta: dict | None, add) -> None:
+def _check_record(directory: Path, meta: dict | None, add) -> list[dict]:
+    """Check the record file against itself and the metadata; return its events."""
     path = directory / RECORD_FILE
     if not path.is_file():
         add(Finding(INTEGRITY, MISSING_FILE, RECORD_FILE, "the record is missing"))
-        return
+        return []
     events, problems = record_lines_parse(path.read_bytes())
     # Without readable metadata, the first event names the subject the others must share.
     first = events[0] if events else {"content_type": "", "object_id": ""}
@@ -334,11 +348,11 @@ def _check_record(directory: Path, meta: dict | None, add) -> None:
             )
         )
     if meta is None:
-        return
+        return events
     chain = meta["record_chain"]
     if chain is None:
         add(Finding(AUTHENTICITY, METADATA_INVALID, METADATA_FILE, "no record_chain element"))
-        return
+        return events
     if chain.get("verified_at_export") != "true":
         add(
             Finding(
@@ -383,3 +397,39 @@ def _check_record(directory: Path, meta: dict | None, add) -> None:
                     f"process step #{step['seq']} does not match the record",
                 )
             )
+    return events
+
+
+def _check_checkpoints(directory: Path, events: list[dict], add) -> None:
+    path = directory / CHECKPOINTS_FILE
+    if not path.is_file():
+        add(
+            Finding(
+                INTEGRITY, MISSING_FILE, CHECKPOINTS_FILE, "the record's checkpoints are missing"
+            )
+        )
+        return
+    checkpoints, problems = checkpoints_parse(path.read_bytes())
+    problems += record_checkpoint_problems(events, checkpoints, trusted=_trusted_fingerprints())
+    for problem in problems:
+        add(Finding(AUTHENTICITY, CHECKPOINT_INVALID, CHECKPOINTS_FILE, problem.detail))
+    uncovered = record_uncovered_seq(events, checkpoints)
+    if uncovered is not None:
+        add(
+            Finding(
+                INTEGRITY,
+                RECORD_INCOMPLETE,
+                CHECKPOINTS_FILE,
+                f"no signed checkpoint covers event #{uncovered}",
+            )
+        )
+
+
+def _trusted_fingerprints() -> set[str] | None:
+    """The configured signing key's fingerprint; None where none is configured (a package read
+    elsewhere): each signature is then checked with the key it names, whose fingerprint the
+    reader compares with the one the installation published."""
+    try:
+        return {signing.fingerprint(signing.configured_public_key_text())}
+    except ImproperlyConfigured:
+        return None

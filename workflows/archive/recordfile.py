@@ -5,6 +5,11 @@ auditor with this file alone recomputes both hashes of every event. Events of on
 not consecutive in the global chain; where two of them are (seq n and n+1), the link between
 them is checked too, and the package's metadata pins the count and the end hashes so that a
 line cannot be dropped unnoticed.
+
+Beside it, the signed checkpoints of the record that cover the subject's events (for each
+event, the first checkpoint at or after it): each signature verifies with the public key the
+checkpoint names, whose fingerprint the installation publishes; where a checkpoint signs one
+of the subject's own events, that event's hash is the one signed.
 """
 
 import datetime as dt
@@ -13,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workflows.record.canonical import canonical_bytes, iso_utc, sha256_hex, sm3_hex
+from workflows.record.checkpoints import checkpoint_problems
 
 FIELDS = (
     "seq",
@@ -119,3 +125,58 @@ def record_chain_problems(events: list[dict], *, subject: str) -> list[ChainProb
                 )
         previous = line
     return problems
+
+
+def checkpoints_json(checkpoints: Iterable[dict]) -> bytes:
+    """The checkpoints file of a package: ``{"checkpoints": [Checkpoint.as_dict(), ...]}``."""
+    document = {"checkpoints": list(checkpoints)}
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2).encode() + b"\n"
+
+
+def checkpoints_parse(data: bytes) -> tuple[list[dict], list[ChainProblem]]:
+    try:
+        document = json.loads(data.decode("utf-8"))
+        checkpoints = document["checkpoints"]
+        if not isinstance(checkpoints, list) or not all(isinstance(c, dict) for c in checkpoints):
+            raise ValueError("checkpoints is not a list of objects")
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        return [], [ChainProblem(None, f"the checkpoints cannot be read: {error}")]
+    return checkpoints, []
+
+
+def record_checkpoint_problems(
+    events: list[dict], checkpoints: list[dict], *, trusted: "Iterable[str] | None"
+) -> list[ChainProblem]:
+    """Every reason the checkpoints do not vouch for the events: a signature that does not
+    verify (or, given ``trusted`` fingerprints, a key not among them), two consecutive
+    checkpoints that do not chain, an event whose hash differs from the one a checkpoint signed
+    for it."""
+    try:
+        ordered = sorted(checkpoints, key=lambda c: int(c.get("serial")))
+    except (TypeError, ValueError):
+        return [ChainProblem(None, "a checkpoint has no serial number")]
+    problems = [
+        ChainProblem(p.seq, p.detail)
+        for p in checkpoint_problems(ordered, trusted=trusted, complete=False)
+    ]
+    by_seq = {e["seq"]: e for e in events}
+    for checkpoint in ordered:
+        event = by_seq.get(checkpoint.get("seq"))
+        if event is not None and event["hash"] != checkpoint.get("head_hash"):
+            problems.append(
+                ChainProblem(
+                    event["seq"],
+                    f"event #{event['seq']} differs from the hash checkpoint "
+                    f"#{checkpoint['serial']} signed for it",
+                )
+            )
+    return problems
+
+
+def record_uncovered_seq(events: list[dict], checkpoints: list[dict]) -> int | None:
+    """The last event's number when no checkpoint signs it or a later event, else None."""
+    last = max((e["seq"] for e in events if isinstance(e["seq"], int)), default=None)
+    signed = [c.get("seq") for c in checkpoints if isinstance(c.get("seq"), int)]
+    if last is not None and (not signed or max(signed) < last):
+        return last
+    return None

@@ -17,16 +17,16 @@ from django.utils.translation import gettext as _
 
 from workflows.record.access import is_record_reader
 from workflows.record.canonical import iso_utc, sha256_hex, sm3_hex
-from workflows.record.selectors import SubjectKey, events_for
-from workflows.record.services import ACTOR_SYSTEM, record_append
+from workflows.record.selectors import SubjectKey, checkpoints_covering, events_for
+from workflows.record.services import ACTOR_SYSTEM, record_append, record_checkpoint
 from workflows.record.verify import record_verify
 
 from . import bag as bagfile
 from . import conf, formats, rules
-from .check import REPORT_JSON, REPORT_TEXT, CheckReport, package_check
+from .check import CHECKPOINTS_FILE, REPORT_JSON, REPORT_TEXT, CheckReport, package_check
 from .metadata import ArchiveMetadata, FileEntry, ProcessStep, RecordChain, metadata_xml
 from .models import ArchiveExport
-from .recordfile import event_line, record_jsonl
+from .recordfile import checkpoints_json, event_line, record_jsonl
 from .registry import ArchiveAdapter, archive_adapter, archive_adapter_for_model
 
 logger = logging.getLogger(__name__)
@@ -169,6 +169,9 @@ def archive_export_run(
                 "retention": export.retention_code,
             },
         )
+    # The export event, like every event, is signed by the next checkpoint: now, rather than
+    # at beat's next run, so that what the archive holds is vouched for at once.
+    record_checkpoint()
     return export
 
 
@@ -258,6 +261,9 @@ def archive_package_write(
     verification = record_verify(subject=subject)
     lines = [event_line(e) for e in events]
     (directory / "record.jsonl").write_bytes(record_jsonl(lines))
+    (directory / PurePosixPath(CHECKPOINTS_FILE).name).write_bytes(
+        checkpoints_json(c.as_dict() for c in _checkpoints_for(events))
+    )
     meta = ArchiveMetadata(
         identifier=f"{adapter.record_class}:{subject.pk}",
         record_class=adapter.record_class,
@@ -304,6 +310,17 @@ def archive_package_write(
     (directory / REPORT_TEXT).write_text(report.as_text(), encoding="utf-8")
     bagfile.bag_tags_refresh(directory)
     return report
+
+
+def _checkpoints_for(events: list) -> list:
+    """The signed checkpoints covering ``events``; when none covers the last one yet, one is
+    written first. Exporting the same events again finds the same checkpoints."""
+    seqs = [event.seq for event in events]
+    checkpoints = checkpoints_covering(seqs)
+    if seqs and (not checkpoints or checkpoints[-1].seq < max(seqs)):
+        record_checkpoint()
+        checkpoints = checkpoints_covering(seqs)
+    return checkpoints
 
 
 def _safe_name(name: str) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Event
+from .models import Checkpoint, Event
 
 
 @admin.register(Event)
@@ -13,6 +13,24 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ["content_type"]
     ordering = ["-seq"]
     show_full_result_count = False  # no second COUNT(*) over a million events per page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(admin.ModelAdmin):
+    """Read-only, like the events it signs."""
+
+    list_display = ["serial", "seq", "at", "key_fingerprint"]
+    ordering = ["-serial"]
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -7,3 +7,6 @@ class RecordConfig(AppConfig):
     label = "record"
     verbose_name = _("Full-process record")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the signing key check)

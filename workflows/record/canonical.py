@@ -129,6 +129,38 @@ def canonical_bytes(
     ).encode("utf-8")
 
 
+CHECKPOINT_CONTEXT = "fazhi.record.checkpoint.v1"
+
+
+def checkpoint_bytes(
+    *,
+    serial: int,
+    seq: int,
+    head_hash: str,
+    at: dt.datetime,
+    prev_signature: str,
+    key_fingerprint: str,
+) -> bytes:
+    """The bytes a checkpoint's signature covers: the chain head it vouches for (``seq`` and
+    ``head_hash``), when, its own number, the signature of the checkpoint before it (so that
+    checkpoints chain as events do) and the fingerprint of the key. The context string keeps
+    the signature from meaning anything else."""
+    return json.dumps(
+        {
+            "context": CHECKPOINT_CONTEXT,
+            "serial": serial,
+            "seq": seq,
+            "head_hash": head_hash,
+            "at": iso_utc(at),
+            "prev_signature": prev_signature,
+            "key_fingerprint": key_fingerprint,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=_SEPARATORS,
+    ).encode("utf-8")
+
+
 _payload_encoder = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, separators=_SEPARATORS, allow_nan=False
 )

@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .canonical import iso_utc
+
 
 class RecordImmutableError(Exception):
     """Raised on any attempt to change or remove an event, or to write one around the service."""
@@ -132,3 +134,68 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}…"
+
+
+class CheckpointQuerySet(models.QuerySet):
+    """Checkpoints are evidence like the events they sign: never changed, never removed."""
+
+    def update(self, **kwargs):
+        raise RecordImmutableError(_("Record checkpoints cannot be updated."))
+
+    def delete(self):
+        raise RecordImmutableError(_("Record checkpoints cannot be deleted."))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise RecordImmutableError(_("Record checkpoints cannot be updated."))
+
+
+class Checkpoint(models.Model):
+    """The chain head at one moment, signed with a key that is not in the database.
+
+    Written by ``services.record_checkpoint`` (periodically by beat, and after archive exports),
+    each with the next number of its own gapless serial and the signature of the checkpoint
+    before it, so that deleting one leaves a hole ``record_verify`` reports.
+    """
+
+    serial = models.PositiveBigIntegerField(_("checkpoint number"), primary_key=True)
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    head_hash = models.CharField(_("SHA-256 hash"), max_length=64)
+    at = models.DateTimeField(_("time"))
+    # Base64 of 64 bytes: 88 characters; empty for the first checkpoint.
+    prev_signature = models.CharField(_("previous signature"), max_length=88, blank=True)
+    public_key = models.CharField(_("public key"), max_length=44)
+    key_fingerprint = models.CharField(_("key fingerprint"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=88)
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("record checkpoint")
+        verbose_name_plural = _("record checkpoints")
+        ordering = ["serial"]
+        indexes = [models.Index(fields=["seq"], name="record_checkpoint_seq_idx")]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.serial} (event #{self.seq})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RecordImmutableError(_("Record checkpoints cannot be changed once written."))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordImmutableError(_("Record checkpoints cannot be deleted."))
+
+    def as_dict(self) -> dict:
+        """Every signed field and the signature, as written to archive packages and downloads."""
+        return {
+            "serial": self.serial,
+            "seq": self.seq,
+            "head_hash": self.head_hash,
+            "at": iso_utc(self.at),
+            "prev_signature": self.prev_signature,
+            "public_key": self.public_key,
+            "key_fingerprint": self.key_fingerprint,
+            "signature": self.signature,
+        }

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import Event
+from .models import Checkpoint, Event
 
 
 class SubjectKey(NamedTuple):
@@ -62,3 +62,21 @@ def events_for(subject: "models.Model | SubjectKey") -> QuerySet[Event]:
         .select_related("content_type")
         .order_by("seq")
     )
+
+
+def checkpoints_covering(seqs: "list[int]") -> list[Checkpoint]:
+    """For each of ``seqs``, the first checkpoint that signs that event or a later one (the
+    chain links every event to the checkpoints after it); each once, oldest first. Stops at
+    the first checkpoint that covers the highest number."""
+    if not seqs:
+        return []
+    wanted = sorted(set(seqs))
+    result: list[Checkpoint] = []
+    later = Checkpoint.objects.filter(seq__gte=wanted[0]).order_by("serial")
+    for checkpoint in later.iterator(chunk_size=500):
+        if checkpoint.seq >= wanted[0]:
+            result.append(checkpoint)
+            wanted = [seq for seq in wanted if seq > checkpoint.seq]
+        if not wanted:
+            break
+    return result

@@ -10,8 +10,16 @@ from django.db import connection, transaction
 from django.db.models.sql.subqueries import InsertQuery
 from django.utils import timezone
 
-from .canonical import GENESIS_HASH, canonical_bytes, json_safe, sha256_hex, sm3_hex
-from .models import ChainHead, Event
+from . import signing
+from .canonical import (
+    GENESIS_HASH,
+    canonical_bytes,
+    checkpoint_bytes,
+    json_safe,
+    sha256_hex,
+    sm3_hex,
+)
+from .models import ChainHead, Checkpoint, Event
 from .selectors import SubjectKey, subject_key
 
 ACTOR_SYSTEM = "system"
@@ -279,3 +287,53 @@ def _events_insert(rows: list[dict[str, Any]]) -> None:
             f"INSERT INTO {table} ({names}) VALUES ({', '.join('%s' for _ in columns)})",
             [[f.get_db_prep_save(row[f.column], connection) for f in fields] for row in rows],
         )
+
+
+def record_checkpoint() -> Checkpoint | None:
+    """Sign the chain head as the next checkpoint, or return None when no event was appended
+    since the last one (so beat can run it as often as it likes, twice included).
+
+    The chain head's row lock is taken first: the head cannot move while it is read and
+    signed, and two writers of checkpoints queue behind each other, the second then finding
+    nothing new. The checkpoint is numbered by its own gapless serial and carries the
+    signature of the one before it (``canonical.checkpoint_bytes``).
+    """
+    key = signing.configured_private_key()
+    public_key = signing.public_key_text(key)
+    key_fingerprint = signing.fingerprint(public_key)
+    with transaction.atomic():
+        head = (
+            ChainHead.objects.select_for_update()
+            .filter(pk=ChainHead.SINGLETON_ID)
+            .values_list("last_seq", "last_hash")
+            .first()
+        )
+        if head is None or head[0] == 0:
+            return None
+        last = Checkpoint.objects.order_by("-serial").values_list("serial", "seq", "signature")
+        last = last.first()
+        if last is not None and last[1] >= head[0]:
+            return None
+        serial = last[0] + 1 if last else 1
+        prev_signature = last[2] if last else ""
+        at = timezone.now()
+        data = checkpoint_bytes(
+            serial=serial,
+            seq=head[0],
+            head_hash=head[1],
+            at=at,
+            prev_signature=prev_signature,
+            key_fingerprint=key_fingerprint,
+        )
+        checkpoint = Checkpoint(
+            serial=serial,
+            seq=head[0],
+            head_hash=head[1],
+            at=at,
+            prev_signature=prev_signature,
+            public_key=public_key,
+            key_fingerprint=key_fingerprint,
+            signature=signing.sign(key, data),
+        )
+        checkpoint.save()
+    return checkpoint

@@ -8,7 +8,13 @@ Three checks, each naming the FIRST break it finds by sequence number:
     event's hash (else **reordering** when that value is the hash of some other event, i.e.
     rows were moved, or **missing predecessor** when no event has that hash); and its hashes
     recompute from its fields (else **hash mismatch**). At the end, the chain head must agree
-    with the last event, which catches events cut off the end.
+    with the last event, which catches events cut off the end. Then the signed checkpoints
+    (``checkpoints``): every one must verify with the configured key, their numbers must run
+    without a gap, each naming the previous one's signature (else **checkpoint missing** or
+    **checkpoint signature invalid**); the event each one signs must carry the hash it signed
+    (else **checkpoint mismatch**: the chain was recomputed) and must still exist (else
+    **truncated**). The result names the checkpoint, the chain head and the latest checkpoint
+    the chain matched.
 
 ``record_verify(subject=x)``
     Only the events of ``x`` (fast: an index range, not the whole chain). Each event's own
@@ -32,8 +38,17 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 
-from .canonical import GENESIS_HASH, canonical_bytes, canonical_payload_text, sha256_hex, sm3_hex
-from .models import ChainHead, Event
+from . import signing
+from .canonical import (
+    GENESIS_HASH,
+    canonical_bytes,
+    canonical_payload_text,
+    iso_utc,
+    sha256_hex,
+    sm3_hex,
+)
+from .checkpoints import CHECKPOINT_MISMATCH, TRUNCATED, checkpoint_problems
+from .models import ChainHead, Checkpoint, Event
 from .selectors import SubjectKey, subject_key
 
 HASH_MISMATCH = "hash mismatch"
@@ -73,6 +88,11 @@ class VerifyResult:
     broken_seq: int | None = None
     reason: str | None = None
     detail: str = ""
+    # The whole-chain walk only: the checkpoint a break concerns, the chain head as
+    # (seq, hash) and the newest checkpoint whose signed hash the chain matched.
+    broken_checkpoint: int | None = None
+    head: tuple[int, str] | None = None
+    matched_checkpoint: "Checkpoint | None" = None
 
 
 @dataclass(frozen=True)
@@ -127,8 +147,11 @@ def events_check(events: Iterable[Event]) -> dict[int, EventCheck]:
 
 
 def _verify_chain(*, chunk_size: int) -> VerifyResult:
-    # The head is read before the events: whatever is appended meanwhile is newer than it, so
-    # the head can only lag the events we stream, never run ahead of them.
+    # The checkpoints are read first and the head before the events: whatever is appended or
+    # checkpointed meanwhile is newer than them, so they can only lag the events we stream,
+    # never run ahead of them.
+    checkpoints = list(Checkpoint.objects.order_by("serial"))
+    by_seq = {c.seq: c for c in checkpoints}
     head = (
         ChainHead.objects.filter(pk=ChainHead.SINGLETON_ID)
         .values_list("last_seq", "last_hash")
@@ -139,7 +162,7 @@ def _verify_chain(*, chunk_size: int) -> VerifyResult:
     sha256 = hashlib.sha256
     # The loop is the verifier's hot path (a million events): hashing is inlined, and the
     # messages of _digest_problem are only worked out once something does not match.
-    broken = None
+    broken, matched = None, None
     try:
         # Closing the walk early cancels its COPY and fails the transaction: our own atomic
         # block (a savepoint inside the caller's) is rolled back, and the caller's is intact.
@@ -160,6 +183,12 @@ def _verify_chain(*, chunk_size: int) -> VerifyResult:
                     or (stored_sm3 and sm3_hex(data) != stored_sm3)
                 ):
                     broken = (seq, HASH_MISMATCH, _digest_problem(data, stored_hash, stored_sm3))
+                elif seq in by_seq:
+                    checkpoint = by_seq[seq]
+                    if checkpoint.head_hash != stored_hash:
+                        broken = (seq, CHECKPOINT_MISMATCH, checkpoint)
+                    else:
+                        matched = checkpoint
                 if broken:
                     raise _WalkStopped
                 prev_hash = stored_hash
@@ -167,9 +196,18 @@ def _verify_chain(*, chunk_size: int) -> VerifyResult:
                 checked += 1
     except _WalkStopped:
         seq, reason, detail = broken
+        found = {"head": head, "matched_checkpoint": matched}
         if reason is None:
             reason, detail = _linkage_reason(detail), _linkage_detail(seq)
-        return _broken(checked, seq, reason, detail)
+        elif reason == CHECKPOINT_MISMATCH:
+            found["broken_checkpoint"] = detail.serial
+            detail = (
+                f"checkpoint #{detail.serial} of {iso_utc(detail.at)} signed hash "
+                f"{detail.head_hash[:16]}… for event #{seq}; the record holds another: the "
+                "chain was rewritten and its hashes recomputed"
+            )
+        return _broken(checked, seq, reason, detail, **found)
+    found = {"head": head, "matched_checkpoint": matched}
     if head is not None:
         last_seq, last_hash = head
         if last_seq >= expected_seq:
@@ -178,12 +216,42 @@ def _verify_chain(*, chunk_size: int) -> VerifyResult:
                 expected_seq,
                 GAP,
                 f"the chain head records event #{last_seq}; the events end at #{expected_seq - 1}",
+                **found,
             )
         if last_seq and last_seq == expected_seq - 1 and last_hash != prev_hash:
             return _broken(
-                checked, last_seq, HASH_MISMATCH, "the chain head recorded another hash for it"
+                checked,
+                last_seq,
+                HASH_MISMATCH,
+                "the chain head recorded another hash for it",
+                **found,
             )
-    return VerifyResult(ok=True, checked=checked)
+    beyond = next((c for c in checkpoints if c.seq >= expected_seq), None)
+    if beyond is not None:
+        return _broken(
+            checked,
+            expected_seq,
+            TRUNCATED,
+            f"checkpoint #{beyond.serial} of {iso_utc(beyond.at)} signed event #{beyond.seq}; "
+            + (f"the record ends at #{expected_seq - 1}" if checked else "the record is empty"),
+            broken_checkpoint=beyond.serial,
+            **found,
+        )
+    problems = checkpoint_problems(
+        [c.as_dict() for c in checkpoints], trusted=_trusted_fingerprints(), complete=True
+    )
+    if problems:
+        first = problems[0]
+        return _broken(
+            checked, first.seq, first.reason, first.detail, broken_checkpoint=first.serial, **found
+        )
+    return VerifyResult(ok=True, checked=checked, **found)
+
+
+def _trusted_fingerprints() -> set[str]:
+    """The fingerprint of the configured signing key: checkpoints signed by any other key are
+    reported (ImproperlyConfigured when no key is configured)."""
+    return {signing.fingerprint(signing.configured_public_key_text())}
 
 
 class _WalkStopped(Exception):
@@ -346,8 +414,10 @@ def _first_missing_seq(first: int, last: int) -> int | None:
 # --- shared pieces --------------------------------------------------------------------------
 
 
-def _broken(checked: int, seq: int, reason: str, detail: str) -> VerifyResult:
-    return VerifyResult(ok=False, checked=checked, broken_seq=seq, reason=reason, detail=detail)
+def _broken(checked: int, seq: int, reason: str, detail: str, **found) -> VerifyResult:
+    return VerifyResult(
+        ok=False, checked=checked, broken_seq=seq, reason=reason, detail=detail, **found
+    )
 
 
 def _content_type_labels() -> dict[int, str]:

@@ -1,10 +1,12 @@
 import json
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.views import generic
 
-from .access import can_view_subject_record, subject_load
+from . import signing
+from .access import can_view_subject_record, is_record_reader, subject_load
+from .models import Checkpoint
 from .selectors import SubjectKey, content_type_by_label, events_for
 from .verify import events_check, record_verify
 
@@ -43,6 +45,7 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
             subject=self.subject,
             subject_key=self.key,
             subject_verification=record_verify(subject=self.key),
+            may_download_checkpoints=is_record_reader(self.request.user),
             rows=[
                 {
                     "event": event,
@@ -55,3 +58,34 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
             ],
         )
         return context
+
+
+class CheckpointsDownloadView(LoginRequiredMixin, generic.View):
+    """Every signed checkpoint of the record as JSON, for archivists to keep outside this
+    system (``?after=N``: only those numbered above N). A copy kept elsewhere is what shows a
+    checkpoint later deleted from the end, which the database alone cannot.
+
+    Anyone who does not read every record gets 404, as on the archive's pages.
+    """
+
+    def get(self, request):
+        if not is_record_reader(request.user):
+            raise Http404
+        try:
+            after = int(request.GET.get("after", "0"))
+        except ValueError as error:
+            raise Http404 from error
+        public_key = signing.configured_public_key_text()
+        document = {
+            "public_key": public_key,
+            "key_fingerprint": signing.fingerprint(public_key),
+            "checkpoints": [
+                c.as_dict() for c in Checkpoint.objects.filter(serial__gt=after).order_by("serial")
+            ],
+        }
+        response = HttpResponse(
+            json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n",
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="record-checkpoints.json"'
+        return response
