@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fazhi
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install install-dev messages lint check migrate demo bench clean schemathesis
+.PHONY: run test install install-dev messages lint check migrate demo bench drill clean schemathesis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ test: install-dev messages
 bench: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Fault drills (never part of the tests): gunicorn, a prefork worker and beat as real processes
+# on the production settings while Redis stops, the worker is SIGKILLed, two beats run and
+# database backends are terminated; reminders and e-mails lost or doubled and half-done
+# transitions are counted. A scratch database <database>_drill on DATABASE_URL's server (dropped
+# afterwards) and the drill's own redis-server; DRILL_ARGS="--only baseline,redis" for some.
+drill: install-dev messages
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.drill $(DRILL_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
