@@ -49,9 +49,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous visitors of the staff site log in first, whatever the URL (no 403/404 oracle).
+    "config.middleware.SiteLoginMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     "config.middleware.StaffSiteMiddleware",
+    # Without Redis: public writes refused (503), public reads served uncached.
+    "workflows.public.outage.OutageMiddleware",
     # Axes last: it needs the authenticated user and turns lock-outs into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,9 +141,23 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FAZHI_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FAZHI_MAX_ATTACHMENT_BYTES = env_int("FAZHI_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+# The limit holds while the body streams in (workflows.uploads); a larger file goes to a
+# temporary file, never to memory.
+FILE_UPLOAD_HANDLERS = [
+    "workflows.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A zip container (DOCX, OFD) is refused above these, read from its directory (workflows.files).
+FAZHI_MAX_UNPACKED_BYTES = env_int("FAZHI_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+FAZHI_MAX_COMPRESSION_RATIO = env_int("FAZHI_MAX_COMPRESSION_RATIO", 100)
+FAZHI_MAX_ZIP_ENTRIES = env_int("FAZHI_MAX_ZIP_ENTRIES", 1000)
 FAZHI_RECORD_SM3 = env_bool(
     "FAZHI_RECORD_SM3", True
 )  # record events also carry an SM3 digest (GB/T 32905)
+# Beat signs the record's chain head this often (a rewrite after the last checkpoint is the one
+# a checkpoint cannot catch); the key is FAZHI_RECORD_SIGNING_KEY (local/production settings).
+FAZHI_RECORD_CHECKPOINT_SECONDS = env_int("FAZHI_RECORD_CHECKPOINT_SECONDS", 900)
 # Meeting quorum, exclusive share of members present (第三十条 collective decision; local practice).
 FAZHI_MEETING_QUORUM = 0.5
 # Minimum public comment period in days (《重大行政决策程序暂行条例》第十五条: 一般不少于30日).
@@ -170,6 +188,8 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcasts (a worker ping from /health/) live here too, not in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
@@ -202,6 +222,21 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fazhi@localhost")
 
+# --- Public abuse policy (portal forms and public API alike; workflows.public.ratelimit) ------
+# The client's address is the peer address (REMOTE_ADDR) unless the site sits behind this many
+# trusted reverse proxies; then the address that many hops from the right of X-Forwarded-For.
+# Leave it 0 unless every request passes through those proxies: the header is the client's to
+# forge.
+FAZHI_TRUSTED_PROXIES = env_int("FAZHI_TRUSTED_PROXIES", 0)
+# Rates, "count/period" with period s, m, h or d and an optional multiple ("5/10m").
+FAZHI_PUBLIC_RATES = {
+    # Comments (form or API) per client address, and per consultation from every address.
+    "comment_ip": env_str("FAZHI_COMMENT_RATE_PER_ADDRESS", "5/10m"),
+    "comment_key": env_str("FAZHI_COMMENT_RATE_PER_CONSULTATION", "200/h"),
+    # Every public page, per address: generous for people, a brake on scrapers.
+    "page_ip": env_str("FAZHI_PAGE_RATE_PER_ADDRESS", "300/m"),
+}
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workflows.api.schema.FazhiAutoSchema",
@@ -215,13 +250,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.CursorPage",
     "EXCEPTION_HANDLER": "workflows.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public": env_str("FAZHI_API_PUBLIC_RATE", "60/min")},
+    # The throttles use workflows.public.ratelimit.client_ip; anything of DRF's that reads
+    # the client's address agrees with it.
+    "NUM_PROXIES": FAZHI_TRUSTED_PROXIES,
 }
 # The API's rate limits count in this cache: Redis when there is one, so every web process
 # shares the counts; otherwise per process.
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that answers as an empty cache while Redis is unreachable.
+            "BACKEND": "workflows.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fazhi",
         }

@@ -2,13 +2,15 @@
 
 The errors follow from how the operation is built, so they are added here once rather than
 repeated in every ``extend_schema``: 401/403 when it needs a login, 404 when its path names an
-object, 400 when it takes query parameters or a body, 415 for a body, 429 when throttled.
-Operation-specific errors (409, a 403 with its own meaning) still go in ``extend_schema``;
+object, 400 when it takes query parameters or a body, 413 and 415 for a body, 429 when
+throttled. Operation-specific errors (409, a 403 with its own meaning) still go in ``extend_schema``;
 those descriptions win.
 """
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import AllowAny
+
+from workflows.public.outage import is_public_write
 
 from .exceptions import ErrorSerializer
 
@@ -17,8 +19,11 @@ _DESCRIPTIONS = {
     "401": "No credentials, or credentials that are not valid.",
     "403": "Not allowed: the caller may see this but may not do it.",
     "404": "No such object, or one the caller may not see.",
+    "413": "The body is larger than this operation accepts.",
     "415": "The body is not JSON.",
     "429": "Too many requests: retry after the number of seconds in Retry-After.",
+    "503": "The portal cannot take submissions while a service it depends on is down; nothing "
+    "was recorded: retry after the number of seconds in Retry-After.",
 }
 
 
@@ -34,13 +39,14 @@ class FazhiAutoSchema(AutoSchema):
             responses[code]["description"] = (
                 responses[code].get("description") or (_DESCRIPTIONS[code])
             )
-        if "429" in responses:
-            responses["429"]["headers"] = {
-                "Retry-After": {
-                    "schema": {"type": "integer"},
-                    "description": "Seconds to wait before the next request.",
+        for code in ("429", "503"):
+            if code in responses:
+                responses[code]["headers"] = {
+                    "Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Seconds to wait before the next request.",
+                    }
                 }
-            }
         return operation
 
     def _implicit_error_codes(self, operation) -> list[str]:
@@ -53,9 +59,11 @@ class FazhiAutoSchema(AutoSchema):
         if any(p["in"] == "path" for p in parameters):
             codes.append("404")
         if operation.get("requestBody"):
-            codes.append("415")
+            codes += ["413", "415"]
         if self.view.get_throttles():
             codes.append("429")
+        if is_public_write(self.path, self.method):
+            codes.append("503")  # refused while Redis is down (workflows.public.outage)
         return codes
 
     def _needs_login(self) -> bool:
