@@ -29,6 +29,7 @@ from workflows.api.routers import router
 from workflows.api.selectors import tasks_visible
 from workflows.api.serializers import TaskSerializer, UnitBriefSerializer
 from workflows.api.views import StaffViewSet, error_response, query_params
+from workflows.connections import read_after_commit
 from workflows.models import Unit
 from workflows.uploads import upload_files
 
@@ -324,18 +325,21 @@ class DecisionViewSet(
             item = catalogue_visible_to(user=request.user).filter(pk=item_pk).first()
             if item is None:
                 raise ValidationError({"catalogue_item": [_("No such catalogue item.")]})
-        decision = services.decision_start(
+        pk = services.decision_start(
             by=request.user, lead_unit=lead_unit, catalogue_item=item, **data
-        )
-        decision = self.visible_queryset().get(pk=decision.pk)
+        ).pk
+        decision = read_after_commit(lambda: self.visible_queryset().get(pk=pk))
         return Response(DecisionDetailSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     def _stage_action(self, request, route: str):
         decision = self.get_object()
         if route in PAGE_ROUTES:
             _page_act(request, decision, route, request.data)
+            pk = decision.pk
             return Response(
-                DecisionDetailSerializer(self.visible_queryset().get(pk=decision.pk)).data
+                DecisionDetailSerializer(
+                    read_after_commit(lambda: self.visible_queryset().get(pk=pk))
+                ).data
             )
         node, name = TASK_ROUTES[route]
         task = _open_task(decision, node)
@@ -350,7 +354,12 @@ class DecisionViewSet(
             if len(uploads) == 1 and is_upload_refusal(error):  # a file refused by its content
                 raise upload_refusal(error, field=uploads[0]) from error
             raise
-        return Response(DecisionDetailSerializer(self.visible_queryset().get(pk=decision.pk)).data)
+        pk = decision.pk
+        return Response(
+            DecisionDetailSerializer(
+                read_after_commit(lambda: self.visible_queryset().get(pk=pk))
+            ).data
+        )
 
 
 def _stage_method(route: str):
@@ -437,11 +446,14 @@ class TaskCompleteViewSet(StaffViewSet):
             done = _task_act(request, task, name, serializer.validated_data["data"])
         except ValidationError as error:  # the fields of ``data``, named as such
             raise ValidationError({"data": error.detail}) from error
-        task = self.visible_queryset().get(pk=task.pk)
-        decision = (
-            decisions_visible_to(user=request.user)
-            .select_related("lead_unit", "government")
-            .get(pk=decision.pk)
+        task_pk, decision_pk = task.pk, decision.pk
+        task, decision = read_after_commit(
+            lambda: (
+                self.visible_queryset().get(pk=task_pk),
+                decisions_visible_to(user=request.user)
+                .select_related("lead_unit", "government")
+                .get(pk=decision_pk),
+            )
         )
         return Response(
             {

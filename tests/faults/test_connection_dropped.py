@@ -122,3 +122,50 @@ def test_a_transition_stays_whole_when_the_connection_drops_right_after_its_comm
     assert decision.process.task_set.get(flow_task=DecisionFlow.draft).status == STATUS.DONE
     assert Event.objects.filter(action="decision.draft_submitted").count() == 1
     assert record_verify().ok
+
+
+def test_the_api_reports_a_step_done_when_the_connection_drops_right_after_its_commit(
+    submitted_draft, people
+):
+    """make drill (pg_http) saw 500s for steps that had committed: the answer's re-read met
+    the dead connection. The person must see the step done, not an error they retry into a
+    refusal."""
+    from rest_framework.test import APIClient
+
+    decision = submitted_draft
+    task = open_task(decision.process, "draft")
+    api = APIClient()
+    api.force_authenticate(people["drafter"])
+    original = connection._commit
+    dropped = []
+
+    def commit_then_drop():
+        original()
+        if not dropped:
+            dropped.append(True)
+            terminate_backend(connection.connection.info.backend_pid)
+
+    connection._commit = commit_then_drop
+    try:
+        response = api.post(
+            f"/api/v1/tasks/{task.pk}/complete/",
+            {
+                "action": "draft",
+                "data": {
+                    "title": "关于调整城区供热价格的决定",
+                    "draft_text": "第一条 ……",
+                    "legal_basis": "《价格法》",
+                    "submit": True,
+                },
+            },
+            format="json",
+        )
+    finally:
+        connection._commit = original
+    connection.close()
+
+    assert dropped
+    assert response.status_code == 200, response.content
+    assert response.json()["done"] is True
+    assert Event.objects.filter(action="decision.draft_submitted").count() == 1
+    assert record_verify().ok
