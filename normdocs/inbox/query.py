@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
+from workflows.clocks.models import Deadline
 from workflows.inbox import InboxItem, InboxSlice, RoleGrants
 from workflows.models import Unit
 from workflows.roles import unit_permission_codename
 
+from .. import clockrules
 from ..models import (
     CleanupAssignment,
     Filing,
@@ -21,6 +23,15 @@ from ..models import (
     Status,
 )
 from .branches import _GRANTS, TITLES, _branches
+
+# The steps whose due date is a clock: (the clock's subject, the row's column naming it, rule).
+_CLOCKS = {
+    "legality_review": (NormativeDocument, "i_document", clockrules.LEGALITY_REVIEW),
+    "filing_submit": (NormativeDocument, "i_document", clockrules.FILING),
+    "filing_review": (Filing, "i_ref", clockrules.FILING_REVIEW),
+    "filing_correction": (Filing, "i_ref", clockrules.FILING_CORRECTION),
+    "cleanup": (CleanupAssignment, "i_ref", clockrules.CLEANUP_ITEM),
+}
 
 
 def _content_types() -> tuple[int, ...]:
@@ -124,6 +135,30 @@ def _url(row) -> str:
     return reverse("normdocs:register:cleanup", args=[row["i_campaign"]])
 
 
+def _awaiting(rows) -> dict[tuple[str, int], int]:
+    """(kind, ref) → the year whose holiday notice the step's clock waits for, for the rows
+    without a due date: one query, and none when every row has its date (domain.md §4)."""
+    wanted = {}
+    for row in rows:
+        if row["i_due"] is None and row["i_kind"] in _CLOCKS:
+            model, column, rule = _CLOCKS[row["i_kind"]]
+            subject = (ContentType.objects.get_for_model(model).pk, str(row[column]), rule)
+            wanted[subject] = (row["i_kind"], row["i_ref"])
+    if not wanted:
+        return {}
+    clocks = Deadline.objects.filter(
+        due=None,
+        status__in=Deadline.RUNNING,
+        object_id__in={object_id for _, object_id, _ in wanted},
+        rule_key__in={rule for _, _, rule in wanted},
+    ).values_list("content_type_id", "object_id", "rule_key", "awaiting_year")
+    return {
+        wanted[(ct, object_id, rule)]: year
+        for ct, object_id, rule, year in clocks
+        if (ct, object_id, rule) in wanted
+    }
+
+
 def normdoc_inbox_items(
     user, *, grants: RoleGrants | None = None, limit: int | None = None
 ) -> InboxSlice:
@@ -132,6 +167,7 @@ def normdoc_inbox_items(
     if not user.is_authenticated or not user.is_active:
         return InboxSlice()
     rows = normdoc_inbox_rows(user=user, grants=grants, limit=limit)
+    awaiting = _awaiting(rows)
     items = [
         InboxItem(
             kind=f"normdocs.{row['i_kind']}",
@@ -139,6 +175,7 @@ def normdoc_inbox_items(
             subject=_subject(row),
             url=_url(row),
             due=row["i_due"],
+            awaiting=awaiting.get((row["i_kind"], row["i_ref"])),
             unit=row["i_unit"],
             stage=_stage(row["i_kind"], row["i_state"]),
             created=row["i_created"],

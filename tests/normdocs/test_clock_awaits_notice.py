@@ -92,6 +92,12 @@ def test_a_filing_clock_into_an_unknown_year_waits_and_is_computed_when_the_noti
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="awaiting-notice" data-year="2027"' in page
     assert "holiday notice for 2027" in page and "from 2026-12-10" in page
+    # So does the inbox of the people who submit the filing.
+    client.force_login(officials["publisher"])
+    with translation.override("en"):
+        inbox = client.get("/workbench/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="inbox-awaiting" data-year="2027"' in inbox
+    assert "awaiting the holiday notice for 2027" in inbox
 
     # Every day until the notice is entered, each administrator is reminded once.
     administrators = 2  # admin_person and the clerk who registered the drafting bodies

@@ -44,6 +44,8 @@ class InboxItem:
     stage: str  # where the subject stands in its procedure
     created: datetime  # since when it waits
     key: str = ""  # unique among the person's items, for links and tests
+    # No due date yet: its clock waits for this year's holiday notice (domain.md §4).
+    awaiting: int | None = None
 
 
 class InboxSlice(list):
