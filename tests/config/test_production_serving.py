@@ -240,6 +240,38 @@ def test_inbox_renders_with_its_css_when_a_drafter_logs_in_under_production(
     _assert_renders_with_its_css(production_server, html, manifest, "workflows/fazhi.css")
 
 
+@pytest.mark.usefixtures("transactional_db")
+def test_a_task_page_renders_with_its_css_under_production(
+    production_server, manifest, drafter_with_a_production_password, justice_bureau
+):
+    from django.urls import get_resolver
+
+    from decisions import services
+    from decisions.flows import DecisionFlow
+
+    drafter = drafter_with_a_production_password
+    decision = services.decision_initiate(
+        by=drafter,
+        lead_unit=justice_bureau,
+        title="关于调整城区供热价格的决定",
+        problem="供热成本上涨，现行价格难以为继。",
+        legal_basis=["《中华人民共和国价格法》第十八条"],
+        out_of_catalogue_reason="年度目录公布后新发生的事项",
+    )
+    DecisionFlow.start.run(decision=decision)
+    decision.refresh_from_db()
+    task = decision.process.task_set.get(flow_task=DecisionFlow.draft)
+    production_server.log_in(drafter)
+
+    get_resolver().url_patterns  # noqa: B018 - builds the site, which names the flow's nodes
+    html = production_server.page(
+        task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    )
+
+    assert "关于调整城区供热价格的决定" in html
+    _assert_renders_with_its_css(production_server, html, manifest, "workflows/fazhi.css")
+
+
 def test_portal_renders_with_its_css_under_production(production_server, manifest):
     html = production_server.page("/public/")
 
