@@ -1,9 +1,9 @@
 """Meeting minutes as .docx (python-docx): attendance, every statement verbatim in speaking
 order, the head's decision and, when against the majority, the reason (第三十条、第三十三条)."""
 
-import io
-
 from docx import Document
+
+from workflows.docxfiles import docx_bytes
 
 from .models import Meeting
 
@@ -17,7 +17,9 @@ DECISION = {
 
 
 def meeting_minutes_docx(meeting: Meeting) -> bytes:
-    """The minutes are an official record, so they are written in Chinese."""
+    """The minutes are an official record, so they are written in Chinese. The same meeting
+    gives the same bytes every time (dated by the meeting, not by the download): the archive
+    package that holds them must not change from one export to the next."""
     document = Document()
     document.add_heading(f"{meeting.get_kind_display()}纪要：{meeting.decision.title}", level=1)
     document.add_paragraph(f"时间：{meeting.held_at:%Y-%m-%d %H:%M}")
@@ -39,6 +41,5 @@ def meeting_minutes_docx(meeting: Meeting) -> bytes:
         document.add_paragraph(DECISION[meeting.head_decision])
         if meeting.head_reason:
             document.add_paragraph(f"与多数意见不一致的理由：{meeting.head_reason}")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    title = f"{meeting.get_kind_display()}纪要"
+    return docx_bytes(document, at=meeting.decided_at or meeting.held_at, title=title)

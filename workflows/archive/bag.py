@@ -43,8 +43,11 @@ def bag_make(directory: Path, *, bag_info: dict[str, str]) -> None:
 def bag_tags_refresh(directory: Path, *, bag: "bagit.Bag | None" = None) -> None:
     """Rewrite both tag manifests over the current tag files (after adding a tag file)."""
     bag = bag or bagit.Bag(str(directory))
-    bag.save()  # bag-info.txt and tagmanifest-sha256.txt
-    manifest_write(directory, SM3, tag_files(directory), tag=True)
+    bag.save()  # bag-info.txt (Payload-Oxum)
+    # bagit lists tag files in directory order; ours are sorted, so two packages with the same
+    # files have the same tag manifests.
+    for algorithm in HASHERS:
+        manifest_write(directory, algorithm, tag_files(directory), tag=True)
 
 
 def payload_files(directory: Path) -> list[str]:

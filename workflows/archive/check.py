@@ -116,7 +116,8 @@ class CheckReport:
         lines = [
             "四性检测报告 Four-property check (DA/T 70-2018)",
             f"Package: {self.package}",
-            f"Checked at: {self.checked_at}",
+            # A package's own copy of its report carries no time (it is the same every export).
+            *([f"Checked at: {self.checked_at}"] if self.checked_at else []),
             f"Files: {self.files}",
             f"Result: {'PASSED' if self.ok else f'FAILED ({len(self.findings)} problem(s))'}",
             "",

@@ -1,5 +1,17 @@
-"""Writes of the archive: exports of packages, each one recorded (GB/T 18894-2016, DA/T 70-2018)."""
+"""Writes of the archive: exports of packages, each one recorded (GB/T 18894-2016, DA/T 70-2018).
 
+A package is the same bytes every time the same sealed subject is exported: two copies can be
+compared (``diff -r``) to prove that nothing changed. So a package holds nothing about the
+export that made it: its record excerpt leaves out the archive's own events about the subject
+(``archive.*``: exports, downloads, legal holds, disposals of copies), which describe copies of
+the package rather than the subject's business; its bag-info is dated by the last event it
+holds (not by the day of export) and names no export; its check report names the subject, not
+the folder, and no time; generated documents are dated by their act (``workflows.docxfiles``).
+The export itself is recorded (``archive.exported``, naming the package's hash) and the export
+row keeps the time of its own check.
+"""
+
+import dataclasses
 import datetime as dt
 import logging
 import shutil
@@ -15,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows.docxfiles import ZIP_EPOCH
 from workflows.record.access import is_record_reader
 from workflows.record.canonical import iso_utc, sha256_hex, sm3_hex
 from workflows.record.selectors import SubjectKey, checkpoints_covering, events_for
@@ -30,6 +43,10 @@ from .recordfile import checkpoints_json, event_line, record_jsonl
 from .registry import ArchiveAdapter, archive_adapter, archive_adapter_for_model
 
 logger = logging.getLogger(__name__)
+
+# Events with this prefix are the archive's bookkeeping about copies of a subject's package;
+# the package does not hold them (see the module docstring).
+ARCHIVE_ACTION_PREFIX = "archive."
 
 Progress = Callable[[int, str], None]
 
@@ -206,7 +223,14 @@ def _zip(directory: Path, zip_path: Path) -> None:
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(directory.rglob("*")):
             if path.is_file():
-                archive.write(path, f"{directory.name}/{path.relative_to(directory).as_posix()}")
+                # Fixed timestamps: the zip's bytes depend only on the files and the folder name.
+                info = zipfile.ZipInfo(
+                    f"{directory.name}/{path.relative_to(directory).as_posix()}",
+                    date_time=ZIP_EPOCH,
+                )
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
     partial.replace(zip_path)  # a half-written zip is never offered for download
 
 
@@ -257,7 +281,7 @@ def archive_package_write(
         progress(5 + int(55 * number / max(len(files), 1)), f"content {number}/{len(files)}")
 
     progress(65, "record")
-    events = list(events_for(subject))
+    events = package_events(subject)
     verification = record_verify(subject=subject)
     lines = [event_line(e) for e in events]
     (directory / "record.jsonl").write_bytes(record_jsonl(lines))
@@ -293,23 +317,35 @@ def archive_package_write(
     (directory / "metadata.xml").write_bytes(metadata_xml(meta))
 
     progress(80, "manifests")
+    # Dated by the last event the package holds, not by the day of export (RFC 8493 lets the
+    # bagger set Bagging-Date); no export number: the export is in the record, not the package.
+    bagged_on = timezone.localdate(events[-1].at) if events else description.date
     bagfile.bag_make(
         directory,
         bag_info={
             "Source-Organization": description.responsible_party,
             "External-Identifier": meta.identifier,
             "External-Description": description.title,
-            "Internal-Sender-Identifier": f"export-{export.pk}" if export else "",
+            "Bagging-Date": bagged_on.isoformat(),
             "Bag-Software-Agent": "Fazhi workflows.archive",
         },
     )
 
     progress(90, "check")
     report = package_check(directory)
-    (directory / REPORT_JSON).write_bytes(report.as_json())
-    (directory / REPORT_TEXT).write_text(report.as_text(), encoding="utf-8")
+    # The copy in the package names the subject and no time; the export row keeps both.
+    carried = dataclasses.replace(report, package=meta.identifier, checked_at="")
+    (directory / REPORT_JSON).write_bytes(carried.as_json())
+    (directory / REPORT_TEXT).write_text(carried.as_text(), encoding="utf-8")
     bagfile.bag_tags_refresh(directory)
     return report
+
+
+def package_events(subject: models.Model) -> list:
+    """The subject's events a package holds: all but the archive's own (``archive.*``)."""
+    return [
+        event for event in events_for(subject) if not event.action.startswith(ARCHIVE_ACTION_PREFIX)
+    ]
 
 
 def _checkpoints_for(events: list) -> list:
