@@ -6,12 +6,20 @@ views turn a miss into 404, never 403 (style.md, Security).
 - meeting secretaries, members, the head, publishers, experts and risk assessors: the decisions
   of the government they serve;
 - archivists and administrators: everything, read-only (archivists change nothing but the seal).
+
+The person's role grants (their guardian grants on ``Unit``, read in one statement by
+``role_grants_for``) and the decisions they evaluate are read first; the decisions are then
+filtered on their indexed ``lead_unit_id`` / ``government_id`` / ``id`` against those few ids,
+never through a per-row subquery on guardian's generic object-permission table (its
+``object_pk`` is text, cast row by row). Same answer as asking guardian per role (the user's
+own grants on units, with the role's group: ``units_for_role`` under ``has_role``).
 """
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from workflows.permissions import has_role, units_for_role
+from workflows.inbox.offers import RoleGrants, role_grants_for
+from workflows.permissions import has_role
 
 from .models import CatalogueItem, Decision, PostEvaluation
 
@@ -34,21 +42,32 @@ def reads_all(user) -> bool:
 _reads_all = reads_all
 
 
-def decisions_visible_to(*, user) -> QuerySet[Decision]:
+def _held_units(grants: RoleGrants, roles) -> list[int]:
+    """The units of the roles among ``roles`` the person holds (group and unit grant both)."""
+    return grants.unit_ids(*(role for role in roles if role in grants.groups))
+
+
+def decisions_visible_to(*, user, grants: RoleGrants | None = None) -> QuerySet[Decision]:
+    """The decisions ``user`` may see. Pass ``grants`` (``role_grants_for``) when the request
+    already read them; two small queries otherwise (grants, evaluations), then one filter on
+    indexed columns against literal ids."""
     if not (user.is_authenticated and user.is_active):
         return Decision.objects.none()
     if _reads_all(user):
         return Decision.objects.all()
+    grants = role_grants_for(user=user) if grants is None else grants
     condition = Q(pk__in=[])
-    for role in UNIT_ROLES:
-        if has_role(user=user, role=role):
-            condition |= Q(lead_unit__in=units_for_role(user=user, role=role))
-    for role in GOVERNMENT_ROLES:
-        if has_role(user=user, role=role):
-            condition |= Q(government__in=units_for_role(user=user, role=role))
+    if lead_units := _held_units(grants, UNIT_ROLES):
+        condition |= Q(lead_unit_id__in=lead_units)
+    if governments := _held_units(grants, GOVERNMENT_ROLES):
+        condition |= Q(government_id__in=governments)
     # The evaluator chosen for a post-evaluation (第三十六条), often from another body or a
     # third party: the decision they must evaluate is visible to them, whatever their unit.
-    condition |= Q(pk__in=PostEvaluation.objects.filter(evaluator=user).values("decision_id"))
+    evaluated = sorted(
+        set(PostEvaluation.objects.filter(evaluator=user).values_list("decision_id", flat=True))
+    )
+    if evaluated:
+        condition |= Q(pk__in=evaluated)
     return Decision.objects.filter(condition)
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from .health import health_report
 from .inbox import inbox_for_user
+from .paging import CappedPaginator
 
 
 class InboxView(LoginRequiredMixin, generic.ListView):
@@ -16,6 +17,8 @@ class InboxView(LoginRequiredMixin, generic.ListView):
     template_name = "workflows/inbox.html"
     context_object_name = "items"
     paginate_by = 50
+    # The inbox counts at most COUNT_CAP items (a meeting secretary is offered thousands).
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return inbox_for_user(user=self.request.user, prefetch=self.paginate_by)

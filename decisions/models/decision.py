@@ -101,6 +101,9 @@ class Decision(models.Model):
         verbose_name = _("major decision")
         verbose_name_plural = _("major decisions")
         ordering = ["-created_at"]
+        # The register lists the newest first, fifty at a time: read from this index instead
+        # of sorting every visible decision (issue 22).
+        indexes = [models.Index(fields=["-created_at"], name="decision_created_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(catalogue_item__isnull=False)

@@ -19,6 +19,7 @@ from workflows.clocks.models import Deadline
 from workflows.consultations.selectors import consultations_for_subject
 from workflows.files import stored_file_response
 from workflows.inbox import may_act_on_task
+from workflows.paging import CappedPaginator
 from workflows.permissions import has_role, has_role_in_unit, units_for_role
 from workflows.uploads import upload_files
 
@@ -33,6 +34,8 @@ class DecisionListView(LoginRequiredMixin, generic.ListView):
     template_name = "decisions/decision_list.html"
     context_object_name = "decisions"
     paginate_by = 50
+    # Never a COUNT(*) over every visible decision: "page 1 of 20+" past COUNT_CAP.
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         qs = decisions_visible_to(user=self.request.user).select_related("lead_unit")

@@ -13,6 +13,7 @@ from guardian.models import UserObjectPermission
 from workflows.clocks.models import Deadline
 from workflows.inbox import InboxItem, InboxSlice, RoleGrants
 from workflows.models import Unit
+from workflows.paging import COUNT_CAP
 from workflows.roles import unit_permission_codename
 
 from .. import clockrules
@@ -43,12 +44,16 @@ def _content_types() -> tuple[int, ...]:
 @cache
 def _compiled(content_types: tuple[int, ...]) -> tuple[str, tuple]:
     """The union of every branch as SQL and its fixed parameters, in inbox order with the
-    total, waiting for ``inbox_grants`` and a LIMIT. Keyed by the content-type ids it embeds:
-    a flushed test database may number them anew."""
+    total capped at ``COUNT_CAP + 1`` (never a count over every row), as a second common
+    table expression after ``inbox_grants``, waiting for a LIMIT. Keyed by the content-type
+    ids it embeds: a flushed test database may number them anew."""
     first, *rest = _branches()
     union, params = first.union(*rest, all=True).query.sql_with_params()
     sql = (
-        f"SELECT items.*, COUNT(*) OVER () AS i_total FROM ({union}) AS items "
+        f", inbox_items AS ({union}) "
+        "SELECT items.*, (SELECT COUNT(*) FROM "
+        f"(SELECT 1 FROM inbox_items LIMIT {int(COUNT_CAP) + 1}) AS capped) AS i_total "
+        "FROM inbox_items AS items "
         "ORDER BY items.i_due ASC NULLS LAST, items.i_created ASC, items.i_kind, items.i_ref "
         "LIMIT %s"
     )
@@ -85,8 +90,9 @@ def _grants_given(pairs: list[tuple[str, int]]) -> tuple[str, list]:
 
 def normdoc_inbox_rows(*, user, grants: RoleGrants | None = None, limit: int | None = None):
     """Every open human step of normative documents offered to ``user``, earliest due first
-    then oldest first, each row with ``i_total`` (the number of rows without the limit): one
-    SQL query. ``grants``: the person's grants when the request has read them already."""
+    then oldest first, each row with ``i_total`` (the number of rows without the limit, capped
+    at ``workflows.paging.COUNT_CAP + 1``): one SQL query. ``grants``: the person's grants
+    when the request has read them already."""
     content_types = _content_types()
     sql, params = _compiled(content_types)
     if grants is None:

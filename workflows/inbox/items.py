@@ -10,7 +10,8 @@ queries however many items it returns. A source that also accepts the keyword ar
 ``grants`` and ``limit`` is called with the person's ``RoleGrants`` (read once per request,
 one query, shared by every source) and the number of leading items the page needs; it
 returns an ``InboxSlice``: at most ``limit`` items in inbox order, and how many there are in
-all. The page then reads one page's worth from each source in SQL, whatever the inbox size.
+all, counted up to ``workflows.paging.COUNT_CAP + 1`` (never a count over every item). The
+page then reads one page's worth from each source in SQL, whatever the inbox size.
 """
 
 import heapq
@@ -21,11 +22,11 @@ from datetime import date, datetime
 from functools import cache
 
 from django.apps import apps
-from django.db.models import Count, Window
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
+from ..paging import COUNT_CAP
 from .offers import RoleGrants, role_grants_for, tasks_for_user
 
 # --- the inbox across every source --------------------------------------------------------------
@@ -50,7 +51,8 @@ class InboxItem:
 
 class InboxSlice(list):
     """The leading items of one source in inbox order (a list), and ``total``: how many
-    items the source holds in all, beyond the slice too."""
+    items the source holds in all, beyond the slice too, counted up to
+    ``workflows.paging.COUNT_CAP + 1`` at most (more means "more than the cap")."""
 
     def __init__(self, items: Iterable[InboxItem] = (), *, total: int | None = None):
         super().__init__(items)
@@ -160,26 +162,27 @@ def _task_unit(task: Task) -> str:
 
 def _task_items(user, grants: RoleGrants, limit: int | None = None) -> InboxSlice:
     """The person's viewflow tasks in inbox order (undated, oldest first): the first
-    ``limit`` of them and their number.
+    ``limit`` of them and their number, capped at ``COUNT_CAP + 1``.
 
-    Two queries: the page's ids with the total (tasks only), then those tasks with
-    everything the inbox shows. In one query, the dozen joins naming each task's subject
-    exceed PostgreSQL's join_collapse_limit, and it joined every task before filtering.
+    Two queries (three when the page is full: the capped count; a ``COUNT(*) OVER ()`` here
+    counted every offered task, twelve thousand for a county's meeting secretary): the page's
+    ids (tasks only), then those tasks with everything the inbox shows. In one query, the
+    dozen joins naming each task's subject exceed PostgreSQL's join_collapse_limit, and it
+    joined every task before filtering.
     """
     children = _process_children()
-    page = (
-        tasks_for_user(user=user, grants=grants)
-        .select_related(None)
-        .annotate(inbox_total=Window(Count("*")))
-        .order_by("created", "pk")
-        .values_list("pk", "inbox_total")
-    )
+    candidates = tasks_for_user(user=user, grants=grants).select_related(None)
+    page = candidates.order_by("created", "pk").values_list("pk", flat=True)
     page = list(page if limit is None else page[:limit])
     if not page:
         return InboxSlice(total=0)
+    total = len(page)
+    if limit is not None and total >= limit:
+        # More may follow: count them, but never more than the pages can show (paging.py).
+        total = max(total, candidates.order_by()[: COUNT_CAP + 1].count())
     found = Task.objects.select_related("process", "owner", "offer__unit", *_task_relations())
-    found = found.in_bulk([row[0] for row in page])
-    tasks = [found[row[0]] for row in page if row[0] in found]
+    found = found.in_bulk(page)
+    tasks = [found[pk] for pk in page if pk in found]
     items = [
         InboxItem(
             kind="task",
@@ -194,7 +197,7 @@ def _task_items(user, grants: RoleGrants, limit: int | None = None) -> InboxSlic
         )
         for task in tasks
     ]
-    return InboxSlice(items, total=page[0][1])
+    return InboxSlice(items, total=total)
 
 
 def _merged(user, grants: RoleGrants, limit: int | None) -> InboxSlice:
