@@ -18,6 +18,7 @@ urlpatterns = [
     path("record/", include("workflows.record.urls")),
     path("notifications/", include("workflows.clocks.urls")),
     path("archive/", include("workflows.archive.urls")),
+    path("reports/", include("workflows.report_urls")),
     path("public/", include("config.public_urls")),
     path("", site.urls),
 ]

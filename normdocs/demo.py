@@ -1,10 +1,14 @@
 """Demo data for normative documents, from the seed report (乌恰县2021年度法治政府建设工作报告):
-the drafting-body list, the 2021 cleanup (14 documents checked, 8 continue, 6 repealed), four
-filings from townships and departments reviewed by the county, documents in force with real-looking
-numbers, and one document whose validity ends within the month (due for renewal).
+the drafting-body list confirmed in 2021 (54 bodies), the 2021 cleanups — three special ones
+(《行政处罚法》, 计划生育, 《外商投资法》) and the regular biennial one: 14 documents checked, 8
+continue, 6 repealed, the lists published on the county website — four filings from townships
+and departments reviewed by the county, documents in force with real-looking numbers, and one
+document whose validity ends within the month (due for renewal). No document was issued in the
+name of the county government or its office in 2021, as the seed says.
 
-Every row is written through the services, so the demo also has its full record. Idempotent:
-each part is skipped when it is already there.
+Every row is written through the services, back-dated to the day each act was done (the
+services take that date), so the demo also has its full record and the 2021 report counts
+each act on its own day. Idempotent: each part is skipped when it is already there.
 """
 
 from datetime import date, timedelta
@@ -13,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from workflows.demo import COUNTY
+from workflows.demo import COUNTY, FURTHER_BODIES
 from workflows.models import Unit
 from workflows.permissions import role_grant
 from workflows.services import person_ensure
@@ -22,6 +26,32 @@ from . import rules, services
 from .models import CleanupCampaign, DraftingBody, Filing, LegalityReview, NormativeDocument
 
 CLEANUP_TITLE = "乌恰县2021年度行政规范性文件清理"
+WEBSITE = "县人民政府网站"
+BODIES_CONFIRMED_ON = date(2021, 4, 28)
+LISTS_PUBLISHED_ON = date(2021, 11, 30)
+
+# The special cleanups of 2021, by the law that ordered them: (title, law, document numbers).
+SPECIAL_CLEANUPS_2021 = [
+    (
+        "涉及《中华人民共和国行政处罚法》的行政规范性文件专项清理",
+        "《中华人民共和国行政处罚法》",
+        date(2021, 5, 10),
+        ["恰政发〔2015〕21号", "恰司发〔2017〕5号", "恰政发〔2018〕6号"],
+    ),
+    (
+        "涉及计划生育内容的行政规范性文件专项清理",
+        "《中华人民共和国人口与计划生育法》",
+        date(2021, 9, 1),
+        ["恰政发〔2016〕8号", "恰政发〔2017〕12号"],
+    ),
+    (
+        "涉及外商投资法内容的行政规范性文件专项清理",
+        "《中华人民共和国外商投资法》",
+        date(2021, 3, 15),
+        ["恰政发〔2016〕30号"],
+    ),
+]
+REGULAR_OPENED_ON = date(2021, 6, 1)
 JUSTICE = "乌恰县司法局"
 TOWNSHIP = "吾合沙鲁乡"
 
@@ -69,9 +99,9 @@ CLEANUP_2021 = [
     ),
     (
         COUNTY,
-        "恰政规〔2021〕1号",
+        "恰政规〔2020〕6号",
         "乌恰县行政规范性文件管理办法",
-        date(2021, 3, 5),
+        date(2020, 12, 18),
         "continue",
         "继续有效",
     ),
@@ -156,6 +186,18 @@ def _user(username):
 
 def _bodies() -> None:
     admin = _user("admin")
+    county = Unit.objects.get(name=COUNTY)
+    for name, code, kind in FURTHER_BODIES:
+        unit = Unit.objects.get(name=name, parent=county)
+        if not DraftingBody.objects.filter(unit=unit).exists():
+            services.drafting_body_register(
+                unit=unit,
+                kind=kind,
+                legal_basis="法律、法规授权" if kind != "department" else "本单位“三定”方案",
+                issuer_codes=[code],
+                by=admin,
+                on=BODIES_CONFIRMED_ON,
+            )
     for unit in Unit.objects.exclude(kind=Unit.Kind.OTHER).exclude(issuer_code=""):
         if DraftingBody.objects.filter(unit=unit).exists():
             continue
@@ -168,7 +210,12 @@ def _bodies() -> None:
             "township": "《地方各级人民代表大会和地方各级人民政府组织法》第七十六条",
         }[kind]
         services.drafting_body_register(
-            unit=unit, kind=kind, legal_basis=basis, issuer_codes=[unit.issuer_code], by=admin
+            unit=unit,
+            kind=kind,
+            legal_basis=basis,
+            issuer_codes=[unit.issuer_code],
+            by=admin,
+            on=BODIES_CONFIRMED_ON,
         )
 
 
@@ -215,22 +262,53 @@ def _cleanup_2021() -> None:
             )
         )
     county = Unit.objects.get(name=COUNTY)
-    campaign = services.cleanup_open(
-        kind=CleanupCampaign.Kind.REGULAR,
-        government=county,
-        by=advisor,
-        title=CLEANUP_TITLE,
-        scope={"documents": [d.pk for d in documents]},
-        on=date(2021, 6, 1),
+    by_number = {d.number: d for d in documents}
+    special = {n for *_rest, numbers in SPECIAL_CLEANUPS_2021 for n in numbers}
+    campaigns = [
+        (
+            "special",
+            title,
+            law,
+            opened_on,
+            [by_number[n].pk for n in numbers],
+        )
+        for title, law, opened_on, numbers in SPECIAL_CLEANUPS_2021
+    ]
+    campaigns.append(
+        (
+            "regular",
+            CLEANUP_TITLE,
+            "",
+            REGULAR_OPENED_ON,
+            [d.pk for d in documents if d.number not in special],
+        )
     )
     deciders = {COUNTY: _user("county_drafter"), JUSTICE: _user("drafter")}
     outcomes = {
         number: (body, outcome, reason) for body, number, _t, _p, outcome, reason in CLEANUP_2021
     }
-    for item in campaign.items.select_related("document"):
-        body, outcome, reason = outcomes[item.document.number]
-        services.cleanup_item_decide(item=item, by=deciders[body], outcome=outcome, reason=reason)
-    services.cleanup_close(campaign=campaign, by=advisor, published_on=date(2021, 11, 30))
+    for kind, title, law, opened_on, scope in campaigns:
+        campaign = services.cleanup_open(
+            kind=kind,
+            government=county,
+            by=advisor,
+            title=title,
+            scope={"documents": scope},
+            on=opened_on,
+            ordered_by=law,
+        )
+        for item in campaign.items.select_related("document"):
+            body, outcome, reason = outcomes[item.document.number]
+            services.cleanup_item_decide(
+                item=item,
+                by=deciders[body],
+                outcome=outcome,
+                reason=reason,
+                on=opened_on + timedelta(days=20),
+            )
+        services.cleanup_close(
+            campaign=campaign, by=advisor, published_on=LISTS_PUBLISHED_ON, published_where=WEBSITE
+        )
     heads = {COUNTY: _user("principal"), JUSTICE: _user("unit_head")}
     for body, number, *_rest in CLEANUP_2021:
         _renew_if_lapsing(NormativeDocument.objects.get(number=number), heads[body])
@@ -272,6 +350,7 @@ def _filings_2021() -> None:
         p = people[body_name]
         body = DraftingBody.objects.get(unit__name=body_name)
         with transaction.atomic():
+            reviewed_on = published_on + timedelta(days=25)
             document = services.normdoc_create(
                 by=p["drafter"],
                 drafting_body=body,
@@ -298,7 +377,9 @@ def _filings_2021() -> None:
                 meeting_on=published_on - timedelta(days=10),
                 adopted=True,
             )
-            services.normdoc_register(document=document, by=p["publisher"], year=published_on.year)
+            services.normdoc_register(
+                document=document, by=p["publisher"], on=published_on - timedelta(days=3)
+            )
             services.normdoc_publish(
                 document=document, by=p["publisher"], published_on=published_on
             )
@@ -308,13 +389,16 @@ def _filings_2021() -> None:
             )
             if outcome == "return_then_accept":
                 services.filing_return(
-                    filing=filing, by=reviewer, missing="缺少起草说明和征求意见情况"
+                    filing=filing,
+                    by=reviewer,
+                    missing="缺少起草说明和征求意见情况",
+                    on=published_on + timedelta(days=15),
                 )
                 services.filing_submit(
                     filing=filing, by=p["publisher"], received_on=published_on + timedelta(days=20)
                 )
             services.filing_accept(
-                filing=filing, by=reviewer, opinion="经审查，未发现问题，予以备案"
+                filing=filing, by=reviewer, opinion="经审查，未发现问题，予以备案", on=reviewed_on
             )
             document.refresh_from_db()
             _renew_if_lapsing(document, p["head"])
@@ -326,11 +410,12 @@ def _due_for_renewal() -> None:
     if NormativeDocument.objects.filter(title=title).exists():
         return
     published_on = rules.add_years(timezone.localdate() + timedelta(days=22), -5)
+    # Issued by the civil-affairs bureau: the county issued nothing in its own name in 2021.
     services.normdoc_import_published(
         by=_user("admin"),
-        drafting_body=DraftingBody.objects.get(unit__name=COUNTY),
+        drafting_body=DraftingBody.objects.get(unit__name="乌恰县民政局"),
         title=title,
-        number=f"恰政规〔{published_on.year}〕9号",
+        number=f"恰民规〔{published_on.year}〕9号",
         published_on=published_on,
         index_number=f"24K458996/{published_on.year}-00630",
     )

@@ -376,6 +376,12 @@ class CleanupCampaign(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     results_published_on = models.DateField(_("results published on"), null=True, blank=True)
+    results_published_where = models.CharField(
+        _("results published where"), max_length=200, blank=True
+    )
+    # The law or instruction that ordered a special cleanup (e.g. 《中华人民共和国行政处罚法》):
+    # the annual report names the special cleanups by it.
+    ordered_by = models.CharField(_("ordered by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("cleanup campaign")

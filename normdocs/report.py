@@ -1,18 +1,31 @@
-"""The normative-document section of the annual report (domain.md §5), worded like the seed:
-"备案审查各乡(镇)、各部门规范性文件4件 … 清查14件规范性文件，继续执行的规范性文件8件，废止的规范性
-文件6件". Legality reviews: 国办发〔2018〕115号 (durations in working days); filing: 令第218号
-(有件必备、有备必审、有错必纠); cleanup: 国办发〔2018〕37号 五(十八)."""
+"""The normative-document part of the annual report (domain.md §5), under the seed's heading
+"2.加强行政规范性文件管理" and worded like it: "一是开展规范性文件制定主体清理，经过清理明确规范性文件
+制定主体单位54个。二是加强合法性审核、备案审查工作，2021年未以人民政府和人民政府办公室名义发布规范性
+文件，备案审查各乡(镇)、各部门规范性文件4件。三是开展行政规范性文件清理工作，…清查14件规范性文件，
+继续执行的规范性文件8件，废止的规范性文件6件。"
+
+Legality reviews: 国办发〔2018〕115号 (durations in working days); filing: 令第218号 (有件必备、
+有备必审、有错必纠); cleanup: 国办发〔2018〕37号 五(十八). Every figure is counted by the day of
+the act: the review's conclusion, the filing's receipt, the lists' publication.
+"""
 
 from collections import Counter
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows.calendar import CalendarRangeError, count_working_days
 from workflows.clocks.selectors import calendar_for
-from workflows.reports import chart, register_report_section, year_bounds
+from workflows.reports import (
+    average_working_days,
+    chart,
+    duration_clause,
+    register_report_section,
+    series_chart,
+    year_bounds,
+)
 
-from .models import CleanupItem, DraftingBody, Filing, LegalityReview, NormativeDocument
+from .models import CleanupCampaign, CleanupItem, DraftingBody, Filing, LegalityReview
+from .models import NormativeDocument as Document
 
 REVIEWED = (
     Filing.Status.ACCEPTED,
@@ -27,115 +40,213 @@ CORRECTED = (
     Filing.Status.REVOKED_BY_FILING_BODY,
 )
 REVIEW_ZH = {"lawful": "合法", "needs_amendment": "修改后合法", "unlawful": "不合法"}
+# How the seed names the bodies that filed, in its order.
+FILER_ZH = {
+    DraftingBody.Kind.TOWNSHIP: "各乡（镇）",
+    DraftingBody.Kind.DEPARTMENT: "各部门",
+    DraftingBody.Kind.AUTHORISED_ORGANISATION: "法律法规授权的组织",
+    DraftingBody.Kind.GOVERNMENT: "下级人民政府",
+}
+ORDINALS = "一二三四五六七八九十"
+# The government office issues in the government's name too (恰政办发); it is the department
+# whose unit is named 人民政府办公室.
+OFFICE_SUFFIX = "人民政府办公室"
+LIVE = ("registered", "published", "in_force", "amended", "repealed", "expired", "declared_invalid")
 
 
-def _legality_reviews(year: int) -> tuple[Counter, list[int]]:
-    start, end = year_bounds(year)
-    calendar = calendar_for()
-    outcomes, durations = Counter(), []
-    for outcome, submitted_on, concluded_at in LegalityReview.objects.filter(
-        concluded_at__gte=start, concluded_at__lt=end
-    ).values_list("outcome", "submitted_on", "concluded_at"):
-        outcomes[outcome] += 1
-        try:
-            durations.append(
-                count_working_days(
-                    submitted_on, timezone.localdate(concluded_at), calendar=calendar
-                )
-            )
-        except CalendarRangeError:
-            pass
-    return outcomes, durations
+def _date_zh(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
-def normdocs_section(year: int) -> dict:
-    issued = Counter(
-        NormativeDocument.objects.filter(published_on__year=year).values_list(
-            "drafting_body__kind", flat=True
+def _drafting_bodies(year: int) -> dict:
+    _start, end = year_bounds(year)
+    bodies = DraftingBody.objects.filter(registered_at__lt=end)
+    return {
+        "confirmed": bodies.count(),
+        "confirmed_this_year": bodies.filter(registered_at__year=year).count(),
+        "by_kind": dict(sorted(Counter(bodies.values_list("kind", flat=True)).items())),
+    }
+
+
+def _issued(year: int) -> dict:
+    issued = Document.objects.filter(published_on__year=year, status__in=LIVE)
+    government = issued.filter(drafting_body__kind=DraftingBody.Kind.GOVERNMENT).count()
+    office = issued.filter(drafting_body__unit__name__endswith=OFFICE_SUFFIX).count()
+    return {
+        "total": issued.count(),
+        "government": government,
+        "government_office": office,
+        "others": issued.count() - government - office,
+    }
+
+
+def _filings(year: int) -> tuple[dict, list[str]]:
+    received = Filing.objects.filter(received_on__year=year).exclude(receiving_unit=None)
+    by_kind = Counter(received.values_list("document__drafting_body__kind", flat=True))
+    statuses = Counter(received.values_list("status", flat=True))
+    figures = {
+        "received": received.count(),
+        "from_townships": by_kind.get(DraftingBody.Kind.TOWNSHIP, 0),
+        "from_departments": by_kind.get(DraftingBody.Kind.DEPARTMENT, 0),
+        "from_others": sum(
+            v
+            for k, v in by_kind.items()
+            if k not in (DraftingBody.Kind.TOWNSHIP, DraftingBody.Kind.DEPARTMENT)
+        ),
+        "reviewed": sum(statuses.get(s, 0) for s in REVIEWED),
+        "accepted": statuses.get(Filing.Status.ACCEPTED, 0),
+        "returned": statuses.get(Filing.Status.RETURNED, 0),
+        "under_review": statuses.get(Filing.Status.RECEIVED, 0),
+        "correction_requested": statuses.get(Filing.Status.CORRECTION_REQUESTED, 0)
+        + sum(statuses.get(s, 0) for s in CORRECTED),
+        "corrected": sum(statuses.get(s, 0) for s in CORRECTED),
+    }
+    filers = [FILER_ZH[kind] for kind in FILER_ZH if by_kind.get(kind)]
+    return figures, filers
+
+
+def _cleanups(year: int) -> tuple[dict, list[CleanupCampaign]]:
+    campaigns = list(
+        CleanupCampaign.objects.filter(results_published_on__year=year).order_by(
+            "results_published_on", "pk"
         )
     )
-    by_government = issued.get(DraftingBody.Kind.GOVERNMENT, 0)
-    by_others = sum(issued.values()) - by_government
-
-    filings = Filing.objects.filter(received_on__year=year)
-    received = filings.exclude(receiving_unit=None)
-    received_by_kind = Counter(received.values_list("document__drafting_body__kind", flat=True))
-    statuses = Counter(received.values_list("status", flat=True))
-    reviewed = sum(statuses.get(s, 0) for s in REVIEWED)
-    corrected = sum(statuses.get(s, 0) for s in CORRECTED)
-
-    cleanup_items = CleanupItem.objects.filter(campaign__results_published_on__year=year)
-    outcomes = Counter(cleanup_items.values_list("outcome", flat=True))
-    cleanup = {
-        "campaigns": cleanup_items.values("campaign").distinct().count(),
-        "checked": sum(outcomes.values()),
+    items = CleanupItem.objects.filter(campaign__in=campaigns)
+    # A document checked by two campaigns of the year is one document checked: its last verdict.
+    last = {}
+    for document, outcome in items.order_by("campaign__results_published_on", "pk").values_list(
+        "document", "outcome"
+    ):
+        last[document] = outcome
+    outcomes = Counter(last.values())
+    special = [c for c in campaigns if c.kind == CleanupCampaign.Kind.SPECIAL]
+    return {
+        "campaigns": len(campaigns),
+        "special": len(special),
+        "special_by_law": dict(Counter(c.ordered_by or c.title for c in special)),
+        "regular": sum(c.kind == CleanupCampaign.Kind.REGULAR for c in campaigns),
+        "dynamic": sum(c.kind == CleanupCampaign.Kind.DYNAMIC for c in campaigns),
+        "checked": len(last),
         "continued": outcomes.get("continue", 0),
         "amended": outcomes.get("amend", 0),
         "repealed": outcomes.get("repeal", 0),
         "declared_invalid": outcomes.get("declare_invalid", 0),
-    }
-    review_outcomes, durations = _legality_reviews(year)
-    average = round(sum(durations) / len(durations), 1) if durations else None
+    }, campaigns
 
-    issuance = (
-        f"{year}年以人民政府名义发布规范性文件{by_government}件"
-        if by_government
-        else f"{year}年未以人民政府名义发布规范性文件"
-    )
-    if by_others:
-        issuance += f"，各部门、各乡（镇）发布规范性文件{by_others}件"
-    filing = f"备案审查各乡（镇）、各部门规范性文件{reviewed}件"
-    if corrected or statuses.get(Filing.Status.CORRECTION_REQUESTED):
-        filing += (
-            f"，要求纠正{statuses.get(Filing.Status.CORRECTION_REQUESTED, 0) + corrected}件，"
-            f"已纠正{corrected}件"
-        )
-    cleaned = (
-        f"清查{cleanup['checked']}件规范性文件，继续执行的规范性文件{cleanup['continued']}件"
-        + (f"，修改的规范性文件{cleanup['amended']}件" if cleanup["amended"] else "")
-        + f"，废止的规范性文件{cleanup['repealed']}件"
-        + (
-            f"，宣布失效的规范性文件{cleanup['declared_invalid']}件"
-            if cleanup["declared_invalid"]
-            else ""
+
+def _legality_reviews(year: int) -> tuple[dict, list[int]]:
+    start, end = year_bounds(year)
+    reviews = list(
+        LegalityReview.objects.filter(concluded_at__gte=start, concluded_at__lt=end).values_list(
+            "outcome", "submitted_on", "concluded_at"
         )
     )
-    reviews = sum(review_outcomes.values())
-    review = f"开展规范性文件合法性审核{reviews}件" + (
-        f"，平均审核用时{average}个工作日" if average is not None else ""
+    outcomes = Counter(outcome for outcome, _s, _c in reviews)
+    days = average_working_days(
+        [(submitted, timezone.localdate(concluded)) for _o, submitted, concluded in reviews],
+        calendar_for(),
     )
+    months = [0] * 12
+    for _o, _s, concluded in reviews:
+        months[timezone.localdate(concluded).month - 1] += 1
+    return {
+        "concluded": len(reviews),
+        "outcomes": {k: outcomes.get(k, 0) for k in REVIEW_ZH},
+        "working_days": days,
+    }, months
+
+
+def _cleanup_sentence(year: int, cleanup: dict, campaigns: list[CleanupCampaign]) -> str:
+    if not campaigns:
+        return f"{year}年未完成行政规范性文件清理。"
+    kinds = []
+    specials = list(cleanup["special_by_law"])
+    if specials:
+        kinds.append("开展涉及" + "、".join(specials) + "内容相关的行政规范性文件专项清理")
+    if cleanup["regular"]:
+        kinds.append("每两年一次的常态化清理")
+    if cleanup["dynamic"]:
+        kinds.append(f"动态清理{cleanup['dynamic']}次")
+    text = "开展行政规范性文件清理工作，" + "，以及".join(kinds) + "，"
+    text += f"清查{cleanup['checked']}件规范性文件，继续执行的规范性文件{cleanup['continued']}件"
+    if cleanup["amended"]:
+        text += f"，修改的规范性文件{cleanup['amended']}件"
+    text += f"，废止的规范性文件{cleanup['repealed']}件"
+    if cleanup["declared_invalid"]:
+        text += f"，宣布失效的规范性文件{cleanup['declared_invalid']}件"
+    published = sorted({(c.results_published_on, c.results_published_where) for c in campaigns})
+    text += "。清理结果已于" + "、".join(
+        _date_zh(day) + (f"在{where}" if where else "") for day, where in published
+    )
+    return text + "公布。"
+
+
+def normdocs_section(year: int) -> dict:
+    bodies = _drafting_bodies(year)
+    issued = _issued(year)
+    filing, filers = _filings(year)
+    cleanup, campaigns = _cleanups(year)
+    reviews, review_months = _legality_reviews(year)
+
+    parts = []
+    parts.append(
+        f"开展规范性文件制定主体清理，经过清理明确规范性文件制定主体单位{bodies['confirmed']}个。"
+    )
+    if issued["government"] or issued["government_office"]:
+        names = f"以人民政府名义发布规范性文件{issued['government']}件"
+        names += f"，以人民政府办公室名义发布规范性文件{issued['government_office']}件"
+    else:
+        names = "未以人民政府和人民政府办公室名义发布规范性文件"
+    review = f"开展规范性文件合法性审核{reviews['concluded']}件"
+    if reviews["concluded"]:
+        review += "，其中" + "、".join(
+            f"{REVIEW_ZH[k]}{v}件" for k, v in reviews["outcomes"].items() if v
+        )
+    review += duration_clause(reviews["working_days"], verb="审核")
+    if filing["received"]:
+        filed = f"备案审查{'、'.join(filers)}规范性文件{filing['reviewed']}件"
+        if filing["correction_requested"]:
+            filed += f"，要求纠正{filing['correction_requested']}件，已纠正{filing['corrected']}件"
+        if filing["returned"] or filing["under_review"]:
+            filed += f"，另有退回补正{filing['returned']}件、正在审查{filing['under_review']}件"
+    else:
+        filed = "未收到报送备案的规范性文件"
+    parts.append(f"加强合法性审核、备案审查工作，{year}年{names}，{filed}，{review}。")
+    parts.append(_cleanup_sentence(year, cleanup, campaigns))
+    sentences = [f"{ORDINALS[i]}是{text}" for i, text in enumerate(parts)]
+
+    bounds = f"between 1 January {year} and 31 December {year}"
     return {
         "title": _("Normative documents"),
-        "heading": "行政规范性文件管理",
-        "sentences": [f"{issuance}，{filing}。", f"{review}。", f"{cleaned}。"],
+        "heading": "加强行政规范性文件管理",
+        "place": "normdocs",
+        "sentences": sentences,
         "figures": {
-            "issued": {
-                kind: issued.get(kind, 0) for kind in DraftingBody.Kind.values if issued.get(kind)
-            }
-            | {"total": sum(issued.values())},
-            "filed": filings.count(),
-            "filing_review": {
-                "received": received.count(),
-                "from_townships": received_by_kind.get(DraftingBody.Kind.TOWNSHIP, 0),
-                "from_departments": received_by_kind.get(DraftingBody.Kind.DEPARTMENT, 0),
-                "reviewed": reviewed,
-                "accepted": statuses.get(Filing.Status.ACCEPTED, 0),
-                "returned": statuses.get(Filing.Status.RETURNED, 0),
-                "correction_requested": statuses.get(Filing.Status.CORRECTION_REQUESTED, 0),
-                "corrected": corrected,
-            },
-            "legality_reviews": {
-                "concluded": reviews,
-                "outcomes": {k: review_outcomes.get(k, 0) for k in REVIEW_ZH},
-                "working_days": {
-                    "min": min(durations) if durations else None,
-                    "max": max(durations) if durations else None,
-                    "average": average,
-                },
-            },
+            "drafting_bodies": bodies,
+            "issued": issued,
+            "filing_review": filing,
+            "legality_reviews": reviews,
             "cleanup": cleanup,
         },
+        "queries": {
+            "drafting_bodies": f"normdocs.DraftingBody with registered_at (the day confirmed) "
+            f"before 1 January {year + 1}",
+            "issued": f"normdocs.NormativeDocument with published_on in {year} and a status from "
+            "registered on; government = drafting_body.kind government; government_office = "
+            f"drafting body's unit named …{OFFICE_SUFFIX}",
+            "filing_review": f"normdocs.Filing with received_on in {year} and a receiving unit in "
+            "this installation, by drafting_body.kind and status",
+            "legality_reviews": f"normdocs.LegalityReview with concluded_at (the day concluded) "
+            f"{bounds}; working days from submitted_on by the holiday calendar",
+            "cleanup": f"normdocs.CleanupCampaign with results_published_on in {year} (special by "
+            "ordered_by), their CleanupItem rows, one per document (its last outcome)",
+        },
         "charts": [
+            series_chart(
+                _("Legality reviews concluded, by month"),
+                [f"{m}月" for m in range(1, 13)],
+                [(_("Concluded"), review_months)],
+            ),
             chart(
                 _("Cleanup results"),
                 [
@@ -149,10 +260,10 @@ def normdocs_section(year: int) -> dict:
             chart(
                 _("Filings received for review"),
                 [
-                    (_("From townships"), "乡（镇）", received_by_kind.get("township", 0)),
-                    (_("From departments"), "部门", received_by_kind.get("department", 0)),
-                    (_("Reviewed"), "已审查", reviewed),
-                    (_("Corrected"), "已纠正", corrected),
+                    (_("From townships"), "乡（镇）", filing["from_townships"]),
+                    (_("From departments"), "部门", filing["from_departments"]),
+                    (_("Reviewed"), "已审查", filing["reviewed"]),
+                    (_("Corrected"), "已纠正", filing["corrected"]),
                 ],
             ),
         ],

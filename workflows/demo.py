@@ -44,6 +44,40 @@ TOWNSHIPS = [
     ("乌鲁克恰提乡", "恰乌鲁乡"),
 ]
 
+# Further departments and organisations authorised by law: with the county, its departments and
+# townships, the 54 bodies the seed's 2021 review confirmed as drafting bodies (制定主体).
+# (name, issuer code, drafting-body kind)
+FURTHER_BODIES = [
+    ("乌恰县公安局", "恰公", "department"),
+    ("乌恰县审计局", "恰审", "department"),
+    ("乌恰县统计局", "恰统", "department"),
+    ("乌恰县应急管理局", "恰应急", "department"),
+    ("乌恰县水利局", "恰水", "department"),
+    ("乌恰县林业和草原局", "恰林草", "department"),
+    ("乌恰县文化体育广播电视和旅游局", "恰文旅", "department"),
+    ("乌恰县退役军人事务局", "恰退役", "department"),
+    ("乌恰县医疗保障局", "恰医保", "department"),
+    ("乌恰县商务和工业信息化局", "恰商工", "department"),
+    ("乌恰县民族宗教事务局", "恰民宗", "department"),
+    ("乌恰县科学技术局", "恰科", "department"),
+    ("乌恰县城市管理局", "恰城管", "department"),
+    ("乌恰县信访局", "恰信访", "department"),
+    ("乌恰县社会保险中心", "恰社保", "authorised_organisation"),
+    ("乌恰县住房公积金管理中心", "恰公积金", "authorised_organisation"),
+    ("乌恰县不动产登记中心", "恰不动产", "authorised_organisation"),
+    ("乌恰县就业服务中心", "恰就业", "authorised_organisation"),
+    ("乌恰县疾病预防控制中心", "恰疾控", "authorised_organisation"),
+    ("乌恰县动物疾病预防控制中心", "恰动疾", "authorised_organisation"),
+    ("乌恰县农业综合行政执法大队", "恰农执", "authorised_organisation"),
+    ("乌恰县市场监管综合行政执法大队", "恰市执", "authorised_organisation"),
+    ("乌恰县文化市场综合行政执法大队", "恰文执", "authorised_organisation"),
+    ("乌恰县交通运输综合行政执法大队", "恰交执", "authorised_organisation"),
+    ("乌恰县卫生健康综合监督执法局", "恰卫执", "authorised_organisation"),
+    ("乌恰县生态环境保护综合行政执法大队", "恰环执", "authorised_organisation"),
+    ("乌恰县医疗保险服务中心", "恰医服", "authorised_organisation"),
+    ("乌恰县公共资源交易中心", "恰交易", "authorised_organisation"),
+]
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -93,6 +127,14 @@ def load_organisation(*, password: str) -> list[DemoAccount]:
     for name, code in TOWNSHIPS:
         unit_ensure(
             name=name, kind=Unit.Kind.TOWNSHIP, short_name=name, issuer_code=code, parent=county
+        )
+
+    for name, code, kind in FURTHER_BODIES:
+        unit_ensure(
+            name=name,
+            kind=Unit.Kind.DEPARTMENT if kind == "department" else Unit.Kind.OTHER,
+            issuer_code=code,
+            parent=county,
         )
 
     all_units = list(Unit.objects.all())

@@ -1,18 +1,27 @@
 """The annual rule-of-law report (法治政府建设年度报告, domain.md §5) from what the system records.
 
-Apps contribute sections: ``register_report_section(name, fn)`` where ``fn(year) -> dict`` returns
+The report follows the structure of the county's own report (the seed, 乌恰县2021年度法治政府建设
+工作报告): ``OUTLINE`` lists its headings (一、（一）1.). Apps contribute sections:
+``register_report_section(name, fn)`` where ``fn(year) -> dict`` returns
 
 - ``title``: the section's name for the staff page (a translatable string);
 - ``heading`` and ``sentences``: the official Chinese text, written like the county's own report
-  ("清查14件规范性文件，继续执行的规范性文件8件，…"), used in the .docx and Markdown;
+  ("清查14件规范性文件，继续执行的规范性文件8件，…");
+- ``place``: the key of the ``OUTLINE`` heading its sentences go under;
 - ``figures``: the numbers, nested dicts of ints (the JSON format);
-- ``charts``: ``[{"title": ..., "bars": [{"label": ..., "value": int}]}]`` for the staff page.
+- ``queries``: for each figure (a dotted name, or the prefix of a group of them) the records it
+  was counted from, so an auditor can trace a number to its rows;
+- ``charts``: ``[{"title": ..., "bars": [{"label": ..., "value": int}]}]``, optionally with
+  ``"series"`` (several values per label: by month, on time against late).
+
+Every figure counts acts by the day they were done (the date a service was given when the act
+was entered after the fact), never by the time the record was entered. Headings the system
+cannot know are placeholders for the author, marked ``【待补充】``.
 
 This module registers one section of its own: legal deadlines met and overdue by unit.
 """
 
 import datetime as dt
-import io
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -22,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SectionFn = Callable[[int], dict]
+PLACEHOLDER = "【待补充】"
 
 
 @dataclass(frozen=True)
@@ -45,14 +55,113 @@ def report_section_names() -> list[str]:
     return [s.name for s in sorted(_sections.values(), key=lambda s: (s.order, s.name))]
 
 
-def annual_report(year: int) -> dict:
-    """Every registered section for ``year``."""
+# (key, level, heading, what the author writes when no section is placed there). Level 1 is
+# 一、, level 2 （一）, level 3 1. — the seed's own numbering, kept in the heading text.
+OUTLINE = [
+    ("work", 1, "一、主要工作开展情况", None),
+    (
+        "functions",
+        2,
+        "（一）健全政府机构职能体系。",
+        "权责清单、“放管服”改革、法治化营商环境等情况，系统未记录，由起草人填写。",
+    ),
+    ("rules", 2, "（二）健全依法行政制度体系。", None),
+    ("legislation", 3, "1.加强重点领域立法。", "参与地方立法情况，系统未记录，由起草人填写。"),
+    ("normdocs", 3, "2.加强行政规范性文件管理。", None),
+    ("decisions", 2, "（三）健全行政决策制度体系。", None),
+    (
+        "enforcement",
+        2,
+        "（四）健全行政执法工作体系。",
+        "行政执法体制改革、“双随机、一公开”、执法人员、“三项制度”等情况，系统未记录，由起草人填写。",
+    ),
+    (
+        "emergencies",
+        2,
+        "（五）健全突发事件应对体系。",
+        "突发事件应对情况，系统未记录，由起草人填写。",
+    ),
+    (
+        "disputes",
+        2,
+        "（六）健全社会矛盾纠纷行政预防调处化解体系。",
+        "行政调解、复议、应诉、裁决、普法、公共法律服务情况，系统未记录，由起草人填写。",
+    ),
+    ("oversight", 2, "（七）健全行政权力制约和监督体系。", None),
+    (
+        "technology",
+        2,
+        "（八）健全法治政府建设科技保障体系。",
+        "信息化平台、政务服务等情况，系统未记录，由起草人填写。",
+    ),
+    ("plans", 1, "二、{next_year}年工作安排", "下一年度工作思路、任务和措施，由起草人填写。"),
+]
+
+
+def _government():
+    from workflows.models import Unit
+
+    return Unit.objects.filter(kind=Unit.Kind.GOVERNMENT, parent=None).order_by("pk").first()
+
+
+def annual_report(year: int, *, dated: dt.date | None = None) -> dict:
+    """Every registered section for ``year``, placed under the seed's headings.
+
+    ``dated`` is the report's date (成文日期); without it the date is left for the author.
+    """
+    government = _government()
+    issuer = government.name if government else PLACEHOLDER
+    sections = {name: _sections[name].fn(year) for name in report_section_names()}
+    placed = defaultdict(list)
+    for name, section in sections.items():
+        placed[section.get("place", "oversight")].append(name)
+    outline = []
+    for key, level, heading, placeholder in OUTLINE:
+        paragraphs = [
+            {"section": name, "text": "".join(sections[name]["sentences"])}
+            for name in placed.get(key, [])
+        ]
+        if not paragraphs and placeholder:
+            paragraphs = [{"section": None, "text": f"{PLACEHOLDER}{placeholder}"}]
+        outline.append(
+            {
+                "key": key,
+                "level": level,
+                "heading": heading.format(next_year=year + 1),
+                "paragraphs": paragraphs,
+            }
+        )
     return {
         "year": year,
-        "title": f"{year}年度法治政府建设工作报告（统计部分）",
+        "title": f"{issuer.removesuffix('人民政府')}{year}年度法治政府建设工作报告",
+        "issuer": issuer,
+        "dated": dated.isoformat() if dated else None,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "sections": {name: _sections[name].fn(year) for name in report_section_names()},
+        "outline": outline,
+        "figures": _traced_figures(sections),
+        "sections": sections,
     }
+
+
+def _traced_figures(sections: dict) -> list[dict]:
+    """Every figure with the query it came from (the longest matching entry of ``queries``)."""
+    rows = []
+    for name, section in sections.items():
+        queries = section.get("queries", {})
+        for key, value in _flatten(section["figures"]):
+            parts = key.split(".")
+            query = next(
+                (
+                    queries[".".join(parts[:n])]
+                    for n in range(len(parts), 0, -1)
+                    if ".".join(parts[:n]) in queries
+                ),
+                None,
+            )
+            if query is None:
+                raise ValueError(f"the report figure {name}.{key} has no query")
+            rows.append({"name": f"{name}.{key}", "value": value, "query": query})
+    return rows
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -62,6 +171,44 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
         dt.datetime(year, 1, 1, tzinfo=zone),
         dt.datetime(year + 1, 1, 1, tzinfo=zone),
     )
+
+
+def average_working_days(pairs, calendar) -> dict:
+    """Working days between each (start, end) pair: min, max, average and how many could not be
+    computed (a year whose holiday notice is not entered yet) — those are counted in calendar
+    days instead and named, never dropped silently."""
+    from workflows.calendar import CalendarRangeError, count_working_days
+
+    days, uncounted, calendar_days = [], 0, []
+    for start, end in pairs:
+        try:
+            days.append(count_working_days(start, end, calendar=calendar))
+        except CalendarRangeError:
+            uncounted += 1
+            calendar_days.append((end - start).days)
+    return {
+        "counted": len(days),
+        "min": min(days) if days else None,
+        "max": max(days) if days else None,
+        "average": round(sum(days) / len(days), 1) if days else None,
+        "not_computable": uncounted,
+        "not_computable_average_calendar_days": (
+            round(sum(calendar_days) / len(calendar_days), 1) if calendar_days else None
+        ),
+    }
+
+
+def duration_clause(days: dict, *, verb: str) -> str:
+    """ "，平均审核用时X个工作日" and, when some could not be computed, how many and why."""
+    text = ""
+    if days["average"] is not None:
+        text += f"，平均{verb}用时{days['average']}个工作日"
+    if days["not_computable"]:
+        text += (
+            f"（另有{days['not_computable']}件因当年节假日安排尚未录入无法按工作日计算，"
+            f"按自然日计平均{days['not_computable_average_calendar_days']}日）"
+        )
+    return text
 
 
 # --- renderings -----------------------------------------------------------------------------
@@ -83,44 +230,63 @@ def _flatten(figures: dict, prefix: str = "") -> list[tuple[str, object]]:
 
 
 def report_markdown(report: dict) -> str:
-    lines = [f"# {report['title']}", ""]
-    for section in report["sections"].values():
-        lines += [f"## {section['heading']}", "", "".join(section["sentences"]), ""]
-        lines += ["| 指标 | 数值 |", "| --- | --- |"]
-        lines += [f"| {name} | {value} |" for name, value in _flatten(section["figures"])]
-        lines.append("")
+    lines = [f"# {report['title']}", "", report["issuer"], ""]
+    for heading in report["outline"]:
+        lines += [f"{'#' * (heading['level'] + 1)} {heading['heading']}", ""]
+        lines += [p["text"] for p in heading["paragraphs"]] + [""] if heading["paragraphs"] else []
+    lines += ["## 附：统计数据及来源", "", "| 指标 | 数值 | 来源 |", "| --- | --- | --- |"]
+    for row in report["figures"]:
+        lines.append(f"| {row['name'].split('.', 1)[1]} | {row['value']} | {row['query']} |")
+    lines.append("")
     return "\n".join(lines)
 
 
 def report_docx(report: dict) -> bytes:
-    """The statistics part of the report as .docx, in the county's own wording."""
+    """The report as .docx laid out like the county's own: title, issuing body, date, then the
+    headings 一、（一）1. with the generated sentences. The same report gives the same bytes."""
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from workflows.docxfiles import docx_bytes
 
     document = Document()
-    document.add_heading(report["title"], level=1)
-    for number, section in enumerate(report["sections"].values(), 1):
-        document.add_heading(f"（{_CHINESE_NUMERALS[number % 11]}）{section['heading']}", level=2)
-        document.add_paragraph("".join(section["sentences"]))
-        for chart in section.get("charts", []):
-            bars = [b for b in chart["bars"] if b["value"]]
-            if not bars:
-                continue
-            table = document.add_table(rows=1, cols=2)
-            table.style = "Table Grid"
-            table.rows[0].cells[0].text = str(chart["title"])
-            table.rows[0].cells[1].text = "数量"
-            for bar in bars:
-                cells = table.add_row().cells
-                cells[0].text, cells[1].text = (
-                    str(bar.get("label_zh", bar["label"])),
-                    str(bar["value"]),
-                )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    normal = document.styles["Normal"]
+    normal.font.name = "仿宋_GB2312"
+    normal.font.size = Pt(16)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
 
+    def line(text, *, size=16, bold=False, align=None, font=None, indent=True):
+        paragraph = document.add_paragraph()
+        if align is not None:
+            paragraph.alignment = align
+        elif indent:
+            paragraph.paragraph_format.first_line_indent = Pt(32)
+        run = paragraph.add_run(text)
+        run.font.size, run.bold = Pt(size), bold
+        if font:
+            run.font.name = font
+            run.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+        return paragraph
 
-_CHINESE_NUMERALS = "〇一二三四五六七八九十"
+    line(report["title"], size=22, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
+    line(report["issuer"], align=WD_ALIGN_PARAGRAPH.CENTER, font="楷体_GB2312")
+    dated = dt.date.fromisoformat(report["dated"]) if report["dated"] else None
+    line(
+        f"（{dated.year}年{dated.month}月{dated.day}日）"
+        if dated
+        else f"（{PLACEHOLDER}成文日期）",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        font="楷体_GB2312",
+    )
+    fonts = {1: "黑体", 2: "楷体_GB2312", 3: "仿宋_GB2312"}
+    for heading in report["outline"]:
+        line(heading["heading"], bold=heading["level"] == 3, font=fonts[heading["level"]])
+        for paragraph in heading["paragraphs"]:
+            line(paragraph["text"])
+    at = dated or dt.date(report["year"] + 1, 1, 1)
+    return docx_bytes(document, at=at, title=report["title"])
 
 
 def chart(title, bars: list[tuple[object, str, int]]) -> dict:
@@ -131,16 +297,34 @@ def chart(title, bars: list[tuple[object, str, int]]) -> dict:
     }
 
 
+def series_chart(title, labels: list[str], series: list[tuple[object, list[int]]]) -> dict:
+    """A chart with several values per label (e.g. on time and late, by month); its ``bars``
+    are the totals, for renderings that draw one bar per label."""
+    return {
+        "title": title,
+        "bars": [
+            {"label": label, "label_zh": label, "value": sum(values[i] for _, values in series)}
+            for i, label in enumerate(labels)
+        ],
+        "series": [{"label": name, "values": values} for name, values in series],
+    }
+
+
 # --- the built-in section: legal deadlines --------------------------------------------------
 
 
 def deadlines_section(year: int) -> dict:
-    """Legal clocks due in ``year``, per responsible unit: met on time, met late, overdue."""
+    """Legal clocks due in ``year``, per responsible unit: met on time, met late, overdue.
+
+    A clock is met when the act was done (``met_at``, the act's own time when it was entered
+    after the fact), so a back-entered year reads as it would have live.
+    """
     from workflows.clocks.models import Deadline
 
     per_unit: dict[str, dict[str, int]] = defaultdict(
         lambda: {"due": 0, "met_on_time": 0, "met_late": 0, "overdue": 0, "open": 0, "waived": 0}
     )
+    months = {key: [0] * 12 for key in ("on_time", "late")}
     rows = Deadline.objects.filter(due__year=year).values_list(
         "responsible_unit__name", "status", "due", "met_at"
     )
@@ -150,8 +334,10 @@ def deadlines_section(year: int) -> dict:
         if status == Deadline.Status.MET:
             late = met_at is not None and timezone.localdate(met_at) > due
             counts["met_late" if late else "met_on_time"] += 1
+            months["late" if late else "on_time"][due.month - 1] += 1
         elif status == Deadline.Status.OVERDUE:
             counts["overdue"] += 1
+            months["late"][due.month - 1] += 1
         elif status == Deadline.Status.WAIVED:
             counts["waived"] += 1
         else:
@@ -161,7 +347,7 @@ def deadlines_section(year: int) -> dict:
         for key in ("due", "met_on_time", "met_late", "overdue", "open", "waived")
     }
     sentences = [
-        f"全年到期法定期限{total['due']}项，按期办结{total['met_on_time']}项，"
+        f"落实法定期限管理，全年到期法定期限{total['due']}项，按期办结{total['met_on_time']}项，"
         f"逾期办结{total['met_late']}项，逾期未办结{total['overdue']}项。"
     ]
     late_units = [
@@ -171,12 +357,25 @@ def deadlines_section(year: int) -> dict:
     ]
     if late_units:
         sentences.append("逾期事项涉及" + "、".join(late_units) + "。")
+    sentences.append(f"{PLACEHOLDER}外部监督、联席会议、政务公开等情况，系统未记录，由起草人填写。")
+    query = (
+        f"workflows.clocks.Deadline where due falls in {year}; on time = status met and "
+        "local date of met_at (the act's time) ≤ due; late = met after due or status overdue"
+    )
+    month_labels = [f"{m}月" for m in range(1, 13)]
     return {
         "title": _("Legal deadlines"),
         "heading": "法定期限办理情况",
+        "place": "oversight",
         "sentences": sentences,
         "figures": {"total": total, "by_unit": {u: dict(c) for u, c in sorted(per_unit.items())}},
+        "queries": {"total": query, "by_unit": query + ", grouped by responsible_unit"},
         "charts": [
+            series_chart(
+                _("Deadlines due, on time and late, by month"),
+                month_labels,
+                [(_("On time"), months["on_time"]), (_("Late or overdue"), months["late"])],
+            ),
             chart(
                 _("Deadlines met on time, by unit"),
                 [(u, u, c["met_on_time"]) for u, c in sorted(per_unit.items())],

@@ -58,11 +58,11 @@ class AnnualReportLink(LinkViewset):
     title = _("Annual report")
     icon = Icon("insights")
     app_name = "report_link"
-    target = "archive:report_index"
+    target = "reports:index"
 
     @staticmethod
     def allowed(user) -> bool:
-        from workflows.archive.report_views import may_read_reports
+        from workflows.report_views import may_read_reports
 
         return user.is_authenticated and may_read_reports(user)
 

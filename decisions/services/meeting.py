@@ -217,7 +217,13 @@ HEAD_POSITION = {
 
 @transaction.atomic
 def meeting_decide(
-    *, meeting: Meeting, by, head_decision: str, statement: str, reason: str = ""
+    *,
+    meeting: Meeting,
+    by,
+    head_decision: str,
+    statement: str,
+    reason: str = "",
+    at: datetime | None = None,
 ) -> Meeting:
     """The head speaks last and decides: adopt, adopt with amendments, reject or defer. Refused
     before every other present member has spoken, and without a reason when the decision goes
@@ -252,7 +258,12 @@ def meeting_decide(
             ),
             code="reason_required_against_majority",
         )
-    now = timezone.now()
+    # When the head spoke, given when the meeting is entered after the fact (never before it).
+    now = at or timezone.now()
+    if now < meeting.held_at:
+        raise ValidationError(
+            _("The head cannot decide before the meeting."), code="before_meeting"
+        )
     Statement.objects.create(
         meeting=meeting,
         speaker_id=meeting.principal_id,
@@ -288,6 +299,7 @@ def meeting_decide(
             "reason": meeting.head_reason,
             "statement": statement,
             "stage": decision.stage,
+            "on": timezone.localdate(now),
         },
     )
     return meeting

@@ -1,5 +1,7 @@
 """Legality review (合法性审查, 第二十五条至第二十八条)."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -106,8 +108,11 @@ def legality_review_complete(
     amendments: str = "",
     exploratory_reform: bool = False,
     legal_risk_statement: str = "",
+    at: datetime | None = None,
 ) -> LegalityReview:
-    """The legal advisor concludes lawful / lawful with amendments / unlawful (第二十八条). An
+    """``at`` is when the review concluded, given when it is entered after the fact.
+
+    The legal advisor concludes lawful / lawful with amendments / unlawful (第二十八条). An
     unlawful draft goes back to drafting (第二十五条), unless it is an exploratory reform whose
     legal risk is stated explicitly."""
     decision = lock(review.decision_id)
@@ -138,12 +143,16 @@ def legality_review_complete(
     review.amendments = amendments.strip()
     review.exploratory_reform = exploratory_reform
     review.legal_risk_statement = legal_risk_statement.strip()
-    review.completed_at = timezone.now()
+    review.completed_at = at or timezone.now()
+    if review.completed_at < review.submitted_at:
+        raise ValidationError(_("A review cannot end before it began."), code="before_submission")
     review.save()
     if review.deadline_id:
         from workflows.clocks.models import Deadline
 
-        deadline_meet(deadline=Deadline.objects.get(pk=review.deadline_id), by=by)
+        deadline_meet(
+            deadline=Deadline.objects.get(pk=review.deadline_id), at=review.completed_at, by=by
+        )
     passes = rules.may_go_to_meeting(
         reviewed=True,
         outcome=outcome,
@@ -162,6 +171,7 @@ def legality_review_complete(
             "exploratory_reform": exploratory_reform,
             "legal_risk_statement": review.legal_risk_statement,
             "stage": decision.stage,
+            "on": timezone.localdate(review.completed_at),
         },
     )
     return review

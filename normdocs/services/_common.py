@@ -1,6 +1,6 @@
 """What every normdocs service shares: refusals, the record, deadlines, today's date."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -24,6 +24,22 @@ def today() -> date:
     return timezone.localdate()
 
 
-def record(*, actor, action: str, subject, payload: dict | None = None):
-    """Append to the full-process record; called inside the caller's transaction."""
+def act_time(on: date | None) -> datetime:
+    """When an act done on ``on`` happened: now when it is done today (or no date is given),
+    noon of that day when it is entered after the fact. The annual report counts by this date,
+    never by the time of entry (which the record event keeps as ``created_at``)."""
+    if on is None or on == today():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(on, time(12)))
+
+
+def record(*, actor, action: str, subject, payload: dict | None = None, on: date | None = None):
+    """Append to the full-process record; called inside the caller's transaction.
+
+    ``on`` is the date of the act (the event's ``created_at`` is the time it was entered): it is
+    kept in the payload as ``"on"``, today's date when the act is done live.
+    """
+    payload = dict(payload or {})
+    if on is not None or "on" not in payload:
+        payload["on"] = on or today()
     return record_append(actor=actor, action=f"normdoc.{action}", subject=subject, payload=payload)

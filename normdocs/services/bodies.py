@@ -1,18 +1,25 @@
 """The drafting-body register (制定主体清单)."""
 
+from datetime import date
+
 from django.db import transaction
-from django.utils import timezone
 
 from workflows.models import Unit
 
 from .. import rules
 from ..models import DraftingBody
-from ._common import record, refuse, require
+from ._common import act_time, record, refuse, require
 
 
 @transaction.atomic
 def drafting_body_register(
-    *, unit: Unit, kind: str, legal_basis: str, issuer_codes: list[str], by
+    *,
+    unit: Unit,
+    kind: str,
+    legal_basis: str,
+    issuer_codes: list[str],
+    by,
+    on: date | None = None,
 ) -> DraftingBody:
     """Put ``unit`` on the published list of bodies that may issue normative documents.
 
@@ -34,7 +41,7 @@ def drafting_body_register(
         kind=kind,
         legal_basis=legal_basis.strip(),
         issuer_codes=codes,
-        registered_at=timezone.now(),
+        registered_at=act_time(on),
         registered_by=by if not isinstance(by, str) else None,
     )
     record(
@@ -47,5 +54,6 @@ def drafting_body_register(
             "issuer_codes": codes,
             "legal_basis": body.legal_basis,
         },
+        on=on,
     )
     return body

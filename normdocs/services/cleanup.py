@@ -5,7 +5,6 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from workflows.calendar import CalendarRangeError
 from workflows.clocks.selectors import calendar_for, rule_for
@@ -24,7 +23,7 @@ from ..models import (
 )
 from ..permissions import is_drafter_for, is_legal_affairs_officer_for
 from . import deadlines
-from ._common import record, require, today
+from ._common import act_time, record, require, today
 
 logger = logging.getLogger(__name__)
 SCOPE_KEYS = (
@@ -76,6 +75,7 @@ def cleanup_open(
     title: str,
     scope: dict | None = None,
     on: date | None = None,
+    ordered_by: str = "",
 ) -> CleanupCampaign:
     """Open a campaign: one review item per in-force document in scope, assigned to its drafting
     body (谁制定谁清理; the lead body for joint documents), with a due date and a clocks deadline
@@ -114,6 +114,7 @@ def cleanup_open(
         government=government,
         scope=scope,
         opened_on=on,
+        ordered_by=ordered_by.strip(),
         opened_by=None if by == "system" else by,
         due_on=due_on,
     )
@@ -153,12 +154,14 @@ def cleanup_open(
         payload={
             "kind": kind,
             "title": title,
+            "ordered_by": ordered_by.strip(),
             "scope": scope,
             "due_on": due_on,
             "legal_source": rule.legal_source,
             "documents": [doc_id for doc_id, _ in in_scope],
             "drafting_bodies": body_ids,
         },
+        on=on,
     )
     return campaign
 
@@ -203,7 +206,9 @@ def cleanup_open_regular_if_due(*, on: date | None = None) -> list[CleanupCampai
 
 
 @transaction.atomic
-def cleanup_item_decide(*, item: CleanupItem, by, outcome: str, reason: str) -> CleanupItem:
+def cleanup_item_decide(
+    *, item: CleanupItem, by, outcome: str, reason: str, on: date | None = None
+) -> CleanupItem:
     """The drafting body's verdict on one of its documents, with its reason (37号 五(十八))."""
     item = (
         CleanupItem.objects.select_for_update(of=("self",))
@@ -220,10 +225,12 @@ def cleanup_item_decide(*, item: CleanupItem, by, outcome: str, reason: str) -> 
     refusal = rules.cleanup_outcome_refusal(outcome=outcome, reason=reason)
     require(refusal is None, refusal or "")
     item.outcome, item.reason = outcome, reason.strip()
-    item.decided_by, item.decided_at = by, timezone.now()
+    on = on or today()
+    require(on >= item.campaign.opened_on, "A document cannot be decided before the cleanup opened")
+    item.decided_by, item.decided_at = by, act_time(on)
     item.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
     if not CleanupItem.objects.filter(assignment=item.assignment, outcome="").exists():
-        deadlines.meet(item.assignment, deadlines.CLEANUP_ITEM)
+        deadlines.meet(item.assignment, deadlines.CLEANUP_ITEM, at=item.decided_at)
     record(
         actor=by,
         action="cleanup.item_decided",
@@ -234,13 +241,18 @@ def cleanup_item_decide(*, item: CleanupItem, by, outcome: str, reason: str) -> 
             "outcome": outcome,
             "reason": item.reason,
         },
+        on=on,
     )
     return item
 
 
 @transaction.atomic
 def cleanup_close(
-    *, campaign: CleanupCampaign, by, published_on: date | None = None
+    *,
+    campaign: CleanupCampaign,
+    by,
+    published_on: date | None = None,
+    published_where: str = "",
 ) -> CleanupCampaign:
     """Close a campaign whose every item has an outcome, apply them and publish the lists.
 
@@ -285,13 +297,20 @@ def cleanup_close(
                 amends=old,
             )
             item.save(update_fields=["successor"])
-    campaign.closed_at = timezone.now()
+    # Closed when the lists were published (entered after the fact, that is the day given).
+    campaign.closed_at = act_time(published_on)
     campaign.results_published_on = published_on
-    campaign.save(update_fields=["closed_at", "results_published_on"])
+    campaign.results_published_where = published_where.strip()
+    campaign.save(update_fields=["closed_at", "results_published_on", "results_published_where"])
     record(
         actor=by,
         action="cleanup.closed",
         subject=campaign,
-        payload={"results_published_on": published_on, "counts": counts},
+        payload={
+            "results_published_on": published_on,
+            "results_published_where": campaign.results_published_where,
+            "counts": counts,
+        },
+        on=published_on,
     )
     return campaign

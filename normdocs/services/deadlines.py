@@ -26,10 +26,11 @@ def running(subject, rule_key: str) -> Deadline | None:
     return deadlines_for(subject).filter(rule_key=rule_key, status__in=Deadline.RUNNING).first()
 
 
-def meet(subject, rule_key: str) -> None:
+def meet(subject, rule_key: str, *, at=None) -> None:
+    """Stop the clock at ``at``, the time the act was done (now when it is done live)."""
     deadline = running(subject, rule_key)
     if deadline is not None:
-        deadline_meet(deadline=deadline)
+        deadline_meet(deadline=deadline, at=at)
 
 
 def waive(subject, rule_key: str, *, by, reason: str) -> None:

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from workflows.models import Unit
 
@@ -11,7 +10,7 @@ from .. import rules
 from ..models import Filing, NormativeDocument
 from ..permissions import is_filing_reviewer_for, is_issuer_head_for, is_publisher_for
 from . import deadlines
-from ._common import record, require, today
+from ._common import act_time, record, require, today
 
 
 def _ancestors(unit: Unit) -> list[tuple[int, str]]:
@@ -81,7 +80,7 @@ def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Fil
         filing, expected=(Filing.Status.DUE, Filing.Status.RETURNED), to=Filing.Status.RECEIVED
     )
     received_on = received_on or today()
-    deadlines.meet(document, deadlines.FILING)
+    deadlines.meet(document, deadlines.FILING, at=act_time(received_on))
     review = deadlines.open_clock(
         subject=filing,
         rule_key=deadlines.FILING_REVIEW,
@@ -101,8 +100,20 @@ def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Fil
             "received_on": received_on,
             "review_due_on": review.due,
         },
+        on=received_on,
     )
     return filing
+
+
+def _act_date(filing: Filing, on: date | None) -> date:
+    """The day of a review act: today unless entered after the fact, then never before receipt."""
+    if on is None:
+        return today()
+    require(
+        filing.received_on is None or on >= filing.received_on,
+        "A filing cannot be acted on before it was received",
+    )
+    return on
 
 
 def _require_reviewer(filing: Filing, by) -> None:
@@ -113,27 +124,31 @@ def _require_reviewer(filing: Filing, by) -> None:
 
 
 @transaction.atomic
-def filing_accept(*, filing: Filing, by, opinion: str = "") -> Filing:
+def filing_accept(*, filing: Filing, by, opinion: str = "", on: date | None = None) -> Filing:
+    """Accepted on ``on`` (today unless entered after the fact)."""
     filing = _locked(filing)
     _require_reviewer(filing, by)
+    on = _act_date(filing, on)
     _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.ACCEPTED)
-    filing.reviewer, filing.opinion, filing.closed_at = by, opinion.strip(), timezone.now()
+    filing.reviewer, filing.opinion, filing.closed_at = by, opinion.strip(), act_time(on)
     filing.save(update_fields=["status", "reviewer", "opinion", "closed_at"])
-    deadlines.meet(filing, deadlines.FILING_REVIEW)
+    deadlines.meet(filing, deadlines.FILING_REVIEW, at=filing.closed_at)
     record(
         actor=by,
         action="filing.accepted",
         subject=filing.document,
         payload={"filing": filing.pk, "opinion": filing.opinion},
+        on=on,
     )
     return filing
 
 
 @transaction.atomic
-def filing_return(*, filing: Filing, by, missing: str) -> Filing:
+def filing_return(*, filing: Filing, by, missing: str, on: date | None = None) -> Filing:
     """Returned for completion (补正): materials missing; the issuer submits again."""
     filing = _locked(filing)
     _require_reviewer(filing, by)
+    on = _act_date(filing, on)
     require(bool(missing.strip()), "Say which materials are missing")
     _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.RETURNED)
     filing.reviewer, filing.opinion = by, missing.strip()
@@ -144,22 +159,26 @@ def filing_return(*, filing: Filing, by, missing: str) -> Filing:
         action="filing.returned",
         subject=filing.document,
         payload={"filing": filing.pk, "missing": filing.opinion},
+        on=on,
     )
     return filing
 
 
 @transaction.atomic
-def filing_request_correction(*, filing: Filing, by, problem: str) -> Filing:
+def filing_request_correction(
+    *, filing: Filing, by, problem: str, on: date | None = None
+) -> Filing:
     """A problem was found (有错必纠): the issuer must amend or revoke by a deadline."""
     filing = _locked(filing)
     _require_reviewer(filing, by)
     require(bool(problem.strip()), "State the problem found")
+    on = _act_date(filing, on)
     _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.CORRECTION_REQUESTED)
-    deadlines.meet(filing, deadlines.FILING_REVIEW)
+    deadlines.meet(filing, deadlines.FILING_REVIEW, at=act_time(on))
     correction = deadlines.open_clock(
         subject=filing,
         rule_key=deadlines.FILING_CORRECTION,
-        start=today(),
+        start=on,
         responsible_unit=filing.document.drafting_body.unit,
     )
     filing.reviewer, filing.opinion, filing.correction_due_on = by, problem.strip(), correction.due
@@ -173,12 +192,15 @@ def filing_request_correction(*, filing: Filing, by, problem: str) -> Filing:
             "problem": filing.opinion,
             "correction_due_on": correction.due,
         },
+        on=on,
     )
     return filing
 
 
 @transaction.atomic
-def filing_issuer_amend(*, filing: Filing, by, title: str | None = None) -> NormativeDocument:
+def filing_issuer_amend(
+    *, filing: Filing, by, title: str | None = None, on: date | None = None
+) -> NormativeDocument:
     """The issuer corrects by amendment: a new drafting cycle linked to the old document."""
     from .lifecycle import normdoc_create
 
@@ -199,20 +221,22 @@ def filing_issuer_amend(*, filing: Filing, by, title: str | None = None) -> Norm
         touches_public_interest=old.touches_public_interest,
         amends=old,
     )
-    filing.closed_at = timezone.now()
+    on = _act_date(filing, on)
+    filing.closed_at = act_time(on)
     filing.save(update_fields=["status", "closed_at"])
-    deadlines.meet(filing, deadlines.FILING_CORRECTION)
+    deadlines.meet(filing, deadlines.FILING_CORRECTION, at=filing.closed_at)
     record(
         actor=by,
         action="filing.amended_by_issuer",
         subject=old,
         payload={"filing": filing.pk, "successor": successor.pk},
+        on=on,
     )
     return successor
 
 
 @transaction.atomic
-def filing_issuer_revoke(*, filing: Filing, by, reason: str) -> Filing:
+def filing_issuer_revoke(*, filing: Filing, by, reason: str, on: date | None = None) -> Filing:
     """The issuer corrects by revoking (废止) the document itself."""
     from .validity import normdoc_repeal
 
@@ -224,23 +248,25 @@ def filing_issuer_revoke(*, filing: Filing, by, reason: str) -> Filing:
     _step(
         filing, expected=(Filing.Status.CORRECTION_REQUESTED,), to=Filing.Status.REVOKED_BY_ISSUER
     )
+    on = _act_date(filing, on)
     normdoc_repeal(
-        document=filing.document, by=by, on=today(), reason=f"Revoked after filing review: {reason}"
+        document=filing.document, by=by, on=on, reason=f"Revoked after filing review: {reason}"
     )
-    filing.closed_at = timezone.now()
+    filing.closed_at = act_time(on)
     filing.save(update_fields=["status", "closed_at"])
-    deadlines.meet(filing, deadlines.FILING_CORRECTION)
+    deadlines.meet(filing, deadlines.FILING_CORRECTION, at=filing.closed_at)
     record(
         actor=by,
         action="filing.revoked_by_issuer",
         subject=filing.document,
         payload={"filing": filing.pk, "reason": reason},
+        on=on,
     )
     return filing
 
 
 @transaction.atomic
-def filing_body_revoke(*, filing: Filing, by, reason: str) -> Filing:
+def filing_body_revoke(*, filing: Filing, by, reason: str, on: date | None = None) -> Filing:
     """The filing body revokes the document itself (撤销) when the issuer does not correct it."""
     from .validity import normdoc_declare_invalid
 
@@ -251,10 +277,11 @@ def filing_body_revoke(*, filing: Filing, by, reason: str) -> Filing:
         expected=(Filing.Status.CORRECTION_REQUESTED,),
         to=Filing.Status.REVOKED_BY_FILING_BODY,
     )
+    on = _act_date(filing, on)
     normdoc_declare_invalid(
-        document=filing.document, by=by, on=today(), reason=f"Revoked by the filing body: {reason}"
+        document=filing.document, by=by, on=on, reason=f"Revoked by the filing body: {reason}"
     )
-    filing.closed_at = timezone.now()
+    filing.closed_at = act_time(on)
     filing.save(update_fields=["status", "closed_at"])
     deadlines.waive(filing, deadlines.FILING_CORRECTION, by=by, reason="Revoked by the filing body")
     record(
@@ -262,5 +289,6 @@ def filing_body_revoke(*, filing: Filing, by, reason: str) -> Filing:
         action="filing.revoked_by_filing_body",
         subject=filing.document,
         payload={"filing": filing.pk, "reason": reason},
+        on=on,
     )
     return filing

@@ -25,7 +25,7 @@ from ..permissions import (
     is_publisher_for,
 )
 from . import deadlines
-from ._common import record, refuse, require, today
+from ._common import act_time, record, refuse, require, today
 from .numbering import number_allocate
 
 
@@ -236,13 +236,16 @@ def legality_review_conclude(
         )
         review.earliest_conclusion_on = earliest
         review.save(update_fields=["earliest_conclusion_on"])
-    refuse(rules.review_conclusion_refusal(today=on or today(), earliest=earliest))
+    on = on or today()
+    refuse(rules.review_conclusion_refusal(today=on, earliest=earliest))
+    require(on >= review.submitted_on, "A review cannot conclude before it was submitted")
     review.reviewer = by
     review.outcome = outcome
     review.opinion = opinion.strip()
-    review.concluded_at = timezone.now()
+    # The day the review concluded, which the caller gives when entering it after the fact.
+    review.concluded_at = act_time(on)
     review.save(update_fields=["reviewer", "outcome", "opinion", "concluded_at"])
-    deadlines.meet(document, deadlines.LEGALITY_REVIEW)
+    deadlines.meet(document, deadlines.LEGALITY_REVIEW, at=review.concluded_at)
     if outcome == LegalityReview.Outcome.UNLAWFUL:
         move(document, Status.DRAFT)
         _save_status(document)
@@ -251,6 +254,7 @@ def legality_review_conclude(
         action="legality_review.concluded",
         subject=document,
         payload={"review": review.pk, "outcome": outcome, "opinion": review.opinion},
+        on=on,
     )
     return review
 
@@ -340,13 +344,19 @@ def normdoc_deliberate(
             "adopted": adopted,
             "note": note,
         },
+        on=meeting_on,
     )
     return deliberation
 
 
 @transaction.atomic
 def normdoc_register(
-    *, document: NormativeDocument, by, index_number: str = "", year: int | None = None
+    *,
+    document: NormativeDocument,
+    by,
+    index_number: str = "",
+    year: int | None = None,
+    on: date | None = None,
 ) -> NormativeDocument:
     """Register and number an adopted document in its issuer's register (三统一, 37号 三(五)).
 
@@ -364,7 +374,9 @@ def normdoc_register(
     )
     source = move(document, Status.REGISTERED)
     register, serial = number_allocate(
-        issuer_code=document.issuer_code, doc_type=document.doc_type, year=year or today().year
+        issuer_code=document.issuer_code,
+        doc_type=document.doc_type,
+        year=year or (on or today()).year,
     )
     document.register = register
     document.serial = serial
@@ -372,12 +384,13 @@ def normdoc_register(
         document.issuer_code, document.doc_type, register.year, serial
     )
     document.index_number = index
-    document.registered_at = timezone.now()
+    document.registered_at = act_time(on)
     _save_status(document, "register", "serial", "number", "index_number", "registered_at")
     record(
         actor=by,
         action="registered",
         subject=document,
         payload={"from": source, "number": document.number, "index_number": index},
+        on=on,
     )
     return document

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from normdocs import demo
-from normdocs.models import CleanupCampaign, Filing, NormativeDocument, Status
+from normdocs.models import CleanupCampaign, CleanupItem, Filing, NormativeDocument, Status
 from workflows.clocks.models import Deadline
 from workflows.demo import load_organisation
 from workflows.record.models import Event
@@ -20,10 +20,12 @@ def test_the_demo_holds_the_2021_cleanup_the_four_filings_and_a_document_due_for
     counts = (NormativeDocument.objects.count(), Event.objects.count(), Filing.objects.count())
 
     campaign = CleanupCampaign.objects.get(title=demo.CLEANUP_TITLE)
-    assert campaign.items.count() == 14
-    assert campaign.items.filter(outcome="continue").count() == 8
-    assert campaign.items.filter(outcome="repeal").count() == 6
-    assert campaign.closed_at is not None
+    items = CleanupItem.objects.filter(campaign__results_published_on__year=2021)
+    assert items.count() == 14
+    assert items.filter(outcome="continue").count() == 8
+    assert items.filter(outcome="repeal").count() == 6
+    assert campaign.closed_at is not None and campaign.kind == "regular"
+    assert CleanupCampaign.objects.filter(kind="special").count() == 3
     assert NormativeDocument.objects.filter(
         number="恰政规〔2020〕2号", status=Status.IN_FORCE
     ).exists()

@@ -27,6 +27,16 @@ def test_the_2021_json_report_states_the_seeds_cleanup_and_filing_figures(report
     normdocs = report["sections"]["normdocs"]["figures"]
 
     assert report["year"] == 2021
+    assert normdocs["drafting_bodies"]["confirmed"] == 54
+    assert normdocs["issued"]["government"] == normdocs["issued"]["government_office"] == 0
+    assert normdocs["cleanup"]["special_by_law"] == {
+        "《中华人民共和国外商投资法》": 1,
+        "《中华人民共和国行政处罚法》": 1,
+        "《中华人民共和国人口与计划生育法》": 1,
+    }
+    assert normdocs["cleanup"]["regular"] == 1
+    assert normdocs["legality_reviews"]["concluded"] == 4
+    assert report["sections"]["deadlines"]["figures"]["total"]["met_late"] == 0
     assert normdocs["cleanup"]["checked"] == 14
     assert normdocs["cleanup"]["continued"] == 8
     assert normdocs["cleanup"]["repealed"] == 6
@@ -35,14 +45,40 @@ def test_the_2021_json_report_states_the_seeds_cleanup_and_filing_figures(report
     assert normdocs["filing_review"]["from_townships"] == 2
     assert normdocs["filing_review"]["from_departments"] == 2
     assert set(report["sections"]) >= {"decisions", "normdocs", "deadlines"}
+    assert all(row["query"] for row in report["figures"])
+    assert {"name": "normdocs.cleanup.checked", "value": 14} == {
+        k: v
+        for k, v in next(r for r in report["figures"] if r["name"].endswith("checked")).items()
+        if k != "query"
+    }
 
 
 def test_the_2021_docx_reads_like_the_seeds_statistics_sentences(reports_2021):
-    text = "\n".join(p.text for p in Document(str(reports_2021 / "r.docx")).paragraphs)
+    paragraphs = [p.text for p in Document(str(reports_2021 / "r.docx")).paragraphs]
+    text = "\n".join(paragraphs)
+    under = paragraphs[paragraphs.index("2.加强行政规范性文件管理。") + 1]
 
-    assert "清查14件规范性文件，继续执行的规范性文件8件，废止的规范性文件6件" in text
-    assert "备案审查各乡（镇）、各部门规范性文件4件" in text
-    assert "2021年度法治政府建设工作报告" in text
+    assert paragraphs[:2] == ["乌恰县2021年度法治政府建设工作报告", "乌恰县人民政府"]
+    assert "清查14件规范性文件，继续执行的规范性文件8件，废止的规范性文件6件" in under
+    assert "备案审查各乡（镇）、各部门规范性文件4件" in under
+    assert "明确规范性文件制定主体单位54个" in under
+    assert "2021年未以人民政府和人民政府办公室名义发布规范性文件" in under
+    assert (
+        "涉及《中华人民共和国行政处罚法》、《中华人民共和国人口与计划生育法》、"
+        "《中华人民共和国外商投资法》内容相关的行政规范性文件专项清理，以及每两年一次的常态化清理"
+    ) in under
+    assert "已于2021年11月30日在县人民政府网站公布" in under
+    order = ["一、主要工作开展情况", "（二）健全依法行政制度体系。", "2.加强行政规范性文件管理。"]
+    assert [paragraphs.index(h) for h in order] == sorted(paragraphs.index(h) for h in order)
+    assert "（三）健全行政决策制度体系。" in text and "【待补充】" in text
+
+
+def test_the_docx_is_the_same_bytes_for_the_same_report():
+    from workflows.reports import annual_report, report_docx
+
+    report = annual_report(2021)
+
+    assert report_docx(report) == report_docx({**report, "generated_at": "later"})
 
 
 def test_the_markdown_report_carries_the_same_sentences_and_figures(reports_2021):
