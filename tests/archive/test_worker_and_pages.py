@@ -95,7 +95,8 @@ def test_the_archive_pages_do_not_exist_for_someone_who_may_not_archive(client, 
 
     assert client.get("/archive/").status_code == 404
     assert client.post("/archive/exports/new/", {"kind": "decision"}).status_code == 404
-    assert client.get("/archive/reports/2021/").status_code == 404
+    assert client.get("/archive/reports/2021/", follow=True).status_code == 404
+    assert client.get("/reports/2021/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -121,14 +122,20 @@ def test_exporting_an_unsealed_decision_from_the_page_is_refused_with_a_message(
 
 
 @pytest.mark.django_db
-def test_the_annual_report_page_shows_sections_with_bars_and_offers_downloads(client, archivist):
+def test_the_annual_report_page_shows_its_sections_and_charts_and_downloads_the_year_shown(
+    client, archivist
+):
     client.force_login(archivist)
 
-    page = client.get("/archive/reports/2021/").content.decode()
-    as_json = client.get("/archive/reports/2021/?format=json")
-    as_docx = client.get("/archive/reports/2021/?format=docx")
+    # The old address (archive index, bookmarks) arrives at the report's own page.
+    moved = client.get("/archive/reports/2021/?format=json")
+    assert moved.status_code == 302 and moved["Location"] == "/reports/2021/?format=json"
+    page = client.get("/reports/2021/").content.decode()
+    as_json = client.get("/reports/2021/?format=json")
+    as_docx = client.get("/reports/2021/?format=docx")
 
-    assert 'data-section="normdocs"' in page and 'data-testid="report-bar"' in page
-    assert "<script" not in page.split('data-testid="annual-report"')[1]
+    assert 'data-testid="report-section"' in page and 'data-testid="report-chart"' in page
+    assert "/static/vendor/chartjs/" in page  # served locally, never from a CDN
+    assert 'href="?format=docx"' in page or "/reports/2021/?format=docx" in page
     assert as_json.json()["year"] == 2021
     assert as_docx.content.startswith(b"PK")
