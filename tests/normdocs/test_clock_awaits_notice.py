@@ -3,7 +3,7 @@ its 30-day filing clock reaches a year whose State Council holiday notice is not
 the clock waits visibly, administrators are reminded every day, and entering the notice
 computes it, records the computation with the notice as its source, and reminders follow.
 
-The suite's calendar ends with 2026 (config.settings.test). The 2027 notice below is MADE UP
+The suite's calendar ends with 2026 (config.settings.test). The 2027 notice it enters is MADE UP
 for this test (plausible shape, not the real schedule) and is never shipped as data.
 """
 
@@ -17,6 +17,9 @@ from django.utils import translation
 
 from normdocs import services
 from normdocs.models import Filing, LegalityReview
+
+# Made up for the tests (plausible shape, not the real schedule); never shipped as data.
+from tests.workflows.clocks.test_notice_import import MADE_UP_2027
 from workflows.calendar import CalendarRangeError
 from workflows.clocks.models import CalendarNoticeReminder, Deadline, Notification, Reminder
 from workflows.clocks.sweep import reminders_sweep
@@ -25,17 +28,6 @@ from workflows.record.models import Event
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-MADE_UP_2027 = """\
-国务院办公厅关于2027年部分节假日安排的通知
-一、元旦：1月1日（周五）放假，与周末连休。
-二、春节：2月6日（周六）至12日（周五）放假调休，共7天。2月13日（周六）上班。
-三、清明节：4月3日（周六）至5日（周一）放假，共3天。
-四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。4月25日（周日）、5月8日（周六）上班。
-五、端午节：6月9日（周三）放假1天，不调休。
-六、中秋节：9月15日（周三）放假1天，不调休。
-七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
-"""
 
 
 @pytest.fixture
