@@ -26,7 +26,7 @@ from workflows.record.services import ACTOR_SYSTEM, record_append, record_append
 
 from .models import CalendarYear, CalendarYearDay, Deadline, Jurisdiction, Notification
 from .rules import CALENDAR, DeadlineRule
-from .selectors import calendar_for, jurisdiction_default, rule_for
+from .selectors import calendar_for, calendars_all, jurisdiction_default, rule_for
 from .signals import deadline_computed
 
 logger = logging.getLogger(__name__)
@@ -300,19 +300,24 @@ def deadlines_compute_awaiting(*, by=ACTOR_SYSTEM) -> ComputeReport:
     """
     report = ComputeReport()
     waiting = list(
-        Deadline.objects.filter(due=None).order_by("pk").values_list("pk", "awaiting_year")
+        Deadline.objects.filter(due=None)
+        .order_by("pk")
+        .values_list("pk", "awaiting_year", "jurisdiction_id")
     )
     if not waiting:
         return report
-    known: dict[int, frozenset[int]] = {}
-    for pk, _year in waiting:
+    # Every sweep calls this: clocks whose year is still unknown are skipped without a lock.
+    known = {pk: calendar.known_years for pk, calendar in calendars_all()}
+    for pk, year, jurisdiction_id in waiting:
+        if year not in known.get(jurisdiction_id, ()):
+            report.waiting[pk] = year
+            continue
         try:
             with transaction.atomic():
                 row = Deadline.objects.select_for_update().select_related("jurisdiction").get(pk=pk)
                 if row.due is not None:
                     continue
                 calendar = calendar_for(row.jurisdiction)
-                known.setdefault(row.jurisdiction_id, calendar.known_years)
                 if row.awaiting_year not in calendar.known_years:
                     report.waiting[pk] = row.awaiting_year
                     continue
