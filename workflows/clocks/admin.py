@@ -105,7 +105,8 @@ class CalendarYearForm(forms.ModelForm):
         self.fields["year"].help_text = _(
             "The installed holiday package carries %(first)s–%(last)s; enter a notice only for "
             "a later year, once the State Council has published it. Deadlines reaching into a "
-            "year that is neither carried nor entered (and complete) cannot be computed."
+            "year that is neither carried nor entered (and complete) wait without a due date until "
+            "it is."
         ) % {"first": FIRST_YEAR, "last": package_last_year()}
 
 

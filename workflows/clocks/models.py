@@ -140,7 +140,7 @@ class CalendarYear(models.Model):
         help_text=_(
             "Tick only when every holiday and every make-up working day (调休) of the notice "
             "has been entered and checked against it. Until then the year stays unknown and "
-            "deadlines reaching into it cannot be computed."
+            "deadlines reaching into it wait without a due date."
         ),
     )
     note = models.TextField(_("note"), blank=True)

@@ -121,7 +121,7 @@ _warned_on: set[date] = set()
 
 def _warn_if_calendar_ends_soon(today: date, calendar: WorkCalendar) -> None:
     """Once a day per process: next year's national schedule must be known before the year
-    runs out, or clocks reaching into it will refuse to compute."""
+    runs out, or clocks reaching into it wait without a due date (domain.md §4)."""
     if date(calendar.last_year, 12, 31) - today < CALENDAR_WARNING and today not in _warned_on:
         _warned_on.add(today)
         logger.warning(
