@@ -5,14 +5,15 @@
 
 The decisions are generated in bulk with COPY, not through the services: each has its viewflow
 process, 5 tasks (4 done, 1 open and offered to the role that acts next, in the lead unit or
-the county government) and 10 record events. The lead units cycle through 40 departments; the
-legal advisor holds the role for the county government and 司法局, as in the demo, so about a
-fortieth of the open legality reviews are theirs. The record events are filler rows the inbox
-never reads (they make the tables the size a county reaches), but real ones: each batch claims
-its sequence numbers from the record's chain head under its lock, continues the chain from the
-head's hash with SHA-256 over the canonical bytes (no SM3, as with ``FAZHI_RECORD_SM3`` off)
-and moves the head to its last event, so the generator can run on any database and later
-appends (and ``record_verify``) find an intact chain (``Generator.verify``).
+the county government; the risk assessment also to the lead unit's risk assessors) and 10
+record events. The lead units cycle through 40 departments; the legal advisor holds the role
+for the county government and 司法局, as in the demo, so about a fortieth of the open legality
+reviews are theirs. The record events are filler rows the inbox never reads (they make the
+tables the size a county reaches), but real ones: each batch claims its sequence numbers from
+the record's chain head under its lock, continues the chain from the head's hash with SHA-256
+over the canonical bytes (no SM3, as with ``FAZHI_RECORD_SM3`` off) and moves the head to its
+last event, so the generator can run on any database and later appends (and
+``record_verify``) find an intact chain (``Generator.verify``).
 
 Latency is measured in this process with Django's test client (middleware, authentication,
 template or serializer included; no network): p50 and p95 of ``--requests`` GETs after a
@@ -43,6 +44,9 @@ OPEN_NODES = [
     ("publication", "publisher", True),
 ]
 DONE_NODES = ["draft", "open_consultation", "dispose_comments", "risk_assessment"]
+# Nodes offered to a second (role, unit) beside the one above, as the flow offers them: the
+# risk assessment also to the lead unit's third-party risk assessors (第二十二条).
+ALSO_OFFERED = {"risk_assessment": ("risk_assessor", False)}
 # Measured one request at a time on the decisions list, the inbox page and the task API (issue
 # 22: each ≤ 25 ms at 100k decisions): the secretary is offered every county-level meeting
 # task (an eighth of the decisions), the drafter those of 司法局, the archivist reads all.
@@ -168,8 +172,14 @@ class Generator:
                         )
                     )
                     offers.append((o_id, "drafter", t_id, unit.pk))
-                    t_id += 1
                     o_id += 1
+                    if done in ALSO_OFFERED:
+                        also, also_at_county = ALSO_OFFERED[done]
+                        offers.append(
+                            (o_id, also, t_id, p["county"].pk if also_at_county else unit.pk)
+                        )
+                        o_id += 1
+                    t_id += 1
                 tasks.append(
                     (
                         t_id,
@@ -187,8 +197,12 @@ class Generator:
                     )
                 )
                 offers.append((o_id, role, t_id, p["county"].pk if at_county else unit.pk))
-                t_id += 1
                 o_id += 1
+                if node in ALSO_OFFERED:
+                    also, also_at_county = ALSO_OFFERED[node]
+                    offers.append((o_id, also, t_id, p["county"].pk if also_at_county else unit.pk))
+                    o_id += 1
+                t_id += 1
                 for e in range(EVENTS_PER_DECISION):
                     seq += 1
                     payload = {"n": e, "opinion": "经审查，符合法定程序。"}

@@ -2,6 +2,8 @@
 views turn a miss into 404, never 403 (style.md, Security).
 
 - drafters and unit heads: the decisions of the units they hold the role for;
+- risk assessors: likewise, the decisions of the lead units that commission them (第二十二条:
+  the lead unit assesses, or a third party does for it), and as below;
 - legal advisors: the units they are granted (guardian grants on Unit);
 - meeting secretaries, members, the head, publishers, experts and risk assessors: the decisions
   of the government they serve;
@@ -23,7 +25,7 @@ from workflows.permissions import has_role
 
 from .models import CatalogueItem, Decision, PostEvaluation
 
-UNIT_ROLES = ("drafter", "unit_head", "legal_advisor")
+UNIT_ROLES = ("drafter", "unit_head", "legal_advisor", "risk_assessor")
 GOVERNMENT_ROLES = (
     "meeting_secretary",
     "meeting_member",

@@ -82,16 +82,24 @@ class TaskOffer(models.Model):
     """A human task offered to whoever holds ``role`` for ``unit``.
 
     Our inbox reads this table instead of viewflow's ``Task.objects.user_queue``, which loads
-    every guardian grant of a user into Python (design.md). One row per task, written when the
-    task is created; the query joins it with the user's unit grants in SQL.
+    every guardian grant of a user into Python (design.md). One row per (role, unit) a task is
+    offered to, written when the task is created: most tasks have one, some several (the risk
+    assessment: the lead unit's drafters or a third-party risk assessor, 第二十二条). The query
+    joins them with the user's unit grants in SQL.
     """
 
-    task = models.OneToOneField("viewflow.Task", on_delete=models.CASCADE, related_name="offer")
+    # No index of its own: the unique (task, role, unit) constraint's index starts with it.
+    task = models.ForeignKey(
+        "viewflow.Task", on_delete=models.CASCADE, related_name="offers", db_index=False
+    )
     role = models.CharField(max_length=50)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_offers")
 
     class Meta:
         indexes = [models.Index(fields=["role", "unit"])]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "role", "unit"], name="task_offered_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id} → {self.role}@{self.unit_id}"

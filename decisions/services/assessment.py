@@ -1,10 +1,17 @@
 """Expert argumentation (第十九至二十一条) and risk assessment (第二十二至二十四条)."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from workflows.clocks.messages import recipient_language
+from workflows.clocks.services import notification_create
 from workflows.record.services import record_append
 
 from .. import rules
@@ -18,7 +25,14 @@ from ..models import (
     RiskDimension,
     Stage,
 )
-from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
+from ._common import (
+    lock,
+    missing_error,
+    require_any_role,
+    require_not_sealed,
+    require_role,
+    require_stage,
+)
 
 
 @transaction.atomic
@@ -75,6 +89,63 @@ def _expert_name(expert: ExpertProfile) -> str:
     return expert.user.get_full_name() or expert.user.get_username()
 
 
+def _tell(recipient, *, title: str, body: str, url: str) -> None:
+    """An in-app notification, in the caller's transaction (it exists exactly when what it
+    announces does), and the same words by e-mail once that commits, when the person has an
+    address. The e-mail is a courtesy copy: the notification and the inbox item carry the
+    work, so a mail server that refuses it is logged and nothing is undone."""
+    notification_create(recipient=recipient, title=title, body=body, url=url)
+    if recipient.email:
+        transaction.on_commit(
+            partial(
+                send_mail,
+                subject=title,
+                message=body,
+                from_email=None,
+                recipient_list=[recipient.email],
+            ),
+            robust=True,
+        )
+
+
+def _tell_the_chosen_expert(selection: ExpertSelection) -> None:
+    """The expert, usually outside the units, learns in their own language that they were
+    chosen and where to give the opinion (the same page their inbox item links to)."""
+    expert, decision = selection.expert.user, selection.decision
+    with translation.override(recipient_language(expert)):
+        _tell(
+            expert,
+            title=gettext("You are asked for an expert opinion on “%(title)s”")
+            % {"title": decision.title},
+            body=gettext(
+                "%(unit)s chose you from the expert pool to argue a major administrative "
+                "decision (Arts. 19–21 of the Interim Regulations). Read the draft and give "
+                "your written, signed opinion. If you have a direct interest in the matter, "
+                "tell the lead unit: experts must be independent."
+            )
+            % {"unit": decision.lead_unit},
+            url=reverse("decisions:register:opinion", kwargs={"pk": decision.pk}),
+        )
+
+
+def _tell_the_withdrawn_expert(selection: ExpertSelection) -> None:
+    """The expert's inbox item goes away with the withdrawal: they are told why, rather than
+    find it gone (or find the opinion page refusing them)."""
+    expert, decision = selection.expert.user, selection.decision
+    with translation.override(recipient_language(expert)):
+        _tell(
+            expert,
+            title=gettext("Your expert opinion on “%(title)s” is no longer asked for")
+            % {"title": decision.title},
+            body=gettext(
+                "%(unit)s withdrew your selection for the expert argumentation, for this "
+                "reason: %(reason)s"
+            )
+            % {"unit": decision.lead_unit, "reason": selection.withdrawn_reason},
+            url=reverse("decisions:register:detail", kwargs={"pk": decision.pk}),
+        )
+
+
 @transaction.atomic
 def experts_choose(
     *, decision: Decision, by, experts: list[ExpertProfile]
@@ -128,6 +199,7 @@ def experts_choose(
                 subject=decision,
                 payload={"selection": selection.pk, "expert": expert.pk},
             )
+            _tell_the_chosen_expert(selection)
     return selections
 
 
@@ -140,7 +212,12 @@ def expert_selection_withdraw(*, selection: ExpertSelection, by, reason: str) ->
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     if not reason.strip():
         raise ValidationError(_("Say why the expert withdrew."), code="withdrawal_reason_required")
-    selection = ExpertSelection.objects.select_for_update().get(pk=selection.pk)
+    selection = (
+        ExpertSelection.objects.select_for_update(of=("self",))
+        .select_related("expert__user")
+        .get(pk=selection.pk)
+    )
+    selection.decision = decision
     if decision.expert_opinions.filter(expert_id=selection.expert_id).exists():
         raise ValidationError(
             _("This expert already gave an opinion."), code="expert_already_gave_opinion"
@@ -156,6 +233,7 @@ def expert_selection_withdraw(*, selection: ExpertSelection, by, reason: str) ->
             subject=decision,
             payload={"selection": selection.pk, "reason": selection.withdrawn_reason},
         )
+        _tell_the_withdrawn_expert(selection)
     return selection
 
 
@@ -248,14 +326,9 @@ def risk_assessment_submit(
     {"level": low|medium|high, "risk_points": str, "mitigations": str}."""
     decision = lock(decision)
     require_stage(decision, Stage.ASSESSMENT)
-    # The lead unit assesses, or a risk assessor (a third party) for the government (第二十二条).
-    from workflows.permissions import has_role_in_unit
-
-    if not (
-        has_role_in_unit(user=by, role="drafter", unit=decision.lead_unit)
-        or has_role_in_unit(user=by, role="risk_assessor", unit=decision.government)
-    ):
-        raise PermissionDenied("drafter of the lead unit or risk assessor required")
+    # The lead unit assesses, or a third party it commissions: a risk assessor for the lead
+    # unit (第二十二条). The same people the flow offers the risk-assessment task to.
+    require_any_role(user=by, roles=("drafter", "risk_assessor"), unit=decision.lead_unit)
     levels = {name: (row or {}).get("level", "") for name, row in dimensions.items()}
     missing = rules.risk_assessment_missing(dimensions=levels, contingency_plan=contingency_plan)
     for name in rules.RISK_DIMENSIONS:

@@ -14,9 +14,8 @@ from viewflow.workflow.models import Task
 
 from workflows.clocks.models import Deadline, Notification
 from workflows.clocks.selectors import notifications_for
-from workflows.inbox import offers_for_user, tasks_for_user
+from workflows.inbox import offers_for_user, role_grants_for, tasks_for_user, with_offers
 from workflows.models import Unit
-from workflows.permissions import units_for_role
 from workflows.record.access import is_record_reader
 from workflows.roles import ROLES, unit_permission_codename
 
@@ -58,7 +57,7 @@ def people_with_role(people: QuerySet, *, role: str) -> QuerySet:
 
 
 def _with_task_relations(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related("process", "owner", "offer__unit")
+    return with_offers(tasks.select_related("process", "owner"))
 
 
 def tasks_inbox(*, user) -> QuerySet[Task]:
@@ -94,15 +93,23 @@ def tasks_visible(*, user) -> QuerySet[Task]:
 
 
 def deadlines_mine(*, user) -> QuerySet[Deadline]:
-    """Deadlines the caller answers for: named responsible, or head of the responsible unit
-    (who is told when it is overdue)."""
+    """Deadlines the caller answers for: named responsible, holder of the clock's responsible
+    role for its responsible unit (who acts on the step, and is reminded when nobody is
+    named), or head of the responsible unit (who is told when it is overdue). The same
+    people the reminder sweep reaches, bar the office above.
+
+    The role holder's clocks are found on the (responsible unit, responsible role) index, one
+    condition per role the caller holds (``role_grants_for``: one query); a superuser holds
+    only what was granted to them, as for reminders.
+    """
     responsible = Deadline.responsible_people.through.objects.filter(user=user).values(
         "deadline_id"
     )
-    headed_units = units_for_role(user=user, role="unit_head").values("pk")
-    return Deadline.objects.filter(
-        Q(pk__in=responsible) | Q(responsible_unit__in=headed_units)
-    ).select_related("content_type", "responsible_unit")
+    grants = role_grants_for(user=user)
+    mine = Q(pk__in=responsible) | Q(responsible_unit_id__in=grants.unit_ids("unit_head"))
+    for role in sorted(grants.units):
+        mine |= Q(responsible_role=role, responsible_unit_id__in=grants.unit_ids(role))
+    return Deadline.objects.filter(mine).select_related("content_type", "responsible_unit")
 
 
 def deadlines_overdue(deadlines: QuerySet[Deadline], *, overdue: bool) -> QuerySet[Deadline]:

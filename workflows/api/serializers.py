@@ -93,6 +93,7 @@ class TaskSerializer(serializers.Serializer):
     process = serializers.IntegerField(source="process_id")
     process_title = serializers.SerializerMethodField()
     offered_to = serializers.SerializerMethodField()
+    offers = serializers.SerializerMethodField()
 
     def get_flow(self, task) -> str:
         flow_task = task.flow_task
@@ -114,11 +115,17 @@ class TaskSerializer(serializers.Serializer):
 
     @extend_schema_field(TaskOfferSerializer(allow_null=True))
     def get_offered_to(self, task) -> dict | None:
-        try:
-            offer = task.offer
-        except Exception:  # RelatedObjectDoesNotExist: a task nobody offered (e.g. system)
-            return None
-        return {"role": offer.role, "unit": {"id": offer.unit.pk, "name": offer.unit.name}}
+        """The step's own offer (the first made); ``offers`` lists every one."""
+        offers = self.get_offers(task)
+        return offers[0] if offers else None  # none: a task nobody was offered (system)
+
+    @extend_schema_field(TaskOfferSerializer(many=True))
+    def get_offers(self, task) -> list[dict]:
+        """Every (role, unit) the task is offered to: whoever holds one of them may take it."""
+        return [
+            {"role": offer.role, "unit": {"id": offer.unit.pk, "name": offer.unit.name}}
+            for offer in task.offers.all()  # prefetched in order (workflows.inbox.with_offers)
+        ]
 
 
 class EventCheckSerializer(serializers.Serializer):

@@ -19,8 +19,10 @@ from .offers import (
     offers_for_user,
     role_grants_for,
     task_offer,
+    task_offer_many,
     tasks_for_user,
     unit_ids_for_role,
+    with_offers,
 )
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "register_inbox_source",
     "role_grants_for",
     "task_offer",
+    "task_offer_many",
     "tasks_for_user",
     "unit_ids_for_role",
+    "with_offers",
 ]

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
 from ..paging import COUNT_CAP
-from .offers import RoleGrants, role_grants_for, tasks_for_user
+from .offers import RoleGrants, role_grants_for, tasks_for_user, with_offers
 
 # --- the inbox across every source --------------------------------------------------------------
 
@@ -153,20 +153,28 @@ def _task_url(task: Task) -> str:
         return ""
 
 
-def _task_unit(task: Task) -> str:
+def _task_unit(task: Task, grants: RoleGrants) -> str:
+    """For which unit the person is asked: of a task offered to several (role, unit) pairs,
+    the units of those the person holds (``task.offers`` prefetched, ``with_offers``)."""
     if task.owner_id:
         return str(_("You"))
-    offer = getattr(task, "offer", None)
-    return str(offer.unit) if offer is not None else ""
+    offers = list(task.offers.all())
+    held = [
+        offer
+        for offer in offers
+        if offer.role in grants.groups and offer.unit_id in grants.units.get(offer.role, ())
+    ]
+    return "、".join(dict.fromkeys(str(offer.unit) for offer in held or offers[:1]))
 
 
 def _task_items(user, grants: RoleGrants, limit: int | None = None) -> InboxSlice:
     """The person's viewflow tasks in inbox order (undated, oldest first): the first
     ``limit`` of them and their number, capped at ``COUNT_CAP + 1``.
 
-    Two queries (three when the page is full: the capped count; a ``COUNT(*) OVER ()`` here
+    Three queries (four when the page is full: the capped count; a ``COUNT(*) OVER ()`` here
     counted every offered task, twelve thousand for a county's meeting secretary): the page's
-    ids (tasks only), then those tasks with everything the inbox shows. In one query, the
+    ids (tasks only), then those tasks with everything the inbox shows, then their offers (a
+    task may have several, so they cannot be joined in). In one query, the
     dozen joins naming each task's subject exceed PostgreSQL's join_collapse_limit, and it
     joined every task before filtering.
     """
@@ -180,7 +188,7 @@ def _task_items(user, grants: RoleGrants, limit: int | None = None) -> InboxSlic
     if limit is not None and total >= limit:
         # More may follow: count them, but never more than the pages can show (paging.py).
         total = max(total, candidates.order_by()[: COUNT_CAP + 1].count())
-    found = Task.objects.select_related("process", "owner", "offer__unit", *_task_relations())
+    found = with_offers(Task.objects.select_related("process", "owner", *_task_relations()))
     found = found.in_bulk(page)
     tasks = [found[pk] for pk in page if pk in found]
     items = [
@@ -190,7 +198,7 @@ def _task_items(user, grants: RoleGrants, limit: int | None = None) -> InboxSlic
             subject=_task_subject(task, children),
             url=_task_url(task),
             due=None,
-            unit=_task_unit(task),
+            unit=_task_unit(task, grants),
             stage=str(task.flow_task.flow_class.process_title) if task.flow_task else "",
             created=task.created,
             key=f"task:{task.pk}",

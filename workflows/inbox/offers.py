@@ -2,15 +2,18 @@
 and the viewflow task query built on them (domain.md: every step is offered to the role of the
 unit that must act, and only to it).
 
-Flows call ``task_offer`` from a View node's ``.onCreate`` callback::
+Flows call ``task_offer`` (or ``task_offer_many``) from a View node's ``.onCreate`` callback::
 
     draft = flow.View(...).onCreate(this.offer_to_drafters)
 
     def offer_to_drafters(self, activation):
         task_offer(task=activation.task, role="drafter", unit=activation.process.lead_unit)
+
+A task may be offered to several (role, unit) pairs: whoever holds any of them may take it,
+and it is listed once in their inbox however many of them they hold.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -18,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models import BigIntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 from viewflow.workflow.models import Task
@@ -35,11 +38,33 @@ _PERMISSION_PREFIX = "act_as_"
 
 
 def task_offer(*, task: Task, role: str, unit: Unit) -> TaskOffer:
-    """Offer ``task`` to the holders of ``role`` for ``unit``; idempotent per task."""
+    """Offer ``task`` to the holders of ``role`` for ``unit`` too (beside any offer it already
+    has); offering the same (role, unit) again changes nothing."""
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}")
-    offer, _ = TaskOffer.objects.update_or_create(task=task, defaults={"role": role, "unit": unit})
+    offer, _ = TaskOffer.objects.get_or_create(task=task, role=role, unit=unit)
     return offer
+
+
+def task_offer_many(*, task: Task, offers: Sequence[tuple[str, Unit]]) -> None:
+    """Offer ``task`` to each (role, unit) of ``offers`` (beside any offer it already has), in
+    one statement; offering a pair again changes nothing."""
+    unknown = [role for role, _unit in offers if role not in ROLES]
+    if unknown:
+        raise ValueError(f"Unknown roles {unknown!r}")
+    pairs = dict.fromkeys((role, unit.pk) for role, unit in offers)  # once each, in order
+    TaskOffer.objects.bulk_create(
+        [TaskOffer(task=task, role=role, unit_id=unit_id) for role, unit_id in pairs],
+        ignore_conflicts=True,  # the unique (task, role, unit): already offered
+    )
+
+
+def with_offers(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """``tasks`` with ``task.offers.all()`` read for the whole page in one more query, each
+    with its unit, in the order they were made (the first is the step's own)."""
+    return tasks.prefetch_related(
+        Prefetch("offers", queryset=TaskOffer.objects.select_related("unit").order_by("pk"))
+    )
 
 
 def unit_ids_for_role(*, user, role: str | Iterable[str]) -> QuerySet:
@@ -165,6 +190,8 @@ def tasks_for_user(*, user, grants: RoleGrants | None = None) -> QuerySet[Task]:
         return Task.objects.none()
     grants = role_grants_for(user=user) if grants is None else grants
     ids = Task.objects.filter(owner=user, status__in=OPEN).order_by().values("pk")
+    # A task offered to two pairs the person holds comes twice out of this union; ``pk__in``
+    # below reads each task once.
     offered = _offered_task_ids(grants)
     if offered is not None:
         ids = ids.union(offered, all=True)
@@ -172,7 +199,7 @@ def tasks_for_user(*, user, grants: RoleGrants | None = None) -> QuerySet[Task]:
     unclaimed = Q(owner__isnull=True, status=STATUS.NEW)
     return (
         Task.objects.filter(mine | unclaimed, pk__in=ids)
-        .select_related("process", "owner", "offer__unit")
+        .select_related("process", "owner")
         .order_by("-created")
     )
 
