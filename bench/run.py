@@ -21,7 +21,10 @@ from bench import harness
 SECTIONS = ["engine", "inbox", "sweep", "record", "portal", "cleanup"]
 # (section, figure, target, higher is better)
 TARGETS = [
-    ("engine", "ratio_to_bare_viewflow", 2.0, True),
+    # An engine built on viewflow cannot outrun bare viewflow: the agreed floor is half its
+    # speed, with at most 25 statements per transition (bare viewflow sends about 11).
+    ("engine", "ratio_to_bare_viewflow", 0.5, True),
+    ("engine", "statements_per_transition", 25.0, False),
     ("inbox", "api_p95_ratio", 1.5, False),
     ("inbox", "api_large_p95_ms", 50.0, False),
     ("inbox", "page_p95_ratio", 1.5, False),
@@ -31,6 +34,7 @@ TARGETS = [
     ("sweep", "queue_sweep_ratio", 3.0, False),
     ("record", "verify_ratio_to_hashlib_sha256_sm3", 0.30, True),
     ("portal", "page_ratio", 0.5, True),
+    ("cleanup", "ratio_to_reference", 20.0, False),
 ]
 
 

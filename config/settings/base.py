@@ -140,6 +140,9 @@ MEDIA_URL = "/media/"
 # Uploads: nothing larger than this is read into memory or accepted.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FAZHI_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The demo data of each process, loaded in this order after the organisation (manage.py demo).
+FAZHI_DEMO_LOADERS = ["decisions.demo.load", "normdocs.demo.load"]
+
 FAZHI_MAX_ATTACHMENT_BYTES = env_int("FAZHI_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 # The limit holds while the body streams in (workflows.uploads); a larger file goes to a
 # temporary file, never to memory.
@@ -206,6 +209,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 FAZHI_SWEEP_SECONDS = env_int("FAZHI_SWEEP_SECONDS", 60)
 FAZHI_REMINDER_WINDOWS = [int(w) for w in env_list("FAZHI_REMINDER_WINDOWS", ["3", "1"])]
 FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS", 600)
+# Overdue reminders go to who acts and the head of the responsible unit; after this many
+# working days overdue also to the heads of the unit above it (Unit.parent).
+FAZHI_ESCALATE_ABOVE_AFTER = env_int("FAZHI_ESCALATE_ABOVE_AFTER", 3)
 # The last year whose holiday schedule is taken from the chinesecalendar package (default: every
 # year the installed release carries). Lower it to keep a new release's latest year out until
 # it has been checked against the State Council's notice (workflows.calendar).

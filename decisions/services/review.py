@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.clocks.services import deadline_meet, deadline_open
+from workflows.models import Unit
 from workflows.record.services import record_append
 
 from .. import rules
@@ -15,6 +16,14 @@ from ..models import Decision, LegalityReview, Stage
 from ._common import lock, missing_error, require_role, require_stage
 
 RULE_KEY = "decision.legality_review"
+
+
+def legality_review_actors(decision: Decision) -> tuple[str, Unit]:
+    """(role, unit) that acts on the legality review: whom its clock reminds and shows to —
+    read from the step's declaration (``decisions.steps``), as the task's offer is."""
+    from ..steps import step_of_node  # the steps call these services
+
+    return step_of_node("legality_review").offered_units(decision)[0]
 
 
 def review_copy_computed_due(*, deadline, **_kwargs) -> None:
@@ -74,11 +83,13 @@ def legality_review_submit(*, decision: Decision, by, procedures_account: str) -
         submitted_at=now,
         due_on=now.date(),  # replaced by the clock's due date just below
     )
+    role, unit = legality_review_actors(decision)
     deadline = deadline_open(
         subject=review,
         rule_key=RULE_KEY,
         start=timezone.localdate(now),
-        responsible_unit=decision.government,
+        responsible_unit=unit,
+        responsible_role=role,
     )
     review.due_on = deadline.due
     review.deadline_id = deadline.pk

@@ -3,8 +3,9 @@
 import logging
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from workflows.calendar import CalendarRangeError
 from workflows.clocks.selectors import calendar_for, rule_for
@@ -22,8 +23,9 @@ from ..models import (
     Status,
 )
 from ..permissions import is_drafter_for, is_legal_affairs_officer_for
+from ..rules import RuleRefusal
 from . import deadlines
-from ._common import act_time, record, require, today
+from ._common import act_time, record, refuse, today
 
 logger = logging.getLogger(__name__)
 SCOPE_KEYS = (
@@ -44,7 +46,12 @@ def cleanup_scope_documents(*, government: Unit, scope: dict) -> QuerySet[Normat
     law such as 行政处罚法), documents (an explicit list of ids).
     """
     unknown = set(scope) - set(SCOPE_KEYS)
-    require(not unknown, f"Unknown scope keys: {', '.join(sorted(unknown))}")
+    if unknown:
+        raise RuleRefusal(
+            _("Unknown scope keys: %(keys)s."),
+            code="unknown_scope_keys",
+            params={"keys": ", ".join(sorted(unknown))},
+        )
     documents = NormativeDocument.objects.filter(status=Status.IN_FORCE).filter(
         Q(drafting_body__unit=government) | Q(drafting_body__unit__parent=government)
     )
@@ -81,25 +88,40 @@ def cleanup_open(
     body (谁制定谁清理; the lead body for joint documents), with a due date and a clocks deadline
     per body.
 
-    Built for tens of thousands of documents: the items are written with bulk_create, and the
-    number of queries grows with the number of drafting bodies, not of documents.
+    Built for tens of thousands of documents: a fixed number of statements however many
+    documents and drafting bodies are in scope (the items in one INSERT … SELECT, the clocks
+    and their record events in one go each).
     """
     scope = dict(scope or {})
-    require(kind in CleanupCampaign.Kind.values, f"Unknown cleanup kind {kind!r}")
+    if kind not in CleanupCampaign.Kind.values:
+        raise RuleRefusal(
+            _("Unknown cleanup kind “%(kind)s”."),
+            code="unknown_cleanup_kind",
+            params={"kind": kind},
+        )
     if kind == CleanupCampaign.Kind.REGULAR:
-        require(
-            by == "system" or is_legal_affairs_officer_for(user=by, government=government),
-            "A regular cleanup is opened by the scheduler or a legal-affairs officer",
-        )
+        if not (by == "system" or is_legal_affairs_officer_for(user=by, government=government)):
+            raise RuleRefusal(
+                _("A regular cleanup is opened by the scheduler or a legal-affairs officer."),
+                code="not_legal_affairs_officer",
+            )
     else:
-        require(
-            by != "system" and is_legal_affairs_officer_for(user=by, government=government),
-            "Only a legal-affairs officer of the government opens a special or dynamic cleanup",
-        )
-        require(
-            any(scope.get(key) for key in SCOPE_KEYS),
-            "A special or dynamic cleanup needs a scope (issuer, dates, cited law or keyword, or a list)",
-        )
+        if not (by != "system" and is_legal_affairs_officer_for(user=by, government=government)):
+            raise RuleRefusal(
+                _(
+                    "Only a legal-affairs officer of the government opens a special or dynamic "
+                    "cleanup."
+                ),
+                code="not_legal_affairs_officer",
+            )
+        if not any(scope.get(key) for key in SCOPE_KEYS):
+            raise RuleRefusal(
+                _(
+                    "A special or dynamic cleanup needs a scope (issuer, dates, cited law or "
+                    "keyword, or a list)."
+                ),
+                code="scope_required",
+            )
     on = on or today()
     rule = rule_for(deadlines.CLEANUP_ITEM)
     try:
@@ -124,29 +146,24 @@ def cleanup_open(
         )
     )
     body_ids = sorted({body_id for _, body_id in in_scope})
-    CleanupAssignment.objects.bulk_create(
+    assignments = CleanupAssignment.objects.bulk_create(
         [CleanupAssignment(campaign=campaign, drafting_body_id=b, due_on=due_on) for b in body_ids]
     )
-    assignments = {
-        a.drafting_body_id: a
-        for a in CleanupAssignment.objects.filter(campaign=campaign).select_related(
-            "drafting_body__unit"
-        )
-    }
-    CleanupItem.objects.bulk_create(
-        [
-            CleanupItem(campaign=campaign, assignment=assignments[body_id], document_id=doc_id)
-            for doc_id, body_id in in_scope
-        ],
-        batch_size=5000,
+    assignment_of = {a.drafting_body_id: a.pk for a in assignments}
+    _items_insert(
+        campaign=campaign,
+        documents=[doc_id for doc_id, _ in in_scope],
+        assignments=[assignment_of[body_id] for _, body_id in in_scope],
     )
-    for assignment in assignments.values():
-        deadlines.open_clock(
-            subject=assignment,
-            rule_key=deadlines.CLEANUP_ITEM,
-            start=on,
-            responsible_unit=assignment.drafting_body.unit,
-        )
+    bodies = DraftingBody.objects.select_related("unit").in_bulk(body_ids)
+    for assignment in assignments:
+        assignment.drafting_body = bodies[assignment.drafting_body_id]
+    deadlines.open_clocks(
+        rule_key=deadlines.CLEANUP_ITEM,
+        start=on,
+        subjects=[(a, a.drafting_body.unit) for a in assignments],
+        responsible_role="drafter",  # cleanup_item_decide: the body's drafters
+    )
     record(
         actor=by,
         action="cleanup.opened",
@@ -164,6 +181,34 @@ def cleanup_open(
         on=on,
     )
     return campaign
+
+
+def _items_insert(*, campaign: CleanupCampaign, documents: list[int], assignments: list[int]):
+    """One undecided item per document, in the order given (their ids follow it, as
+    bulk_create's would), in one statement: the ids travel as two arrays, not as one
+    parameter per field of every row."""
+    if connection.vendor != "postgresql":  # no arrays (SQLite, `make run`): the ORM's way
+        CleanupItem.objects.bulk_create(
+            [
+                CleanupItem(campaign=campaign, assignment_id=a, document_id=d)
+                for d, a in zip(documents, assignments, strict=True)
+            ],
+            batch_size=500,
+        )
+        return
+    item = CleanupItem._meta
+    columns = ", ".join(
+        connection.ops.quote_name(item.get_field(name).column)
+        for name in ("campaign", "assignment", "document", "outcome", "reason")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(item.db_table)} ({columns}) "
+            "SELECT %s, assignment, document, '', '' "
+            "FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS t(document, assignment, n) "
+            "ORDER BY n",
+            [campaign.pk, documents, assignments],
+        )
 
 
 def cleanup_open_regular_if_due(*, on: date | None = None) -> list[CleanupCampaign]:
@@ -215,18 +260,26 @@ def cleanup_item_decide(
         .select_related("campaign", "assignment__drafting_body__unit", "document")
         .get(pk=item.pk)
     )
-    require(item.campaign.closed_at is None, "The campaign is closed")
+    if item.campaign.closed_at is not None:
+        raise RuleRefusal(_("The campaign is closed."), code="campaign_closed")
     body = item.assignment.drafting_body
-    require(
+    if not (
         is_drafter_for(user=by, body=body)
-        or has_role_in_unit(user=by, role="unit_head", unit=body.unit),
-        f"Only {body} reviews its own documents (谁制定谁清理)",
-    )
-    refusal = rules.cleanup_outcome_refusal(outcome=outcome, reason=reason)
-    require(refusal is None, refusal or "")
+        or has_role_in_unit(user=by, role="unit_head", unit=body.unit)
+    ):
+        raise RuleRefusal(
+            _("Only %(body)s reviews its own documents (谁制定谁清理)."),
+            code="not_own_document",
+            params={"body": body},
+        )
+    refuse(rules.cleanup_outcome_refusal(outcome=outcome, reason=reason))
     item.outcome, item.reason = outcome, reason.strip()
     on = on or today()
-    require(on >= item.campaign.opened_on, "A document cannot be decided before the cleanup opened")
+    if on < item.campaign.opened_on:
+        raise RuleRefusal(
+            _("A document cannot be decided before the cleanup opened."),
+            code="before_cleanup_opened",
+        )
     item.decided_by, item.decided_at = by, act_time(on)
     item.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
     if not CleanupItem.objects.filter(assignment=item.assignment, outcome="").exists():
@@ -264,13 +317,20 @@ def cleanup_close(
     from .validity import normdoc_declare_invalid, normdoc_repeal
 
     campaign = CleanupCampaign.objects.select_for_update().get(pk=campaign.pk)
-    require(campaign.closed_at is None, "The campaign is already closed")
-    require(
-        is_legal_affairs_officer_for(user=by, government=campaign.government),
-        "Only a legal-affairs officer of the government closes a cleanup",
-    )
+    if campaign.closed_at is not None:
+        raise RuleRefusal(_("The campaign is already closed."), code="campaign_closed")
+    if not is_legal_affairs_officer_for(user=by, government=campaign.government):
+        raise RuleRefusal(
+            _("Only a legal-affairs officer of the government closes a cleanup."),
+            code="not_legal_affairs_officer",
+        )
     undecided = campaign.items.filter(outcome="").count()
-    require(undecided == 0, f"{undecided} document(s) have no cleanup outcome yet")
+    if undecided:
+        raise RuleRefusal(
+            _("%(count)s document(s) have no cleanup outcome yet."),
+            code="undecided_documents",
+            params={"count": undecided},
+        )
     published_on = published_on or today()
     counts = {outcome: 0 for outcome in rules.CLEANUP_OUTCOMES}
     for item in campaign.items.select_related("document__drafting_body", "decided_by").order_by(

@@ -6,9 +6,21 @@ jurisdiction changes a length with a DeadlineRuleOverride, not a code change.
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
+
 from workflows.clocks.models import Deadline
 from workflows.clocks.selectors import deadlines_for
-from workflows.clocks.services import deadline_meet, deadline_open, deadline_waive
+from workflows.clocks.services import (
+    DeadlineClosed,
+    deadline_meet,
+    deadline_open,
+    deadline_waive,
+    deadlines_open_many,
+)
+from workflows.record.services import ACTOR_SYSTEM
 
 from ..clockrules import (  # noqa: F401 (re-exported for the services)
     CLEANUP_ITEM,
@@ -19,7 +31,15 @@ from ..clockrules import (  # noqa: F401 (re-exported for the services)
     FILING_REVIEW,
     LEGALITY_REVIEW,
 )
-from ..models import CleanupAssignment, CleanupCampaign, Filing, LegalityReview, NormativeDocument
+from ..models import (
+    ENDED_STATES,
+    CleanupAssignment,
+    CleanupCampaign,
+    CleanupItem,
+    Filing,
+    LegalityReview,
+    NormativeDocument,
+)
 
 
 def running(subject, rule_key: str) -> Deadline | None:
@@ -34,32 +54,86 @@ def meet(subject, rule_key: str, *, at=None) -> None:
 
 
 def waive(subject, rule_key: str, *, by, reason: str) -> None:
-    # clocks.deadline_waive names a person (waived_by) and cannot be called for the system yet:
-    # a clock the system would close stays running and shows as overdue. See the issue note.
-    if by == "system":
-        return
+    """Stop the clock without the step being done; ``by`` is a person or "system"."""
     deadline = running(subject, rule_key)
     if deadline is not None:
         deadline_waive(deadline=deadline, by=by, reason=reason)
 
 
-def open_clock(*, subject, rule_key: str, start, responsible_unit, responsible_people=()):
+def clocks_end_with(document: NormativeDocument, *, reason) -> int:
+    """Close every running clock of a document that has just ended (lapsed, repealed, declared
+    invalid, replaced by its amendment); returns how many were closed.
+
+    The document's own clocks (filing, renewal notices), its filing's (review, correction) and
+    its drafting body's cleanup review when no document still in force is left undecided
+    there: work that is no longer to be done must not show as overdue. Waived by the system
+    with ``reason``, a (lazy) text naming the end, stored in the installation's language like
+    a reason a person types. A clock closed meanwhile by someone else is skipped.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(reason)
+    filings = [
+        str(pk) for pk in Filing.objects.filter(document=document).values_list("pk", flat=True)
+    ]
+    live_undecided = CleanupItem.objects.filter(assignment=OuterRef("pk"), outcome="").exclude(
+        document__status__in=ENDED_STATES
+    )
+    assignments = [
+        str(pk)
+        for pk in CleanupAssignment.objects.filter(
+            items__document=document, items__outcome="", campaign__closed_at=None
+        )
+        .filter(~Exists(live_undecided))
+        .values_list("pk", flat=True)
+    ]
+    type_of = ContentType.objects.get_for_model
+    clocks = Deadline.objects.filter(status__in=Deadline.RUNNING).filter(
+        Q(content_type=type_of(NormativeDocument), object_id=str(document.pk))
+        | Q(content_type=type_of(Filing), object_id__in=filings)
+        | Q(content_type=type_of(CleanupAssignment), object_id__in=assignments)
+    )
+    closed = 0
+    for deadline in clocks.order_by("pk"):
+        try:
+            deadline_waive(deadline=deadline, by=ACTOR_SYSTEM, reason=reason)
+        except DeadlineClosed:
+            continue
+        closed += 1
+    return closed
+
+
+def open_clock(
+    *, subject, rule_key: str, start, responsible_unit, responsible_role, responsible_people=()
+):
+    """``responsible_role`` for ``responsible_unit`` is who acts on the step: the role
+    ``permissions.py`` requires for it (see the table in normdocs/inbox), reminded and shown
+    the clock."""
     return deadline_open(
         subject=subject,
         rule_key=rule_key,
         start=start,
         responsible_unit=responsible_unit,
+        responsible_role=responsible_role,
         responsible_people=responsible_people,
     )
 
 
-def open_notice(*, subject, rule_key: str, on, responsible_unit):
+def open_clocks(*, rule_key: str, start, subjects, responsible_role):
+    """``open_clock`` for many ``(subject, responsible_unit)`` at once, in a fixed number of
+    statements (``deadlines_open_many``)."""
+    return deadlines_open_many(
+        rule_key=rule_key, start=start, subjects=subjects, responsible_role=responsible_role
+    )
+
+
+def open_notice(*, subject, rule_key: str, on, responsible_unit, responsible_role):
     """A one-day clock (see EXPIRY_FIRST) that falls due on ``on``."""
     return open_clock(
         subject=subject,
         rule_key=rule_key,
         start=on - timedelta(days=1),
         responsible_unit=responsible_unit,
+        responsible_role=responsible_role,
     )
 
 

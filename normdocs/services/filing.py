@@ -3,14 +3,16 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Unit
 
 from .. import rules
 from ..models import Filing, NormativeDocument
 from ..permissions import is_filing_reviewer_for, is_issuer_head_for, is_publisher_for
+from ..rules import RuleRefusal
 from . import deadlines
-from ._common import act_time, record, require, today
+from ._common import act_time, record, today
 
 
 def _ancestors(unit: Unit) -> list[tuple[int, str]]:
@@ -30,6 +32,7 @@ def filing_open(*, document: NormativeDocument) -> Filing:
         rule_key=deadlines.FILING,
         start=document.published_on,
         responsible_unit=document.drafting_body.unit,
+        responsible_role="publisher",  # filing_submit: publisher (or the issuer's heads)
     )
     filing = Filing.objects.create(
         document=document, receiving_unit_id=receiving_id, due_on=deadline.due
@@ -52,11 +55,18 @@ def _locked(filing: Filing) -> Filing:
 
 
 def _step(filing: Filing, *, expected: tuple[str, ...], to: str) -> str:
-    require(
-        filing.status in expected,
-        f"A filing that is {filing.status} cannot become {to}: "
-        "自治区人民政府令第218号 (备案审查程序)",
-    )
+    if filing.status not in expected:
+        raise RuleRefusal(
+            _(
+                "A filing that is “%(source)s” cannot become “%(target)s”: "
+                "自治区人民政府令第218号 (备案审查程序)"
+            ),
+            code="wrong_filing_state",
+            params={
+                "source": Filing.Status(filing.status).label,
+                "target": Filing.Status(to).label,
+            },
+        )
     source = filing.status
     filing.status = to
     return source
@@ -67,15 +77,16 @@ def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Fil
     """The issuer submits the filing; the receiving body's 30-day review clock starts on receipt."""
     filing = _locked(filing)
     document = filing.document
-    require(
+    if not (
         is_publisher_for(user=by, document=document)
-        or is_issuer_head_for(user=by, document=document),
-        "Only the issuing body submits its filing",
-    )
-    require(
-        filing.receiving_unit is not None,
-        "The receiving government is not in this installation; file it there directly",
-    )
+        or is_issuer_head_for(user=by, document=document)
+    ):
+        raise RuleRefusal(_("Only the issuing body submits its filing."), code="not_issuing_body")
+    if filing.receiving_unit is None:
+        raise RuleRefusal(
+            _("The receiving government is not in this installation; file it there directly."),
+            code="receiving_unit_outside",
+        )
     source = _step(
         filing, expected=(Filing.Status.DUE, Filing.Status.RETURNED), to=Filing.Status.RECEIVED
     )
@@ -86,6 +97,7 @@ def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Fil
         rule_key=deadlines.FILING_REVIEW,
         start=received_on,
         responsible_unit=filing.receiving_unit,
+        responsible_role="filing_reviewer",  # is_filing_reviewer_for the receiving unit
     )
     filing.received_on = received_on
     filing.review_due_on = review.due
@@ -109,18 +121,19 @@ def _act_date(filing: Filing, on: date | None) -> date:
     """The day of a review act: today unless entered after the fact, then never before receipt."""
     if on is None:
         return today()
-    require(
-        filing.received_on is None or on >= filing.received_on,
-        "A filing cannot be acted on before it was received",
-    )
+    if filing.received_on is not None and on < filing.received_on:
+        raise RuleRefusal(
+            _("A filing cannot be acted on before it was received."), code="before_receipt"
+        )
     return on
 
 
 def _require_reviewer(filing: Filing, by) -> None:
-    require(
-        is_filing_reviewer_for(user=by, unit=filing.receiving_unit),
-        "Only a filing reviewer of the receiving government reviews this filing",
-    )
+    if not is_filing_reviewer_for(user=by, unit=filing.receiving_unit):
+        raise RuleRefusal(
+            _("Only a filing reviewer of the receiving government reviews this filing."),
+            code="not_filing_reviewer",
+        )
 
 
 @transaction.atomic
@@ -149,7 +162,8 @@ def filing_return(*, filing: Filing, by, missing: str, on: date | None = None) -
     filing = _locked(filing)
     _require_reviewer(filing, by)
     on = _act_date(filing, on)
-    require(bool(missing.strip()), "Say which materials are missing")
+    if not missing.strip():
+        raise RuleRefusal(_("Say which materials are missing."), code="missing_materials_required")
     _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.RETURNED)
     filing.reviewer, filing.opinion = by, missing.strip()
     filing.save(update_fields=["status", "reviewer", "opinion"])
@@ -171,7 +185,8 @@ def filing_request_correction(
     """A problem was found (有错必纠): the issuer must amend or revoke by a deadline."""
     filing = _locked(filing)
     _require_reviewer(filing, by)
-    require(bool(problem.strip()), "State the problem found")
+    if not problem.strip():
+        raise RuleRefusal(_("State the problem found."), code="problem_required")
     on = _act_date(filing, on)
     _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.CORRECTION_REQUESTED)
     deadlines.meet(filing, deadlines.FILING_REVIEW, at=act_time(on))
@@ -180,6 +195,7 @@ def filing_request_correction(
         rule_key=deadlines.FILING_CORRECTION,
         start=on,
         responsible_unit=filing.document.drafting_body.unit,
+        responsible_role="drafter",  # filing_issuer_amend (or the issuer's heads revoke)
     )
     filing.reviewer, filing.opinion, filing.correction_due_on = by, problem.strip(), correction.due
     filing.save(update_fields=["status", "reviewer", "opinion", "correction_due_on"])
@@ -241,20 +257,21 @@ def filing_issuer_revoke(*, filing: Filing, by, reason: str, on: date | None = N
     from .validity import normdoc_repeal
 
     filing = _locked(filing)
-    require(
-        is_issuer_head_for(user=by, document=filing.document),
-        "Only the head of the issuing body revokes its document",
-    )
+    if not is_issuer_head_for(user=by, document=filing.document):
+        raise RuleRefusal(
+            _("Only the head of the issuing body revokes its document."), code="not_issuer_head"
+        )
     _step(
         filing, expected=(Filing.Status.CORRECTION_REQUESTED,), to=Filing.Status.REVOKED_BY_ISSUER
     )
     on = _act_date(filing, on)
+    filing.closed_at = act_time(on)
+    # Met before the document ends: its end waives every clock still running.
+    deadlines.meet(filing, deadlines.FILING_CORRECTION, at=filing.closed_at)
     normdoc_repeal(
         document=filing.document, by=by, on=on, reason=f"Revoked after filing review: {reason}"
     )
-    filing.closed_at = act_time(on)
     filing.save(update_fields=["status", "closed_at"])
-    deadlines.meet(filing, deadlines.FILING_CORRECTION, at=filing.closed_at)
     record(
         actor=by,
         action="filing.revoked_by_issuer",
@@ -278,12 +295,14 @@ def filing_body_revoke(*, filing: Filing, by, reason: str, on: date | None = Non
         to=Filing.Status.REVOKED_BY_FILING_BODY,
     )
     on = _act_date(filing, on)
+    # Waived by the reviewer before the document ends, whose end waives the clocks still
+    # running in the system's name.
+    deadlines.waive(filing, deadlines.FILING_CORRECTION, by=by, reason="Revoked by the filing body")
     normdoc_declare_invalid(
         document=filing.document, by=by, on=on, reason=f"Revoked by the filing body: {reason}"
     )
     filing.closed_at = act_time(on)
     filing.save(update_fields=["status", "closed_at"])
-    deadlines.waive(filing, deadlines.FILING_CORRECTION, by=by, reason="Revoked by the filing body")
     record(
         actor=by,
         action="filing.revoked_by_filing_body",

@@ -4,13 +4,15 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..conf import setting
 from ..models import NormativeDocument, Renewal, Status
 from ..permissions import is_issuer_head_for, is_publisher_for
+from ..rules import RuleRefusal
 from . import deadlines
-from ._common import record, require, today
+from ._common import record, today
 from .lifecycle import _locked, _save_status, move
 
 
@@ -44,6 +46,7 @@ def expiry_notices_open(*, on: date) -> int:
                         rule_key=rule_key,
                         on=day,
                         responsible_unit=document.drafting_body.unit,
+                        responsible_role="unit_head",  # normdoc_renew: is_issuer_head_for
                     )
                 opened += 1
     return opened
@@ -66,10 +69,10 @@ def normdoc_publish(
     from .filing import filing_open
 
     document = _locked(document)
-    require(
-        is_publisher_for(user=by, document=document),
-        "Only the issuing body's publisher publishes its documents",
-    )
+    if not is_publisher_for(user=by, document=document):
+        raise RuleRefusal(
+            _("Only the issuing body's publisher publishes its documents."), code="not_publisher"
+        )
     published_on = published_on or today()
     effective_on = rules.effective_date(
         published_on=published_on,
@@ -136,6 +139,16 @@ def normdoc_enter_into_force(*, document: NormativeDocument, on: date | None = N
     return True
 
 
+# Why a document's running clocks close when it ends (deadlines.clocks_end_with): four ends,
+# each named as such (domain.md §2), and the replacement by an amendment.
+CLOCKS_END_REASONS = {
+    Status.EXPIRED: _("The document lapsed at the end of its validity period"),
+    Status.REPEALED: _("The document was repealed"),
+    Status.DECLARED_INVALID: _("The document was declared invalid"),
+    Status.AMENDED: _("The document was replaced by its amendment"),
+}
+
+
 def _end(
     document: NormativeDocument, target: str, *, by, on: date, reason: str
 ) -> NormativeDocument:
@@ -144,8 +157,7 @@ def _end(
     document.ended_on = on
     document.end_reason = reason
     _save_status(document, "ended_on", "end_reason")
-    for rule_key in (deadlines.EXPIRY_FIRST, deadlines.EXPIRY_LAST):
-        deadlines.waive(document, rule_key, by=by, reason=f"The document ended: {target}")
+    deadlines.clocks_end_with(document, reason=CLOCKS_END_REASONS[target])
     record(
         actor=by,
         action=target,
@@ -158,7 +170,8 @@ def _end(
 @transaction.atomic
 def normdoc_repeal(*, document: NormativeDocument, by, on: date, reason: str) -> NormativeDocument:
     """Repeal (废止): applied by cleanup_close and the filing services, which check who may."""
-    require(bool(reason.strip()), "A repeal needs a reason")
+    if not reason.strip():
+        raise RuleRefusal(_("A repeal needs a reason."), code="reason_required")
     return _end(document, Status.REPEALED, by=by, on=on, reason=reason.strip())
 
 
@@ -168,7 +181,8 @@ def normdoc_declare_invalid(
 ) -> NormativeDocument:
     """Declared invalid (宣布失效) by a cleanup, or revoked by the filing body; the callers
     (cleanup_close, filing_body_revoke) check who may."""
-    require(bool(reason.strip()), "A declaration of invalidity needs a reason")
+    if not reason.strip():
+        raise RuleRefusal(_("A declaration of invalidity needs a reason."), code="reason_required")
     return _end(document, Status.DECLARED_INVALID, by=by, on=on, reason=reason.strip())
 
 
@@ -182,23 +196,28 @@ def normdoc_renew(
     """
     document = _locked(document)
     on = on or today()
-    require(
-        is_issuer_head_for(user=by, document=document),
-        "Only the head of the issuing body decides a renewal",
-    )
-    require(
-        document.status in (Status.PUBLISHED, Status.IN_FORCE),
-        f"Only a document in force can be renewed (it is {document.status})",
-    )
-    require(
-        not rules.is_expired(valid_until=document.valid_until, today=on),
-        "The validity period has already ended; renewal must be decided before it lapses "
-        "(自治区人民政府令第218号)",
-    )
-    require(
-        bool(decision_reference.strip()) and bool(reason.strip()),
-        "A renewal needs its decision and reason",
-    )
+    if not is_issuer_head_for(user=by, document=document):
+        raise RuleRefusal(
+            _("Only the head of the issuing body decides a renewal."), code="not_issuer_head"
+        )
+    if document.status not in (Status.PUBLISHED, Status.IN_FORCE):
+        raise RuleRefusal(
+            _("Only a document in force can be renewed; this one is “%(status)s”."),
+            code="not_in_force",
+            params={"status": Status(document.status).label},
+        )
+    if rules.is_expired(valid_until=document.valid_until, today=on):
+        raise RuleRefusal(
+            _(
+                "The validity period has already ended; renewal must be decided before it "
+                "lapses (自治区人民政府令第218号)."
+            ),
+            code="validity_ended",
+        )
+    if not (decision_reference.strip() and reason.strip()):
+        raise RuleRefusal(
+            _("A renewal needs its decision and reason."), code="renewal_decision_required"
+        )
     previous = document.valid_until
     years = (
         setting("PROVISIONAL_VALIDITY_YEARS")

@@ -120,13 +120,14 @@ def test_a_filing_clock_into_an_unknown_year_waits_and_is_computed_when_the_noti
     assert "2027年部分节假日安排" in sources[2027]["title"]
 
     # No more notices to administrators; reminders follow as for any clock: three working
-    # days before the due date the heads of the drafting body's unit are reminded.
+    # days before the due date the publishers of the drafting body's unit, who submit the
+    # filing, are reminded.
     assert _sweep(date(2027, 1, 5)).notice_reminders == 0
     assert not Reminder.objects.filter(deadline=clock).exists()
     report = _sweep(date(2027, 1, 6))
     assert report.created >= 1 and report.delivered >= 1
     recipients = set(Reminder.objects.filter(deadline=clock).values_list("recipient", flat=True))
-    assert officials["head"].pk in recipients
+    assert officials["publisher"].pk in recipients
 
 
 def test_a_check_that_needs_the_unknown_date_is_refused_naming_the_notice(

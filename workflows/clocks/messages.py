@@ -64,7 +64,33 @@ def reminder_message(reminder: Reminder, *, language: str) -> Message:
             "source": deadline.legal_source,
             "unit": deadline.responsible_unit.name,
         }
-        if reminder.kind == Reminder.Kind.OVERDUE:
+        tier = reminder.escalation
+        above = (
+            deadline.responsible_unit.parent if tier == Reminder.Escalation.OFFICE_ABOVE else None
+        )
+        if above is not None:
+            values["above"] = above.name
+            title = gettext("Overdue, brought to the office above: %(stage)s — %(item)s") % values
+            body = (
+                gettext(
+                    "%(item)s: the stage “%(stage)s” was due on %(due)s and is still overdue "
+                    "after the head of %(unit)s was asked to see to it. As head of %(above)s, "
+                    "the office above, you are asked to see that it is done. Legal source: "
+                    "%(source)s."
+                )
+                % values
+            )
+        elif tier != Reminder.Escalation.ACTOR:  # a unit head (or the office above is gone)
+            title = gettext("Overdue, brought to the unit head: %(stage)s — %(item)s") % values
+            body = (
+                gettext(
+                    "%(item)s: the stage “%(stage)s” was due on %(due)s and is overdue. As "
+                    "head of %(unit)s, the responsible unit, you are asked to see that it is "
+                    "done. Legal source: %(source)s."
+                )
+                % values
+            )
+        elif reminder.kind == Reminder.Kind.OVERDUE:
             title = gettext("Overdue: %(stage)s — %(item)s") % values
             body = (
                 gettext(

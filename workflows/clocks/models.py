@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from workflows.roles import ROLES
+
 from . import rules
 
 
@@ -322,6 +324,15 @@ class Deadline(models.Model):
         on_delete=models.PROTECT,
         related_name="deadlines",
     )
+    # The role that acts on the clock's step for ``responsible_unit`` (the step's offer, e.g.
+    # legal_advisor of the lead unit): its holders are reminded when nobody is named, and see
+    # the clock (workflows.api.selectors.deadlines_mine). Empty: the unit heads act.
+    responsible_role = models.CharField(
+        _("responsible role"),
+        max_length=50,
+        blank=True,
+        choices=[(role, label) for role, label in ROLES.items()],
+    )
     responsible_people = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible people"),
@@ -337,6 +348,10 @@ class Deadline(models.Model):
             # The sweep: running clocks by due date.
             models.Index(fields=["status", "due"], name="clocks_deadline_sweep"),
             models.Index(fields=["content_type", "object_id"], name="clocks_deadline_subject"),
+            # "The clocks my role acts on": a role holder's deadlines, by (unit, role) grant.
+            models.Index(
+                fields=["responsible_unit", "responsible_role"], name="clocks_deadline_actors"
+            ),
             # The few clocks awaiting a holiday notice: looked for by every sweep.
             models.Index(
                 fields=["awaiting_year"],
@@ -392,8 +407,17 @@ class Reminder(models.Model):
         BEFORE = "before", _("before the due date")
         OVERDUE = "overdue", _("overdue")
 
+    class Escalation(models.IntegerChoices):
+        # Whom the reminder is to, which decides its words (messages.reminder_message).
+        ACTOR = 0, _("to who acts on the step")
+        UNIT_HEAD = 1, _("escalated to the head of the responsible unit")
+        OFFICE_ABOVE = 2, _("escalated to the office above")
+
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    escalation = models.PositiveSmallIntegerField(
+        choices=Escalation.choices, default=Escalation.ACTOR
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_users_with_perms
 
 from workflows.calendar import NationalYear, WorkCalendar, package_last_year, package_years
 from workflows.models import Unit
-from workflows.roles import unit_permission_codename
+from workflows.roles import ROLES, unit_permission_codename
 
 from . import rules
 from .models import (
@@ -181,17 +182,25 @@ def unit_heads(unit: Unit) -> QuerySet:
     )
 
 
-def unit_heads_all() -> QuerySet:
-    """(unit id as text, user id) of every active unit head of every unit: what ``unit_heads``
-    gives unit by unit (guardian's direct grants of "act_as_unit_head", no group grants), as
-    one query the reminder sweep joins in SQL."""
+_ROLE_PREFIX = unit_permission_codename("unit_head").removesuffix("unit_head")
+
+
+def unit_roles_all() -> QuerySet:
+    """(unit id as text, role, user id) of every active person's role grant over a unit: the
+    people ``unit_heads`` gives for the role "unit_head", and likewise for every other role
+    (guardian's direct grants of "act_as_<role>", no group grants; a superuser holds only
+    what was granted to them), as one query the reminder sweep joins in SQL."""
     content_type = ContentType.objects.get_for_model(Unit)
-    return UserObjectPermission.objects.filter(
-        content_type=content_type,
-        permission__content_type=content_type,
-        permission__codename=unit_permission_codename("unit_head"),
-        user__is_active=True,
-    ).values_list("object_pk", "user_id")
+    return (
+        UserObjectPermission.objects.filter(
+            content_type=content_type,
+            permission__content_type=content_type,
+            permission__codename__in=[unit_permission_codename(role) for role in ROLES],
+            user__is_active=True,
+        )
+        .annotate(role=Substr("permission__codename", len(_ROLE_PREFIX) + 1))
+        .values_list("object_pk", "role", "user_id")
+    )
 
 
 def deadline_escalation_targets(deadline: Deadline) -> QuerySet:

@@ -9,7 +9,7 @@ written to the full-process record in the same transaction
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,12 +17,14 @@ import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from workflows.calendar import CalendarRangeError, package_years
 from workflows.models import Unit
 from workflows.record.services import ACTOR_SYSTEM, record_append, record_append_many
+from workflows.roles import ROLES
 
 from .models import CalendarYear, CalendarYearDay, Deadline, Jurisdiction, Notification
 from .rules import CALENDAR, DeadlineRule
@@ -49,11 +51,17 @@ def deadline_open(
     rule_key: str,
     start: date,
     responsible_unit: Unit,
+    responsible_role: str = "",
     responsible_people: Iterable = (),
     jurisdiction: Jurisdiction | None = None,
     due: date | None = None,
 ) -> Deadline:
     """Start the clock ``rule_key`` for ``subject`` on ``start`` and store its due date.
+
+    ``responsible_role`` is the role that acts on the step for ``responsible_unit`` (the
+    step's offer): its holders are reminded when no ``responsible_people`` are named, and the
+    unit's heads when the clock is overdue (``sweep._insert_due_reminders``). Empty: the unit's
+    heads are reminded. Raises ValueError for a role that is not one of ``roles.ROLES``.
 
     ``due`` is for a period the law sets only a minimum for and the subject was given a
     different one (a consultation open longer than 30 days, or shorter with its published
@@ -70,6 +78,8 @@ def deadline_open(
     ``deadlines_compute_awaiting`` computes it the moment the notice is entered (domain.md
     §4: never guessed, never blocking the work). Raises ``rules.UnknownRule``.
     """
+    if responsible_role and responsible_role not in ROLES:
+        raise ValueError(f"Unknown role {responsible_role!r}; known roles: {', '.join(ROLES)}")
     jurisdiction = jurisdiction or jurisdiction_default()
     content_type = ContentType.objects.get_for_model(subject)
     running = Deadline.objects.filter(
@@ -105,6 +115,7 @@ def deadline_open(
         due=due,
         awaiting_year=awaiting,
         responsible_unit=responsible_unit,
+        responsible_role=responsible_role,
     )
     try:
         # A concurrent open of the same clock loses on the partial unique constraint.
@@ -123,22 +134,124 @@ def deadline_open(
         actor=ACTOR_SYSTEM,
         action="deadline.opened",
         subject=subject,
-        payload={
-            "deadline": deadline.pk,
-            "rule": rule.key,
-            "stage": deadline.rule_description,
-            "legal_source": rule.legal_source,
-            "jurisdiction": jurisdiction.name,
-            "start": start,
-            "unit": rule.unit,
-            "amount": rule.amount,
-            "due": due,
-            **({"awaiting_holiday_notice": awaiting} if awaiting else {}),
-            "responsible_unit": responsible_unit.name,
-            "responsible_people": sorted(p.pk for p in people),
-        },
+        payload=_opened_payload(deadline, rule, people=sorted(p.pk for p in people)),
     )
     return deadline
+
+
+def _opened_payload(deadline: Deadline, rule, *, people: list[int]) -> dict:
+    """The record entry of an opened clock (``deadline.opened``), one or many at a time."""
+    return {
+        "deadline": deadline.pk,
+        "rule": rule.key,
+        "stage": deadline.rule_description,
+        "legal_source": rule.legal_source,
+        "jurisdiction": deadline.jurisdiction.name,
+        "start": deadline.start,
+        "unit": rule.unit,
+        "amount": rule.amount,
+        "due": deadline.due,
+        **({"awaiting_holiday_notice": deadline.awaiting_year} if deadline.awaiting_year else {}),
+        "responsible_unit": deadline.responsible_unit.name,
+        **({"responsible_role": deadline.responsible_role} if deadline.responsible_role else {}),
+        "responsible_people": people,
+    }
+
+
+@transaction.atomic
+def deadlines_open_many(
+    *,
+    rule_key: str,
+    start: date,
+    subjects: Sequence[tuple[object, Unit]],
+    responsible_role: str = "",
+    jurisdiction: Jurisdiction | None = None,
+) -> list[Deadline]:
+    """``deadline_open`` for many ``(subject, responsible_unit)`` at once: the same rule,
+    start and role for all, no responsible people, each due date computed (or awaiting its
+    holiday notice) as there. The same rows and the same "deadline.opened" events, in the
+    order given, in a fixed number of statements however many subjects: a cleanup opens one
+    clock per drafting body at once. Returns the deadlines in that order; a clock already
+    running for a subject and ``rule_key`` is returned unchanged, as ``deadline_open`` does.
+    """
+    if responsible_role and responsible_role not in ROLES:
+        raise ValueError(f"Unknown role {responsible_role!r}; known roles: {', '.join(ROLES)}")
+    jurisdiction = jurisdiction or jurisdiction_default()
+    keyed = [
+        (ContentType.objects.get_for_model(subject), str(subject.pk), subject, unit)
+        for subject, unit in subjects
+    ]
+    if not keyed:
+        return []
+    by_type: dict[ContentType, list[str]] = {}
+    for content_type, object_id, _subject, _unit in keyed:
+        by_type.setdefault(content_type, []).append(object_id)
+    running = {
+        (d.content_type_id, d.object_id): d
+        for d in Deadline.objects.filter(rule_key=rule_key, status__in=Deadline.RUNNING).filter(
+            Q.create(
+                [Q(content_type=ct, object_id__in=ids) for ct, ids in by_type.items()],
+                connector=Q.OR,
+            )
+        )
+    }
+    rule = rule_for(rule_key, jurisdiction=jurisdiction)
+    awaiting = None
+    try:
+        due = rule.due(start, calendar=calendar_for(jurisdiction))
+    except CalendarRangeError as unknown:
+        due, awaiting = None, unknown.year
+    opened = [
+        Deadline(
+            content_type=content_type,
+            object_id=object_id,
+            subject_label=str(subject)[:500],
+            jurisdiction=jurisdiction,
+            rule_key=rule.key,
+            rule_description=_msgid(rule.description)[:300],
+            legal_source=rule.legal_source,
+            start=start,
+            unit=rule.unit,
+            amount=rule.amount,
+            due=due,
+            awaiting_year=awaiting,
+            responsible_unit=unit,
+            responsible_role=responsible_role,
+        )
+        for content_type, object_id, subject, unit in keyed
+        if (content_type.pk, object_id) not in running
+    ]
+    try:
+        # A concurrent open of one of these clocks loses on the partial unique constraint.
+        with transaction.atomic():
+            Deadline.objects.bulk_create(opened)
+    except IntegrityError:
+        # Then open them one by one, as deadline_open does: it returns the clock opened
+        # concurrently, now committed.
+        return [
+            deadline_open(
+                subject=subject,
+                rule_key=rule_key,
+                start=start,
+                responsible_unit=unit,
+                responsible_role=responsible_role,
+                jurisdiction=jurisdiction,
+            )
+            for _type, _id, subject, unit in keyed
+        ]
+    record_append_many(
+        actor=ACTOR_SYSTEM,
+        action="deadline.opened",
+        entries=[
+            (
+                _subject_key_of(deadline.content_type_id, deadline.object_id),
+                _opened_payload(deadline, rule, people=[]),
+            )
+            for deadline in opened
+        ],
+    )
+    new = {(d.content_type_id, d.object_id): d for d in opened}
+    return [running.get((ct.pk, object_id)) or new[ct.pk, object_id] for ct, object_id, *_ in keyed]
 
 
 def _lock(deadline: Deadline) -> Deadline:

@@ -51,7 +51,7 @@ from .selectors import (
     claim_timeout,
     reminders_pending,
     reminders_to_queue,
-    unit_heads_all,
+    unit_roles_all,
 )
 from .services import deadlines_compute_awaiting, deadlines_mark_overdue, notification_create
 
@@ -172,24 +172,57 @@ def _reminder_columns(explicit: list[str]) -> tuple[list[str], list]:
     return columns, values
 
 
-def _insert_due_reminders(*, today: date, now: datetime, plan: list) -> int:
+def _escalation_plan(
+    *, today: date, jurisdiction_id: int, calendar: WorkCalendar
+) -> tuple[int, date] | None:
+    """(jurisdiction, latest due date) of the clocks overdue for at least
+    ``FAZHI_ESCALATE_ABOVE_AFTER`` working days on ``today``, whose overdue reminders also go
+    to the office above; None when ``today`` itself is in a year the calendar does not know
+    (no silent guess: the office above is told once the notice is entered).
+
+    Overdue for n working days: n working days after the due date, up to ``today``
+    included. That holds for a due date before the n-th working day counted back from
+    ``today`` (``today`` counted if it is one).
+    """
+    n = settings.FAZHI_ESCALATE_ABOVE_AFTER
+    if n <= 0:  # at once: every overdue clock is due before today
+        return jurisdiction_id, today - timedelta(days=1)
+    try:
+        nth = working_days_before(today + timedelta(days=1), n, calendar=calendar)
+    except CalendarRangeError:
+        return None
+    return jurisdiction_id, nth - timedelta(days=1)
+
+
+def _insert_due_reminders(*, today: date, now: datetime, plan: list, above: list) -> int:
     """Insert every reminder owed on ``today`` in one INSERT … SELECT; returns how many rows
     were inserted (rows that exist already, or that a concurrent sweep inserts first, are
     skipped by the unique constraint).
 
-    "Before" reminders (``plan``): the active responsible people of each open clock due on a
-    planned date, or the heads of its responsible unit when none is named. Overdue reminders,
-    once a day until met or waived (a clock already reminded of today is skipped): the active
-    responsible people and the heads of the responsible unit (the escalation). The heads are
-    those ``selectors.unit_heads`` names, read by ``unit_heads_all``.
+    Who acts on a clock (design.md, "Offices and people": reminders reach the people who can
+    act): its active responsible people; when none is named (or none is active), the active
+    holders of its ``responsible_role`` for its responsible unit.
+
+    "Before" reminders (``plan``): to who acts on each open clock due on a planned date, or
+    to the heads of its responsible unit when nobody does. Overdue reminders, once a day until
+    met or waived (a clock already reminded of today is skipped): to who acts, and escalated
+    to the heads of the responsible unit; once the clock is overdue past ``above`` (the
+    latest due date per jurisdiction, ``_escalation_plan``), also to the heads of the unit
+    above it (``Unit.parent``). Each reminder names its tier (``Reminder.escalation``); a
+    person reached at two tiers gets one reminder, at the lower one. Role grants and heads
+    are those ``selectors.unit_roles_all`` reads.
     """
     q = connection.ops.quote_name
     deadline, reminder = Deadline._meta, Reminder._meta
     people = deadline.get_field("responsible_people").remote_field.through._meta
     user = people.get_field("user").related_model._meta
-    d_table, r_table, p_table, u_table = (q(m.db_table) for m in (deadline, reminder, people, user))
+    unit = deadline.get_field("responsible_unit").related_model._meta
+    d_table, r_table, p_table, u_table, unit_table = (
+        q(m.db_table) for m in (deadline, reminder, people, user, unit)
+    )
+    parent_col = q(unit.get_field("parent").column)
     r_col = {name: q(reminder.get_field(name).column) for name in _REMINDER_FIELDS}
-    heads_sql, heads_params = unit_heads_all().query.sql_with_params()
+    grants_sql, grants_params = unit_roles_all().query.sql_with_params()
     explicit = [reminder.get_field(name).column for name in _REMINDER_FIELDS] + [
         reminder.get_field("created_at").column
     ]
@@ -197,6 +230,7 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list) -> int:
     columns = ", ".join(q(c) for c in explicit + other_columns)
     other_sql = "".join(", %s" for _ in other_values)
     before, overdue = Reminder.Kind.BEFORE.value, Reminder.Kind.OVERDUE.value
+    tier = Reminder.Escalation
     # Every join below is driven by the few clocks found on the (status, due) index and goes
     # through an index or a table of a handful of rows, so the plan stays the same when the
     # statistics are stale (the clocks just marked overdue are not in them yet).
@@ -205,50 +239,80 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list) -> int:
             ", ".join("(%s, %s, %s, %s)" for _ in plan)
         )
         before_branch = f"""
-                SELECT d.id, CAST(d.responsible_unit_id AS TEXT), %s, p.occurrence, p.win
+                SELECT d.id, CAST(d.responsible_unit_id AS TEXT), CAST(NULL AS TEXT),
+                    d.responsible_role, %s, p.occurrence, p.win, 0
                 FROM {d_table} AS d
                 JOIN plan AS p ON p.due = d.due AND p.jurisdiction_id = d.jurisdiction_id
                 WHERE d.status = %s AND d.due >= %s AND d.due <= %s
                 UNION ALL"""
-        before_params = [value for row in plan for value in row]
+        plan_params = [value for row in plan for value in row]
         days = [row[1] for row in plan]
-        before_params += [before, Deadline.Status.OPEN.value, min(days), max(days)]
+        before_params = [before, Deadline.Status.OPEN.value, min(days), max(days)]
     else:  # no reminder window: only overdue reminders
-        plan_cte, before_branch, before_params = "", "", []
-    active_named = f"""
-        SELECT 1 FROM {p_table} AS rp JOIN {u_table} AS u ON u.id = rp.user_id
-        WHERE rp.deadline_id = c.id AND u.is_active = %s"""
+        plan_cte, before_branch, plan_params, before_params = "", "", [], []
+    if above:
+        above_cte = "above (jurisdiction_id, latest_due) AS (VALUES {}),".format(
+            ", ".join("(%s, %s)" for _ in above)
+        )
+        above_params = [value for row in above for value in row]
+        is_above = "CASE WHEN d.due <= a.latest_due THEN 1 ELSE 0 END"
+        above_join = "LEFT JOIN above AS a ON a.jurisdiction_id = d.jurisdiction_id"
+    else:  # no calendar knows today: nobody is escalated above today
+        above_cte, above_params, is_above, above_join = "", [], "0", ""
     # INSERT first and the WITH inside it: SQLite's driver counts rows only for a statement
     # that starts with INSERT.
     sql = f"""
         INSERT INTO {r_table} ({columns})
-        WITH {plan_cte}
-        clocks (id, unit_pk, kind, occurrence, win) AS ({before_branch}
-            SELECT d.id, CAST(d.responsible_unit_id AS TEXT), %s, %s, CAST(NULL AS INTEGER)
+        WITH {plan_cte} {above_cte}
+        clocks (id, unit_pk, parent_pk, role, kind, occurrence, win, above) AS ({before_branch}
+            SELECT d.id, CAST(d.responsible_unit_id AS TEXT), CAST(un.{parent_col} AS TEXT),
+                d.responsible_role, %s, %s, CAST(NULL AS INTEGER), {is_above}
             FROM {d_table} AS d
+            JOIN {unit_table} AS un ON un.id = d.responsible_unit_id
+            {above_join}
             WHERE d.status = %s AND NOT EXISTS (
                 SELECT 1 FROM {r_table} AS r
                 WHERE r.{r_col["deadline"]} = d.id AND r.{r_col["kind"]} = %s
                     AND r.{r_col["occurrence"]} = %s
             )
         ),
-        heads (unit_pk, user_id) AS ({heads_sql}),
-        clock_heads (unit_pk, user_id) AS (
-            SELECT h.unit_pk, h.user_id FROM heads AS h
-            WHERE h.unit_pk IN (SELECT c.unit_pk FROM clocks AS c)
+        grants (unit_pk, role, user_id) AS ({grants_sql}),
+        clock_grants (unit_pk, role, user_id) AS (
+            SELECT g.unit_pk, g.role, g.user_id FROM grants AS g
+            WHERE g.unit_pk IN (
+                SELECT c.unit_pk FROM clocks AS c
+                UNION ALL SELECT c.parent_pk FROM clocks AS c WHERE c.above = 1
+            )
         ),
-        wanted (deadline_id, kind, recipient_id, occurrence, win) AS (
-            SELECT c.id, c.kind, rp.user_id, c.occurrence, c.win
+        named (deadline_id, user_id) AS (
+            SELECT rp.deadline_id, rp.user_id
+            FROM {p_table} AS rp JOIN {u_table} AS u ON u.id = rp.user_id
+            WHERE rp.deadline_id IN (SELECT c.id FROM clocks AS c) AND u.is_active = %s
+        ),
+        actors (id, user_id) AS (
+            SELECT n.deadline_id, n.user_id FROM named AS n
+            UNION ALL
+            SELECT c.id, g.user_id
+            FROM clocks AS c JOIN clock_grants AS g ON g.unit_pk = c.unit_pk AND g.role = c.role
+            WHERE NOT EXISTS (SELECT 1 FROM named AS n WHERE n.deadline_id = c.id)
+        ),
+        wanted (deadline_id, kind, recipient_id, occurrence, win, tier) AS (
+            SELECT c.id, c.kind, a.user_id, c.occurrence, c.win, {tier.ACTOR:d}
+            FROM clocks AS c JOIN actors AS a ON a.id = c.id
+            UNION ALL
+            SELECT c.id, c.kind, g.user_id, c.occurrence, c.win,
+                CASE WHEN c.kind = %s THEN {tier.UNIT_HEAD:d} ELSE {tier.ACTOR:d} END
             FROM clocks AS c
-            JOIN {p_table} AS rp ON rp.deadline_id = c.id
-            JOIN {u_table} AS u ON u.id = rp.user_id
-            WHERE u.is_active = %s
-            UNION
-            SELECT c.id, c.kind, h.user_id, c.occurrence, c.win
-            FROM clocks AS c JOIN clock_heads AS h ON h.unit_pk = c.unit_pk
-            WHERE c.kind = %s OR NOT EXISTS ({active_named})
+            JOIN clock_grants AS g ON g.unit_pk = c.unit_pk AND g.role = %s
+            WHERE c.kind = %s OR NOT EXISTS (SELECT 1 FROM actors AS a WHERE a.id = c.id)
+            UNION ALL
+            SELECT c.id, c.kind, g.user_id, c.occurrence, c.win, {tier.OFFICE_ABOVE:d}
+            FROM clocks AS c
+            JOIN clock_grants AS g ON g.unit_pk = c.parent_pk AND g.role = %s
+            WHERE c.above = 1
         )
-        SELECT w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win, %s{other_sql}
+        SELECT w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win, MIN(w.tier),
+            %s{other_sql}
         FROM wanted AS w
         WHERE NOT EXISTS (
             SELECT 1 FROM {r_table} AS r
@@ -256,19 +320,24 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list) -> int:
                 AND r.{r_col["recipient"]} = w.recipient_id
                 AND r.{r_col["occurrence"]} = w.occurrence
         )
+        GROUP BY w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win
         ON CONFLICT DO NOTHING
     """
     params = [
+        *plan_params,
+        *above_params,
         *before_params,
         overdue,
         today,
         Deadline.Status.OVERDUE.value,
         overdue,
         today,
-        *heads_params,
+        *grants_params,
         True,
         overdue,
-        True,
+        "unit_head",
+        overdue,
+        "unit_head",
         now,
         *other_values,
     ]
@@ -280,7 +349,7 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list) -> int:
 
 
 # The columns the sweep's INSERT names first, in this order (then created_at).
-_REMINDER_FIELDS = ("deadline", "kind", "recipient", "occurrence", "window")
+_REMINDER_FIELDS = ("deadline", "kind", "recipient", "occurrence", "window", "escalation")
 
 
 def reminders_schedule(*, today: date, now: datetime) -> tuple[int, int]:
@@ -293,11 +362,16 @@ def reminders_schedule(*, today: date, now: datetime) -> tuple[int, int]:
     dropped by the unique constraint.
     """
     marked = deadlines_mark_overdue(today=today)
-    plan = []
+    plan, above = [], []
     for jurisdiction_id, calendar in calendars_all():
         _warn_if_calendar_ends_soon(today, calendar)
         plan += _before_plan(today=today, jurisdiction_id=jurisdiction_id, calendar=calendar)
-    inserted = _insert_due_reminders(today=today, now=now, plan=plan)
+        escalation = _escalation_plan(
+            today=today, jurisdiction_id=jurisdiction_id, calendar=calendar
+        )
+        if escalation is not None:
+            above.append(escalation)
+    inserted = _insert_due_reminders(today=today, now=now, plan=plan, above=above)
     return len(marked), inserted
 
 
@@ -404,7 +478,7 @@ def reminder_deliver(*, reminder_id: int, now: datetime) -> bool:
             if mine.update(sent_at=now) != 1:
                 raise _ClaimLost
             reminder = Reminder.objects.select_related(
-                "recipient", "deadline__responsible_unit", "deadline__content_type"
+                "recipient", "deadline__responsible_unit__parent", "deadline__content_type"
             ).get(pk=reminder_id)
             recipient = reminder.recipient
             message = reminder_message(reminder, language=recipient_language(recipient))
@@ -450,7 +524,7 @@ def reminder_email_retry(*, reminder_id: int, now: datetime) -> bool:
     if claimed != 1:
         return False
     reminder = Reminder.objects.select_related(
-        "recipient", "deadline__responsible_unit", "deadline__content_type"
+        "recipient", "deadline__responsible_unit__parent", "deadline__content_type"
     ).get(pk=reminder_id)
     recipient = reminder.recipient
     if not recipient.email:  # the address was removed since

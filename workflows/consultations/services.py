@@ -96,6 +96,9 @@ def consultation_open(
             start=timezone.localdate(opens_at),
             due=timezone.localdate(closes_at),
             responsible_unit=profile.unit,
+            # Both apps let only a drafter open a consultation (decision_consultation_open,
+            # normdocs' open_consultation); the unit's drafters answer for it after them.
+            responsible_role="drafter",
             responsible_people=[by],
         )
     return consultation
