@@ -1,6 +1,7 @@
 """Pure legal rules for administrative normative documents (行政规范性文件).
 
-No ORM, no clock: every function takes what it needs and returns a value or a refusal reason.
+No ORM, no clock: every function takes what it needs and returns a value or a refusal (a
+``RuleRefusal``, returned unraised, or None when all is well; the services raise it).
 Sources: 国办发〔2018〕37号 (drafting and supervision), 国办发〔2018〕115号 (legality review),
 《新疆维吾尔自治区行政规范性文件管理办法》 (自治区人民政府令第218号), GB/T 9704-2012 (document numbers).
 """
@@ -9,14 +10,23 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # --- refusals ---------------------------------------------------------------------------------
 
 
-class RuleRefusal(ValueError):
-    """A legal rule forbids the requested step; the message names the rule."""
+class RuleRefusal(ValidationError):
+    """A legal rule forbids the requested step: a stable ``code`` and a translated message that
+    names the rule, the same idiom as every refusal of both apps:
+    ``RuleRefusal(_("… %(number)s …"), code="number_taken", params={"number": …})``.
+
+    Read it as ``refusal.code`` and ``refusal.messages`` (``str()`` is a list's repr).
+    """
 
 
 class MalformedDocumentNumber(RuleRefusal):
@@ -31,25 +41,33 @@ class MalformedIndexNumber(RuleRefusal):
 
 BODY_KINDS_ALLOWED = ("government", "department", "township", "authorised_organisation")
 BODY_KINDS_REFUSED = {
-    "temporary": "临时性机构",
-    "coordination": "议事协调机构",
-    "internal_division": "内设机构",
+    "temporary": _("Temporary body"),
+    "coordination": _("Coordination body"),
+    "internal_division": _("Internal division"),
 }
 DRAFTING_BODY_SOURCE = (
     "国办发〔2018〕37号 二(一)：议事协调机构、部门内设机构和临时性机构不得制发行政规范性文件"
 )
 
 
-def drafting_body_refusal(kind: str) -> str | None:
+def drafting_body_refusal(kind: str) -> RuleRefusal | None:
     """Why a body of ``kind`` may not be put on the drafting-body list, or None.
 
     国办发〔2018〕37号 二(一) (严格制发权限): temporary bodies, coordination bodies and a department's
     internal divisions may not issue normative documents.
     """
     if kind in BODY_KINDS_REFUSED:
-        return f"{BODY_KINDS_REFUSED[kind]} ({kind}) may not issue normative documents: {DRAFTING_BODY_SOURCE}"
+        return RuleRefusal(
+            _("A body of the kind “%(kind)s” may not issue normative documents: %(source)s"),
+            code="body_may_not_issue",
+            params={"kind": BODY_KINDS_REFUSED[kind], "source": DRAFTING_BODY_SOURCE},
+        )
     if kind not in BODY_KINDS_ALLOWED:
-        return f"Unknown drafting-body kind {kind!r}"
+        return RuleRefusal(
+            _("Unknown drafting-body kind “%(kind)s”."),
+            code="unknown_body_kind",
+            params={"kind": kind},
+        )
     return None
 
 
@@ -60,7 +78,7 @@ def drafting_body_refusal(kind: str) -> str | None:
 LIFECYCLE: dict[str, tuple[tuple[str, ...], str]] = {
     "legality_review": (
         ("draft",),
-        "国办发〔2018〕115号 二(一)：起草完成的草案送合法性审核 (only a draft is submitted for legality review)",
+        "国办发〔2018〕115号 二(一)：起草完成的草案送合法性审核",
     ),
     "deliberation": (
         ("legality_review",),
@@ -101,76 +119,122 @@ LIFECYCLE: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def transition_refusal(*, source: str, target: str) -> str | None:
-    """Why a document in ``source`` may not move to ``target``, naming the rule, or None."""
+def transition_refusal(
+    *, source: str, target: str, labels: Mapping[str, str] | None = None
+) -> RuleRefusal | None:
+    """Why a document in ``source`` may not move to ``target``, naming the rule, or None.
+
+    ``labels`` names the states for the reader (the model's status labels); without it the
+    refusal names them by their values.
+    """
+    labels = labels or {}
     if target not in LIFECYCLE:
-        return f"Unknown state {target!r}"
+        return RuleRefusal(
+            _("Unknown state “%(state)s”."), code="unknown_state", params={"state": target}
+        )
     sources, rule = LIFECYCLE[target]
     if source in sources:
         return None
-    return f"A document in state {source!r} cannot move to {target!r}: {rule}"
+    return RuleRefusal(
+        _("A document that is “%(source)s” cannot become “%(target)s”: %(rule)s"),
+        code="wrong_state",
+        params={
+            "source": labels.get(source, source),
+            "target": labels.get(target, target),
+            "rule": rule,
+        },
+    )
 
 
 # --- legality review (合法性审核, 国办发〔2018〕115号) -------------------------------------------------
 
 REVIEW_METHODS_REFUSED = {
-    "comment_collection": "征求意见",
-    "countersigning": "会签",
-    "attending_deliberation": "参加审议",
+    "comment_collection": _("Comment collection"),
+    "countersigning": _("Countersigning"),
+    "attending_deliberation": _("Attending deliberation"),
 }
 REVIEW_SUBSTITUTE_SOURCE = (
     "国办发〔2018〕115号 二(四)：不得以征求意见、会签、参加审议等方式代替合法性审核"
 )
 
 
-def review_method_refusal(method: str) -> str | None:
+def review_method_refusal(method: str) -> RuleRefusal | None:
     """Comment collection, countersigning or attending deliberation cannot stand in for review.
 
     国办发〔2018〕115号 二(四).
     """
     if method in REVIEW_METHODS_REFUSED:
-        return f"{REVIEW_METHODS_REFUSED[method]} ({method}) cannot replace legality review: {REVIEW_SUBSTITUTE_SOURCE}"
+        return RuleRefusal(
+            _("%(method)s cannot replace legality review: %(source)s"),
+            code="review_method_not_allowed",
+            params={"method": REVIEW_METHODS_REFUSED[method], "source": REVIEW_SUBSTITUTE_SOURCE},
+        )
     if method != "written_review":
-        return f"Unknown review method {method!r}"
-    return None
-
-
-def review_bounds_refusal(*, min_days: int, max_days: int) -> str | None:
-    """A jurisdiction may tune the period, but not outside 5–15 working days (115号 三(二))."""
-    if not 5 <= min_days <= max_days <= 15:
-        return (
-            f"The legality-review period must lie within 5 to 15 working days "
-            f"(got {min_days}–{max_days}): 国办发〔2018〕115号 三(二)"
+        return RuleRefusal(
+            _("Unknown review method “%(method)s”."),
+            code="unknown_review_method",
+            params={"method": method},
         )
     return None
 
 
-def review_conclusion_refusal(*, today: date, earliest: date) -> str | None:
+def review_bounds_refusal(*, min_days: int, max_days: int) -> RuleRefusal | None:
+    """A jurisdiction may tune the period, but not outside 5–15 working days (115号 三(二))."""
+    if not 5 <= min_days <= max_days <= 15:
+        return RuleRefusal(
+            _(
+                "The legality-review period must lie within 5 to 15 working days (set to "
+                "%(min_days)s–%(max_days)s): 国办发〔2018〕115号 三(二)"
+            ),
+            code="review_period_out_of_bounds",
+            params={"min_days": min_days, "max_days": max_days},
+        )
+    return None
+
+
+def review_conclusion_refusal(*, today: date, earliest: date) -> RuleRefusal | None:
     """A conclusion before the minimum review period has run is refused (115号 三(二)).
 
     The minimum exists so that the reviewing body actually examines the draft.
     """
     if today < earliest:
-        return (
-            f"The review may not conclude before {earliest.isoformat()}: "
-            "国办发〔2018〕115号 三(二)：审核时间一般不少于5个工作日"
+        return RuleRefusal(
+            _(
+                "The review may not conclude before %(earliest)s: "
+                "国办发〔2018〕115号 三(二)：审核时间一般不少于5个工作日"
+            ),
+            code="review_too_early",
+            params={"earliest": earliest.isoformat()},
         )
     return None
 
 
-def deliberation_refusal(*, review_outcome: str | None, amendments_recorded: bool) -> str | None:
+def deliberation_refusal(
+    *, review_outcome: str | None, amendments_recorded: bool
+) -> RuleRefusal | None:
     """Only a draft reviewed as lawful (or amended as the review asked) goes to deliberation.
 
     国办发〔2018〕115号 一(三): 未经合法性审核或者经审核不合法的，不得提交集体审议.
     """
     if review_outcome is None:
-        return "The draft has no legality-review conclusion: " + LIFECYCLE["deliberation"][1]
+        return RuleRefusal(
+            _("The draft has no legality-review conclusion: %(rule)s"),
+            code="legality_review_required",
+            params={"rule": LIFECYCLE["deliberation"][1]},
+        )
     if review_outcome == "unlawful":
-        return "The draft was reviewed as unlawful: " + LIFECYCLE["deliberation"][1]
+        return RuleRefusal(
+            _("The draft was reviewed as unlawful: %(rule)s"),
+            code="reviewed_unlawful",
+            params={"rule": LIFECYCLE["deliberation"][1]},
+        )
     if review_outcome == "needs_amendment" and not amendments_recorded:
-        return (
-            "The review asked for amendments and none are recorded yet: "
-            "国办发〔2018〕115号 三(四)：根据审核意见修改后方可提交审议"
+        return RuleRefusal(
+            _(
+                "The review asked for amendments and none are recorded yet: "
+                "国办发〔2018〕115号 三(四)：根据审核意见修改后方可提交审议"
+            ),
+            code="amendments_not_recorded",
         )
     return None
 
@@ -183,16 +247,19 @@ MEETINGS_FOR_ISSUER = {
 }
 
 
-def meeting_refusal(*, issuer_kind: str, meeting_kind: str) -> str | None:
+def meeting_refusal(*, issuer_kind: str, meeting_kind: str) -> RuleRefusal | None:
     """Government documents go to the executive or plenary meeting, others to an office meeting.
 
     国办发〔2018〕37号 三(四)：集体审议.
     """
-    allowed = MEETINGS_FOR_ISSUER.get(issuer_kind, ())
-    if meeting_kind not in allowed:
-        return (
-            f"A {issuer_kind} document is deliberated at {' or '.join(allowed) or 'no meeting'}, "
-            f"not at {meeting_kind}: 国办发〔2018〕37号 三(四)"
+    if meeting_kind not in MEETINGS_FOR_ISSUER.get(issuer_kind, ()):
+        return RuleRefusal(
+            _(
+                "This meeting may not deliberate the document: a government's documents go to "
+                "its executive or plenary meeting, a department's or township's to its office "
+                "meeting (国办发〔2018〕37号 三(四))."
+            ),
+            code="wrong_meeting",
         )
     return None
 
@@ -227,7 +294,9 @@ class DocumentNumber:
 def format_document_number(issuer_code: str, doc_type: str, year: int, serial: int) -> str:
     """恰政发〔2022〕16号: six-sided brackets, no leading zeros, no 第 (GB/T 9704-2012 7.2.4)."""
     if serial < 1:
-        raise MalformedDocumentNumber("A serial number starts at 1 (GB/T 9704-2012 7.2.4)")
+        raise MalformedDocumentNumber(
+            _("A serial number starts at 1 (GB/T 9704-2012 7.2.4)."), code="serial_below_one"
+        )
     return f"{issuer_code}{doc_type}〔{year}〕{serial}号"
 
 
@@ -239,35 +308,69 @@ def parse_document_number(text: str) -> DocumentNumber:
     character of the prefix (发 in 恰政办发, 规 in 恰政规). Anything else is refused with the reason.
     """
     if not isinstance(text, str) or not text.strip():
-        raise MalformedDocumentNumber("The document number is empty")
+        raise MalformedDocumentNumber(_("The document number is empty."), code="number_empty")
     cleaned = text.strip().replace("\u3000", " ")
+    given = {"text": text}
     match = _NUMBER.match(cleaned)
     if not match:
         if re.search(r"\d", cleaned) is None:
-            raise MalformedDocumentNumber(f"{text!r} has no year and serial number")
+            raise MalformedDocumentNumber(
+                _("“%(text)s” has no year and serial number."),
+                code="number_without_year_or_serial",
+                params=given,
+            )
         if not re.match(r"^[^\d]", cleaned):
-            raise MalformedDocumentNumber(f"{text!r} does not start with an issuer code")
+            raise MalformedDocumentNumber(
+                _("“%(text)s” does not start with an issuer code."),
+                code="number_without_issuer_code",
+                params=given,
+            )
         raise MalformedDocumentNumber(
-            f"{text!r} is not issuer code + type + 〔year〕 + serial + 号 (GB/T 9704-2012 7.2.4)"
+            _(
+                "“%(text)s” is not issuer code + type + 〔year〕 + serial + 号 "
+                "(GB/T 9704-2012 7.2.4)."
+            ),
+            code="number_malformed",
+            params=given,
         )
     opening, closing = match["open"], match["close"]
     if bool(opening) != bool(closing) or (
         opening and OPEN_BRACKETS.index(opening) != CLOSE_BRACKETS.index(closing)
     ):
-        raise MalformedDocumentNumber(f"{text!r} has unbalanced brackets around the year")
+        raise MalformedDocumentNumber(
+            _("“%(text)s” has unbalanced brackets around the year."),
+            code="number_unbalanced_brackets",
+            params=given,
+        )
     if not match["hao"]:
-        raise MalformedDocumentNumber(f"{text!r} does not end with 号")
+        raise MalformedDocumentNumber(
+            _("“%(text)s” does not end with 号."), code="number_without_hao", params=given
+        )
     if len(match["year"]) != 4:
-        raise MalformedDocumentNumber(f"{text!r}: the year must have four digits")
+        raise MalformedDocumentNumber(
+            _("“%(text)s”: the year must have four digits."),
+            code="number_year_not_four_digits",
+            params=given,
+        )
     year = int(match["year"])
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise MalformedDocumentNumber(f"{text!r}: the year {year} is out of range")
+        raise MalformedDocumentNumber(
+            _("“%(text)s”: the year %(year)s is out of range."),
+            code="number_year_out_of_range",
+            params={**given, "year": year},
+        )
     serial = int(match["serial"])
     if serial < 1:
-        raise MalformedDocumentNumber(f"{text!r}: a serial number starts at 1")
+        raise MalformedDocumentNumber(
+            _("“%(text)s”: a serial number starts at 1."), code="serial_below_one", params=given
+        )
     prefix = match["prefix"].strip()
     if len(prefix) < 2:
-        raise MalformedDocumentNumber(f"{text!r} needs an issuer code and a document type")
+        raise MalformedDocumentNumber(
+            _("“%(text)s” needs an issuer code and a document type."),
+            code="number_without_issuer_or_type",
+            params=given,
+        )
     return DocumentNumber(issuer_code=prefix[:-1], doc_type=prefix[-1], year=year, serial=serial)
 
 
@@ -290,7 +393,12 @@ def parse_index_number(text: str) -> IndexNumber:
     match = _INDEX.match(cleaned)
     if not match:
         raise MalformedIndexNumber(
-            f"{text!r} is not an index number of the form UNITCODE/YEAR-SERIAL (e.g. 24K458996/2022-00630)"
+            _(
+                "“%(text)s” is not an index number of the form UNITCODE/YEAR-SERIAL "
+                "(e.g. 24K458996/2022-00630)."
+            ),
+            code="index_number_malformed",
+            params={"text": text},
         )
     return IndexNumber(text=cleaned, unit_code=match[1], year=int(match[2]), serial=int(match[3]))
 
@@ -328,7 +436,11 @@ def effective_date(
     if immediate:
         if not immediate_reason.strip():
             raise RuleRefusal(
-                "Immediate effect needs a recorded reason: 自治区人民政府令第218号：公布即施行须说明理由"
+                _(
+                    "Immediate effect needs a recorded reason: "
+                    "自治区人民政府令第218号：公布即施行须说明理由"
+                ),
+                code="immediate_effect_reason_required",
             )
         return published_on
     return published_on + timedelta(days=after_days)
@@ -382,10 +494,17 @@ def next_regular_cleanup_on(
     return add_years(last_opened_on, interval_years)
 
 
-def cleanup_outcome_refusal(*, outcome: str, reason: str) -> str | None:
+def cleanup_outcome_refusal(*, outcome: str, reason: str) -> RuleRefusal | None:
     """Every outcome carries a reason (国办发〔2018〕37号 五(十八))."""
     if outcome not in CLEANUP_OUTCOMES:
-        return f"Unknown cleanup outcome {outcome!r}; one of {', '.join(CLEANUP_OUTCOMES)}"
+        return RuleRefusal(
+            _("Unknown cleanup outcome “%(outcome)s”; one of %(outcomes)s."),
+            code="unknown_cleanup_outcome",
+            params={"outcome": outcome, "outcomes": ", ".join(CLEANUP_OUTCOMES)},
+        )
     if not reason.strip():
-        return "Every cleanup outcome needs a reason: 国办发〔2018〕37号 五(十八)"
+        return RuleRefusal(
+            _("Every cleanup outcome needs a reason: 国办发〔2018〕37号 五(十八)"),
+            code="cleanup_reason_required",
+        )
     return None

@@ -9,15 +9,10 @@ from workflows.record.services import record_append
 from ..rules import RuleRefusal
 
 
-def refuse(reason: str | None) -> None:
-    """Raise the refusal when a rule gave a reason (rules return None when all is well)."""
-    if reason:
-        raise RuleRefusal(reason)
-
-
-def require(allowed: bool, reason: str) -> None:
-    if not allowed:
-        raise RuleRefusal(reason)
+def refuse(refusal: RuleRefusal | None) -> None:
+    """Raise the refusal a rule returned (rules return None when all is well)."""
+    if refusal is not None:
+        raise refusal
 
 
 def today() -> date:

@@ -3,12 +3,14 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Unit
 
 from .. import rules
 from ..models import DraftingBody
-from ._common import act_time, record, refuse, require
+from ..rules import RuleRefusal
+from ._common import act_time, record, refuse
 
 
 @transaction.atomic
@@ -27,15 +29,23 @@ def drafting_body_register(
     refused; every entry states the legal basis of its power and the issuer codes it numbers under.
     """
     refuse(rules.drafting_body_refusal(kind))
-    require(
-        bool(legal_basis.strip()), "A drafting body needs the legal basis of its power to issue"
-    )
+    if not legal_basis.strip():
+        raise RuleRefusal(
+            _("A drafting body needs the legal basis of its power to issue."),
+            code="legal_basis_required",
+        )
     codes = [code.strip() for code in issuer_codes if code and code.strip()]
-    require(bool(codes), "A drafting body needs at least one issuer code (e.g. 恰政)")
-    require(
-        not DraftingBody.objects.filter(unit=unit).exists(),
-        f"{unit} is already on the drafting-body list",
-    )
+    if not codes:
+        raise RuleRefusal(
+            _("A drafting body needs at least one issuer code (e.g. 恰政)."),
+            code="issuer_code_required",
+        )
+    if DraftingBody.objects.filter(unit=unit).exists():
+        raise RuleRefusal(
+            _("%(unit)s is already on the drafting-body list."),
+            code="already_on_the_list",
+            params={"unit": unit},
+        )
     body = DraftingBody.objects.create(
         unit=unit,
         kind=kind,

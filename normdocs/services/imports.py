@@ -4,13 +4,15 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from workflows.permissions import has_role_in_unit
 
 from .. import rules
 from ..conf import setting
 from ..models import DraftingBody, NormativeDocument, Status
-from ._common import record, require, today
+from ..rules import RuleRefusal
+from ._common import record, today
 from .numbering import number_reserve_imported
 
 
@@ -34,21 +36,28 @@ def normdoc_import_published(
     in the canonical GB/T 9704-2012 form; the issuer's register moves past it so the number is
     never given again. Its validity is counted from publication like any other (令第218号).
     """
-    require(
+    if not (
         has_role_in_unit(user=by, role="publisher", unit=drafting_body.unit)
-        or has_role_in_unit(user=by, role="administrator", unit=drafting_body.unit),
-        "Only the issuing body's publisher or an administrator imports its documents",
-    )
+        or has_role_in_unit(user=by, role="administrator", unit=drafting_body.unit)
+    ):
+        raise RuleRefusal(
+            _("Only the issuing body's publisher or an administrator imports its documents."),
+            code="not_publisher",
+        )
     parsed = rules.parse_document_number(number)
-    require(
-        parsed.issuer_code in drafting_body.issuer_codes,
-        f"{parsed.issuer_code} is not an issuer code of {drafting_body}",
-    )
+    if parsed.issuer_code not in drafting_body.issuer_codes:
+        raise RuleRefusal(
+            _("%(code)s is not an issuer code of %(body)s."),
+            code="not_an_issuer_code",
+            params={"code": parsed.issuer_code, "body": drafting_body},
+        )
     canonical = str(parsed)
-    require(
-        not NormativeDocument.objects.filter(number=canonical).exists(),
-        f"{canonical} is already in the register",
-    )
+    if NormativeDocument.objects.filter(number=canonical).exists():
+        raise RuleRefusal(
+            _("%(number)s is already in the register."),
+            code="number_taken",
+            params={"number": canonical},
+        )
     index = rules.parse_index_number(index_number).text if index_number else None
     register = number_reserve_imported(
         issuer_code=parsed.issuer_code,

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import NoTransition, TransitionConditionsUnmet
 
 from workflows.calendar import CalendarRangeError, add_working_days
@@ -24,8 +25,9 @@ from ..permissions import (
     is_legality_reviewer_for,
     is_publisher_for,
 )
+from ..rules import RuleRefusal
 from . import deadlines
-from ._common import act_time, record, refuse, require, today
+from ._common import act_time, record, refuse, today
 from .numbering import number_allocate
 
 
@@ -39,12 +41,29 @@ def move(document: NormativeDocument, target: str) -> str:
     try:
         method()
     except NoTransition:
-        raise rules.RuleRefusal(
-            rules.transition_refusal(source=str(source), target=Status(target).value)
+        raise _wrong_state(document, target) from None
+    except TransitionConditionsUnmet as unmet:
+        # A condition built on a rule carries that rule's refusal; a bare one is answered with
+        # the rule of the target state.
+        if isinstance(unmet.unmet_message, RuleRefusal):
+            raise unmet.unmet_message from None
+        raise RuleRefusal(
+            _("The document does not yet meet the conditions to become “%(target)s”: %(rule)s"),
+            code="conditions_unmet",
+            params={"target": Status(target).label, "rule": rules.LIFECYCLE[target][1]},
         ) from None
-    except TransitionConditionsUnmet as refusal:
-        raise rules.RuleRefusal(refusal.unmet_message or str(refusal)) from None
     return source
+
+
+def _wrong_state(document: NormativeDocument, target: str) -> RuleRefusal:
+    """The rule that keeps ``document`` from moving to ``target`` from where it is."""
+    return rules.transition_refusal(
+        source=str(document.status), target=Status(target).value, labels=dict(Status.choices)
+    ) or RuleRefusal(
+        _("This step is not possible while the document is “%(state)s”."),
+        code="wrong_state",
+        params={"state": Status(document.status).label},
+    )
 
 
 def _locked(document: NormativeDocument) -> NormativeDocument:
@@ -76,22 +95,35 @@ def normdoc_create(
     amends: NormativeDocument | None = None,
 ) -> NormativeDocument:
     """Start a draft. Only a drafter of a body on the drafting-body list may (国办发〔2018〕37号 二(一))."""
-    require(
-        DraftingBody.objects.filter(pk=drafting_body.pk).exists(),
-        "Only a body on the drafting-body list may issue normative documents: "
-        + rules.DRAFTING_BODY_SOURCE,
-    )
-    require(
-        is_drafter_for(user=by, body=drafting_body),
-        f"Only a drafter of {drafting_body} may start its documents",
-    )
-    require(bool(title.strip()), "A document needs a title")
+    if not DraftingBody.objects.filter(pk=drafting_body.pk).exists():
+        raise RuleRefusal(
+            _("Only a body on the drafting-body list may issue normative documents: %(source)s"),
+            code="not_a_drafting_body",
+            params={"source": rules.DRAFTING_BODY_SOURCE},
+        )
+    if not is_drafter_for(user=by, body=drafting_body):
+        raise RuleRefusal(
+            _("Only a drafter of %(body)s may start its documents."),
+            code="not_drafter",
+            params={"body": drafting_body},
+        )
+    if not title.strip():
+        raise RuleRefusal(_("A document needs a title."), code="title_required")
     code = issuer_code or drafting_body.issuer_codes[0]
-    require(
-        code in drafting_body.issuer_codes,
-        f"{code} is not an issuer code of {drafting_body} ({', '.join(drafting_body.issuer_codes)})",
-    )
-    require(len(doc_type) == 1, "The document type is one character, e.g. 规 or 发")
+    if code not in drafting_body.issuer_codes:
+        raise RuleRefusal(
+            _("%(code)s is not an issuer code of %(body)s (%(codes)s)."),
+            code="not_an_issuer_code",
+            params={
+                "code": code,
+                "body": drafting_body,
+                "codes": ", ".join(drafting_body.issuer_codes),
+            },
+        )
+    if len(doc_type) != 1:
+        raise RuleRefusal(
+            _("The document type is one character, e.g. 规 or 发."), code="doc_type_invalid"
+        )
     document = NormativeDocument.objects.create(
         title=title.strip(),
         drafting_body=drafting_body,
@@ -122,7 +154,7 @@ def normdoc_create(
     return document
 
 
-def _public_comment_refusal(document: NormativeDocument) -> str | None:
+def _public_comment_refusal(document: NormativeDocument) -> RuleRefusal | None:
     """A document touching the public interest goes out for comment before review (令第218号)."""
     if not document.touches_public_interest:
         return None
@@ -131,9 +163,13 @@ def _public_comment_refusal(document: NormativeDocument) -> str | None:
 
     consultation = consultation_latest(subject=document)
     if consultation is None or consultation.status != Consultation.Status.FINISHED:
-        return (
-            "A document touching the public interest must finish public comment (every comment "
-            "disposed of) before legality review: 自治区人民政府令第218号 / 国办发〔2018〕37号 三(二)"
+        return RuleRefusal(
+            _(
+                "A document touching the public interest must finish public comment (every "
+                "comment disposed of) before legality review: 自治区人民政府令第218号 / "
+                "国办发〔2018〕37号 三(二)"
+            ),
+            code="public_comment_unfinished",
         )
     return None
 
@@ -160,10 +196,11 @@ def legality_review_submit(
     """
     document = _locked(document)
     refuse(rules.review_method_refusal(method))
-    require(
-        is_drafter_for(user=by, body=document.drafting_body),
-        "Only a drafter of the drafting body submits its draft for review",
-    )
+    if not is_drafter_for(user=by, body=document.drafting_body):
+        raise RuleRefusal(
+            _("Only a drafter of the drafting body submits its draft for review."),
+            code="not_drafter",
+        )
     refuse(_public_comment_refusal(document))
     minimum = setting("LEGALITY_REVIEW_MIN_WORKING_DAYS")
     # The maximum is the clocks rule, so a jurisdiction's override is checked against 115号 too.
@@ -178,6 +215,7 @@ def legality_review_submit(
         rule_key=deadlines.LEGALITY_REVIEW,
         start=start,
         responsible_unit=document.drafting_body.unit,
+        responsible_role="legal_advisor",  # permissions.is_legality_reviewer_for
     )
     review = LegalityReview.objects.create(
         document=document,
@@ -212,18 +250,33 @@ def legality_review_conclude(
     """
     document = _locked(review.document)
     review = LegalityReview.objects.select_for_update().get(pk=review.pk)
-    require(not review.outcome, "This review is already concluded")
-    require(
-        document.status == Status.LEGALITY_REVIEW and document.reviews.order_by("-id")[0] == review,
-        "Only the current review of a draft under review can be concluded",
-    )
-    require(
-        is_legality_reviewer_for(user=by, document=document),
-        "Only a legal advisor of the reviewing body may conclude a legality review: "
-        "国办发〔2018〕115号 二(二)",
-    )
-    require(outcome in LegalityReview.Outcome.values, f"Unknown review outcome {outcome!r}")
-    require(bool(opinion.strip()), "A review conclusion needs a written opinion")
+    if review.outcome:
+        raise RuleRefusal(_("This review is already concluded."), code="review_concluded")
+    if not (
+        document.status == Status.LEGALITY_REVIEW and document.reviews.order_by("-id")[0] == review
+    ):
+        raise RuleRefusal(
+            _("Only the current review of a draft under review can be concluded."),
+            code="review_not_current",
+        )
+    if not is_legality_reviewer_for(user=by, document=document):
+        raise RuleRefusal(
+            _(
+                "Only a legal advisor of the reviewing body may conclude a legality review: "
+                "国办发〔2018〕115号 二(二)"
+            ),
+            code="not_legality_reviewer",
+        )
+    if outcome not in LegalityReview.Outcome.values:
+        raise RuleRefusal(
+            _("Unknown review outcome “%(outcome)s”."),
+            code="unknown_review_outcome",
+            params={"outcome": outcome},
+        )
+    if not opinion.strip():
+        raise RuleRefusal(
+            _("A review conclusion needs a written opinion."), code="opinion_required"
+        )
     earliest = review.earliest_conclusion_on
     if earliest is None:
         # Not computable at submission (its year's holiday notice was unknown): this check
@@ -238,7 +291,10 @@ def legality_review_conclude(
         review.save(update_fields=["earliest_conclusion_on"])
     on = on or today()
     refuse(rules.review_conclusion_refusal(today=on, earliest=earliest))
-    require(on >= review.submitted_on, "A review cannot conclude before it was submitted")
+    if on < review.submitted_on:
+        raise RuleRefusal(
+            _("A review cannot conclude before it was submitted."), code="before_submission"
+        )
     review.reviewer = by
     review.outcome = outcome
     review.opinion = opinion.strip()
@@ -264,15 +320,17 @@ def legality_review_amendments_record(*, review: LegalityReview, by, note: str) 
     """The drafter states how the draft was amended as the review asked (115号 三(四))."""
     document = _locked(review.document)
     review = LegalityReview.objects.select_for_update().get(pk=review.pk)
-    require(
-        is_drafter_for(user=by, body=document.drafting_body),
-        "Only a drafter of the drafting body records the amendments",
-    )
-    require(
-        review.outcome == LegalityReview.Outcome.NEEDS_AMENDMENT,
-        "Amendments are recorded only for a review that asked for them",
-    )
-    require(bool(note.strip()), "State the amendments made")
+    if not is_drafter_for(user=by, body=document.drafting_body):
+        raise RuleRefusal(
+            _("Only a drafter of the drafting body records the amendments."), code="not_drafter"
+        )
+    if review.outcome != LegalityReview.Outcome.NEEDS_AMENDMENT:
+        raise RuleRefusal(
+            _("Amendments are recorded only for a review that asked for them."),
+            code="amendments_not_asked",
+        )
+    if not note.strip():
+        raise RuleRefusal(_("State the amendments made."), code="amendments_note_required")
     review.amendments_note = note.strip()
     review.amendments_recorded_at = timezone.now()
     review.save(update_fields=["amendments_note", "amendments_recorded_at"])
@@ -289,10 +347,11 @@ def legality_review_amendments_record(*, review: LegalityReview, by, note: str) 
 def normdoc_send_to_deliberation(*, document: NormativeDocument, by) -> NormativeDocument:
     """Only a draft reviewed lawful (or amended as asked) goes to deliberation (115号 一(三))."""
     document = _locked(document)
-    require(
-        is_drafter_for(user=by, body=document.drafting_body),
-        "Only a drafter of the drafting body sends its draft to deliberation",
-    )
+    if not is_drafter_for(user=by, body=document.drafting_body):
+        raise RuleRefusal(
+            _("Only a drafter of the drafting body sends its draft to deliberation."),
+            code="not_drafter",
+        )
     source = move(document, Status.DELIBERATION)
     _save_status(document)
     record(actor=by, action="sent_to_deliberation", subject=document, payload={"from": source})
@@ -311,15 +370,13 @@ def normdoc_deliberate(
 ) -> Deliberation:
     """Record the collective deliberation (国办发〔2018〕37号 三(四)); a rejected draft goes back."""
     document = _locked(document)
-    require(
-        document.status == Status.DELIBERATION,
-        rules.transition_refusal(source=document.status, target=Status.REGISTERED.value)
-        or "The document is not awaiting deliberation",
-    )
-    require(
-        is_deliberation_recorder_for(user=by, document=document),
-        "Only the meeting secretary or head of the issuing body records its deliberation",
-    )
+    if document.status != Status.DELIBERATION:
+        raise _wrong_state(document, Status.REGISTERED)
+    if not is_deliberation_recorder_for(user=by, document=document):
+        raise RuleRefusal(
+            _("Only the meeting secretary or head of the issuing body records its deliberation."),
+            code="not_deliberation_recorder",
+        )
     refuse(
         rules.meeting_refusal(issuer_kind=document.drafting_body.kind, meeting_kind=meeting_kind)
     )
@@ -363,15 +420,18 @@ def normdoc_register(
     The number is 〔year〕 of registration; the serial comes from the locked register row.
     """
     document = _locked(document)
-    require(
-        is_publisher_for(user=by, document=document),
-        "Only the issuing body's publisher registers and numbers its documents",
-    )
+    if not is_publisher_for(user=by, document=document):
+        raise RuleRefusal(
+            _("Only the issuing body's publisher registers and numbers its documents."),
+            code="not_publisher",
+        )
     index = rules.parse_index_number(index_number).text if index_number else None
-    require(
-        index is None or not NormativeDocument.objects.filter(index_number=index).exists(),
-        f"The index number {index} is already given to another document",
-    )
+    if index is not None and NormativeDocument.objects.filter(index_number=index).exists():
+        raise RuleRefusal(
+            _("The index number %(index)s is already given to another document."),
+            code="index_number_taken",
+            params={"index": index},
+        )
     source = move(document, Status.REGISTERED)
     register, serial = number_allocate(
         issuer_code=document.issuer_code,

@@ -51,14 +51,16 @@ def test_drafting_body_register_records_the_entry_when_allowed(county_body):
 
 
 def test_normdoc_create_refuses_when_the_drafter_is_of_another_unit(bureau_body, outsider):
-    with pytest.raises(RuleRefusal, match="Only a drafter"):
+    with pytest.raises(RuleRefusal) as info:
         services.normdoc_create(by=outsider, drafting_body=bureau_body, title="x")
+    assert info.value.code == "not_drafter"
 
 
 def test_normdoc_create_refuses_when_the_unit_is_not_on_the_drafting_body_list(township, outsider):
     unregistered = DraftingBody(unit=township, kind="township", issuer_codes=["恰吾乡"])
-    with pytest.raises(RuleRefusal, match="drafting-body list"):
+    with pytest.raises(RuleRefusal) as info:
         services.normdoc_create(by=outsider, drafting_body=unregistered, title="x")
+    assert info.value.code == "not_a_drafting_body"
 
 
 def test_normdoc_create_records_the_draft_when_a_registered_bodys_drafter_starts_it(draft):
@@ -82,8 +84,9 @@ def test_deliberation_is_refused_when_the_draft_was_never_reviewed(draft, drafte
     "method", ["comment_collection", "countersigning", "attending_deliberation"]
 )
 def test_legality_review_cannot_be_replaced_by_other_procedures(draft, drafter, method):
-    with pytest.raises(RuleRefusal, match="cannot replace legality review"):
+    with pytest.raises(RuleRefusal) as info:
         services.legality_review_submit(document=draft, by=drafter, method=method)
+    assert info.value.code == "review_method_not_allowed"
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
@@ -117,10 +120,11 @@ def test_legality_review_conclusion_is_refused_when_the_reviewer_is_not_the_depa
     review = services.legality_review_submit(
         document=draft, by=drafter, on=date.today() - timedelta(days=30)
     )
-    with pytest.raises(RuleRefusal, match="legal advisor of the reviewing body"):
+    with pytest.raises(RuleRefusal) as info:
         services.legality_review_conclude(
             review=review, by=county_advisor, outcome="lawful", opinion="ok"
         )
+    assert info.value.code == "not_legality_reviewer"
 
 
 def test_a_government_document_is_reviewed_by_the_county_legal_advisors(
@@ -175,8 +179,9 @@ def test_a_draft_needing_amendment_reaches_deliberation_only_after_the_amendment
         outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
         opinion="删除第五条",
     )
-    with pytest.raises(RuleRefusal, match="asked for amendments"):
+    with pytest.raises(RuleRefusal) as info:
         services.normdoc_send_to_deliberation(document=draft, by=drafter)
+    assert info.value.code == "amendments_not_recorded"
     services.legality_review_amendments_record(review=review, by=drafter, note="已删除第五条")
     services.normdoc_send_to_deliberation(document=draft, by=drafter)
     draft.refresh_from_db()
@@ -192,15 +197,16 @@ def test_a_document_touching_the_public_interest_needs_finished_public_comment_b
         title="涉及群众切身利益的规定",
         touches_public_interest=True,
     )
-    with pytest.raises(RuleRefusal, match="public comment"):
+    with pytest.raises(RuleRefusal) as info:
         services.legality_review_submit(document=document, by=drafter)
+    assert info.value.code == "public_comment_unfinished"
 
 
 def test_a_department_document_is_refused_at_the_executive_meeting(
     draft, drafter, officials, drive
 ):
     drive(draft, "deliberation", drafter=drafter)
-    with pytest.raises(RuleRefusal, match="office_meeting"):
+    with pytest.raises(RuleRefusal) as info:
         services.normdoc_deliberate(
             document=draft,
             by=officials["secretary"],
@@ -208,6 +214,7 @@ def test_a_department_document_is_refused_at_the_executive_meeting(
             meeting_on=date.today(),
             adopted=True,
         )
+    assert info.value.code == "wrong_meeting"
 
 
 def test_a_draft_rejected_at_deliberation_goes_back_and_cannot_be_registered(
@@ -247,10 +254,11 @@ def test_registration_refuses_a_malformed_index_number(draft, drafter, officials
         meeting_on=date.today(),
         adopted=True,
     )
-    with pytest.raises(RuleRefusal, match="UNITCODE/YEAR-SERIAL"):
+    with pytest.raises(RuleRefusal) as info:
         services.normdoc_register(
             document=draft, by=officials["publisher"], index_number="24K/22-1"
         )
+    assert info.value.code == "index_number_malformed"
     services.normdoc_register(
         document=draft, by=officials["publisher"], index_number="24K458996/2022-00630"
     )
@@ -305,8 +313,9 @@ def test_a_document_touching_the_public_interest_goes_to_review_once_public_comm
         opens_at=now - timedelta(days=40),
         closes_at=now - timedelta(days=5),
     )
-    with pytest.raises(RuleRefusal, match="public comment"):
+    with pytest.raises(RuleRefusal) as info:
         services.legality_review_submit(document=document, by=drafter)
+    assert info.value.code == "public_comment_unfinished"
     consultations.consultation_close(consultation=consultation, at=now)
     consultations.consultation_finish(consultation=consultation, by=drafter)
     services.legality_review_submit(document=document, by=drafter)

@@ -101,7 +101,7 @@ def test_importing_an_old_number_stores_the_canonical_form_and_moves_the_registe
     assert old.number == "恰政规〔2020〕2号"
     assert old.status == "in_force"
     assert old.valid_until == date(2025, 3, 31)
-    with pytest.raises(RuleRefusal, match="already in the register"):
+    with pytest.raises(RuleRefusal) as info:
         services.normdoc_import_published(
             by=officials["publisher"],
             drafting_body=county_body,
@@ -109,6 +109,7 @@ def test_importing_an_old_number_stores_the_canonical_form_and_moves_the_registe
             number="恰政规（2020）2号",
             published_on=date(2020, 4, 1),
         )
+    assert info.value.code == "number_taken"
     document = services.normdoc_create(by=county_drafter, drafting_body=county_body, title="新规定")
     drive(document, "registered", drafter=county_drafter, year=2020)
     assert document.number == "恰政规〔2020〕3号"
@@ -128,7 +129,7 @@ def test_importing_a_malformed_number_is_refused_with_the_reason(county_body, of
 
 @pytest.mark.django_db
 def test_importing_refuses_a_number_under_another_issuers_code(county_body, officials):
-    with pytest.raises(RuleRefusal, match="not an issuer code"):
+    with pytest.raises(RuleRefusal) as info:
         services.normdoc_import_published(
             by=officials["publisher"],
             drafting_body=county_body,
@@ -136,3 +137,4 @@ def test_importing_refuses_a_number_under_another_issuers_code(county_body, offi
             number="恰司规〔2020〕2号",
             published_on=date(2020, 4, 1),
         )
+    assert info.value.code == "not_an_issuer_code"
