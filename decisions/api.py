@@ -31,6 +31,7 @@ from workflows.api.serializers import TaskSerializer, UnitBriefSerializer
 from workflows.api.views import StaffViewSet, error_response, query_params
 from workflows.connections import read_after_commit
 from workflows.models import Unit
+from workflows.tasking import OPEN
 from workflows.uploads import upload_files
 
 from . import services, taskapi
@@ -38,8 +39,7 @@ from .flows import DecisionFlow
 from .models import Decision, DecisionProcess, RiskLevel, Stage
 from .pageapi import DecisionMaterialsMixin, page_act
 from .selectors import catalogue_visible_to, decision_is_visible, decisions_visible_to
-from .views import pages
-from .views.guard import OPEN
+from .steps import pages
 
 # --- representations -------------------------------------------------------------------------
 
@@ -194,14 +194,14 @@ TASK_ROUTES: dict[str, tuple[str, str]] = {
     "seal": ("archive", "seal"),
 }
 
-# route → (page view of a step outside the flow, its action)
+# route → (a step outside the flow, its action)
 PAGE_ROUTES: dict[str, tuple[type, str]] = {
-    "hearing-schedule": (pages.HearingView, "schedule"),
-    "hearing-record": (pages.HearingView, "record"),
-    "expert-opinion": (pages.ExpertOpinionView, "opinion"),
-    "execution-report": (pages.ExecutionReportView, "report"),
-    "post-evaluation-start": (pages.PostEvaluationStartView, "start"),
-    "adjust": (pages.AdjustmentView, "adjust"),
+    "hearing-schedule": (pages.HearingWork, "schedule"),
+    "hearing-record": (pages.HearingWork, "record"),
+    "expert-opinion": (pages.ExpertOpinionWork, "opinion"),
+    "execution-report": (pages.ExecutionReportWork, "report"),
+    "post-evaluation-start": (pages.PostEvaluationStartWork, "start"),
+    "adjust": (pages.AdjustmentWork, "adjust"),
 }
 
 
@@ -218,8 +218,8 @@ def _body(route: str):
     if route in TASK_ROUTES:
         form_class = _task_form(route)
     else:
-        view_class, name = PAGE_ROUTES[route]
-        form_class = view_class.actions[name]
+        work_class, name = PAGE_ROUTES[route]
+        form_class = work_class.actions[name]
     return form_class, f"Decision{_camel(route)}Request"
 
 
@@ -256,12 +256,12 @@ def _task_act(request, task: Task, action_name: str, payload, files=None) -> boo
 
 def _page_act(request, decision: Decision, route: str, payload) -> None:
     """A step outside the flow, through its page's own code (``pageapi.page_act``)."""
-    view_class, name = PAGE_ROUTES[route]
+    work_class, name = PAGE_ROUTES[route]
     _form_class, component = _body(route)
     page_act(
         request,
         decision=decision,
-        view_class=view_class,
+        work_class=work_class,
         name=name,
         component=component,
         payload=payload,

@@ -17,6 +17,7 @@ from viewflow.workflow.timers import fire_due_timers
 from workflows.consultations.selectors import consultation_latest
 from workflows.consultations.services import comment_submit
 from workflows.models import Unit
+from workflows.tasking import task_run
 
 from . import services as s
 from .flows import DecisionFlow
@@ -91,11 +92,7 @@ def _act(decision: Decision, node: str, user, action) -> None:
     task = decision.process.task_set.get(
         flow_task=getattr(DecisionFlow, node), status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )
-    with task.activation() as activation:
-        activation.assign(user)
-        activation.start(None)
-        action()
-        activation.execute()
+    task_run(task=task, user=user, service=action)
 
 
 def _catalogue(p, county) -> dict[str, CatalogueItem]:

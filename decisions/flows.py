@@ -12,8 +12,9 @@ or defer (another meeting). The archivist seals the complete record.
 
 Legal source: 《重大行政决策程序暂行条例》 (国务院令第713号), 第三条至第三十三条.
 
-This module holds only the graph: each human node's view calls one service in
-``decisions.services``, and the gates read the state those services wrote.
+This module holds only the graph: each human node carries one step declared in
+``decisions.steps`` (its title, its offers, its page), and the gates read the state the steps'
+services wrote.
 """
 
 from django.urls import path
@@ -21,11 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from workflows.inbox import may_act_on_task, task_offer
+from workflows.inbox import may_act_on_task
+from workflows.inbox.offers import task_offer_many
+from workflows.tasking import register_node_step
 
 from . import rules
 from .models import Decision, DecisionProcess, Outcome, Stage
 from .services import latest_risk_assessment, passes_review
+from .steps import step_of_node
 from .views import guard
 from .views import tasks as task_views
 
@@ -80,6 +84,15 @@ class OfferedView(flow.View):
         return guard.guard_path(self, super().revive_path)
 
 
+def step_node(view_class):
+    """The human node of ``view_class``'s declared step: offered as the step says, titled by
+    the step's name (viewflow's pages and the chart)."""
+    declared = view_class.step
+    return (
+        OfferedView(view_class.as_view()).Annotation(title=declared.name).onCreate(this.offer_step)
+    )
+
+
 class DecisionFlow(flow.Flow):
     process_class = DecisionProcess
     lock_impl = lock.select_for_update_lock
@@ -87,89 +100,72 @@ class DecisionFlow(flow.Flow):
     process_description = _("《重大行政决策程序暂行条例》: from the catalogue to the archive.")
     summary_template = "{{ process.decision.title }} — {{ process.decision.get_stage_display }}"
 
-    start = flow.StartHandle(this.start_process).Next(this.draft)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Initiation")).Next(this.draft)
 
-    draft = (
-        OfferedView(task_views.DraftView.as_view())
-        .onCreate(this.offer_drafter)
-        .Next(this.check_disclosure)
-    )
+    draft = step_node(task_views.DraftView).Next(this.check_disclosure)
     check_disclosure = (
-        flow.If(this.needs_consultation).Then(this.open_consultation).Else(this.split_assessments)
+        flow.If(this.needs_consultation)
+        .Annotation(title=_("Disclosable? (public comment or its recorded skip)"))
+        .Then(this.open_consultation)
+        .Else(this.split_assessments)
     )
-    open_consultation = (
-        OfferedView(task_views.ConsultationOpenView.as_view())
-        .onCreate(this.offer_drafter)
-        .Next(this.wait_consultation)
+    open_consultation = step_node(task_views.ConsultationOpenView).Next(this.wait_consultation)
+    wait_consultation = (
+        flow.Timer(this.consultation_closes_at)
+        .Annotation(title=_("Comment period running"))
+        .Next(this.close_consultation)
     )
-    wait_consultation = flow.Timer(this.consultation_closes_at).Next(this.close_consultation)
-    close_consultation = flow.Function(this.do_close_consultation).Next(this.dispose_comments)
-    dispose_comments = (
-        OfferedView(task_views.DisposeCommentsView.as_view())
-        .onCreate(this.offer_drafter)
-        .Next(this.split_assessments)
+    close_consultation = (
+        flow.Function(this.do_close_consultation)
+        .Annotation(title=_("Close the consultation"))
+        .Next(this.dispose_comments)
     )
+    dispose_comments = step_node(task_views.DisposeCommentsView).Next(this.split_assessments)
 
     split_assessments = (
         flow.Split()
+        .Annotation(title=_("Expert argumentation and risk assessment in parallel"))
         .Next(this.expert_argumentation, case=this.needs_experts)
         .Next(this.risk_assessment)
     )
-    expert_argumentation = (
-        OfferedView(task_views.ExpertArgumentationView.as_view())
-        .onCreate(this.offer_drafter)
-        .Next(this.join_assessments)
+    expert_argumentation = step_node(task_views.ExpertArgumentationView).Next(this.join_assessments)
+    risk_assessment = step_node(task_views.RiskAssessmentView).Next(this.join_assessments)
+    join_assessments = (
+        flow.Join().Annotation(title=_("Assessments done")).Next(this.complete_assessments)
     )
-    risk_assessment = (
-        OfferedView(task_views.RiskAssessmentView.as_view())
-        .onCreate(this.offer_drafter)
-        .Next(this.join_assessments)
+    complete_assessments = (
+        flow.Function(this.do_complete_assessments)
+        .Annotation(title=_("Record the assessments"))
+        .Next(this.check_risk)
     )
-    join_assessments = flow.Join().Next(this.complete_assessments)
-    complete_assessments = flow.Function(this.do_complete_assessments).Next(this.check_risk)
-    check_risk = flow.If(this.risk_controllable).Then(this.submit_legality).Else(this.draft)
+    check_risk = (
+        flow.If(this.risk_controllable)
+        .Annotation(title=_("Risk controllable?"))
+        .Then(this.submit_legality)
+        .Else(this.draft)
+    )
 
-    submit_legality = (
-        OfferedView(task_views.LegalitySubmitView.as_view())
-        .onCreate(this.offer_drafter)
-        .Next(this.legality_review)
+    submit_legality = step_node(task_views.LegalitySubmitView).Next(this.legality_review)
+    legality_review = step_node(task_views.LegalityReviewView).Next(this.check_legality)
+    check_legality = (
+        flow.If(this.may_go_to_meeting)
+        .Annotation(title=_("Lawful? (may go to the meeting)"))
+        .Then(this.package_check)
+        .Else(this.draft)
     )
-    legality_review = (
-        OfferedView(task_views.LegalityReviewView.as_view())
-        .onCreate(this.offer_legal_advisor)
-        .Next(this.check_legality)
-    )
-    check_legality = flow.If(this.may_go_to_meeting).Then(this.package_check).Else(this.draft)
-    package_check = (
-        OfferedView(task_views.PackageCheckView.as_view())
-        .onCreate(this.offer_drafter)
-        .Next(this.meeting)
-    )
-    meeting = (
-        OfferedView(task_views.MeetingView.as_view())
-        .onCreate(this.offer_secretary)
-        .Next(this.route_outcome)
-    )
+    package_check = step_node(task_views.PackageCheckView).Next(this.meeting)
+    meeting = step_node(task_views.MeetingView).Next(this.route_outcome)
     route_outcome = (
         flow.Switch()
+        .Annotation(title=_("Outcome of the meeting"))
         .Case(this.party_report, this.is_adopted)
         .Case(this.archive, this.is_rejected)
         .Default(this.meeting)
     )
-    party_report = (
-        OfferedView(task_views.PartyReportView.as_view())
-        .onCreate(this.offer_secretary)
-        .Next(this.publication)
-    )
-    publication = (
-        OfferedView(task_views.PublicationView.as_view())
-        .onCreate(this.offer_publisher)
-        .Next(this.archive)
-    )
-    archive = (
-        OfferedView(task_views.ArchiveView.as_view()).onCreate(this.offer_archivist).Next(this.end)
-    )
-    end = flow.End()
+    party_report = step_node(task_views.PartyReportView).Next(this.publication)
+    publication = step_node(task_views.PublicationView).Next(this.archive)
+    archive = step_node(task_views.ArchiveView).Next(this.end)
+    end = flow.End().Annotation(title=_("End"))
 
     # --- who sees viewflow's own pages ------------------------------------------------------
 
@@ -194,26 +190,12 @@ class DecisionFlow(flow.Flow):
 
     # --- offers: who may take each task ---------------------------------------------------
 
-    def offer_drafter(self, activation):
-        task_offer(task=activation.task, role="drafter", unit=self._units(activation).lead_unit)
-
-    def offer_legal_advisor(self, activation):
-        task_offer(
-            task=activation.task, role="legal_advisor", unit=self._units(activation).lead_unit
+    def offer_step(self, activation):
+        """Offer the new task as its step declares (``decisions.steps``)."""
+        declared = step_of_node(activation.flow_task.name)
+        task_offer_many(
+            task=activation.task, offers=declared.offered_units(self._units(activation))
         )
-
-    def offer_secretary(self, activation):
-        task_offer(
-            task=activation.task,
-            role="meeting_secretary",
-            unit=self._units(activation).government,
-        )
-
-    def offer_publisher(self, activation):
-        task_offer(task=activation.task, role="publisher", unit=self._units(activation).government)
-
-    def offer_archivist(self, activation):
-        task_offer(task=activation.task, role="archivist", unit=self._units(activation).government)
 
     def _units(self, activation):
         """The decision carrying its lead unit and government, for an offer.
@@ -283,3 +265,17 @@ class DecisionFlow(flow.Flow):
 
     def is_rejected(self, activation):
         return self._decision(activation).outcome == Outcome.REJECTED
+
+
+def _decision_of_task(task):
+    return Decision.objects.select_related("lead_unit", "government").get(
+        process__pk=task.process_id
+    )
+
+
+for _node in DecisionFlow.instance.nodes():
+    _view = getattr(getattr(_node, "view", None), "view_class", None)
+    if _view is not None and getattr(_view, "step", None) is not None:
+        register_node_step(
+            flow_class=DecisionFlow, node=_node.name, step=_view.step, subject=_decision_of_task
+        )

@@ -1,9 +1,9 @@
 """Acting through a decision's staff pages without the pages (the REST API), and the decision's
 materials by API: its attachments, its post-evaluations (第三十六条) and its consultations.
 
-``page_act`` runs a page of ``decisions.views.pages`` exactly as a POST to it does: the page's
-``may_act`` (403 when it would refuse), its form (400 naming the fields) and its one
-``do_<action>`` service call. The routes here add only how the answer is told.
+``page_act`` runs a step outside the flow (``decisions.steps.pages``) exactly as its page's
+POST does: the step's ``may_act`` (403 when it would refuse), its form (400 naming the fields)
+and its one ``do_<action>`` service call. The routes here add only how the answer is told.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -35,28 +35,27 @@ from workflows.consultations.api import SubjectConsultationsMixin
 from workflows.uploads import upload_files
 
 from .models import Attachment, Decision, PostEvaluation
-from .views import pages
+from .steps import pages
 
 
 def page_act(
-    request, *, decision: Decision, view_class, name: str, component: str, payload, **view_kwargs
+    request, *, decision: Decision, work_class, name: str, component: str, payload, **kwargs
 ):
-    """Perform action ``name`` of the page ``view_class`` on ``decision`` for the caller, with
+    """Perform action ``name`` of the step ``work_class`` on ``decision`` for the caller, with
     ``payload`` (the request's data) and the request's files; return what its ``do_<name>``
-    returns. 403 unless the page would let the caller act; 400 for the form's or the service's
-    refusal; a 404 when the page finds no such sub-object (``view_kwargs``)."""
-    form_class = view_class.actions[name]
-    view = view_class()
-    view.setup(request._request, pk=decision.pk, **view_kwargs)
-    if not view.may_act():  # first: a forbidden caller learns nothing from the body's checks
+    returns. 403 unless the step lets the caller act; 400 for the form's or the service's
+    refusal; a 404 when the step finds no such sub-object (``kwargs``)."""
+    form_class = work_class.actions[name]
+    work = work_class(decision, request.user, **kwargs)
+    if not work.may_act():  # first: a forbidden caller learns nothing from the body's checks
         raise PermissionDenied
     files = form_files(form_class, upload_files(request), prefix=name)  # a refused file first
     data = form_data(form_class, payload, name=component, prefix=name)
-    form = view.build(name, data=data, files=files)
+    form = work.build(name, data=data, files=files)
     if not form.is_valid():
         raise form_errors(form)
     with transaction.atomic():
-        return getattr(view, f"do_{name}")(form.cleaned_data)
+        return work.run(name, form.cleaned_data, form)
 
 
 # --- representations -------------------------------------------------------------------------
@@ -105,7 +104,7 @@ class DecisionMaterialsMixin(SubjectConsultationsMixin):
     @extend_schema(
         request={
             "multipart/form-data": form_multipart_serializer(
-                pages.AttachmentUploadView.actions["upload"], name=UPLOAD_COMPONENT
+                pages.AttachmentUploadWork.actions["upload"], name=UPLOAD_COMPONENT
             )
         },
         responses={
@@ -128,7 +127,7 @@ class DecisionMaterialsMixin(SubjectConsultationsMixin):
             attachment = page_act(
                 request,
                 decision=decision,
-                view_class=pages.AttachmentUploadView,
+                work_class=pages.AttachmentUploadWork,
                 name="upload",
                 component=f"{UPLOAD_COMPONENT}Fields",
                 payload=request.data,
@@ -177,7 +176,7 @@ class DecisionMaterialsMixin(SubjectConsultationsMixin):
 
     @extend_schema(
         request=form_serializer(
-            pages.PostEvaluationReportView.actions["report"], name=REPORT_COMPONENT
+            pages.PostEvaluationReportWork.actions["report"], name=REPORT_COMPONENT
         ),
         responses={
             200: PostEvaluationSerializer,
@@ -200,7 +199,7 @@ class DecisionMaterialsMixin(SubjectConsultationsMixin):
             page_act(
                 request,
                 decision=decision,
-                view_class=pages.PostEvaluationReportView,
+                work_class=pages.PostEvaluationReportWork,
                 name="report",
                 component=REPORT_COMPONENT,
                 payload=request.data,

@@ -1,6 +1,6 @@
 """/api/v1/normdocs/ and /api/v1/cleanups/: normative documents, filings and cleanups by API.
 
-Each document action is one entry of the staff page's action table (``normdocs.views.ACTIONS``):
+Each document action is one step declared in ``normdocs.steps``, as the staff page reads it:
 the same form parses its fields and the same single service runs. The page shows only the
 actions open to the reader; the API says why one is not: 403 when the caller's roles never
 allow it on this document, 409 when they do but the document is not in a state for it.
@@ -27,46 +27,13 @@ from . import forms, services
 from .models import CleanupCampaign, CleanupItem, DraftingBody, Filing, NormativeDocument, Status
 from .permissions import (
     documents_visible_to,
-    is_deliberation_recorder_for,
     is_drafter_for,
-    is_filing_reviewer_for,
-    is_issuer_head_for,
     is_legal_affairs_officer_for,
-    is_legality_reviewer_for,
-    is_publisher_for,
 )
 from .rules import RuleRefusal
-from .views import ACTIONS
+from .steps import document_steps
 
 REFUSALS = (RuleRefusal, DjangoValidationError, CalendarRangeError)
-
-
-def _receiving_unit(document):
-    filing = Filing.objects.filter(document=document).select_related("receiving_unit").first()
-    return filing.receiving_unit if filing else None
-
-
-# Whose action each one is, whatever the document's state (the page's ``allowed`` adds the state).
-ROLE_OF_ACTION = {
-    "open_consultation": lambda u, d: is_drafter_for(user=u, body=d.drafting_body),
-    "submit_review": lambda u, d: is_drafter_for(user=u, body=d.drafting_body),
-    "conclude_review": lambda u, d: is_legality_reviewer_for(user=u, document=d),
-    "record_amendments": lambda u, d: is_drafter_for(user=u, body=d.drafting_body),
-    "send_to_deliberation": lambda u, d: is_drafter_for(user=u, body=d.drafting_body),
-    "deliberate": lambda u, d: is_deliberation_recorder_for(user=u, document=d),
-    "register": lambda u, d: is_publisher_for(user=u, document=d),
-    "publish": lambda u, d: is_publisher_for(user=u, document=d),
-    "renew": lambda u, d: is_issuer_head_for(user=u, document=d),
-    "filing_submit": lambda u, d: (
-        is_publisher_for(user=u, document=d) or is_issuer_head_for(user=u, document=d)
-    ),
-    "filing_accept": lambda u, d: is_filing_reviewer_for(user=u, unit=_receiving_unit(d)),
-    "filing_return": lambda u, d: is_filing_reviewer_for(user=u, unit=_receiving_unit(d)),
-    "filing_correction": lambda u, d: is_filing_reviewer_for(user=u, unit=_receiving_unit(d)),
-    "filing_issuer_amend": lambda u, d: is_drafter_for(user=u, body=d.drafting_body),
-    "filing_issuer_revoke": lambda u, d: is_issuer_head_for(user=u, document=d),
-    "filing_body_revoke": lambda u, d: is_filing_reviewer_for(user=u, unit=_receiving_unit(d)),
-}
 
 
 def _refusal_message(refusal) -> list[str]:
@@ -259,9 +226,10 @@ class DocumentViewSet(
 
     def _act(self, request, name: str):
         document = self.get_object()
-        entry = ACTIONS[name]
-        if not entry.allowed(request.user, document):
-            if ROLE_OF_ACTION[name](request.user, document):
+        step = document_steps()[name]
+        entry = step.actions[name]
+        if not step.allows(request.user, document):
+            if step.is_offered_to(request.user, document):
                 raise Conflict(
                     detail=_("This action does not apply to the document in its current state."),
                     code="wrong_state",
@@ -275,7 +243,7 @@ class DocumentViewSet(
             entry.run(document, request.user, form.cleaned_data)
         except REFUSALS as refusal:
             fresh = self.visible_queryset().get(pk=document.pk)
-            if not entry.allowed(request.user, fresh):  # somebody moved it on meanwhile
+            if not step.allows(request.user, fresh):  # somebody moved it on meanwhile
                 raise Conflict(detail=_refusal_message(refusal)[0], code="wrong_state") from None
             raise ValidationError({"non_field_errors": _refusal_message(refusal)}) from refusal
         return Response(DocumentDetailSerializer(self.visible_queryset().get(pk=document.pk)).data)
@@ -286,18 +254,19 @@ def _component(name: str) -> str:
 
 
 def _document_method(name: str):
-    entry = ACTIONS[name]
+    step = document_steps()[name]
+    entry = step.actions[name]
 
     def method(self, request, pk=None):
         return self._act(request, name)
 
     method.__name__ = name
-    method.__doc__ = str(entry.label)
+    method.__doc__ = f"{step.name} ({step.source}). Offered to: {', '.join(step.roles)}."
     # ``action`` first: it replaces the function's ``kwargs``, where ``extend_schema`` keeps the
     # operation's schema; applied the other way round the request body and the 409 were lost.
     method = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(method)
     return extend_schema(
-        summary=str(entry.label),
+        summary=str(step.name),
         request=form_serializer(entry.form, name=_component(name)),
         responses={
             200: DocumentDetailSerializer,
@@ -307,7 +276,7 @@ def _document_method(name: str):
     )(method)
 
 
-for _name in ACTIONS:
+for _name in document_steps():
     setattr(DocumentViewSet, _name, _document_method(_name))
 
 

@@ -4,9 +4,6 @@ Each POST parses one form and calls one service; a refusal comes back as the for
 the rule's own words. Documents the reader may not see are a 404, never a 403.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -14,24 +11,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from workflows.calendar import CalendarRangeError
 from workflows.clocks.selectors import deadlines_for
 from workflows.permissions import units_for_role
 
-from . import forms, selectors, services
-from .models import CleanupCampaign, CleanupItem, DraftingBody, Filing, LegalityReview, Status
+from . import forms, selectors, services, steps
+from .models import CleanupCampaign, CleanupItem, DraftingBody, Filing, Status
 from .permissions import (
     documents_visible_to,
-    is_deliberation_recorder_for,
     is_drafter_for,
-    is_filing_reviewer_for,
-    is_issuer_head_for,
     is_legal_affairs_officer_for,
-    is_legality_reviewer_for,
-    is_publisher_for,
 )
 from .rules import RuleRefusal
 
@@ -85,25 +76,13 @@ class DocumentCreateView(LoginRequiredMixin, generic.FormView):
         try:
             document = services.normdoc_create(by=self.request.user, **form.cleaned_data)
         except RuleRefusal as refusal:
-            form.add_error(None, str(refusal))
+            form.add_error(None, refusal.messages)
             return self.form_invalid(form)
         return redirect(_url(self.request, "detail", document.pk))
 
 
-@dataclass(frozen=True)
-class Action:
-    label: str
-    form: type
-    allowed: Callable  # (user, document) -> bool: offered to this reader now
-    run: Callable  # (document, user, cleaned_data) -> None: calls one service
-
-
-def _current_review(document) -> LegalityReview | None:
-    return document.reviews.order_by("-id").first()
-
-
 def _filing(document) -> Filing | None:
-    return Filing.objects.filter(document=document).select_related("receiving_unit").first()
+    return steps.filing(document)
 
 
 def _deadlines(document) -> list:
@@ -114,190 +93,6 @@ def _deadlines(document) -> list:
         clocks += list(deadlines_for(filing))
     return sorted(clocks, key=lambda d: (d.due is None, d.due or d.start, d.pk))
 
-
-def _filing_in(document, *states) -> bool:
-    filing = _filing(document)
-    return filing is not None and filing.status in states
-
-
-def _may_open_consultation(user, document) -> bool:
-    from workflows.consultations.selectors import consultation_latest
-
-    return (
-        document.status == Status.DRAFT
-        and document.touches_public_interest
-        and consultation_latest(subject=document) is None
-        and is_drafter_for(user=user, body=document.drafting_body)
-    )
-
-
-def _open_consultation(document, user, data) -> None:
-    """Public comment on a document touching the public interest (令第218号), through the shared
-    consultations app: comments, dispositions and the adoption report live there."""
-    from datetime import datetime, time
-
-    from workflows.consultations.services import consultation_open
-
-    closes_at = timezone.make_aware(datetime.combine(data["closes_on"], time(23, 59)))
-    consultation_open(
-        subject=document,
-        by=user,
-        title=document.title,
-        draft_text=document.text,
-        opens_at=timezone.now(),
-        closes_at=closes_at,
-        short_period_reason=data["short_period_reason"],
-    )
-
-
-ACTIONS: dict[str, Action] = {
-    "open_consultation": Action(
-        _("Put out for public comment"),
-        forms.ConsultationForm,
-        _may_open_consultation,
-        _open_consultation,
-    ),
-    "submit_review": Action(
-        _("Submit for legality review"),
-        forms.EmptyForm,
-        lambda u, d: d.status == Status.DRAFT and is_drafter_for(user=u, body=d.drafting_body),
-        lambda d, u, data: services.legality_review_submit(document=d, by=u),
-    ),
-    "conclude_review": Action(
-        _("Conclude the legality review"),
-        forms.ConcludeReviewForm,
-        lambda u, d: (
-            d.status == Status.LEGALITY_REVIEW
-            and not _current_review(d).outcome
-            and is_legality_reviewer_for(user=u, document=d)
-        ),
-        lambda d, u, data: services.legality_review_conclude(
-            review=_current_review(d), by=u, **data
-        ),
-    ),
-    "record_amendments": Action(
-        _("Record the amendments made"),
-        forms.AmendmentsForm,
-        lambda u, d: (
-            d.status == Status.LEGALITY_REVIEW
-            and _current_review(d).outcome == LegalityReview.Outcome.NEEDS_AMENDMENT
-            and not _current_review(d).amendments_recorded_at
-            and is_drafter_for(user=u, body=d.drafting_body)
-        ),
-        lambda d, u, data: services.legality_review_amendments_record(
-            review=_current_review(d), by=u, **data
-        ),
-    ),
-    "send_to_deliberation": Action(
-        _("Send to deliberation"),
-        forms.EmptyForm,
-        lambda u, d: (
-            d.status == Status.LEGALITY_REVIEW and is_drafter_for(user=u, body=d.drafting_body)
-        ),
-        lambda d, u, data: services.normdoc_send_to_deliberation(document=d, by=u),
-    ),
-    "deliberate": Action(
-        _("Record the deliberation"),
-        forms.DeliberationForm,
-        lambda u, d: (
-            d.status == Status.DELIBERATION
-            and not d.deliberations.filter(adopted=True).exists()
-            and is_deliberation_recorder_for(user=u, document=d)
-        ),
-        lambda d, u, data: services.normdoc_deliberate(document=d, by=u, **data),
-    ),
-    "register": Action(
-        _("Register and number"),
-        forms.RegisterForm,
-        lambda u, d: d.status == Status.DELIBERATION and is_publisher_for(user=u, document=d),
-        lambda d, u, data: services.normdoc_register(document=d, by=u, **data),
-    ),
-    "publish": Action(
-        _("Publish"),
-        forms.PublishForm,
-        lambda u, d: d.status == Status.REGISTERED and is_publisher_for(user=u, document=d),
-        lambda d, u, data: services.normdoc_publish(document=d, by=u, **data),
-    ),
-    "renew": Action(
-        _("Renew the validity period"),
-        forms.RenewForm,
-        lambda u, d: (
-            d.status in (Status.PUBLISHED, Status.IN_FORCE)
-            and is_issuer_head_for(user=u, document=d)
-        ),
-        lambda d, u, data: services.normdoc_renew(document=d, by=u, **data),
-    ),
-    "filing_submit": Action(
-        _("Submit the filing"),
-        forms.FilingSubmitForm,
-        lambda u, d: (
-            _filing_in(d, Filing.Status.DUE, Filing.Status.RETURNED)
-            and _filing(d).receiving_unit is not None
-            and (is_publisher_for(user=u, document=d) or is_issuer_head_for(user=u, document=d))
-        ),
-        lambda d, u, data: services.filing_submit(filing=_filing(d), by=u, **data),
-    ),
-    "filing_accept": Action(
-        _("Accept the filing"),
-        forms.OpinionForm,
-        lambda u, d: (
-            _filing_in(d, Filing.Status.RECEIVED)
-            and is_filing_reviewer_for(user=u, unit=_filing(d).receiving_unit)
-        ),
-        lambda d, u, data: services.filing_accept(filing=_filing(d), by=u, **data),
-    ),
-    "filing_return": Action(
-        _("Return for completion"),
-        forms.TextForm,
-        lambda u, d: (
-            _filing_in(d, Filing.Status.RECEIVED)
-            and is_filing_reviewer_for(user=u, unit=_filing(d).receiving_unit)
-        ),
-        lambda d, u, data: services.filing_return(filing=_filing(d), by=u, missing=data["text"]),
-    ),
-    "filing_correction": Action(
-        _("Request correction"),
-        forms.TextForm,
-        lambda u, d: (
-            _filing_in(d, Filing.Status.RECEIVED)
-            and is_filing_reviewer_for(user=u, unit=_filing(d).receiving_unit)
-        ),
-        lambda d, u, data: services.filing_request_correction(
-            filing=_filing(d), by=u, problem=data["text"]
-        ),
-    ),
-    "filing_issuer_amend": Action(
-        _("Correct by amendment"),
-        forms.EmptyForm,
-        lambda u, d: (
-            _filing_in(d, Filing.Status.CORRECTION_REQUESTED)
-            and is_drafter_for(user=u, body=d.drafting_body)
-        ),
-        lambda d, u, data: services.filing_issuer_amend(filing=_filing(d), by=u),
-    ),
-    "filing_issuer_revoke": Action(
-        _("Revoke the document"),
-        forms.TextForm,
-        lambda u, d: (
-            _filing_in(d, Filing.Status.CORRECTION_REQUESTED)
-            and is_issuer_head_for(user=u, document=d)
-        ),
-        lambda d, u, data: services.filing_issuer_revoke(
-            filing=_filing(d), by=u, reason=data["text"]
-        ),
-    ),
-    "filing_body_revoke": Action(
-        _("Revoke as the filing body"),
-        forms.TextForm,
-        lambda u, d: (
-            _filing_in(d, Filing.Status.CORRECTION_REQUESTED)
-            and is_filing_reviewer_for(user=u, unit=_filing(d).receiving_unit)
-        ),
-        lambda d, u, data: services.filing_body_revoke(
-            filing=_filing(d), by=u, reason=data["text"]
-        ),
-    ),
-}
 
 INITIAL = {
     "publish": lambda: {"published_on": timezone.localdate()},
@@ -320,15 +115,13 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def actions(self) -> list[str]:
-        return [
-            name
-            for name, action in ACTIONS.items()
-            if action.allowed(self.request.user, self.document)
-        ]
+        """The steps open to the reader now (``normdocs.steps``), one form each."""
+        return [step.key for step in steps.steps_open_to(self.request.user, self.document)]
 
     def build(self, name, data=None):
-        form = ACTIONS[name].form(data=data, prefix=name, initial=INITIAL.get(name, dict)())
-        form.action, form.label = name, ACTIONS[name].label
+        step = steps.document_steps()[name]
+        form = step.actions[name].form(data=data, prefix=name, initial=INITIAL.get(name, dict)())
+        form.action, form.label = name, step.name
         return form
 
     def get_context_data(self, bound=None, **kwargs):
@@ -357,14 +150,15 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         form = self.build(name, data=request.POST)
         if form.is_valid():
             try:
-                ACTIONS[name].run(self.document, request.user, form.cleaned_data)
+                step = steps.document_steps()[name]
+                step.actions[name].run(self.document, request.user, form.cleaned_data)
             except (RuleRefusal, ValidationError, CalendarRangeError) as refusal:
                 # The refusal's own words name the rule that forbids the step.
                 form.add_error(
                     None, refusal.messages if isinstance(refusal, ValidationError) else str(refusal)
                 )
             else:
-                messages.success(request, ACTIONS[name].label)
+                messages.success(request, step.name)
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(bound=form))
 
@@ -407,7 +201,9 @@ class CleanupListView(LoginRequiredMixin, generic.ListView):
                     scope=form.scope(),
                 )
             except (RuleRefusal, ValidationError, CalendarRangeError) as refusal:
-                form.add_error(None, str(refusal))
+                form.add_error(
+                    None, refusal.messages if isinstance(refusal, ValidationError) else str(refusal)
+                )
             else:
                 return redirect(_url(request, "cleanup", campaign.pk))
         self.object_list = self.get_queryset()
@@ -470,7 +266,9 @@ class CleanupDetailView(LoginRequiredMixin, generic.TemplateView):
             try:
                 call(**form.cleaned_data)
             except (RuleRefusal, ValidationError, CalendarRangeError) as refusal:
-                form.add_error(None, str(refusal))
+                form.add_error(
+                    None, refusal.messages if isinstance(refusal, ValidationError) else str(refusal)
+                )
             else:
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(bound=form))

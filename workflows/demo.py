@@ -1,7 +1,7 @@
 """Demo organisation drawn from the seed report (乌恰县2021年度法治政府建设工作报告).
 
-Later issues add their demo data through ``DEMO_STEPS`` so that ``manage.py demo`` stays one
-idempotent command.
+Each process adds its demo data through ``settings.FAZHI_DEMO_LOADERS`` (``demo_steps``), so
+that ``manage.py demo`` stays one idempotent command.
 """
 
 from dataclasses import dataclass
@@ -85,7 +85,7 @@ class DemoAccount:
     full_name: str
     unit: str
     job_title: str
-    roles: dict  # role -> "own" | "county" | "all"
+    roles: dict  # role -> "own" | "county" | "all" | the name of one unit
     superuser: bool = False
 
 
@@ -94,8 +94,10 @@ ACCOUNTS = [
     DemoAccount("unit_head", "王建国", "乌恰县司法局", "局长", {"unit_head": "own"}),
     DemoAccount("legal_advisor", "李明", "乌恰县司法局", "法律顾问", {"legal_advisor": "all"}),
     DemoAccount("expert", "张华", "乌恰县发展和改革委员会", "高级工程师", {"expert": "county"}),
+    # A third party commissioned by the lead unit of the demo's decisions (第二十二条): the
+    # risk-assessment tasks of 司法局's decisions are offered to her.
     DemoAccount(
-        "risk_assessor", "马丽", "乌恰县发展和改革委员会", "科长", {"risk_assessor": "county"}
+        "risk_assessor", "马丽", "乌恰县发展和改革委员会", "科长", {"risk_assessor": "乌恰县司法局"}
     ),
     DemoAccount(
         "secretary", "赵敏", "乌恰县人民政府办公室", "秘书", {"meeting_secretary": "county"}
@@ -147,23 +149,21 @@ def load_organisation(*, password: str) -> list[DemoAccount]:
             unit=unit,
             job_title=account.job_title,
             password=password,
-            roles={role: scopes[scope] for role, scope in account.roles.items()},
+            roles={
+                role: scopes[scope] if scope in scopes else [Unit.objects.get(name=scope)]
+                for role, scope in account.roles.items()
+            },
             is_superuser=account.superuser,
         )
     return ACCOUNTS
 
 
-def load_decisions(*, password: str) -> None:
-    from decisions.demo import load  # imported here: decisions imports workflows
+def demo_steps() -> list:
+    """The loaders of the demo, in order: the organisation first, then each process's data.
 
-    load(password=password)
+    The processes name their own loaders in ``settings.FAZHI_DEMO_LOADERS`` (dotted paths):
+    ``workflows`` imports neither ``decisions`` nor ``normdocs``, which build on it."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
 
-
-def load_normdocs(*, password: str) -> None:
-    from normdocs.demo import load  # imported here: normdocs imports workflows
-
-    load(password=password)
-
-
-# Each later issue appends a callable(password=...) that loads its part of the demo.
-DEMO_STEPS = [load_organisation, load_decisions, load_normdocs]
+    return [load_organisation] + [import_string(path) for path in settings.FAZHI_DEMO_LOADERS]

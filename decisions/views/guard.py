@@ -13,12 +13,12 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
-from viewflow.workflow.status import STATUS
+
+from workflows import tasking
+from workflows.tasking import OPEN
 
 from ..models import Decision
 from ..selectors import decision_is_visible
-
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def decision_of_task(task) -> Decision | None:
@@ -41,7 +41,7 @@ def _load_visible_task(flow_task, request, process_pk, task_pk):
 
 def may_take(flow_task, user, task) -> bool:
     """The owner of the task, or a holder of the offered (role, unit) while it is unassigned."""
-    return task.owner_id == user.pk or flow_task.can_assign(user, task)
+    return tasking.may_take(user, task)
 
 
 def guarded_execute_view(flow_task, view):

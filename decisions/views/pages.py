@@ -18,16 +18,24 @@ from viewflow.workflow.status import STATUS
 from workflows.clocks.models import Deadline
 from workflows.consultations.selectors import consultations_for_subject
 from workflows.files import stored_file_response
-from workflows.inbox import may_act_on_task
+from workflows.inbox import may_act_on_task, with_offers
 from workflows.paging import CappedPaginator
 from workflows.permissions import has_role, has_role_in_unit, units_for_role
 from workflows.uploads import upload_files
 
-from .. import forms, selectors, services
+from .. import forms, services
 from ..documents import meeting_minutes_docx
-from ..models import Decision, DecisionProcess, LegalityReview, Meeting, PostEvaluation, Stage
+from ..models import Decision, DecisionProcess, LegalityReview, Meeting, Stage
 from ..selectors import catalogue_visible_to, decision_get_for_user, decisions_visible_to
-from .tasks import people_with_role
+from ..steps.pages import (
+    AdjustmentWork,
+    AttachmentUploadWork,
+    ExecutionReportWork,
+    ExpertOpinionWork,
+    HearingWork,
+    PostEvaluationReportWork,
+    PostEvaluationStartWork,
+)
 
 
 class DecisionListView(LoginRequiredMixin, generic.ListView):
@@ -99,10 +107,12 @@ class DecisionStartView(LoginRequiredMixin, generic.FormView):
 
 
 def open_tasks(decision: Decision):
-    return Task.objects.filter(
-        process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk"),
-        status__in=[STATUS.NEW, STATUS.ASSIGNED],
-    ).select_related("owner", "offer__unit")
+    return with_offers(
+        Task.objects.filter(
+            process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk"),
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        ).select_related("owner")
+    )
 
 
 class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
@@ -165,35 +175,31 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
 
 
 class DecisionActionView(LoginRequiredMixin, generic.TemplateView):
-    """A page of forms on one decision. Subclasses name their ``actions`` and who may act."""
+    """A page of forms on one decision: the step's ``work_class`` (``decisions.steps.pages``)
+    names the actions, who may act and the service each calls; the API runs the same."""
 
     template_name = "decisions/page.html"
-    actions: dict = {}
+    work_class: type
     heading = ""
 
     @cached_property
     def decision(self) -> Decision:
         return decision_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
 
-    def may_act(self) -> bool:
-        return False
+    @cached_property
+    def work(self):
+        extra = {k: v for k, v in self.kwargs.items() if k != "pk"}
+        return self.work_class(self.decision, self.request.user, **extra)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.decision  # noqa: B018 - 404 first for what the person may not see
-            if not self.may_act():
+            if not self.work.may_act():
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def form_kwargs(self, action):
-        return {}
-
     def build(self, action, data=None, files=None):
-        form = self.actions[action](
-            data=data, files=files, prefix=action, **self.form_kwargs(action)
-        )
-        form.action = action
-        return form
+        return self.work.build(action, data=data, files=files)
 
     def extra_context_data(self):
         return {}
@@ -203,7 +209,7 @@ class DecisionActionView(LoginRequiredMixin, generic.TemplateView):
         bound = kwargs.get("bound")
         context["forms"] = [
             bound if bound is not None and bound.action == a else self.build(a)
-            for a in self.actions
+            for a in self.work.actions
         ]
         context["decision"] = self.decision
         context["heading"] = self.heading
@@ -212,13 +218,13 @@ class DecisionActionView(LoginRequiredMixin, generic.TemplateView):
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
-        if action not in self.actions:
+        if action not in self.work.actions:
             return redirect(request.get_full_path())
         form = self.build(action, data=request.POST, files=upload_files(request))
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    getattr(self, f"do_{action}")(form.cleaned_data)
+                    self.work.run(action, form.cleaned_data, form)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -228,164 +234,54 @@ class DecisionActionView(LoginRequiredMixin, generic.TemplateView):
 
 
 class AttachmentUploadView(DecisionActionView):
+    work_class = AttachmentUploadWork
+
     heading = _("Add an attachment")
-    actions = {"upload": forms.UploadForm}
-
-    def may_act(self):
-        return has_role_in_unit(
-            user=self.request.user, role="drafter", unit=self.decision.lead_unit
-        )
-
-    def do_upload(self, data):
-        return services.attachment_add(
-            decision=self.decision,
-            by=self.request.user,
-            name=data["file"].name,
-            data=data["file"].read(),
-            kind=data["kind"],
-        )
 
 
 class HearingView(DecisionActionView):
-    """Hearing (第十六条、第十七条): scheduled with materials ≥ 7 days ahead, then recorded."""
+    work_class = HearingWork
 
     heading = _("Hearing")
-    actions = {"schedule": forms.HearingScheduleForm, "record": forms.HearingRecordForm}
-
-    def may_act(self):
-        return has_role_in_unit(
-            user=self.request.user, role="drafter", unit=self.decision.lead_unit
-        )
-
-    def form_kwargs(self, action):
-        if action == "record":
-            return {"hearings": self.decision.hearings.filter(record_signed=False)}
-        return {}
 
     def extra_context_data(self):
         return {"hearings": self.decision.hearings.all()}
 
-    def do_schedule(self, data):
-        services.hearing_schedule(decision=self.decision, by=self.request.user, **data)
-
-    def do_record(self, data):
-        services.hearing_record(
-            hearing=data["hearing"],
-            by=self.request.user,
-            record=data["record"],
-            signed_by_participants=data["signed_by_participants"],
-        )
-
 
 class ExpertOpinionView(DecisionActionView):
-    """An expert of the pool gives a written, signed opinion (第十九条至第二十一条)."""
+    work_class = ExpertOpinionWork
 
     heading = _("Expert opinion")
-    actions = {"opinion": forms.ExpertOpinionForm}
-
-    def may_act(self):
-        return has_role_in_unit(
-            user=self.request.user, role="expert", unit=self.decision.government
-        )
-
-    def do_opinion(self, data):
-        services.expert_opinion_submit(
-            decision=self.decision, by=self.request.user, text=data["text"], signed=data["signed"]
-        )
 
 
 class ExecutionReportView(DecisionActionView):
-    """The executing unit reports on execution (第三十四条、第三十五条)."""
+    work_class = ExecutionReportWork
 
     heading = _("Execution report")
-    actions = {"report": forms.ExecutionReportForm}
-
-    def units(self):
-        user = self.request.user
-        return units_for_role(user=user, role="drafter") | units_for_role(
-            user=user, role="unit_head"
-        )
-
-    def may_act(self):
-        return self.units().exists()
-
-    def form_kwargs(self, action):
-        return {"units": self.units().distinct()}
 
     def extra_context_data(self):
         return {"reports": self.decision.execution_reports.select_related("executing_unit")}
 
-    def do_report(self, data):
-        services.execution_report_submit(decision=self.decision, by=self.request.user, **data)
-
 
 class PostEvaluationStartView(DecisionActionView):
-    """The head starts a post-evaluation on one of its triggers (第三十六条)."""
+    work_class = PostEvaluationStartWork
 
     heading = _("Post-evaluation")
-    actions = {"start": forms.PostEvaluationStartForm}
-
-    def may_act(self):
-        return has_role_in_unit(
-            user=self.request.user, role="principal", unit=self.decision.government
-        )
-
-    def form_kwargs(self, action):
-        return {"evaluators": selectors.evaluator_candidates(self.decision)}
-
-    def do_start(self, data):
-        services.post_evaluation_start(decision=self.decision, by=self.request.user, **data)
 
 
 class PostEvaluationReportView(DecisionActionView):
+    work_class = PostEvaluationReportWork
+
     heading = _("Post-evaluation report")
-    actions = {"report": forms.PostEvaluationReportForm}
-
-    @cached_property
-    def evaluation(self) -> PostEvaluation:
-        return get_object_or_404(
-            PostEvaluation, pk=self.kwargs["evaluation_pk"], decision=self.decision
-        )
-
-    def may_act(self):
-        return self.evaluation.evaluator_id == self.request.user.pk
 
     def extra_context_data(self):
-        return {"evaluation": self.evaluation}
-
-    def do_report(self, data):
-        return services.post_evaluation_complete(
-            evaluation=self.evaluation, by=self.request.user, report=data["report"]
-        )
+        return {"evaluation": self.work.evaluation}
 
 
 class AdjustmentView(DecisionActionView):
-    """Adjustment re-runs the procedure as a new decision; urgent suspension by the head
-    (第三十七条)."""
+    work_class = AdjustmentWork
 
     heading = _("Adjust or suspend")
-    actions = {"adjust": forms.AdjustmentForm}
-
-    def may_act(self):
-        return has_role_in_unit(
-            user=self.request.user, role="principal", unit=self.decision.government
-        )
-
-    def form_kwargs(self, action):
-        return {"drafters": people_with_role("drafter", self.decision.lead_unit)}
-
-    def do_adjust(self, data):
-        if data["kind"] == "urgent_suspension":
-            services.decision_suspend_urgently(
-                decision=self.decision, by=self.request.user, reason=data["reason"]
-            )
-        else:
-            services.decision_adjust_start(
-                decision=self.decision,
-                by=self.request.user,
-                reason=data["reason"],
-                drafter=data["drafter"],
-            )
 
 
 def minutes_download(request, pk: int, meeting_pk: int):

@@ -156,8 +156,17 @@ def _units(*roles: str) -> RawSQL:
     return RawSQL(f"SELECT unit_id FROM {_GRANTS} WHERE perm IN ({placeholders})", perms)
 
 
+def _roles(kind: str) -> RawSQL:
+    """The units for which the person holds a role the steps listed as ``kind`` are offered
+    to (``normdocs.steps``): the inbox and the page offer a step to the same people."""
+    from ..steps import roles_of_inbox_kind
+
+    return _units(*roles_of_inbox_kind(kind))
+
+
 def _branches() -> list:
     units = _units
+    roles = _roles
 
     is_current_review = ~Exists(
         LegalityReview.objects.filter(document=OuterRef("document"), pk__gt=OuterRef("pk"))
@@ -171,7 +180,7 @@ def _branches() -> list:
     undecided = CleanupItem.objects.filter(outcome="")
     return [
         _row(
-            reviews.filter(outcome="", **{drafting_unit: units("legal_advisor")}),
+            reviews.filter(outcome="", **{drafting_unit: roles("legality_review")}),
             "legality_review",
             **_document_columns(
                 "document__",
@@ -185,7 +194,7 @@ def _branches() -> list:
             reviews.filter(
                 outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
                 amendments_recorded_at=None,
-                **{drafting_unit: units("drafter")},
+                **{drafting_unit: roles("amendments")},
             ),
             "amendments",
             **_document_columns("document__"),
@@ -197,7 +206,7 @@ def _branches() -> list:
                     outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
                     amendments_recorded_at__isnull=False,
                 ),
-                **{drafting_unit: units("drafter")},
+                **{drafting_unit: roles("send_to_deliberation")},
             ),
             "send_to_deliberation",
             **_document_columns("document__"),
@@ -206,22 +215,20 @@ def _branches() -> list:
             documents.filter(
                 ~adopted,
                 status=Status.DELIBERATION,
-                drafting_body__unit_id__in=units("meeting_secretary", "unit_head"),
+                drafting_body__unit_id__in=roles("deliberation"),
             ),
             "deliberation",
             **_document_columns(),
         ),
         _row(
             documents.filter(
-                adopted, status=Status.DELIBERATION, drafting_body__unit_id__in=units("publisher")
+                adopted, status=Status.DELIBERATION, drafting_body__unit_id__in=roles("register")
             ),
             "register",
             **_document_columns(),
         ),
         _row(
-            documents.filter(
-                status=Status.REGISTERED, drafting_body__unit_id__in=units("publisher")
-            ),
+            documents.filter(status=Status.REGISTERED, drafting_body__unit_id__in=roles("publish")),
             "publish",
             **_document_columns(),
         ),
@@ -235,7 +242,7 @@ def _branches() -> list:
                     )
                 ),
                 status__in=(Status.PUBLISHED, Status.IN_FORCE),
-                drafting_body__unit_id__in=units("unit_head", "principal"),
+                drafting_body__unit_id__in=roles("renewal"),
             ),
             "renewal",
             # Renewal must be decided before the period lapses (令第218号): that day is the due.
@@ -250,7 +257,7 @@ def _branches() -> list:
             Filing.objects.filter(
                 status__in=(Filing.Status.DUE, Filing.Status.RETURNED),
                 receiving_unit__isnull=False,
-                **{drafting_unit: units("publisher", "unit_head", "principal")},
+                **{drafting_unit: roles("filing_submit")},
             ),
             "filing_submit",
             **_document_columns(
@@ -262,7 +269,7 @@ def _branches() -> list:
         _row(
             Filing.objects.filter(
                 status=Filing.Status.RECEIVED,
-                receiving_unit_id__in=units("filing_reviewer"),
+                receiving_unit_id__in=roles("filing_review"),
             ),
             "filing_review",
             **_document_columns(
@@ -277,7 +284,7 @@ def _branches() -> list:
         _row(
             Filing.objects.filter(
                 status=Filing.Status.CORRECTION_REQUESTED,
-                **{drafting_unit: units("drafter", "unit_head", "principal")},
+                **{drafting_unit: roles("filing_correction")},
             ),
             "filing_correction",
             **_document_columns(

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from normdocs import services
-from normdocs.api import ROLE_OF_ACTION
+from normdocs.api import DocumentViewSet
 from normdocs.models import NormativeDocument, Status
-from normdocs.views import ACTIONS
+from normdocs.steps import document_steps
 from tests.normdocs import conftest as _normdocs
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,10 @@ def draft(bureau_body, drafter):
     )
 
 
-def test_every_action_of_the_page_has_a_route_and_an_owner():
-    assert set(ROLE_OF_ACTION) == set(ACTIONS)
+def test_every_declared_step_has_a_route_and_an_owner():
+    for key, step in document_steps().items():
+        assert callable(getattr(DocumentViewSet, key)), key
+        assert step.roles, key
 
 
 def test_a_drafter_creates_a_draft_of_their_body(api, drafter, bureau_body):

@@ -131,7 +131,7 @@ class World:
 def world(django_db_setup, django_db_blocker):
     """The demo county, loaded once for the module and rolled back at its end."""
     from workflows.clocks.services import notification_create
-    from workflows.demo import DEMO_STEPS
+    from workflows.demo import demo_steps
 
     # The public endpoints are rate-limited; the limiter has its own tests
     # (test_consultations_api, test_public_abuse): here it would answer 429 instead of letting
@@ -151,7 +151,7 @@ def world(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            for step in DEMO_STEPS:
+            for step in demo_steps():
                 step(password="schemathesis-only")
             people = {
                 "drafter": "drafter",

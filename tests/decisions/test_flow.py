@@ -10,8 +10,11 @@ from viewflow.workflow.timers import fire_due_timers
 
 from decisions import services as s
 from decisions.flows import DecisionFlow
+from decisions.steps import step_of_node
 from workflows.consultations.services import comment_submit
 from workflows.inbox import may_act_on_task
+from workflows.inbox.offers import tasks_for_user
+from workflows.tasking import task_run
 
 from .conftest import RISK_OK
 
@@ -26,17 +29,22 @@ def open_task(process, name):
 
 
 def do(process, name, user, action, outsider=None):
-    """Take the task as ``user`` (refused for ``outsider``), do the work, finish the task."""
+    """Take the task as ``user`` (refused for ``outsider``), do the work, finish the task —
+    through the one path pages and API take — after checking the task is offered exactly as
+    its step declares (``decisions.steps``) and is in the person's inbox."""
     task = open_task(process, name)
+    declared = step_of_node(name)
+    decision = process.decision
+    assert {(o.role, o.unit_id) for o in task.offers.all()} == {
+        (role, unit.pk) for role, unit in declared.offered_units(decision)
+    }, name
+    assert task.flow_task.task_title == declared.name  # the chart and viewflow's pages
     assert may_act_on_task(user=user, task=task), name
+    assert tasks_for_user(user=user).filter(pk=task.pk).exists(), name  # the inbox
     if outsider is not None:
         assert not may_act_on_task(user=outsider, task=task)
         assert not task.flow_task.can_assign(outsider, task)
-    with task.activation() as activation:
-        activation.assign(user)
-        activation.start(None)
-        action()
-        activation.execute()
+    task_run(task=task, user=user, service=action)
 
 
 def assess_and_submit_for_review(process, d, p):

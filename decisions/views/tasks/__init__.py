@@ -1,15 +1,11 @@
-"""One view per human task of DecisionFlow. Each POST parses one form and calls one service;
-the task is claimed for the person on their first successful action and finished
-(``activation.execute()``) once the service has moved the decision on.
+"""One page per human task of DecisionFlow: the forms of its step (``decisions.steps``); a POST
+completes it through ``workflows.tasking.task_complete``, as the API does.
 
 Access is checked before these views run (``decisions.views.guard``): 404 for people who may
 not see the decision, 403 for people who see it but were not offered the task.
 """
 
-from .base import (
-    CommentHideForm,
-    TaskView,
-)
+from .base import TaskView
 from .drafting import (
     ConsultationOpenView,
     DisposeCommentsView,
@@ -17,22 +13,11 @@ from .drafting import (
     ExpertArgumentationView,
     RiskAssessmentView,
 )
-from .meeting import (
-    ArchiveView,
-    MeetingView,
-    PartyReportView,
-    PublicationView,
-    people_with_role,
-)
-from .review import (
-    LegalityReviewView,
-    LegalitySubmitView,
-    PackageCheckView,
-)
+from .meeting import ArchiveView, MeetingView, PartyReportView, PublicationView
+from .review import LegalityReviewView, LegalitySubmitView, PackageCheckView
 
 __all__ = [
     "ArchiveView",
-    "CommentHideForm",
     "ConsultationOpenView",
     "DisposeCommentsView",
     "DraftView",
@@ -45,5 +30,4 @@ __all__ = [
     "PublicationView",
     "RiskAssessmentView",
     "TaskView",
-    "people_with_role",
 ]

@@ -1,39 +1,26 @@
-"""The legality review (第二十五条–第二十八条) and the check of the package for the meeting."""
+"""The pages of the legality review and the package check (``decisions.steps.review``)."""
 
-from ... import forms, rules, services
+from ... import rules, services
+from ...steps import step_of_node
 from .base import TaskView
 
 
 class LegalitySubmitView(TaskView):
-    actions = {"submit": forms.LegalitySubmitForm}
-
-    def do_submit(self, data, form):
-        services.legality_review_submit(decision=self.decision, by=self.request.user, **data)
-        return True
+    step = step_of_node("submit_legality")
 
 
 class LegalityReviewView(TaskView):
-    actions = {"review": forms.LegalityReviewForm}
+    step = step_of_node("legality_review")
 
     def extra_context_data(self):
         return {"review": services.latest_review(self.decision)}
 
-    def do_review(self, data, form):
-        services.legality_review_complete(
-            review=services.latest_review(self.decision), by=self.request.user, **data
-        )
-        return True
-
 
 class PackageCheckView(TaskView):
-    actions = {"check": forms.ConfirmForm}
+    step = step_of_node("package_check")
 
     def extra_context_data(self):
         return {
             "missing": rules.package_missing(services.package_facts(self.decision)),
             "package_checked": True,
         }
-
-    def do_check(self, data, form):
-        services.decision_package_check(decision=self.decision, by=self.request.user)
-        return True

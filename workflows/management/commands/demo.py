@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from workflows.demo import ACCOUNTS, DEMO_STEPS
+from workflows.demo import ACCOUNTS, demo_steps
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
                 "(production settings never create them)."
             )
         with transaction.atomic():
-            for step in DEMO_STEPS:
+            for step in demo_steps():
                 step(password=password)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if not options["quiet_accounts"]:

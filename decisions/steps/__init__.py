@@ -1,0 +1,149 @@
+"""The human steps of a major administrative decision, each declared once (workflows.steps).
+
+``decisions.flows.DecisionFlow`` carries each step on the node named ``node``: the node's
+offers, its title on viewflow's pages and chart, the task page, the API operation
+``POST /api/v1/decisions/{id}/...`` and the inbox entry all come from the declaration here.
+Legal source: 《重大行政决策程序暂行条例》 (国务院令第713号).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from workflows.steps import Clock, Offer, register_steps, steps_of, work_step
+
+from .drafting import (
+    ConsultationOpenWork,
+    DisposeCommentsWork,
+    DraftWork,
+    ExpertArgumentationWork,
+    RiskAssessmentWork,
+)
+from .meeting import ArchiveWork, MeetingWork, PartyReportWork, PublicationWork
+from .review import LegalityReviewWork, LegalitySubmitWork, PackageCheckWork
+
+PROCESS = "decision"
+LEGALITY_REVIEW_CLOCK = "decision.legality_review"
+CONSULTATION_CLOCK = "consultation.comment_period"
+
+
+def lead_unit(decision):
+    """The lead unit (承办单位, 第十一条) the government named for the decision."""
+    return decision.lead_unit
+
+
+def government(decision):
+    """The government that decides (决策机关)."""
+    return decision.government
+
+
+DRAFTERS = Offer(("drafter",), lead_unit)
+
+
+def _step(node, name, offered_to, work, source, clocks=()):
+    return work_step(
+        process=PROCESS,
+        key=node.replace("_", "-"),
+        node=node,
+        name=name,
+        offered_to=offered_to,
+        work=work,
+        source=source,
+        clocks=clocks,
+    )
+
+
+STEPS = [
+    _step("draft", _("Drafting"), [DRAFTERS], DraftWork, "第十二条、第十三条"),
+    _step(
+        "open_consultation",
+        _("Open the public consultation"),
+        [DRAFTERS],
+        ConsultationOpenWork,
+        "第十四条、第十五条",
+        clocks=[Clock(CONSULTATION_CLOCK)],
+    ),
+    _step(
+        "dispose_comments",
+        _("Dispose of the public comments"),
+        [DRAFTERS],
+        DisposeCommentsWork,
+        "第十五条、第十八条",
+    ),
+    _step(
+        "expert_argumentation",
+        _("Expert argumentation"),
+        [DRAFTERS],
+        ExpertArgumentationWork,
+        "第十九条至第二十一条",
+    ),
+    _step(
+        "risk_assessment",
+        _("Risk assessment"),
+        # The lead unit assesses, or a third party it commissions (第二十二条).
+        [Offer(("drafter", "risk_assessor"), lead_unit)],
+        RiskAssessmentWork,
+        "第二十二条至第二十四条",
+    ),
+    _step(
+        "submit_legality",
+        _("Submit for legality review"),
+        [DRAFTERS],
+        LegalitySubmitWork,
+        "第二十五条、第二十六条",
+        clocks=[Clock(LEGALITY_REVIEW_CLOCK)],
+    ),
+    _step(
+        "legality_review",
+        _("Legality review"),
+        [Offer(("legal_advisor",), lead_unit)],
+        LegalityReviewWork,
+        "第二十五条至第二十八条",
+        clocks=[Clock(LEGALITY_REVIEW_CLOCK, meets=True)],
+    ),
+    _step(
+        "package_check",
+        _("Check the submission package"),
+        [DRAFTERS],
+        PackageCheckWork,
+        "第二十九条",
+    ),
+    _step(
+        "meeting",
+        _("Executive meeting"),
+        [Offer(("meeting_secretary",), government)],
+        MeetingWork,
+        "第三十条",
+    ),
+    _step(
+        "party_report",
+        _("Report to the Party committee"),
+        [Offer(("meeting_secretary",), government)],
+        PartyReportWork,
+        "第三十一条",
+    ),
+    _step(
+        "publication",
+        _("Publication"),
+        [Offer(("publisher",), government)],
+        PublicationWork,
+        "第三十二条",
+    ),
+    _step(
+        "archive",
+        _("Archiving"),
+        [Offer(("archivist",), government)],
+        ArchiveWork,
+        "第三十三条",
+    ),
+]
+
+register_steps(PROCESS, STEPS)
+
+BY_NODE = {step.node: step for step in STEPS}
+
+
+def decision_steps():
+    return steps_of(PROCESS)
+
+
+def step_of_node(node: str):
+    return BY_NODE[node]

@@ -1,0 +1,162 @@
+"""The one way a human task of a viewflow process is completed: pages, API, demo, tests and bench.
+
+``task_complete`` takes the step's declared form (``workflows.steps``) and data; ``task_run``
+takes a service call already bound to its arguments (the demo, the bench, tests that drive the
+services directly). Both do, in this order and nothing else:
+
+1. take the process lock and re-read the task (of simultaneous calls one acts, the others find
+   the task done or taken);
+2. check the task is open and the person may take it: its owner, or a holder of a role it is
+   offered to while nobody has taken it;
+3. run the service in its own transaction (a refusal leaves nothing half-done);
+4. claim the task for the person on their first successful action and, when the step is done,
+   let viewflow finish it and activate what follows.
+
+The full-process record is written by the services, in the same transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .calendar import CalendarRangeError
+from .errors import StaleState
+from .steps import Step
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+# flow node (its class and name) -> the step it carries
+_node_steps: dict[tuple[type, str], tuple[Step, Callable[[Task], Any]]] = {}
+
+
+def register_node_step(*, flow_class: type, node: str, step: Step, subject: Callable) -> None:
+    """Tie a human node of ``flow_class`` to its declared step; ``subject(task)`` gives the
+    object the step works on (the decision of the task's process)."""
+    _node_steps[(flow_class, node)] = (step, subject)
+
+
+def step_of_task(task: Task) -> tuple[Step, Callable] | None:
+    flow_task = task.flow_task
+    if flow_task is None:
+        return None
+    return _node_steps.get((flow_task.flow_class, flow_task.name))
+
+
+def may_take(user, task: Task) -> bool:
+    """The owner of the task, or a holder of an offered (role, unit) while it is unassigned."""
+    return task.owner_id == user.pk or (not task.owner_id and task.flow_task.can_assign(user, task))
+
+
+class StepRefused(ValidationError):
+    """The form or the service refused: ``form`` carries the errors at their fields."""
+
+    def __init__(self, form, *, service_error: ValidationError | None = None):
+        self.service_error = service_error  # the service's own refusal, as it raised it
+        errors = form.errors.as_data()
+        super().__init__(
+            [error for field_errors in errors.values() for error in field_errors] or ["invalid"]
+        )
+        self.form = form
+
+
+@dataclass
+class Done:
+    """What a completed action did: ``finished`` when the step ended and the process moved."""
+
+    finished: bool
+    result: Any = None
+
+
+def _locked_open_task(task: Task, user) -> Task:
+    task = Task.objects.select_related("process").get(pk=task.pk)
+    if task.status not in OPEN:
+        raise StaleState(_("The task is already completed."), code="task_done")
+    if not may_take(user, task):
+        if _offered_to(user, task):
+            raise StaleState(_("Somebody else took this task."), code="task_taken")
+        raise PermissionDenied(_("This task is not offered to you."))
+    return task
+
+
+def _offered_to(user, task: Task) -> bool:
+    from .permissions import has_role_in_unit
+
+    return any(
+        has_role_in_unit(user=user, role=offer.role, unit=offer.unit) for offer in _offers(task)
+    )
+
+
+def _offers(task: Task) -> list:
+    from .models import TaskOffer
+
+    return list(TaskOffer.objects.filter(task_id=task.pk).select_related("unit"))
+
+
+def _engine_step(task: Task, user, finished: bool) -> None:
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(user)
+    if finished:
+        activation.start(None)
+        activation.execute()
+
+
+def task_run(*, task: Task, user, service: Callable[[], Any], finishes: bool = True) -> Done:
+    """Complete ``task`` as ``user`` by calling ``service()``: the lock, the offer check, the
+    service in its own transaction, then viewflow's step (see the module's docstring)."""
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id), transaction.atomic():
+        task = _locked_open_task(task, user)
+        with transaction.atomic():
+            result = service()
+        _engine_step(task, user, finishes)
+        return Done(finished=finishes, result=result)
+
+
+def task_complete(*, task: Task, user, action: str, data=None, files=None) -> Done:
+    """Do ``action`` of the step ``task`` carries, with ``data`` (and ``files``) as its form
+    takes them, for ``user``.
+
+    Raises ``StaleState`` (task done or taken, action not available now), ``PermissionDenied``
+    (not offered to the person) or ``StepRefused`` carrying the bound form with the form's or
+    the service's refusal at its place.
+    """
+    found = step_of_task(task)
+    if found is None:
+        raise ValueError(f"{task.flow_task} carries no declared step")
+    step, subject_of = found
+    if action not in step.actions:
+        raise ValueError(f"{step.key} has no action {action!r}")
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id), transaction.atomic():
+        task = _locked_open_task(task, user)
+        work = step.work(subject_of(task), user)
+        if action not in work.available_actions():
+            raise StaleState(
+                _("This action is not available at this point of the task."),
+                code="action_unavailable",
+            )
+        form = work.build(action, data=data, files=files)
+        if not form.is_valid():
+            raise StepRefused(form)
+        try:
+            with transaction.atomic():  # one action, one transaction
+                finished = bool(work.run(action, form.cleaned_data, form))
+        except ValidationError as error:
+            form.add_error(None, error)
+            raise StepRefused(form, service_error=error) from error
+        except CalendarRangeError as error:
+            # A clock of this step would end in a year with no holiday notice yet and the
+            # service could not wait for it (domain.md §4): refused, naming what to do.
+            form.add_error(None, str(error))
+            raise StepRefused(form) from error
+        _engine_step(task, user, finished)
+        return Done(finished=finished)
