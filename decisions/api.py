@@ -39,7 +39,7 @@ from .flows import DecisionFlow
 from .models import Decision, DecisionProcess, RiskLevel, Stage
 from .pageapi import DecisionMaterialsMixin, page_act
 from .selectors import catalogue_visible_to, decision_is_visible, decisions_visible_to
-from .steps import pages
+from .steps import decision_steps, pages, step_of_node
 
 # --- representations -------------------------------------------------------------------------
 
@@ -171,27 +171,11 @@ class TaskActResultSerializer(serializers.Serializer):
 
 # --- the routes of the stage actions -----------------------------------------------------------
 
-# route → (node of DecisionFlow, action of its page)
+# route → (node of DecisionFlow, action of its step): as the steps declare them
 TASK_ROUTES: dict[str, tuple[str, str]] = {
-    "draft": ("draft", "draft"),
-    "consultation-open": ("open_consultation", "open"),
-    "comment-dispose": ("dispose_comments", "dispose"),
-    "comment-hide": ("dispose_comments", "hide"),
-    "consultation-finish": ("dispose_comments", "finish"),
-    "experts-choose": ("expert_argumentation", "choose"),
-    "expert-withdraw": ("expert_argumentation", "withdraw"),
-    "expert-opinion-handle": ("expert_argumentation", "handle"),
-    "expert-argumentation-finish": ("expert_argumentation", "finish"),
-    "risk-assessment": ("risk_assessment", "assess"),
-    "legality-submit": ("submit_legality", "submit"),
-    "legality-review": ("legality_review", "review"),
-    "package-check": ("package_check", "check"),
-    "meeting-open": ("meeting", "open"),
-    "meeting-statement": ("meeting", "statement"),
-    "meeting-decide": ("meeting", "decide"),
-    "party-report": ("party_report", "report"),
-    "publication": ("publication", "publish"),
-    "seal": ("archive", "seal"),
+    action.route: (declared.node, name)
+    for declared in decision_steps().values()
+    for name, action in declared.actions.items()
 }
 
 # route → (a step outside the flow, its action)
@@ -366,7 +350,11 @@ def _stage_method(route: str):
     form_class, component = _body(route)
     if route in TASK_ROUTES:
         node, name = TASK_ROUTES[route]
-        summary = f"Step “{node}”, action “{name}” of its task."
+        declared = step_of_node(node)
+        summary = (
+            f"Step “{declared.key}” ({declared.source}), action “{name}”; offered to: "
+            f"{', '.join(declared.roles)}."
+        )
         conflict = "The step is not open, somebody else took its task, or the state moved on."
     else:
         summary = f"{_camel(route)}: a step outside the flow."

@@ -240,7 +240,7 @@ class DocumentViewSet(
         if not form.is_valid():
             raise form_errors(form)
         try:
-            entry.run(document, request.user, form.cleaned_data)
+            entry.run(document, request.user, form.cleaned_data, form)
         except REFUSALS as refusal:
             fresh = self.visible_queryset().get(pk=document.pk)
             if not step.allows(request.user, fresh):  # somebody moved it on meanwhile

@@ -100,13 +100,14 @@ def _deliberation_open(document) -> bool:
 
 
 def _one(key, name, roles, unit, form, run, *, applies, source, clocks=(), inbox_kind=""):
-    """A step of one action, named like the step (every document step is one form)."""
+    """A step of one action, named like the step (every document step is one form);
+    ``run(document, user, cleaned_data)`` calls its service."""
     return Step(
         process=PROCESS,
         key=key,
         name=name,
         offered_to=(Offer(tuple(roles), unit),),
-        actions={key: Action(form=form, run=run, label=name, finishes=True)},
+        actions={key: Action(form=form, run=lambda d, u, data, _form: run(d, u, data))},
         applies=applies,
         source=source,
         clocks=tuple(clocks),
@@ -124,7 +125,7 @@ STEPS = [
         ["drafter"],
         issuing_unit,
         forms.ConsultationForm,
-        lambda d, u, data: _open_consultation(d, u, data),
+        _open_consultation,
         applies=_may_open_consultation,
         source="国办发〔2018〕37号 二(三)；自治区人民政府令第218号 第十四条",
     ),

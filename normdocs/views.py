@@ -18,7 +18,7 @@ from workflows.clocks.selectors import deadlines_for
 from workflows.permissions import units_for_role
 
 from . import forms, selectors, services, steps
-from .models import CleanupCampaign, CleanupItem, DraftingBody, Filing, Status
+from .models import CleanupCampaign, CleanupItem, DraftingBody, Status
 from .permissions import (
     documents_visible_to,
     is_drafter_for,
@@ -81,14 +81,10 @@ class DocumentCreateView(LoginRequiredMixin, generic.FormView):
         return redirect(_url(self.request, "detail", document.pk))
 
 
-def _filing(document) -> Filing | None:
-    return steps.filing(document)
-
-
 def _deadlines(document) -> list:
     """The document's legal clocks and its filing's, earliest due first (waiting ones last)."""
     clocks = list(deadlines_for(document))
-    filing = _filing(document)
+    filing = steps.filing(document)
     if filing is not None:
         clocks += list(deadlines_for(filing))
     return sorted(clocks, key=lambda d: (d.due is None, d.due or d.start, d.pk))
@@ -132,7 +128,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
             reviews=document.reviews.select_related("reviewer", "submitted_by"),
             deliberations=document.deliberations.all(),
             renewals=document.renewals.all(),
-            filing=_filing(document),
+            filing=steps.filing(document),
             deadlines=_deadlines(document),
             cleanup_items=document.cleanup_items.select_related("campaign"),
             amendments=document.amendments.all(),
@@ -151,7 +147,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         if form.is_valid():
             try:
                 step = steps.document_steps()[name]
-                step.actions[name].run(self.document, request.user, form.cleaned_data)
+                step.actions[name].run(self.document, request.user, form.cleaned_data, form)
             except (RuleRefusal, ValidationError, CalendarRangeError) as refusal:
                 # The refusal's own words name the rule that forbids the step.
                 form.add_error(

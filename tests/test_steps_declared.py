@@ -15,8 +15,9 @@ from decisions.steps import decision_steps
 from normdocs.api import DocumentViewSet
 from normdocs.inbox.branches import TITLES
 from normdocs.steps import document_steps, roles_of_inbox_kind
+from workflows.clocks.rules import registered_rules
 from workflows.roles import ROLES
-from workflows.steps import processes
+from workflows.steps import processes, steps_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,12 +48,19 @@ def test_a_decision_step_has_its_node_page_api_operation_and_chart_label(key):
     # Every action of the step is an API operation, and nothing else is routed to the node.
     routed = {action for node_name, action in TASK_ROUTES.values() if node_name == declared.node}
     assert routed == set(declared.actions), key
-    for action in declared.actions:
-        route = next(r for r, target in TASK_ROUTES.items() if target == (declared.node, action))
-        assert callable(getattr(DecisionViewSet, route.replace("-", "_"), None)) or route, route
+    for action in declared.actions.values():
+        assert callable(getattr(DecisionViewSet, action.route.replace("-", "_"), None))
+        assert reverse(f"api:decision-{action.route}", args=[1])
     # Offered to known roles, over a unit the decision names; with its legal source.
     assert declared.offered_to and all(role in ROLES for role in declared.roles)
     assert declared.source.startswith("第")
+
+
+@pytest.mark.parametrize("process", ["decision", "normdoc"])
+def test_every_clock_a_step_names_is_a_registered_legal_clock(process):
+    registered = {rule.key for rule in registered_rules()}
+    named = {clock.rule_key for s in steps_of(process).values() for clock in s.clocks}
+    assert named and named <= registered, named - registered
 
 
 def test_the_decision_api_routes_exactly_the_declared_steps():

@@ -9,7 +9,7 @@ declaration, so they cannot disagree::
     CONCLUDE_REVIEW = Step(
         key="conclude_review",
         name=_("Conclude the legality review"),
-        offered_to=Offer(("legal_advisor",), issuing_unit),
+        offered_to=(Offer(("legal_advisor",), issuing_unit),),
         actions={"conclude_review": Action(ConcludeReviewForm, run=review_conclude)},
         applies=under_review,
         clocks=(Clock(LEGALITY_REVIEW, meets=True),),
@@ -26,7 +26,7 @@ one path pages, API, demo, tests and bench take: lock, offer check, form, servic
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -72,14 +72,13 @@ class Clock:
 class Action:
     """One thing a person does on the step: one form, one service call.
 
-    ``run(context, cleaned_data, form)`` calls the service and returns True when the step is
-    finished by it (the engine then moves on).
+    ``run(subject, user, cleaned_data, form)`` calls the service; ``route`` names the action's
+    API operation where the process's API routes actions by name.
     """
 
     form: type
     run: Callable[..., Any]
-    label: Any = ""
-    finishes: bool = False  # informational: the action ends the step when it succeeds
+    route: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,6 @@ class Step:
     # (subject, person) whose ``do_<action>`` methods call the services.
     work: type | None = None
     inbox_kind: str = ""  # the inbox entry's kind (normdocs: its branch)
-    extra: dict = field(default_factory=dict)
 
     def offered_units(self, subject) -> list[tuple[str, Any]]:
         return [pair for offer in self.offered_to for pair in offer.units(subject)]
@@ -120,14 +118,6 @@ class Step:
     @property
     def roles(self) -> tuple[str, ...]:
         return tuple(role for offer in self.offered_to for role in offer.roles)
-
-    @property
-    def meets(self) -> tuple[str, ...]:
-        return tuple(clock.rule_key for clock in self.clocks if clock.meets)
-
-    @property
-    def opens(self) -> tuple[str, ...]:
-        return tuple(clock.rule_key for clock in self.clocks if not clock.meets)
 
 
 _registry: dict[str, dict[str, Step]] = {}
@@ -194,10 +184,29 @@ class StepWork:
         return bool(getattr(self, f"do_{action}")(data, form))
 
 
+def _work_run(work: type, action: str):
+    def run(subject, user, cleaned_data, form):
+        return work(subject, user).run(action, cleaned_data, form)
+
+    return run
+
+
 def work_step(
-    *, process: str, key: str, node: str, name, offered_to, work: type, source: str, clocks=()
+    *,
+    process: str,
+    key: str,
+    node: str,
+    name,
+    offered_to,
+    work: type,
+    source: str,
+    routes: dict[str, str],
+    clocks=(),
 ) -> Step:
-    """A step whose actions are the ``do_<action>`` methods of a ``StepWork`` class."""
+    """A step whose actions are the ``do_<action>`` methods of a ``StepWork`` class, each
+    exposed by the API under ``routes[action]``."""
+    if set(routes) != set(work.actions):
+        raise ImproperlyConfigured(f"{key}: routes {sorted(routes)} for {sorted(work.actions)}")
     return Step(
         process=process,
         key=key,
@@ -205,7 +214,7 @@ def work_step(
         name=name,
         offered_to=tuple(offered_to),
         actions={
-            action: Action(form=form, run=getattr(work, f"do_{action}"), label=action)
+            action: Action(form=form, run=_work_run(work, action), route=routes[action])
             for action, form in work.actions.items()
         },
         work=work,

@@ -72,7 +72,6 @@ class Done:
     """What a completed action did: ``finished`` when the step ended and the process moved."""
 
     finished: bool
-    result: Any = None
 
 
 def _locked_open_task(task: Task, user) -> Task:
@@ -116,9 +115,9 @@ def task_run(*, task: Task, user, service: Callable[[], Any], finishes: bool = T
     with flow_class.lock(task.process_id), transaction.atomic():
         task = _locked_open_task(task, user)
         with transaction.atomic():
-            result = service()
+            service()
         _engine_step(task, user, finishes)
-        return Done(finished=finishes, result=result)
+        return Done(finished=finishes)
 
 
 def task_complete(*, task: Task, user, action: str, data=None, files=None) -> Done:

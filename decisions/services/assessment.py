@@ -1,9 +1,6 @@
 """Expert argumentation (第十九至二十一条) and risk assessment (第二十二至二十四条)."""
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workflows.clocks.messages import recipient_language
-from workflows.clocks.services import notification_create
+from workflows.clocks.services import notification_tell
 from workflows.record.services import record_append
 
 from .. import rules
@@ -89,32 +86,13 @@ def _expert_name(expert: ExpertProfile) -> str:
     return expert.user.get_full_name() or expert.user.get_username()
 
 
-def _tell(recipient, *, title: str, body: str, url: str) -> None:
-    """An in-app notification, in the caller's transaction (it exists exactly when what it
-    announces does), and the same words by e-mail once that commits, when the person has an
-    address. The e-mail is a courtesy copy: the notification and the inbox item carry the
-    work, so a mail server that refuses it is logged and nothing is undone."""
-    notification_create(recipient=recipient, title=title, body=body, url=url)
-    if recipient.email:
-        transaction.on_commit(
-            partial(
-                send_mail,
-                subject=title,
-                message=body,
-                from_email=None,
-                recipient_list=[recipient.email],
-            ),
-            robust=True,
-        )
-
-
 def _tell_the_chosen_expert(selection: ExpertSelection) -> None:
     """The expert, usually outside the units, learns in their own language that they were
     chosen and where to give the opinion (the same page their inbox item links to)."""
     expert, decision = selection.expert.user, selection.decision
     with translation.override(recipient_language(expert)):
-        _tell(
-            expert,
+        notification_tell(
+            recipient=expert,
             title=gettext("You are asked for an expert opinion on “%(title)s”")
             % {"title": decision.title},
             body=gettext(
@@ -133,8 +111,8 @@ def _tell_the_withdrawn_expert(selection: ExpertSelection) -> None:
     find it gone (or find the opinion page refusing them)."""
     expert, decision = selection.expert.user, selection.decision
     with translation.override(recipient_language(expert)):
-        _tell(
-            expert,
+        notification_tell(
+            recipient=expert,
             title=gettext("Your expert opinion on “%(title)s” is no longer asked for")
             % {"title": decision.title},
             body=gettext(

@@ -8,8 +8,10 @@ Legal source: 《重大行政决策程序暂行条例》 (国务院令第713号)
 
 from django.utils.translation import gettext_lazy as _
 
+from workflows.consultations import rules as consultation_rules
 from workflows.steps import Clock, Offer, register_steps, steps_of, work_step
 
+from ..services import review as review_service
 from .drafting import (
     ConsultationOpenWork,
     DisposeCommentsWork,
@@ -21,8 +23,8 @@ from .meeting import ArchiveWork, MeetingWork, PartyReportWork, PublicationWork
 from .review import LegalityReviewWork, LegalitySubmitWork, PackageCheckWork
 
 PROCESS = "decision"
-LEGALITY_REVIEW_CLOCK = "decision.legality_review"
-CONSULTATION_CLOCK = "consultation.comment_period"
+LEGALITY_REVIEW_CLOCK = review_service.RULE_KEY
+CONSULTATION_CLOCK = consultation_rules.RULE_KEY
 
 
 def lead_unit(decision):
@@ -38,7 +40,8 @@ def government(decision):
 DRAFTERS = Offer(("drafter",), lead_unit)
 
 
-def _step(node, name, offered_to, work, source, clocks=()):
+def _step(node, name, offered_to, work, source, *, routes, clocks=()):
+    """``routes``: the API operation of each action, ``POST /api/v1/decisions/{id}/<route>/``."""
     return work_step(
         process=PROCESS,
         key=node.replace("_", "-"),
@@ -47,18 +50,27 @@ def _step(node, name, offered_to, work, source, clocks=()):
         offered_to=offered_to,
         work=work,
         source=source,
+        routes=routes,
         clocks=clocks,
     )
 
 
 STEPS = [
-    _step("draft", _("Drafting"), [DRAFTERS], DraftWork, "第十二条、第十三条"),
+    _step(
+        "draft",
+        _("Drafting"),
+        [DRAFTERS],
+        DraftWork,
+        "第十二条、第十三条",
+        routes={"draft": "draft"},
+    ),
     _step(
         "open_consultation",
         _("Open the public consultation"),
         [DRAFTERS],
         ConsultationOpenWork,
         "第十四条、第十五条",
+        routes={"open": "consultation-open"},
         clocks=[Clock(CONSULTATION_CLOCK)],
     ),
     _step(
@@ -67,6 +79,11 @@ STEPS = [
         [DRAFTERS],
         DisposeCommentsWork,
         "第十五条、第十八条",
+        routes={
+            "dispose": "comment-dispose",
+            "hide": "comment-hide",
+            "finish": "consultation-finish",
+        },
     ),
     _step(
         "expert_argumentation",
@@ -74,6 +91,12 @@ STEPS = [
         [DRAFTERS],
         ExpertArgumentationWork,
         "第十九条至第二十一条",
+        routes={
+            "choose": "experts-choose",
+            "withdraw": "expert-withdraw",
+            "handle": "expert-opinion-handle",
+            "finish": "expert-argumentation-finish",
+        },
     ),
     _step(
         "risk_assessment",
@@ -82,6 +105,7 @@ STEPS = [
         [Offer(("drafter", "risk_assessor"), lead_unit)],
         RiskAssessmentWork,
         "第二十二条至第二十四条",
+        routes={"assess": "risk-assessment"},
     ),
     _step(
         "submit_legality",
@@ -89,6 +113,7 @@ STEPS = [
         [DRAFTERS],
         LegalitySubmitWork,
         "第二十五条、第二十六条",
+        routes={"submit": "legality-submit"},
         clocks=[Clock(LEGALITY_REVIEW_CLOCK)],
     ),
     _step(
@@ -97,6 +122,7 @@ STEPS = [
         [Offer(("legal_advisor",), lead_unit)],
         LegalityReviewWork,
         "第二十五条至第二十八条",
+        routes={"review": "legality-review"},
         clocks=[Clock(LEGALITY_REVIEW_CLOCK, meets=True)],
     ),
     _step(
@@ -105,6 +131,7 @@ STEPS = [
         [DRAFTERS],
         PackageCheckWork,
         "第二十九条",
+        routes={"check": "package-check"},
     ),
     _step(
         "meeting",
@@ -112,6 +139,11 @@ STEPS = [
         [Offer(("meeting_secretary",), government)],
         MeetingWork,
         "第三十条",
+        routes={
+            "open": "meeting-open",
+            "statement": "meeting-statement",
+            "decide": "meeting-decide",
+        },
     ),
     _step(
         "party_report",
@@ -119,6 +151,7 @@ STEPS = [
         [Offer(("meeting_secretary",), government)],
         PartyReportWork,
         "第三十一条",
+        routes={"report": "party-report"},
     ),
     _step(
         "publication",
@@ -126,6 +159,7 @@ STEPS = [
         [Offer(("publisher",), government)],
         PublicationWork,
         "第三十二条",
+        routes={"publish": "publication"},
     ),
     _step(
         "archive",
@@ -133,6 +167,7 @@ STEPS = [
         [Offer(("archivist",), government)],
         ArchiveWork,
         "第三十三条",
+        routes={"seal": "seal"},
     ),
 ]
 

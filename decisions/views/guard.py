@@ -9,7 +9,6 @@ from functools import update_wrapper
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -39,11 +38,6 @@ def _load_visible_task(flow_task, request, process_pk, task_pk):
     return task, decision
 
 
-def may_take(flow_task, user, task) -> bool:
-    """The owner of the task, or a holder of the offered (role, unit) while it is unassigned."""
-    return tasking.may_take(user, task)
-
-
 def guarded_execute_view(flow_task, view):
     """The task's form. The task is claimed for the person when they first act on it."""
 
@@ -54,15 +48,10 @@ def guarded_execute_view(flow_task, view):
         if task.status not in OPEN:
             # Done by now: the decision's page shows where it stands.
             return redirect("decisions:register:detail", pk=decision.pk)
-        if not may_take(flow_task, request.user, task):
+        if not tasking.may_take(request.user, task):
             raise PermissionDenied
-        if request.method == "POST":
-            with flow_task.flow_class.lock(process_pk), transaction.atomic():
-                task.refresh_from_db()
-                if task.status not in OPEN or not may_take(flow_task, request.user, task):
-                    raise PermissionDenied
-                request.activation = flow_task.activation_class(task)
-                return view(request, process_pk=process_pk, task_pk=task_pk, **kwargs)
+        # A POST completes the task through ``workflows.tasking.task_complete``, which takes
+        # the process lock and checks all of this again under it.
         request.activation = flow_task.activation_class(task)
         return view(request, process_pk=process_pk, task_pk=task_pk, **kwargs)
 

@@ -36,6 +36,7 @@ from ..models import (
     NormativeDocument,
     Status,
 )
+from ..steps import name_of_inbox_kind, roles_of_inbox_kind
 
 # The common table expression of the person's grants: (permission codename, unit id).
 _GRANTS = "inbox_grants"
@@ -54,15 +55,21 @@ COLUMNS = (
     "i_count",
 )
 
+# Each entry is titled by the name of the step it stands for (``normdocs.steps``), except
+# those that stand for several steps or say more than the step's name.
 TITLES = {
-    "legality_review": _("Conclude the legality review"),
-    "amendments": _("Record the amendments made"),
-    "send_to_deliberation": _("Send to deliberation"),
-    "deliberation": _("Record the deliberation"),
-    "register": _("Register and number"),
-    "publish": _("Publish"),
+    kind: name_of_inbox_kind(kind)
+    for kind in (
+        "legality_review",
+        "amendments",
+        "send_to_deliberation",
+        "deliberation",
+        "register",
+        "publish",
+        "filing_submit",
+    )
+} | {
     "renewal": _("Decide whether to renew before the validity period ends"),
-    "filing_submit": _("Submit the filing"),
     "filing_review": _("Review the filing"),
     "filing_correction": _("Correct the document: amend or revoke it"),
     "cleanup": _("Review your documents in the cleanup"),
@@ -159,8 +166,6 @@ def _units(*roles: str) -> RawSQL:
 def _roles(kind: str) -> RawSQL:
     """The units for which the person holds a role the steps listed as ``kind`` are offered
     to (``normdocs.steps``): the inbox and the page offer a step to the same people."""
-    from ..steps import roles_of_inbox_kind
-
     return _units(*roles_of_inbox_kind(kind))
 
 

@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from guardian.models import UserObjectPermission
-from guardian.shortcuts import get_users_with_perms
 
 from workflows.calendar import NationalYear, WorkCalendar, package_last_year, package_years
 from workflows.models import Unit
@@ -169,27 +168,14 @@ def deadlines_for(subject) -> QuerySet[Deadline]:
     ).select_related("responsible_unit", "jurisdiction")
 
 
-def unit_heads(unit: Unit) -> QuerySet:
-    """Active people holding the role "unit_head" for ``unit`` itself: the escalation target."""
-    return (
-        get_users_with_perms(
-            unit,
-            only_with_perms_in=[unit_permission_codename("unit_head")],
-            with_group_users=False,
-        )
-        .filter(is_active=True)
-        .order_by("pk")
-    )
-
-
 _ROLE_PREFIX = unit_permission_codename("unit_head").removesuffix("unit_head")
 
 
 def unit_roles_all() -> QuerySet:
-    """(unit id as text, role, user id) of every active person's role grant over a unit: the
-    people ``unit_heads`` gives for the role "unit_head", and likewise for every other role
+    """(unit id as text, role, user id) of every active person's role grant over a unit
     (guardian's direct grants of "act_as_<role>", no group grants; a superuser holds only
-    what was granted to them), as one query the reminder sweep joins in SQL."""
+    what was granted to them), as one query the reminder sweep joins in SQL: the actors of a
+    clock, its unit's heads and the heads of the office above."""
     content_type = ContentType.objects.get_for_model(Unit)
     return (
         UserObjectPermission.objects.filter(
@@ -201,14 +187,6 @@ def unit_roles_all() -> QuerySet:
         .annotate(role=Substr("permission__codename", len(_ROLE_PREFIX) + 1))
         .values_list("object_pk", "role", "user_id")
     )
-
-
-def deadline_escalation_targets(deadline: Deadline) -> QuerySet:
-    """Who is told when ``deadline`` is overdue: the heads of its responsible unit.
-
-    Resolved when the reminder is made, not when the clock opened, so a new head is told.
-    """
-    return unit_heads(deadline.responsible_unit)
 
 
 # --- reminders ------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -78,8 +80,7 @@ def deadline_open(
     ``deadlines_compute_awaiting`` computes it the moment the notice is entered (domain.md
     §4: never guessed, never blocking the work). Raises ``rules.UnknownRule``.
     """
-    if responsible_role and responsible_role not in ROLES:
-        raise ValueError(f"Unknown role {responsible_role!r}; known roles: {', '.join(ROLES)}")
+    _check_role(responsible_role)
     jurisdiction = jurisdiction or jurisdiction_default()
     content_type = ContentType.objects.get_for_model(subject)
     running = Deadline.objects.filter(
@@ -92,28 +93,19 @@ def deadline_open(
         return running
 
     rule = rule_for(rule_key, jurisdiction=jurisdiction)
-    unit, amount = rule.unit, rule.amount
-    awaiting = None
     if due is None:
-        try:
-            due = rule.due(start, calendar=calendar_for(jurisdiction))
-        except CalendarRangeError as unknown:
-            awaiting = unknown.year
-    else:
-        unit, amount = CALENDAR, (due - start).days
-    deadline = Deadline(
+        due, awaiting, period = *_computed_due(rule, start, jurisdiction), None
+    else:  # a period set for this subject, counted in calendar days
+        awaiting, period = None, (CALENDAR, (due - start).days)
+    deadline = _new_deadline(
         content_type=content_type,
-        object_id=str(subject.pk),
-        subject_label=str(subject)[:500],
+        subject=subject,
+        rule=rule,
         jurisdiction=jurisdiction,
-        rule_key=rule.key,
-        rule_description=_msgid(rule.description)[:300],
-        legal_source=rule.legal_source,
         start=start,
-        unit=unit,
-        amount=amount,
         due=due,
-        awaiting_year=awaiting,
+        awaiting=awaiting,
+        period=period,
         responsible_unit=responsible_unit,
         responsible_role=responsible_role,
     )
@@ -137,6 +129,54 @@ def deadline_open(
         payload=_opened_payload(deadline, rule, people=sorted(p.pk for p in people)),
     )
     return deadline
+
+
+def _check_role(role: str) -> None:
+    if role and role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}; known roles: {', '.join(ROLES)}")
+
+
+def _computed_due(rule, start: date, jurisdiction) -> tuple[date | None, int | None]:
+    """(due, None), or (None, the year whose holiday notice the count waits for)."""
+    try:
+        return rule.due(start, calendar=calendar_for(jurisdiction)), None
+    except CalendarRangeError as unknown:
+        return None, unknown.year
+
+
+def _new_deadline(
+    *,
+    content_type,
+    subject,
+    rule,
+    jurisdiction,
+    start: date,
+    due: date | None,
+    responsible_unit: Unit,
+    responsible_role: str,
+    awaiting: int | None = None,
+    period: tuple[str, int] | None = None,
+) -> Deadline:
+    """The unsaved row of a clock (``deadline_open``, ``deadlines_open_many``): ``due`` (or
+    ``awaiting``) as computed by the rule, over the rule's period unless ``period`` (unit,
+    amount) names the one set for this subject."""
+    unit, amount = period or (rule.unit, rule.amount)
+    return Deadline(
+        content_type=content_type,
+        object_id=str(subject.pk),
+        subject_label=str(subject)[:500],
+        jurisdiction=jurisdiction,
+        rule_key=rule.key,
+        rule_description=_msgid(rule.description)[:300],
+        legal_source=rule.legal_source,
+        start=start,
+        unit=unit,
+        amount=amount,
+        due=due,
+        awaiting_year=awaiting,
+        responsible_unit=responsible_unit,
+        responsible_role=responsible_role,
+    )
 
 
 def _opened_payload(deadline: Deadline, rule, *, people: list[int]) -> dict:
@@ -174,8 +214,7 @@ def deadlines_open_many(
     clock per drafting body at once. Returns the deadlines in that order; a clock already
     running for a subject and ``rule_key`` is returned unchanged, as ``deadline_open`` does.
     """
-    if responsible_role and responsible_role not in ROLES:
-        raise ValueError(f"Unknown role {responsible_role!r}; known roles: {', '.join(ROLES)}")
+    _check_role(responsible_role)
     jurisdiction = jurisdiction or jurisdiction_default()
     keyed = [
         (ContentType.objects.get_for_model(subject), str(subject.pk), subject, unit)
@@ -196,25 +235,16 @@ def deadlines_open_many(
         )
     }
     rule = rule_for(rule_key, jurisdiction=jurisdiction)
-    awaiting = None
-    try:
-        due = rule.due(start, calendar=calendar_for(jurisdiction))
-    except CalendarRangeError as unknown:
-        due, awaiting = None, unknown.year
+    due, awaiting = _computed_due(rule, start, jurisdiction)  # the same for every subject
     opened = [
-        Deadline(
+        _new_deadline(
             content_type=content_type,
-            object_id=object_id,
-            subject_label=str(subject)[:500],
+            subject=subject,
+            rule=rule,
             jurisdiction=jurisdiction,
-            rule_key=rule.key,
-            rule_description=_msgid(rule.description)[:300],
-            legal_source=rule.legal_source,
             start=start,
-            unit=rule.unit,
-            amount=rule.amount,
             due=due,
-            awaiting_year=awaiting,
+            awaiting=awaiting,
             responsible_unit=unit,
             responsible_role=responsible_role,
         )
@@ -590,6 +620,27 @@ def notification_create(
     return Notification.objects.create(
         recipient=recipient, title=title[:300], body=body, url=url[:500], reminder=reminder
     )
+
+
+def notification_tell(*, recipient, title: str, body: str, url: str) -> Notification:
+    """An in-app notification, in the caller's transaction (it exists exactly when what it
+    announces does), and the same words by e-mail once that commits, when the person has an
+    address. The e-mail is a courtesy copy: the notification (and the inbox item beside it)
+    carries the work, so a mail server that refuses it is logged and nothing is undone.
+    Reminders, which must reach people, are e-mailed by the sweep instead (mark, then send)."""
+    notification = notification_create(recipient=recipient, title=title, body=body, url=url)
+    if recipient.email:
+        transaction.on_commit(
+            partial(
+                send_mail,
+                subject=title,
+                message=body,
+                from_email=None,
+                recipient_list=[recipient.email],
+            ),
+            robust=True,
+        )
+    return notification
 
 
 @transaction.atomic
