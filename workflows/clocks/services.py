@@ -335,7 +335,9 @@ def deadline_waive(*, deadline: Deadline, by, reason: str) -> Deadline:
         raise TypeError(f"by is a saved User or {ACTOR_SYSTEM!r}, not {by!r}")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("A reason is required to waive a deadline.")})
+        raise ValidationError(
+            _("A reason is required to waive a deadline."), code="waiver_reason_required"
+        )
     row = _lock(deadline)
     if not row.is_running:
         raise DeadlineClosed(_("This deadline is already closed."), code="closed")
@@ -559,8 +561,9 @@ def calendar_year_enter(
     twice = sorted(set(holidays) & set(working_days))
     if twice:
         raise ValidationError(
-            _("A date is listed both as a holiday and as a working day: %(dates)s")
-            % {"dates": ", ".join(d.isoformat() for d in twice)}
+            _("A date is listed both as a holiday and as a working day: %(dates)s"),
+            code="day_listed_twice",
+            params={"dates": ", ".join(d.isoformat() for d in twice)},
         )
     notice.full_clean()
     notice.save()
