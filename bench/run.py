@@ -77,6 +77,8 @@ def main() -> None:
     print("\n== targets ==")
     verdicts = {}
     for section, key, target, higher in TARGETS:
+        if section not in results:  # not run this time (--only): no verdict either way
+            continue
         value = results.get(section, {}).get(key)
         ok = value is not None and (value >= target if higher else value <= target)
         verdicts[f"{section}.{key}"] = ok

@@ -112,9 +112,11 @@ def task_run(*, task: Task, user, service: Callable[[], Any], finishes: bool = T
     """Complete ``task`` as ``user`` by calling ``service()``: the lock, the offer check, the
     service in its own transaction, then viewflow's step (see the module's docstring)."""
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id), transaction.atomic():
+    # The lock is a transaction (viewflow's select_for_update_lock): the blocks inside join it
+    # without a savepoint of their own, as a refusal rolls everything back anyway.
+    with flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
         task = _locked_open_task(task, user)
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             service()
         _engine_step(task, user, finishes)
         return Done(finished=finishes)
@@ -135,7 +137,7 @@ def task_complete(*, task: Task, user, action: str, data=None, files=None) -> Do
     if action not in step.actions:
         raise ValueError(f"{step.key} has no action {action!r}")
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id), transaction.atomic():
+    with flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
         task = _locked_open_task(task, user)
         work = step.work(subject_of(task), user)
         if action not in work.available_actions():
@@ -147,7 +149,7 @@ def task_complete(*, task: Task, user, action: str, data=None, files=None) -> Do
         if not form.is_valid():
             raise StepRefused(form)
         try:
-            with transaction.atomic():  # one action, one transaction
+            with transaction.atomic(savepoint=False):  # one action, one transaction
                 finished = bool(work.run(action, form.cleaned_data, form))
         except ValidationError as error:
             form.add_error(None, error)
