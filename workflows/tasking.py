@@ -7,8 +7,10 @@ services directly). Both do, in this order and nothing else:
 1. take the process lock and re-read the task (of simultaneous calls one acts, the others find
    the task done or taken);
 2. check the task is open and the person may take it: its owner, or a holder of a role it is
-   offered to while nobody has taken it;
-3. run the service in its own transaction (a refusal leaves nothing half-done);
+   offered to while nobody has taken it; from here to the end of the action each person's role
+   over a unit is asked of the database once (``permissions.role_checks_memoised``);
+3. run the service in the lock's transaction, which is all or nothing (a refusal leaves
+   nothing half-done), so its services take no savepoints (``workflows.transactions``);
 4. claim the task for the person on their first successful action and, when the step is done,
    let viewflow finish it and activate what follows.
 
@@ -24,12 +26,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from .calendar import CalendarRangeError
 from .errors import StaleState
+from .locks import row_hold
+from .permissions import has_role_in_unit, role_checks_memoised
 from .steps import Step
+from .transactions import all_or_nothing
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -41,6 +46,11 @@ def register_node_step(*, flow_class: type, node: str, step: Step, subject: Call
     """Tie a human node of ``flow_class`` to its declared step; ``subject(task)`` gives the
     object the step works on (the decision of the task's process)."""
     _node_steps[(flow_class, node)] = (step, subject)
+
+
+def node_steps() -> dict[tuple[type, str], tuple[Step, Callable[[Task], Any]]]:
+    """Every registered (flow class, node name) and its (step, subject)."""
+    return dict(_node_steps)
 
 
 def step_of_task(task: Task) -> tuple[Step, Callable] | None:
@@ -75,7 +85,11 @@ class Done:
 
 
 def _locked_open_task(task: Task, user) -> Task:
-    task = Task.objects.select_related("process").get(pk=task.pk)
+    # The process comes as the flow's own class in the same query: viewflow's activation
+    # would otherwise read it again (``Process.coerced``).
+    flow_class = task.flow_task.flow_class
+    task = Task.objects.select_related(*_process_paths(flow_class)).get(pk=task.pk)
+    _hold_rows_locked_with_process(task, flow_class)
     if task.status not in OPEN:
         raise StaleState(_("The task is already completed."), code="task_done")
     if not may_take(user, task):
@@ -85,9 +99,28 @@ def _locked_open_task(task: Task, user) -> Task:
     return task
 
 
-def _offered_to(user, task: Task) -> bool:
-    from .permissions import has_role_in_unit
+def _hold_rows_locked_with_process(task: Task, flow_class) -> None:
+    """The rows the process lock took with the process (``locks.ProcessRowLock.with_rows``),
+    read with the task after the lock: the services find them held (``locks.row_held``) and
+    lock them no second time."""
+    rows_locked = getattr(flow_class.lock_impl, "rows_locked", None)
+    names = rows_locked() if rows_locked is not None else ()
+    if not names:
+        return
+    process = task.process
+    link = flow_class.process_class._meta.get_ancestor_link(Process)
+    if link is not None:
+        if not link.remote_field.is_cached(process):
+            return
+        process = link.remote_field.get_cached_value(process)
+    for name in names:
+        field = type(process)._meta.get_field(name)
+        row = field.get_cached_value(process) if field.is_cached(process) else None
+        if row is not None:
+            row_hold(row)
 
+
+def _offered_to(user, task: Task) -> bool:
     return any(
         has_role_in_unit(user=user, role=offer.role, unit=offer.unit) for offer in _offers(task)
     )
@@ -99,10 +132,28 @@ def _offers(task: Task) -> list:
     return list(TaskOffer.objects.filter(task_id=task.pk).select_related("unit"))
 
 
+def _process_paths(flow_class) -> tuple[str, ...]:
+    """``select_related`` paths reading a task's process as ``flow_class.process_class``
+    (a multi-table child of viewflow's Process, or Process itself), with what the flow's
+    ``process_select_related`` names of it (what every action reads of the process)."""
+    link = flow_class.process_class._meta.get_ancestor_link(Process)
+    if link is None:
+        return ("process",)
+    child = f"process__{link.remote_field.get_accessor_name()}"
+    related = getattr(flow_class, "process_select_related", ())
+    return ("process", child, *(f"{child}__{path}" for path in related))
+
+
 def _engine_step(task: Task, user, finished: bool) -> None:
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
-        activation.assign(user)
+        if finished:
+            # Claimed and finished by the same action: viewflow's assign() would write the
+            # row only for complete() to write it again; the owner goes in with the finish.
+            task.owner = user
+            task.status = STATUS.ASSIGNED
+        else:
+            activation.assign(user)
     if finished:
         activation.start(None)
         activation.execute()
@@ -114,7 +165,12 @@ def task_run(*, task: Task, user, service: Callable[[], Any], finishes: bool = T
     flow_class = task.flow_task.flow_class
     # The lock is a transaction (viewflow's select_for_update_lock): the blocks inside join it
     # without a savepoint of their own, as a refusal rolls everything back anyway.
-    with flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
+    with (
+        flow_class.lock(task.process_id),
+        transaction.atomic(savepoint=False),
+        all_or_nothing(),
+        role_checks_memoised(),
+    ):
         task = _locked_open_task(task, user)
         with transaction.atomic(savepoint=False):
             service()
@@ -137,7 +193,14 @@ def task_complete(*, task: Task, user, action: str, data=None, files=None) -> Do
     if action not in step.actions:
         raise ValueError(f"{step.key} has no action {action!r}")
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
+    # All or nothing (workflows.transactions): a refusal leaves through the lock's transaction,
+    # so the services join it without savepoints; the page re-renders the form after it.
+    with (
+        flow_class.lock(task.process_id),
+        transaction.atomic(savepoint=False),
+        all_or_nothing(),
+        role_checks_memoised(),
+    ):
         task = _locked_open_task(task, user)
         work = step.work(subject_of(task), user)
         if action not in work.available_actions():

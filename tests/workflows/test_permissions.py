@@ -1,10 +1,18 @@
-"""has_role_in_unit answers what guardian's has_perm would, in one query and without a cache."""
+"""has_role_in_unit answers what guardian's has_perm would, in one query, remembered only within
+one task action (role_checks_memoised)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
-from workflows.permissions import has_role, has_role_in_unit, role_grant, role_revoke
+from workflows.permissions import (
+    has_role,
+    has_role_in_unit,
+    role_checks_memoised,
+    role_grant,
+    role_holders_in_unit,
+    role_revoke,
+)
 
 
 def test_a_role_check_costs_one_query_when_the_person_holds_it(
@@ -81,3 +89,52 @@ def test_a_persons_roles_are_read_once_per_user_object_and_forgotten_when_change
     assert has_role(user=person, role="archivist")
     person.groups.clear()
     assert not has_role(user=person, role="archivist")
+
+
+# --- role checks remembered within one task action -------------------------------------------
+
+
+def test_a_role_check_is_asked_once_within_a_memoised_block(
+    drafter, justice_bureau, django_assert_num_queries
+):
+    with role_checks_memoised(), django_assert_num_queries(1):
+        for _ in range(3):
+            assert has_role_in_unit(user=drafter, role="drafter", unit=justice_bureau)
+
+
+def test_a_revoked_role_is_seen_at_once_outside_a_memoised_block(drafter, justice_bureau):
+    with role_checks_memoised():
+        assert has_role_in_unit(user=drafter, role="drafter", unit=justice_bureau)
+    # Revoked behind the module's back (guardian directly): nothing remembered it.
+    remove_perm("workflows.act_as_drafter", drafter, justice_bureau)
+    assert not has_role_in_unit(user=drafter, role="drafter", unit=justice_bureau)
+
+
+def test_a_revocation_through_the_module_is_seen_at_once_within_a_memoised_block(
+    drafter, justice_bureau
+):
+    with role_checks_memoised():
+        assert has_role_in_unit(user=drafter, role="drafter", unit=justice_bureau)
+        role_revoke(user=drafter, role="drafter", unit=justice_bureau)
+        assert not has_role_in_unit(user=drafter, role="drafter", unit=justice_bureau)
+
+
+def test_role_holders_are_asked_in_one_query_when_checking_several_people(
+    make_person, county, justice_bureau, django_assert_num_queries
+):
+    members = [make_person(f"member{i}", county, meeting_member=[county]) for i in range(3)]
+    stranger = make_person("stranger", county, meeting_member=[justice_bureau])
+    people = [*members, stranger]
+    with role_checks_memoised():
+        with django_assert_num_queries(1):
+            held = role_holders_in_unit(users=people, role="meeting_member", unit=county)
+        assert held == {m.pk for m in members}
+        with django_assert_num_queries(0):
+            assert not has_role_in_unit(user=stranger, role="meeting_member", unit=county)
+    for person in people:
+        expected = (
+            type(person)
+            .objects.get(pk=person.pk)
+            .has_perm("workflows.act_as_meeting_member", county)
+        )
+        assert (person.pk in held) == expected

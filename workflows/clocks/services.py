@@ -28,6 +28,7 @@ from workflows.models import Unit
 from workflows.record.services import ACTOR_SYSTEM, record_append, record_append_many
 from workflows.roles import ROLES
 
+from ..transactions import service_atomic
 from .models import CalendarYear, CalendarYearDay, Deadline, Jurisdiction, Notification
 from .rules import CALENDAR, DeadlineRule
 from .selectors import calendar_for, calendars_all, jurisdiction_default, rule_for
@@ -46,7 +47,7 @@ def _msgid(text) -> str:
         return str(text)
 
 
-@transaction.atomic
+@service_atomic
 def deadline_open(
     *,
     subject,
@@ -198,7 +199,7 @@ def _opened_payload(deadline: Deadline, rule, *, people: list[int]) -> dict:
     }
 
 
-@transaction.atomic
+@service_atomic
 def deadlines_open_many(
     *,
     rule_key: str,
@@ -288,7 +289,7 @@ def _lock(deadline: Deadline) -> Deadline:
     return Deadline.objects.select_for_update().get(pk=deadline.pk)
 
 
-@transaction.atomic
+@service_atomic
 def deadline_meet(*, deadline: Deadline, at: datetime | None = None, by=None) -> Deadline:
     """The step was done: stop the clock (late if it was overdue) and cancel unsent reminders.
 
@@ -323,7 +324,7 @@ def deadline_meet(*, deadline: Deadline, at: datetime | None = None, by=None) ->
     return row
 
 
-@transaction.atomic
+@service_atomic
 def deadline_waive(*, deadline: Deadline, by, reason: str) -> Deadline:
     """Stop the clock without the step being done; the reason is required and recorded.
 
@@ -368,7 +369,7 @@ def _subject_key_of(content_type_id: int, object_id: str):
     return SubjectKey(ContentType.objects.get_for_id(content_type_id), object_id)
 
 
-@transaction.atomic
+@service_atomic
 def deadlines_mark_overdue(*, today: date) -> list[int]:
     """Mark running clocks whose due date has passed as overdue, recording each one.
 
@@ -515,7 +516,7 @@ def deadlines_compute_awaiting(*, by=ACTOR_SYSTEM) -> ComputeReport:
 # --- national holiday notices ---------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic
 def calendar_year_enter(
     *,
     year: int,
@@ -616,7 +617,7 @@ def calendar_year_record(*, calendar_year: CalendarYear, by, action: str) -> Non
 # --- notifications --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic
 def notification_create(
     *, recipient, title: str, body: str = "", url: str = "", reminder=None
 ) -> Notification:
@@ -646,7 +647,7 @@ def notification_tell(*, recipient, title: str, body: str, url: str) -> Notifica
     return notification
 
 
-@transaction.atomic
+@service_atomic
 def notification_mark_read(*, notification: Notification, at: datetime | None = None) -> bool:
     """Mark one notification read; True when it was unread."""
     return (
@@ -657,7 +658,7 @@ def notification_mark_read(*, notification: Notification, at: datetime | None = 
     )
 
 
-@transaction.atomic
+@service_atomic
 def notifications_mark_all_read(*, user, at: datetime | None = None) -> int:
     """Mark every unread notification of ``user`` read; returns how many."""
     return Notification.objects.filter(recipient=user, read_at=None).update(

@@ -4,7 +4,6 @@ import hashlib
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from workflows.files import upload_store
 from workflows.record.services import record_append
 from workflows.validators import period_too_long_error
 
+from ..transactions import service_atomic
 from . import public_cache, rules
 from .models import COMMENT_MAX_CHARS, Comment, Consultation, ConsultationAttachment, Disposition
 
@@ -27,7 +27,7 @@ def minimum_period() -> tuple[int, str]:
     return rule.amount, rule.legal_source
 
 
-@transaction.atomic
+@service_atomic
 def consultation_open(
     *,
     subject: Model,
@@ -104,7 +104,7 @@ def consultation_open(
     return consultation
 
 
-@transaction.atomic
+@service_atomic
 def comment_submit(
     *,
     consultation: Consultation,
@@ -157,7 +157,7 @@ def comment_submit(
     return comment
 
 
-@transaction.atomic
+@service_atomic
 def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     """Hide a comment from the public page; it is never deleted and still needs a disposition."""
     if not reason.strip():
@@ -177,7 +177,7 @@ def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     return comment
 
 
-@transaction.atomic
+@service_atomic
 def comment_dispose(*, comment: Comment, by, outcome: str, reason: str = "") -> Disposition:
     """Record how a comment was handled: adopted, partly adopted or not adopted (第十五条).
 
@@ -211,7 +211,7 @@ def comment_dispose(*, comment: Comment, by, outcome: str, reason: str = "") -> 
     return disposition
 
 
-@transaction.atomic
+@service_atomic
 def consultation_close(
     *, consultation: Consultation, by="system", at: datetime | None = None
 ) -> bool:
@@ -251,7 +251,7 @@ def _disposed_comments(consultation: Consultation):
         )
 
 
-@transaction.atomic
+@service_atomic
 def consultation_finish(*, consultation: Consultation, by) -> Consultation:
     """Finish the consultation stage and write the adoption report.
 
@@ -288,7 +288,7 @@ def consultation_finish(*, consultation: Consultation, by) -> Consultation:
     return consultation
 
 
-@transaction.atomic
+@service_atomic
 def consultation_attachment_add(
     *, consultation: Consultation, by, name: str, data: bytes
 ) -> ConsultationAttachment:

@@ -3,6 +3,7 @@
 import json
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -56,23 +57,84 @@ def record_append(
     # The caller's transaction, or one of its own outside any. No savepoint: a failed append
     # must fail the caller's change with it (and a savepoint costs two statements per event).
     with transaction.atomic(savepoint=False):
-        seq, prev_hash = _chain_head_advance()
-        at = timezone.now()  # taken under the lock, so times never run backwards along seq
-        event = Event(
-            **_event_fields(
-                seq=seq,
-                at=at,
-                actor=actor_snapshot,
-                action=action,
-                key=key,
-                payload=safe_payload,
-                prev_hash=prev_hash,
-                with_sm3=getattr(settings, "FAZHI_RECORD_SM3", True),
+        with_sm3 = getattr(settings, "FAZHI_RECORD_SM3", True)
+
+        def event_after(seq: int, prev_hash: str) -> Event:
+            event = Event(
+                **_event_fields(
+                    seq=seq,
+                    # taken under the lock, so times never run backwards along seq
+                    at=timezone.now(),
+                    actor=actor_snapshot,
+                    action=action,
+                    key=key,
+                    payload=safe_payload,
+                    prev_hash=prev_hash,
+                    with_sm3=with_sm3,
+                )
             )
-        )
-        event.content_type = key.content_type  # cached: the caller reads it without a query
+            event.content_type = key.content_type  # cached: the caller reads it without a query
+            return event
+
+        held = _held_head()
+        # This transaction holds the head's lock already and knows where it stands: one
+        # statement, which inserts nothing unless the head is where we think it is.
+        if held is not None and _event_insert_after_held_head(
+            event := event_after(held[0] + 1, held[1])
+        ):
+            _hold_head(event.seq, event.hash)
+            return event
+        event = event_after(*_chain_head_advance())
         _event_insert_and_head_set(event)
+        _hold_head(event.seq, event.hash)
     return event
+
+
+# --- the head this transaction holds ------------------------------------------------------------
+#
+# The first append of a transaction claims its number by moving the head (which locks the row
+# until the transaction ends) and learns the head's hash. A later append in the same
+# transaction need not ask again: nobody else can move the head meanwhile, so it inserts its
+# event and moves the head in one statement instead of two. What it remembers is only valid
+# while the statement that moved the head stands: a rolled-back savepoint undoes the move and
+# releases the lock taken inside it, and the transaction's end releases everything. Django
+# tracks exactly that for ``on_commit`` callbacks (dropped with the savepoint or transaction
+# they were registered in, run and dropped at commit), so each remembered head registers a
+# do-nothing callback and counts only while that callback is still pending.
+
+_HELD = "_fazhi_record_head"
+
+
+def _held_head() -> tuple[int, str] | None:
+    """(last seq, last hash) of the head this transaction has locked and moved, or None."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    held = getattr(connection, _HELD, None)
+    if held is None:
+        return None
+    marker, _sids, seq, last_hash = held
+    # Usually the last pending callback, or close to it: look from the end.
+    if any(entry[1] is marker for entry in reversed(connection.run_on_commit)):
+        return seq, last_hash
+    setattr(connection, _HELD, None)
+    return None
+
+
+def _hold_head(seq: int, last_hash: str) -> None:
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    sids = frozenset(connection.savepoint_ids)
+    held = getattr(connection, _HELD, None)
+    if held is not None and held[1] == sids and _held_head() is not None:
+        # Moved again within the same savepoint: the pending callback still stands for it.
+        setattr(connection, _HELD, (held[0], sids, seq, last_hash))
+        return
+
+    def held_until_the_transaction_ends() -> None:
+        """Nothing to do: its presence among the pending callbacks is what counts."""
+
+    transaction.on_commit(held_until_the_transaction_ends)
+    setattr(connection, _HELD, (held_until_the_transaction_ends, sids, seq, last_hash))
 
 
 def _check_action(action: Any) -> None:
@@ -195,9 +257,7 @@ def _event_insert_and_head_set(event: Event) -> None:
         event.save()
         _chain_head_set(seq=event.seq, last_hash=event.hash)
         return
-    insert = InsertQuery(Event)
-    insert.insert_values([f for f in Event._meta.local_concrete_fields if not f.generated], [event])
-    ((insert_sql, params),) = insert.get_compiler(connection=connection).as_sql()
+    insert_sql, params = _insert_sql(connection.vendor), _insert_params(event)
     seq_column = connection.ops.quote_name(Event._meta.get_field("seq").column)
     hash_column = connection.ops.quote_name(Event._meta.get_field("hash").column)
     sql = (
@@ -212,6 +272,69 @@ def _event_insert_and_head_set(event: Event) -> None:
     # What Model.save() would have left behind: a saved, unchangeable row.
     event._state.adding = False
     event._state.db = connection.alias
+
+
+def _event_insert_after_held_head(event: Event) -> bool:
+    """Insert ``event`` and move the head to it, in one statement, if the head is still at
+    the event's predecessor (number and hash); False, having written nothing, if it is not.
+
+    Only for a transaction that already holds the head's lock (``_held_head``): the UPDATE
+    moves the head only from where we remember it, and the INSERT reads its values through
+    that UPDATE, so a head elsewhere (moved behind our back in this very transaction, which
+    only a tamperer does) inserts nothing, and the caller appends the ordinary way.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_after_held_head_sql(connection.vendor),
+            [
+                event.seq,
+                event.hash,
+                ChainHead.SINGLETON_ID,
+                event.seq - 1,
+                event.prev_hash,
+                *_insert_params(event),
+            ],
+        )
+        if cursor.rowcount != 1:
+            return False
+    event._state.adding = False
+    event._state.db = connection.alias
+    return True
+
+
+# The event's INSERT is the same text every time: Django builds it once per database vendor
+# (building it cost more than running it), and each append prepares only its values.
+_INSERT_FIELDS = [f for f in Event._meta.local_concrete_fields if not f.generated]
+
+
+@cache
+def _insert_sql(vendor: str) -> str:
+    """``INSERT INTO record_event (columns) VALUES (%s, …)``, as Django writes it."""
+    insert = InsertQuery(Event)
+    insert.insert_values(_INSERT_FIELDS, [Event()])
+    ((sql, params),) = insert.get_compiler(connection=connection).as_sql()
+    if len(params) != len(_INSERT_FIELDS) or sql.count("%s") != len(_INSERT_FIELDS):
+        raise RuntimeError("an event's insert no longer has one plain value per column")
+    return sql
+
+
+def _insert_params(event: Event) -> list:
+    """The event's values for ``_insert_sql``, prepared as Django's insert prepares them."""
+    return [f.get_db_prep_save(f.pre_save(event, True), connection) for f in _INSERT_FIELDS]
+
+
+@cache
+def _insert_after_held_head_sql(vendor: str) -> str:
+    """The head moved from where we remember it to the event, and the event inserted only if
+    it did: ``INSERT INTO t (columns) SELECT %s, … FROM moved``, each value cast to its
+    column's type (a SELECT list does not take the target's)."""
+    head, _values = _insert_sql(vendor).split(" VALUES (", 1)
+    values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in _INSERT_FIELDS)
+    return (
+        f"WITH moved AS (UPDATE {_head_table()} SET last_seq = %s, last_hash = %s "
+        "WHERE id = %s AND last_seq = %s AND last_hash = %s RETURNING id) "
+        f"{head} SELECT {values} FROM moved"
+    )
 
 
 def _chain_head_set(*, seq: int, last_hash: str) -> None:
@@ -262,6 +385,7 @@ def record_append_many(
             prev_hash = rows[-1]["hash"]
         _events_insert(rows)
         _chain_head_set(seq=last_seq, last_hash=prev_hash)
+        _hold_head(last_seq, prev_hash)
     return len(rows)
 
 
