@@ -12,12 +12,12 @@ class DecisionsConfig(AppConfig):
     def ready(self) -> None:
         from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
         from workflows.clocks.signals import deadline_computed
-        from workflows.inbox import register_inbox_source
+        from workflows.inbox import register_inbox_source, register_task_clocks
         from workflows.record.access import register_subject_access
 
         from . import archive, report, rules  # noqa: F401 (archive adapter, report section)
-        from .inbox import decision_inbox_items
-        from .models import Decision
+        from .inbox import decision_inbox_items, decision_process_clocks
+        from .models import Decision, DecisionProcess
         from .selectors import decision_is_visible
         from .services.review import review_copy_computed_due
 
@@ -40,3 +40,5 @@ class DecisionsConfig(AppConfig):
         )
         # A post-evaluation report is not a viewflow task: listed for its evaluator.
         register_inbox_source("decisions", decision_inbox_items)
+        # A task is due when the clock its step meets is (the legality review's clock).
+        register_task_clocks(DecisionProcess, decision_process_clocks)

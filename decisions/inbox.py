@@ -3,13 +3,38 @@ report owed by the evaluator chosen for it (第三十六条), and the written, s
 an expert the lead unit chose (第十九条至第二十一条). Evaluators and experts are often outside the
 government; without this they would learn of their work from the notification alone."""
 
-from django.db.models import Exists, OuterRef
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workflows.inbox import InboxItem
 
-from .models import ExpertOpinion, ExpertSelection, PostEvaluation, Stage
+from .models import ExpertOpinion, ExpertSelection, LegalityReview, PostEvaluation, Stage
+
+
+def decision_process_clocks(process) -> Q:
+    """Where the clock a decision's step meets is, as a condition on
+    ``workflows.clocks.Deadline`` (``workflows.inbox.register_task_clocks``): on the decision's
+    latest legality review (第二十六条: the review's clock is opened on the review,
+    ``decisions.services.review``; an earlier review's clock ended with it), the only clock a
+    step of the decision meets. ``process`` names the process's pk from inside a subquery of
+    Deadline.
+
+    An equality with one review, not ``IN`` its reviews: PostgreSQL then looks the clock up in
+    the running clocks' (content type, object id, rule) index instead of testing every running
+    review clock."""
+    latest = (
+        LegalityReview.objects.filter(decision__process=process)
+        .order_by("-pk")
+        .annotate(ref=Cast("pk", CharField()))
+        .values("ref")[:1]
+    )
+    return Q(
+        content_type=ContentType.objects.get_for_model(LegalityReview),
+        object_id=Subquery(latest),
+    )
 
 
 def _post_evaluation_items(user) -> list[InboxItem]:

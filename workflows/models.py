@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import ROLES, unit_permission_codename
@@ -75,7 +76,7 @@ class Heartbeat(models.Model):
         verbose_name_plural = _("heartbeats")
 
     def __str__(self) -> str:
-        return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.name} @ {timezone.localtime(self.seen_at):%Y-%m-%d %H:%M:%S}"
 
 
 class TaskOffer(models.Model):

@@ -14,8 +14,6 @@ there is none.
 """
 
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import bagit
@@ -25,6 +23,37 @@ from workflows.record import signing
 
 from . import bag as bagfile
 from . import conf, formats
+from .findings import (
+    ALGORITHM_NAMES,
+    ALGORITHMS,
+    AUTHENTICITY,
+    BAG_INVALID,
+    CHANGED_FILE,
+    CHECKPOINT_INVALID,
+    CHECKPOINTS_FILE,
+    CONTENT_DIR,
+    EXECUTABLE_CONTENT,
+    FILE_DOES_NOT_OPEN,
+    FORMAT_NOT_ALLOWED,
+    INTEGRITY,
+    METADATA_FILE,
+    METADATA_INVALID,
+    METADATA_MISMATCH,
+    MISSING_FILE,
+    PROPERTIES,
+    PROPERTY_NAMES,
+    RECORD_CHAIN_BROKEN,
+    RECORD_FILE,
+    RECORD_INCOMPLETE,
+    REPORT_JSON,
+    REPORT_TEXT,
+    SECURITY,
+    UNLISTED_FILE,
+    UNSAFE_PATH,
+    USABILITY,
+    CheckReport,
+    Finding,
+)
 from .metadata import REQUIRED, MetadataError, metadata_parse
 from .recordfile import (
     checkpoints_parse,
@@ -34,99 +63,39 @@ from .recordfile import (
     record_uncovered_seq,
 )
 
-AUTHENTICITY, INTEGRITY, USABILITY, SECURITY = "authenticity", "integrity", "usability", "security"
-PROPERTIES = (AUTHENTICITY, INTEGRITY, USABILITY, SECURITY)
-PROPERTY_NAMES = {
-    AUTHENTICITY: "真实性 Authenticity",
-    INTEGRITY: "完整性 Integrity",
-    USABILITY: "可用性 Usability",
-    SECURITY: "安全性 Security",
-}
-
-# Stable codes: tests, scripts and archivists rely on them.
-CHANGED_FILE = "changed_file"
-MISSING_FILE = "missing_file"
-UNLISTED_FILE = "unlisted_file"
-BAG_INVALID = "bag_invalid"
-METADATA_INVALID = "metadata_invalid"
-METADATA_MISMATCH = "metadata_mismatch"
-RECORD_CHAIN_BROKEN = "record_chain_broken"
-RECORD_INCOMPLETE = "record_incomplete"
-CHECKPOINT_INVALID = "checkpoint_invalid"
-FORMAT_NOT_ALLOWED = "format_not_allowed"
-FILE_DOES_NOT_OPEN = "file_does_not_open"
-EXECUTABLE_CONTENT = "executable_content"
-UNSAFE_PATH = "unsafe_path"
-
-METADATA_FILE = "data/metadata.xml"
-RECORD_FILE = "data/record.jsonl"
-CHECKPOINTS_FILE = "data/record-checkpoints.json"
-CONTENT_DIR = "data/content/"
-REPORT_JSON = "check-report.json"
-REPORT_TEXT = "check-report.txt"
-ALGORITHMS = ("sha256", bagfile.SM3)
-ALGORITHM_NAMES = {"sha256": "SHA-256", bagfile.SM3: "SM3"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    property: str
-    code: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.property}/{self.code}] {self.path}: {self.message}"
-
-
-@dataclass
-class CheckReport:
-    package: str
-    checked_at: str
-    files: int = 0
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
-    def failed(self, prop: str) -> list[Finding]:
-        return [f for f in self.findings if f.property == prop]
-
-    def as_dict(self) -> dict:
-        return {
-            "standard": "DA/T 70-2018",
-            "package": self.package,
-            "checked_at": self.checked_at,
-            "files": self.files,
-            "ok": self.ok,
-            "properties": {
-                prop: {
-                    "ok": not self.failed(prop),
-                    "failures": [asdict(f) for f in self.failed(prop)],
-                }
-                for prop in PROPERTIES
-            },
-        }
-
-    def as_json(self) -> bytes:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2).encode() + b"\n"
-
-    def as_text(self) -> str:
-        lines = [
-            "四性检测报告 Four-property check (DA/T 70-2018)",
-            f"Package: {self.package}",
-            # A package's own copy of its report carries no time (it is the same every export).
-            *([f"Checked at: {self.checked_at}"] if self.checked_at else []),
-            f"Files: {self.files}",
-            f"Result: {'PASSED' if self.ok else f'FAILED ({len(self.findings)} problem(s))'}",
-            "",
-        ]
-        for prop in PROPERTIES:
-            failures = self.failed(prop)
-            lines.append(f"{PROPERTY_NAMES[prop]}: {'passed' if not failures else 'FAILED'}")
-            lines.extend(f"  - [{f.code}] {f.path}: {f.message}" for f in failures)
-        return "\n".join(lines) + "\n"
+# The findings' names, imported from here by the archive's services, commands and tests.
+__all__ = [
+    "ALGORITHMS",
+    "ALGORITHM_NAMES",
+    "AUTHENTICITY",
+    "BAG_INVALID",
+    "CHANGED_FILE",
+    "CHECKPOINTS_FILE",
+    "CHECKPOINT_INVALID",
+    "CONTENT_DIR",
+    "CheckReport",
+    "EXECUTABLE_CONTENT",
+    "FILE_DOES_NOT_OPEN",
+    "FORMAT_NOT_ALLOWED",
+    "Finding",
+    "INTEGRITY",
+    "METADATA_FILE",
+    "METADATA_INVALID",
+    "METADATA_MISMATCH",
+    "MISSING_FILE",
+    "PROPERTIES",
+    "PROPERTY_NAMES",
+    "RECORD_CHAIN_BROKEN",
+    "RECORD_FILE",
+    "RECORD_INCOMPLETE",
+    "REPORT_JSON",
+    "REPORT_TEXT",
+    "SECURITY",
+    "UNLISTED_FILE",
+    "UNSAFE_PATH",
+    "USABILITY",
+    "package_check",
+]
 
 
 def package_check(directory: Path, *, now: dt.datetime | None = None) -> CheckReport:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,7 +65,7 @@ class ArchiveExport(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="archive_export_subj")]
 
     def __str__(self) -> str:
-        return f"{self.subject_label} @ {self.requested_at:%Y-%m-%d %H:%M} ({self.status})"
+        return f"{self.subject_label} @ {timezone.localtime(self.requested_at):%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
 
 class LegalHold(models.Model):

@@ -9,12 +9,9 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Substr
-from guardian.models import UserObjectPermission
 
 from workflows.calendar import NationalYear, WorkCalendar, package_last_year, package_years
-from workflows.models import Unit
-from workflows.roles import ROLES, unit_permission_codename
+from workflows.permissions import unit_role_grants
 
 from . import rules
 from .models import (
@@ -168,25 +165,11 @@ def deadlines_for(subject) -> QuerySet[Deadline]:
     ).select_related("responsible_unit", "jurisdiction")
 
 
-_ROLE_PREFIX = unit_permission_codename("unit_head").removesuffix("unit_head")
-
-
 def unit_roles_all() -> QuerySet:
     """(unit id as text, role, user id) of every active person's role grant over a unit
-    (guardian's direct grants of "act_as_<role>", no group grants; a superuser holds only
-    what was granted to them), as one query the reminder sweep joins in SQL: the actors of a
-    clock, its unit's heads and the heads of the office above."""
-    content_type = ContentType.objects.get_for_model(Unit)
-    return (
-        UserObjectPermission.objects.filter(
-            content_type=content_type,
-            permission__content_type=content_type,
-            permission__codename__in=[unit_permission_codename(role) for role in ROLES],
-            user__is_active=True,
-        )
-        .annotate(role=Substr("permission__codename", len(_ROLE_PREFIX) + 1))
-        .values_list("object_pk", "role", "user_id")
-    )
+    (``workflows.permissions.unit_role_grants``), as one query the reminder sweep joins in
+    SQL: the actors of a clock, its unit's heads and the heads of the office above."""
+    return unit_role_grants(active_only=True).values_list("object_pk", "role", "user_id")
 
 
 # --- reminders ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Staff read a consultation with every comment (contacts included) and dispose of or hide
 comments when the subject's moderation policy lets them — the same answer as the staff
-moderation page (``public._policy``). Whoever may not view it gets a 404. The public lists open
+moderation page (``moderation.moderation_policy_for``). Whoever may not view it gets a 404. The public lists open
 consultations and comments without logging in, rate-limited; a contact is never returned.
 The attachments published with a consultation (第十四条) are listed with it and downloadable
 wherever the consultation is: by its staff, and by the public while it is open.
@@ -31,7 +31,7 @@ from workflows.public.guards import HONEYPOT_FIELD, body_too_large, max_body_byt
 
 from .limits import COMMENT_LIMITS
 from .models import Comment, Consultation, ConsultationAttachment, Disposition
-from .public import _policy
+from .moderation import moderation_policy_for
 from .selectors import comments_public, consultations_for_subject, consultations_open_now
 from .services import comment_dispose, comment_hide, comment_submit
 
@@ -182,7 +182,9 @@ class HideSerializer(CommentChoiceSerializer):
 
 def _policy_allows(check: str, user, consultation: Consultation) -> bool:
     subject = consultation.subject
-    return subject is not None and getattr(_policy(consultation), check)(user, subject)
+    return subject is not None and getattr(moderation_policy_for(consultation), check)(
+        user, subject
+    )
 
 
 @extend_schema(tags=["consultations"])

@@ -7,13 +7,10 @@ in the record). Views parse input and call one service.
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -24,7 +21,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.cache import cache_page
 
 from workflows.files import stored_file_response
 from workflows.public import caching
@@ -36,39 +33,20 @@ from workflows.public.ratelimit import prefetching, rate_limited
 from . import public_cache, rules
 from .limits import COMMENT_LIMITS
 from .models import Comment, Consultation, ConsultationAttachment, Disposition
-from .public_forms import CommentForm, HideForm
+from .moderation import (
+    COMMENTS_PER_PAGE,
+    ModerationPolicy,
+    moderation,
+    moderation_policy_for,
+    moderation_policy_register,
+)
+from .public_forms import CommentForm
 from .selectors import comments_public, consultations_open_now
-from .services import comment_hide, comment_submit
+from .services import comment_submit
 
-COMMENTS_PER_PAGE = 50
 LIST_PER_PAGE = 20
 CACHE_SCOPE = public_cache.SCOPE
 RECEIPT_SALT = "consultations.public.receipt"
-
-# --- who moderates: each subject's app says (registered from its public module) --------------
-
-
-@dataclass(frozen=True)
-class ModerationPolicy:
-    may_view: Callable  # (user, subject) -> bool: sees every comment, hidden ones and contacts
-    may_hide: Callable  # (user, subject) -> bool
-
-
-_POLICIES: dict[str, ModerationPolicy] = {}
-_SUPERUSER_ONLY = ModerationPolicy(
-    may_view=lambda user, subject: user.is_superuser,
-    may_hide=lambda user, subject: user.is_superuser,
-)
-
-
-def moderation_policy_register(*, model_label: str, may_view: Callable, may_hide: Callable):
-    """``model_label`` is ``app_label.modelname`` of the consultation's subject."""
-    _POLICIES[model_label.lower()] = ModerationPolicy(may_view=may_view, may_hide=may_hide)
-
-
-def _policy(consultation: Consultation) -> ModerationPolicy:
-    ct = consultation.subject_type
-    return _POLICIES.get(f"{ct.app_label}.{ct.model}", _SUPERUSER_ONLY)
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -390,58 +368,6 @@ class ConsultationFeed(Feed):
         return item.finished_at or item.closed_at or item.opens_at
 
 
-# --- staff moderation -----------------------------------------------------------------------
-
-
-@never_cache
-@login_required
-def moderation(request, pk):
-    """Every comment, hidden ones included, with contacts, for the staff handling the
-    consultation; hiding needs a reason and is recorded (comment_hide). Others get 404."""
-    consultation = Consultation.objects.select_related("subject_type").filter(pk=pk).first()
-    if consultation is None:
-        raise Http404
-    policy = _policy(consultation)
-    subject = consultation.subject
-    if not policy.may_view(request.user, subject):
-        raise Http404
-    may_hide = policy.may_hide(request.user, subject)
-    form = HideForm()
-    if request.method == "POST":
-        if not may_hide:
-            raise PermissionDenied
-        form = HideForm(request.POST)
-        if form.is_valid():
-            comment = Comment.objects.filter(
-                pk=form.cleaned_data["comment"], consultation=consultation
-            ).first()
-            if comment is None:
-                raise Http404
-            try:
-                comment_hide(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                form.add_error("reason", error)
-            else:
-                page = request.GET.get("page", "")
-                return redirect(f"{request.path}?page={page}" if page else request.path)
-    comments = (
-        Comment.objects.filter(consultation=consultation)
-        .select_related("disposition", "hidden_by")
-        .order_by("submitted_at", "pk")
-    )
-    return render(
-        request,
-        "consultations/public/moderation.html",
-        {
-            "consultation": consultation,
-            "page_obj": _page(comments, request, COMMENTS_PER_PAGE),
-            "may_hide": may_hide,
-            "form": form,
-        },
-        status=400 if form.errors else 200,
-    )
-
-
 section_register(
     url_name="public:consultations", label=_("Public consultations"), testid="consultations"
 )
@@ -462,4 +388,13 @@ urlpatterns = [
         name="consultation-attachment",
     ),
     path("staff/consultations/<int:pk>/", moderation, name="consultation-moderation"),
+]
+
+__all__ = [
+    "COMMENTS_PER_PAGE",
+    "ModerationPolicy",
+    "moderation",
+    "moderation_policy_for",
+    "moderation_policy_register",
+    "urlpatterns",
 ]

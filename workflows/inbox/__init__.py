@@ -10,6 +10,7 @@ from .items import (
     inbox_items_for_user,
     inbox_sources,
     register_inbox_source,
+    register_task_clocks,
 )
 from .offers import (
     NO_GRANTS,
@@ -39,6 +40,7 @@ __all__ = [
     "may_act_on_task",
     "offers_for_user",
     "register_inbox_source",
+    "register_task_clocks",
     "role_grants_for",
     "task_offer",
     "task_offer_many",

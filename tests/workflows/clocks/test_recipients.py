@@ -22,8 +22,8 @@ from decisions import services as decision_services
 from decisions.flows import DecisionFlow
 from normdocs import services as normdoc_services
 from tests.decisions import conftest as decisions_fixtures
-from tests.decisions.test_screens import Scenario
 from tests.normdocs import conftest as normdocs_fixtures
+from tests.workflows.test_inbox_due import review_task
 from workflows.calendar import working_days_before
 from workflows.clocks.models import Deadline, Notification, Reminder
 from workflows.clocks.selectors import calendar_for
@@ -111,16 +111,17 @@ def decision_review(drive, people, head, county_head, reviewer, bystanders):
     return Deadline.objects.get(rule_key="decision.legality_review")
 
 
-def test_the_review_clock_belongs_to_the_role_and_unit_the_review_task_is_offered_to(drive, people):
-    scenario = Scenario(drive, people)
-    task = scenario.up_to("legality_review")
+def test_the_review_clock_belongs_to_the_role_and_unit_the_review_task_is_offered_to(
+    catalogue_item, people
+):
+    task = review_task(decisions_fixtures.Driver(people, catalogue_item, flow=True), people)
     assert task.flow_task == DecisionFlow.legality_review
     clock = Deadline.objects.get(rule_key="decision.legality_review")
     offers = set(TaskOffer.objects.filter(task=task).values_list("role", "unit_id"))
     assert (clock.responsible_role, clock.responsible_unit_id) in offers
     assert (clock.responsible_role, clock.responsible_unit) == (
         "legal_advisor",
-        scenario.d.lead_unit,
+        task.process.decisionprocess.decision.lead_unit,
     )
 
 

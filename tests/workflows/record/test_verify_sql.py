@@ -1,4 +1,4 @@
-"""The full-chain walk on PostgreSQL renders the canonical form in SQL (verify._chain_sql):
+"""The full-chain walk on PostgreSQL renders the canonical form in SQL (walk._chain_sql):
 these tests prove it gives, byte for byte, what ``canonical_bytes`` gives, on random events."""
 
 import datetime as dt
