@@ -1,6 +1,10 @@
 """Meeting minutes as .docx (python-docx): attendance, every statement verbatim in speaking
 order, the head's decision and, when against the majority, the reason (第三十条、第三十三条)."""
 
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
 from docx import Document
 
 from workflows.docxfiles import docx_bytes
@@ -19,10 +23,12 @@ DECISION = {
 def meeting_minutes_docx(meeting: Meeting) -> bytes:
     """The minutes are an official record, so they are written in Chinese. The same meeting
     gives the same bytes every time (dated by the meeting, not by the download): the archive
-    package that holds them must not change from one export to the next."""
+    package that holds them must not change from one export to the next. The time printed is
+    the county's (``TIME_ZONE``, Asia/Shanghai), as the people in the room read it."""
     document = Document()
     document.add_heading(f"{meeting.get_kind_display()}纪要：{meeting.decision.title}", level=1)
-    document.add_paragraph(f"时间：{meeting.held_at:%Y-%m-%d %H:%M}")
+    held_at = timezone.localtime(meeting.held_at, ZoneInfo(settings.TIME_ZONE))
+    document.add_paragraph(f"时间：{held_at:%Y-%m-%d %H:%M}")
     present = meeting.attendance.filter(present=True).select_related("person")
     absent = meeting.attendance.filter(present=False).select_related("person")
     document.add_paragraph(

@@ -20,15 +20,15 @@ services wrote.
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
+from workflows import gates
 from workflows.inbox import may_act_on_task
 from workflows.inbox.offers import task_offer_many
+from workflows.locks import ProcessRowLock, row_held
 from workflows.tasking import register_node_step
 
-from . import rules
-from .models import Decision, DecisionProcess, Outcome, Stage
-from .services import latest_risk_assessment, passes_review
+from .models import Decision, DecisionProcess, Stage
 from .steps import step_of_node
 from .views import guard
 from .views import tasks as task_views
@@ -95,16 +95,21 @@ def step_node(view_class):
 
 class DecisionFlow(flow.Flow):
     process_class = DecisionProcess
-    lock_impl = lock.select_for_update_lock
+    # viewflow's select_for_update_lock, compiled once, taking the decision's row with the
+    # process's: the services of a task action find it locked (workflows.locks).
+    lock_impl = ProcessRowLock(with_rows=("decision",))
     process_title = _("Major administrative decision")
     process_description = _("《重大行政决策程序暂行条例》: from the catalogue to the archive.")
     summary_template = "{{ process.decision.title }} — {{ process.decision.get_stage_display }}"
+    # Read with the task under the process lock (workflows.tasking): the units the next
+    # task is offered to (``_units``), without a query of their own.
+    process_select_related = ("decision__lead_unit", "decision__government")
 
     start = flow.StartHandle(this.start_process).Annotation(title=_("Initiation")).Next(this.draft)
 
     draft = step_node(task_views.DraftView).Next(this.check_disclosure)
     check_disclosure = (
-        flow.If(this.needs_consultation)
+        gates.If(this.needs_consultation)
         .Annotation(title=_("Disclosable? (public comment or its recorded skip)"))
         .Then(this.open_consultation)
         .Else(this.split_assessments)
@@ -116,7 +121,7 @@ class DecisionFlow(flow.Flow):
         .Next(this.close_consultation)
     )
     close_consultation = (
-        flow.Function(this.do_close_consultation)
+        gates.Function(this.do_close_consultation)
         .Annotation(title=_("Close the consultation"))
         .Next(this.dispose_comments)
     )
@@ -131,15 +136,15 @@ class DecisionFlow(flow.Flow):
     expert_argumentation = step_node(task_views.ExpertArgumentationView).Next(this.join_assessments)
     risk_assessment = step_node(task_views.RiskAssessmentView).Next(this.join_assessments)
     join_assessments = (
-        flow.Join().Annotation(title=_("Assessments done")).Next(this.complete_assessments)
+        gates.Join().Annotation(title=_("Assessments done")).Next(this.complete_assessments)
     )
     complete_assessments = (
-        flow.Function(this.do_complete_assessments)
+        gates.Function(this.do_complete_assessments)
         .Annotation(title=_("Record the assessments"))
         .Next(this.check_risk)
     )
     check_risk = (
-        flow.If(this.risk_controllable)
+        gates.If(this.risk_controllable)
         .Annotation(title=_("Risk controllable?"))
         .Then(this.submit_legality)
         .Else(this.draft)
@@ -148,7 +153,7 @@ class DecisionFlow(flow.Flow):
     submit_legality = step_node(task_views.LegalitySubmitView).Next(this.legality_review)
     legality_review = step_node(task_views.LegalityReviewView).Next(this.check_legality)
     check_legality = (
-        flow.If(this.may_go_to_meeting)
+        gates.If(this.may_go_to_meeting)
         .Annotation(title=_("Lawful? (may go to the meeting)"))
         .Then(this.package_check)
         .Else(this.draft)
@@ -156,7 +161,7 @@ class DecisionFlow(flow.Flow):
     package_check = step_node(task_views.PackageCheckView).Next(this.meeting)
     meeting = step_node(task_views.MeetingView).Next(this.route_outcome)
     route_outcome = (
-        flow.Switch()
+        gates.Switch()
         .Annotation(title=_("Outcome of the meeting"))
         .Case(this.party_report, this.is_adopted)
         .Case(this.archive, this.is_rejected)
@@ -165,7 +170,7 @@ class DecisionFlow(flow.Flow):
     party_report = step_node(task_views.PartyReportView).Next(this.publication)
     publication = step_node(task_views.PublicationView).Next(this.archive)
     archive = step_node(task_views.ArchiveView).Next(this.end)
-    end = flow.End().Annotation(title=_("End"))
+    end = gates.End().Annotation(title=_("End"))
 
     # --- who sees viewflow's own pages ------------------------------------------------------
 
@@ -222,6 +227,9 @@ class DecisionFlow(flow.Flow):
         """
         decision = getattr(activation, "_fazhi_decision", None)
         if decision is None:
+            # The services' own locked copy, when this transaction holds it (row_held): current.
+            decision = row_held(Decision, activation.process.decision_id)
+        if decision is None:
             decision = Decision.objects.select_related("lead_unit", "government").get(
                 pk=activation.process.decision_id
             )
@@ -230,6 +238,7 @@ class DecisionFlow(flow.Flow):
         return decision
 
     def needs_consultation(self, activation):
+        """``send_to_consultation`` rather than ``skip_consultation`` (第十四条)."""
         return self._decision(activation).stage == Stage.CONSULTATION
 
     def consultation_closes_at(self, activation):
@@ -250,24 +259,34 @@ class DecisionFlow(flow.Flow):
 
         decision_assessments_complete(decision=self._decision(activation))
 
+    # Each gate reads the stage ``decisions.lifecycle`` wrote when the step before it ended
+    # (``rules.LIFECYCLE`` names the move and its article); none recomputes a rule.
+
     def risk_controllable(self, activation):
-        assessment = latest_risk_assessment(self._decision(activation))
-        return not rules.is_risk_uncontrollable(overall_level=assessment.overall_level)
+        """``send_to_legality_review`` rather than ``return_for_risk`` (第二十四条)."""
+        return self._decision(activation).stage == Stage.LEGALITY_REVIEW
 
     def may_go_to_meeting(self, activation):
-        return passes_review(self._decision(activation))
+        """``pass_legality_review`` rather than ``fail_legality_review`` (第二十五条)."""
+        return self._decision(activation).stage == Stage.PACKAGE
 
     def is_adopted(self, activation):
-        return self._decision(activation).outcome in (
-            Outcome.ADOPTED,
-            Outcome.ADOPTED_WITH_AMENDMENTS,
-        )
+        """The meeting adopted it, with or without amendments: ``adopt`` (第三十条)."""
+        return self._decision(activation).stage == Stage.PARTY_REPORT
 
     def is_rejected(self, activation):
-        return self._decision(activation).outcome == Outcome.REJECTED
+        """The meeting rejected it: ``reject`` (第三十条); a deferral stays at the meeting."""
+        return self._decision(activation).stage == Stage.ARCHIVING
 
 
 def _decision_of_task(task):
+    """The decision ``task_complete`` works on: the one the process lock took and read with
+    the task (workflows.tasking) when the task comes that way, else read here."""
+    process = task.process
+    if type(process).decisionprocess.is_cached(process):
+        child = process.decisionprocess
+        if DecisionProcess.decision.is_cached(child) and child.decision is not None:
+            return child.decision
     return Decision.objects.select_related("lead_unit", "government").get(
         process__pk=task.process_id
     )

@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     *sorted((ROOT / "decisions" / "services").glob("*.py")),
     ROOT / "decisions" / "rules.py",
+    ROOT / "decisions" / "lifecycle.py",
     *sorted((ROOT / "normdocs" / "services").glob("*.py")),
-    ROOT / "normdocs" / "rules.py",
+    *sorted((ROOT / "normdocs" / "rules").glob("[!_]*.py")),
     ROOT / "workflows" / "consultations" / "services.py",
     ROOT / "workflows" / "clocks" / "services.py",
 ]
@@ -277,7 +278,7 @@ def _is_gap(gap: tuple[str, str], problem: str) -> bool:
 def test_the_catalogue_reads_the_refusals_of_both_apps():
     sites, _ = catalogue()
     labels = {site.where.split(":")[0] for site in sites}
-    for app in ("decisions/services/", "normdocs/services/", "normdocs/rules.py"):
+    for app in ("decisions/services/", "normdocs/services/", "normdocs/rules/"):
         assert any(label.startswith(app) for label in labels), app
     codes = {site.code for site in sites}
     # One of each kind of site: a rule's returned refusal, a factory, a helper, a computed code.

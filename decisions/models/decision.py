@@ -4,7 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from viewflow.fsm import FSMField
 from viewflow.workflow.models import Process
+
+from .. import rules
 
 
 class Stage(models.TextChoices):
@@ -70,9 +73,9 @@ class Decision(models.Model):
     affects_market_actors = models.BooleanField(_("affects market actors"), default=False)
     fair_competition_review = models.TextField(_("fair competition review"), blank=True)
 
-    stage = models.CharField(
-        _("stage"), max_length=30, choices=Stage.choices, default=Stage.DRAFTING
-    )
+    # Written only by ``decisions.lifecycle`` through the transitions generated below from
+    # ``rules.LIFECYCLE``; the flow's gates read it (tests/decisions/test_lifecycle.py).
+    stage = FSMField(_("stage"), max_length=30, choices=Stage.choices, default=Stage.DRAFTING)
     outcome = models.CharField(
         _("outcome"), max_length=30, choices=Outcome.choices, blank=True, default=""
     )
@@ -122,6 +125,22 @@ class Decision(models.Model):
     @property
     def is_sealed(self) -> bool:
         return self.sealed_at is not None
+
+
+def _stage_transition(name: str, move: rules.StageMove):
+    """``Decision.move_<name>``: the viewflow.fsm transition of one row of ``rules.LIFECYCLE``.
+    Its body is empty: ``decisions.lifecycle`` saves and the services do the work."""
+
+    def transition(self):
+        pass
+
+    transition.__name__ = transition.__qualname__ = f"move_{name}"
+    transition.__doc__ = f"{' | '.join(move.sources)} → {move.target}: {move.legal_source}"
+    return Decision.stage.transition(source=move.sources, target=move.target)(transition)
+
+
+for _name, _move in rules.LIFECYCLE.items():
+    setattr(Decision, f"move_{_name}", _stage_transition(_name, _move))
 
 
 class DecisionProcess(Process):

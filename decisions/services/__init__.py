@@ -3,13 +3,8 @@ what it changed in the full-process record in that same transaction."""
 
 from .aftermath import (
     archive_checklist,
-    decision_adjust,
     decision_seal,
-    decision_suspend_urgently,
-    execution_report_submit,
     party_report_record,
-    post_evaluation_complete,
-    post_evaluation_start,
     publication_record,
 )
 from .assessment import (
@@ -27,16 +22,16 @@ from .assessment import (
 from .catalogue import catalogue_item_adjust, catalogue_item_create, catalogue_item_publish
 from .drafting import (
     attachment_add,
-    decision_comment_dispose,
-    decision_comment_hide,
-    decision_consultation_close,
-    decision_consultation_finish,
-    decision_consultation_open,
     decision_draft_save,
     decision_draft_submit,
     decision_initiate,
-    hearing_record,
-    hearing_schedule,
+)
+from .execution import (
+    decision_adjust,
+    decision_suspend_urgently,
+    execution_report_submit,
+    post_evaluation_complete,
+    post_evaluation_start,
 )
 from .meeting import (
     decision_package_check,
@@ -44,6 +39,15 @@ from .meeting import (
     meeting_open,
     meeting_statement_record,
     package_facts,
+)
+from .participation import (
+    decision_comment_dispose,
+    decision_comment_hide,
+    decision_consultation_close,
+    decision_consultation_finish,
+    decision_consultation_open,
+    hearing_record,
+    hearing_schedule,
 )
 from .review import latest_review, legality_review_complete, legality_review_submit, passes_review
 from .start import decision_adjust_start, decision_start

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from workflows.locks import row_held, row_hold
 from workflows.permissions import has_role_in_unit
 
 from ..models import Decision, Stage
@@ -38,13 +39,23 @@ def lock(decision: Decision | int) -> Decision:
     Its units come in the same query, since every service checks a role against one of them;
     ``of=("self",)`` keeps the lock on the decision alone: locking the units too would queue
     every decision of the same unit behind this one.
+
+    Locked already in this transaction (one task action: meeting_open, each statement, then
+    meeting_decide), the decision read then is given back without a second lock
+    (``workflows.locks.row_held`` says when that is safe). Every change to a decision goes
+    through the instance this returns, which keeps it current.
     """
     pk = decision if isinstance(decision, int) else decision.pk
-    return (
+    held = row_held(Decision, pk)
+    if held is not None:
+        return held
+    decision = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("lead_unit", "government")
         .get(pk=pk)
     )
+    row_hold(decision)
+    return decision
 
 
 def require_not_sealed(decision: Decision) -> None:

@@ -1,7 +1,6 @@
 """Expert argumentation (第十九至二十一条) and risk assessment (第二十二至二十四条)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -10,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from workflows.clocks.messages import recipient_language
 from workflows.clocks.services import notification_tell
 from workflows.record.services import record_append
+from workflows.transactions import service_atomic
 
 from .. import rules
+from ..lifecycle import decision_stage_move
 from ..models import (
     Decision,
     ExpertInterest,
@@ -32,7 +33,7 @@ from ._common import (
 )
 
 
-@transaction.atomic
+@service_atomic
 def expert_register(*, user, fields: list[str], organisation: str = "", by) -> ExpertProfile:
     """Put a person in the expert pool (专家库, 第二十一条). Idempotent."""
     profile, created = ExpertProfile.objects.get_or_create(
@@ -49,7 +50,7 @@ def expert_register(*, user, fields: list[str], organisation: str = "", by) -> E
     return profile
 
 
-@transaction.atomic
+@service_atomic
 def expert_interest_declare(
     *, expert: ExpertProfile, description: str, unit=None, decision: Decision | None = None
 ) -> ExpertInterest:
@@ -124,7 +125,7 @@ def _tell_the_withdrawn_expert(selection: ExpertSelection) -> None:
         )
 
 
-@transaction.atomic
+@service_atomic
 def experts_choose(
     *, decision: Decision, by, experts: list[ExpertProfile]
 ) -> list[ExpertSelection]:
@@ -181,7 +182,7 @@ def experts_choose(
     return selections
 
 
-@transaction.atomic
+@service_atomic
 def expert_selection_withdraw(*, selection: ExpertSelection, by, reason: str) -> ExpertSelection:
     """The lead unit records why a chosen expert will not give an opinion (withdrew, fell ill,
     found a conflict), so the argumentation can finish without it (第十九条)."""
@@ -227,7 +228,7 @@ def expert_argumentation_missing(decision: Decision) -> list[str]:
     )
 
 
-@transaction.atomic
+@service_atomic
 def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) -> ExpertOpinion:
     """An expert the lead unit chose from the pool gives a written, signed opinion (第十九条、
     第二十条). An expert who was not chosen, or who has since declared a direct interest in the
@@ -267,7 +268,7 @@ def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) ->
     return opinion
 
 
-@transaction.atomic
+@service_atomic
 def expert_opinion_handle(*, opinion: ExpertOpinion, by, handling: str) -> ExpertOpinion:
     """The lead unit says how it handled the opinion (第二十九条(三))."""
     decision = lock(opinion.decision_id)
@@ -288,7 +289,7 @@ def expert_opinion_handle(*, opinion: ExpertOpinion, by, handling: str) -> Exper
     return opinion
 
 
-@transaction.atomic
+@service_atomic
 def risk_assessment_submit(
     *,
     decision: Decision,
@@ -355,7 +356,7 @@ def latest_risk_assessment(decision: Decision) -> RiskAssessment | None:
     return decision.risk_assessments.order_by("-submitted_at", "-pk").first()
 
 
-@transaction.atomic
+@service_atomic
 def decision_assessments_complete(*, decision: Decision, by="system") -> Decision:
     """Both branches are done. An uncontrollable risk sends the draft back for revision
     (第二十四条); otherwise the draft goes to the legality review."""
@@ -370,12 +371,11 @@ def decision_assessments_complete(*, decision: Decision, by="system") -> Decisio
     if missing:
         raise missing_error(_("Still missing: %(missing)s."), missing, "assessments_incomplete")
     if rules.is_risk_uncontrollable(overall_level=assessment.overall_level):
-        decision.stage = Stage.DRAFTING
+        decision_stage_move(decision=decision, move="return_for_risk")
         action = "decision.returned_for_risk"
     else:
-        decision.stage = Stage.LEGALITY_REVIEW
+        decision_stage_move(decision=decision, move="send_to_legality_review")
         action = "decision.assessments_completed"
-    decision.save(update_fields=["stage", "updated_at"])
     record_append(
         actor=by,
         action=action,

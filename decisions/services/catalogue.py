@@ -1,11 +1,11 @@
 """The decision catalogue (决策事项目录): compiled, published and adjusted (第三条)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.record.services import record_append
+from workflows.transactions import service_atomic
 
 from ..models import CatalogueItem
 
@@ -20,7 +20,7 @@ def _require_compiler(*, by, government) -> None:
     require_any_role(user=by, roles=COMPILER_ROLES, unit=government)
 
 
-@transaction.atomic
+@service_atomic
 def catalogue_item_create(
     *, by, government, year: int, title: str, lead_unit, description: str = ""
 ) -> CatalogueItem:
@@ -44,7 +44,7 @@ def catalogue_item_create(
     return item
 
 
-@transaction.atomic
+@service_atomic
 def catalogue_item_publish(*, item: CatalogueItem, by) -> CatalogueItem:
     """Publish the item as part of the yearly catalogue (第三条)."""
     _require_compiler(by=by, government=item.government)
@@ -59,7 +59,7 @@ def catalogue_item_publish(*, item: CatalogueItem, by) -> CatalogueItem:
     return item
 
 
-@transaction.atomic
+@service_atomic
 def catalogue_item_adjust(
     *, item: CatalogueItem, by, reason: str, title: str | None = None, lead_unit=None
 ) -> CatalogueItem:

@@ -1,21 +1,20 @@
-"""Initiation, drafting, attachments, public consultation and hearing (第十条至第十八条)."""
+"""Initiation, drafting and attachments (第十条至第十三条); the draft goes out for public
+participation from here (``participation``, 第十四条至第十七条)."""
 
 import hashlib
 import json
-from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from workflows.consultations import services as consultation_services
-from workflows.consultations.models import Comment, Consultation
-from workflows.consultations.selectors import consultation_latest
+from workflows.consultations.models import Consultation
 from workflows.files import upload_store
 from workflows.record.services import record_append
+from workflows.transactions import service_atomic
 
 from .. import rules
-from ..models import Attachment, Decision, DraftVersion, Hearing, Stage
+from ..lifecycle import decision_stage_move
+from ..models import Attachment, Decision, DraftVersion, Stage
 from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
 
 FLAG_FIELDS = (
@@ -46,7 +45,7 @@ def _clean_list(values) -> list[str]:
     return [str(v).strip() for v in (values or []) if str(v).strip()]
 
 
-@transaction.atomic
+@service_atomic
 def decision_initiate(
     *,
     by,
@@ -108,7 +107,7 @@ def decision_initiate(
     return decision
 
 
-@transaction.atomic
+@service_atomic
 def decision_draft_save(
     *,
     decision: Decision,
@@ -178,7 +177,7 @@ def decision_draft_save(
     return version
 
 
-@transaction.atomic
+@service_atomic
 def attachment_add(
     *, decision: Decision, by, name: str, data: bytes, kind: str = "material"
 ) -> Attachment:
@@ -201,7 +200,7 @@ def attachment_add(
     return attachment
 
 
-@transaction.atomic
+@service_atomic
 def decision_draft_submit(*, decision: Decision, by) -> Decision:
     """Finish drafting. A matter not disclosable by law skips public comment, with the skip and
     its reason recorded (第十四条); otherwise it goes out for comment."""
@@ -222,190 +221,14 @@ def decision_draft_submit(*, decision: Decision, by) -> Decision:
     )
     # A draft sent back by the risk assessment or the legality review was already consulted on;
     # it goes straight to the assessments again.
-    decision.stage = (
-        Stage.CONSULTATION if consultation_required and not already_consulted else Stage.ASSESSMENT
+    decision_stage_move(
+        decision=decision,
+        move="send_to_consultation"
+        if consultation_required and not already_consulted
+        else "skip_consultation",
     )
-    decision.save(update_fields=["stage", "updated_at"])
     payload = {"stage": decision.stage, "version": decision.versions.count()}
     if not consultation_required:
         payload["consultation_skipped_reason"] = decision.not_disclosable_reason
     record_append(actor=by, action="decision.draft_submitted", subject=decision, payload=payload)
     return decision
-
-
-@transaction.atomic
-def decision_consultation_open(
-    *,
-    decision: Decision,
-    by,
-    opens_at: datetime,
-    closes_at: datetime,
-    short_period_reason: str = "",
-    attachments: list[tuple[str, bytes]] = (),
-) -> Consultation:
-    """Put the draft out for public comment, ≥ 30 days or shorter with a published reason
-    (第十四条、第十五条), with its attachments as ``(name, content)`` pairs: the public sees the
-    draft text and the attachments. One refused file refuses the whole opening."""
-    decision = lock(decision)
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_stage(decision, Stage.CONSULTATION)
-    latest = consultation_latest(subject=decision)
-    if latest is not None and latest.status != Consultation.Status.FINISHED:
-        raise ValidationError(_("A consultation is already running."), code="consultation_running")
-    consultation = consultation_services.consultation_open(
-        subject=decision,
-        by=by,
-        title=decision.title,
-        draft_text=decision.draft_text,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        short_period_reason=short_period_reason,
-    )
-    for name, data in attachments:
-        consultation_services.consultation_attachment_add(
-            consultation=consultation, by=by, name=name, data=data
-        )
-    record_append(
-        actor=by,
-        action="decision.consultation_opened",
-        subject=decision,
-        payload={"consultation": consultation.pk},
-    )
-    return consultation
-
-
-@transaction.atomic
-def decision_consultation_close(*, decision: Decision, at: datetime | None = None) -> bool:
-    """The comment period ran out (the flow's timer): the lead unit now handles the comments.
-    Harmless when run twice."""
-    decision = lock(decision)
-    consultation = consultation_latest(subject=decision)
-    if consultation is None:
-        return False
-    closed = consultation_services.consultation_close(consultation=consultation, at=at)
-    if decision.stage == Stage.CONSULTATION and consultation.status != Consultation.Status.OPEN:
-        decision.stage = Stage.DISPOSITION
-        decision.save(update_fields=["stage", "updated_at"])
-        record_append(
-            actor="system",
-            action="decision.consultation_closed",
-            subject=decision,
-            payload={"consultation": consultation.pk},
-        )
-    return closed
-
-
-@transaction.atomic
-def decision_comment_dispose(*, comment: Comment, by, outcome: str, reason: str = ""):
-    """The lead unit's drafter disposes of a comment on its decision (第十五条)."""
-    decision = comment.consultation.subject
-    if not isinstance(decision, Decision):
-        raise ValidationError(_("This comment is not about a decision."), code="wrong_subject")
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_stage(decision, Stage.CONSULTATION, Stage.DISPOSITION)
-    return consultation_services.comment_dispose(
-        comment=comment, by=by, outcome=outcome, reason=reason
-    )
-
-
-@transaction.atomic
-def decision_comment_hide(*, comment: Comment, by, reason: str):
-    decision = comment.consultation.subject
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_not_sealed(decision)
-    return consultation_services.comment_hide(comment=comment, by=by, reason=reason)
-
-
-@transaction.atomic
-def decision_consultation_finish(*, decision: Decision, by) -> Consultation:
-    """Every comment has its disposition: write the adoption report and move on to the
-    assessments (第十五条). Refused while a comment lacks a disposition."""
-    decision = lock(decision)
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_stage(decision, Stage.DISPOSITION)
-    consultation = consultation_latest(subject=decision)
-    consultation = consultation_services.consultation_finish(consultation=consultation, by=by)
-    decision.stage = Stage.ASSESSMENT
-    decision.save(update_fields=["stage", "updated_at"])
-    record_append(
-        actor=by,
-        action="decision.consultation_finished",
-        subject=decision,
-        payload={"consultation": consultation.pk, "comments": consultation.comments.count()},
-    )
-    return consultation
-
-
-@transaction.atomic
-def hearing_schedule(
-    *,
-    decision: Decision,
-    by,
-    materials_sent_on: date,
-    held_on: date,
-    participants: str,
-    place: str = "",
-) -> Hearing:
-    """Schedule a hearing: materials reach participants ≥ 7 days before; the participant list
-    is published (第十六条、第十七条)."""
-    decision = lock(decision)
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_stage(decision, Stage.DRAFTING, Stage.CONSULTATION, Stage.DISPOSITION, Stage.ASSESSMENT)
-    if rules.hearing_problem(materials_sent_on=materials_sent_on, held_on=held_on):
-        raise ValidationError(
-            _("The hearing must be held at least %(days)s days after the materials are sent."),
-            code="hearing_notice_too_short",
-            params={"days": rules.HEARING_NOTICE_DAYS},
-        )
-    if not participants.strip():
-        raise ValidationError(_("List the participants."), code="participants_required")
-    hearing = Hearing.objects.create(
-        decision=decision,
-        materials_sent_on=materials_sent_on,
-        held_on=held_on,
-        participants=participants.strip(),
-        place=place,
-        scheduled_by=by,
-    )
-    record_append(
-        actor=by,
-        action="decision.hearing_scheduled",
-        subject=decision,
-        payload={
-            "hearing": hearing.pk,
-            "materials_sent_on": materials_sent_on,
-            "held_on": held_on,
-            "participants": hearing.participants,
-        },
-    )
-    return hearing
-
-
-@transaction.atomic
-def hearing_record(*, hearing: Hearing, by, record: str, signed_by_participants: bool) -> Hearing:
-    """The hearing record, signed by the participants (第十七条)."""
-    from django.utils import timezone
-
-    decision = lock(hearing.decision_id)
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_not_sealed(decision)
-    if not record.strip() or not signed_by_participants:
-        raise ValidationError(
-            _("The hearing record must be written and signed by the participants."),
-            code="record_unsigned",
-        )
-    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
-    hearing.record = record.strip()
-    hearing.record_signed = True
-    hearing.recorded_at = timezone.now()
-    hearing.save(update_fields=["record", "record_signed", "recorded_at"])
-    record_append(
-        actor=by,
-        action="decision.hearing_recorded",
-        subject=decision,
-        payload={
-            "hearing": hearing.pk,
-            "sha256": hashlib.sha256(hearing.record.encode()).hexdigest(),
-        },
-    )
-    return hearing

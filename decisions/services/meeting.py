@@ -4,17 +4,19 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Consultation
 from workflows.consultations.selectors import consultation_latest
-from workflows.permissions import has_role_in_unit
+from workflows.locks import row_held, row_hold
+from workflows.permissions import has_role_in_unit, role_holders_in_unit
 from workflows.record.services import record_append
+from workflows.transactions import service_atomic
 
 from .. import rules
-from ..models import Attendance, Decision, Meeting, Outcome, Stage, Statement
+from ..lifecycle import decision_stage_move
+from ..models import Attendance, Decision, Meeting, Stage, Statement
 from ._common import lock, missing_error, quorum, require_not_sealed, require_role, require_stage
 from .assessment import latest_risk_assessment
 from .review import passes_review
@@ -45,7 +47,7 @@ def package_facts(decision: Decision) -> rules.PackageFacts:
     )
 
 
-@transaction.atomic
+@service_atomic
 def decision_package_check(*, decision: Decision, by) -> Decision:
     """Check the package for the meeting is complete (第二十九条), then it goes on the agenda."""
     decision = lock(decision)
@@ -56,8 +58,7 @@ def decision_package_check(*, decision: Decision, by) -> Decision:
         raise missing_error(
             _("The package is incomplete: %(missing)s."), missing, "package_incomplete"
         )
-    decision.stage = Stage.MEETING
-    decision.save(update_fields=["stage", "updated_at"])
+    decision_stage_move(decision=decision, move="put_on_agenda")
     record_append(
         actor=by,
         action="decision.package_checked",
@@ -71,7 +72,7 @@ def _require_secretary(*, by, decision: Decision) -> None:
     require_role(user=by, role="meeting_secretary", unit=decision.government)
 
 
-@transaction.atomic
+@service_atomic
 def meeting_open(
     *,
     decision: Decision,
@@ -101,10 +102,11 @@ def meeting_open(
     absent = list(absent)
     if not has_role_in_unit(user=principal, role="principal", unit=decision.government):
         raise ValidationError(_("The chair must be the administrative head."), code="not_principal")
+    member_ids = role_holders_in_unit(
+        users=members + absent, role="meeting_member", unit=decision.government
+    )
     for person in members + absent:
-        if person == principal or not has_role_in_unit(
-            user=person, role="meeting_member", unit=decision.government
-        ):
+        if person == principal or person.pk not in member_ids:
             raise ValidationError(
                 _("%(person)s is not a member of this meeting."),
                 code="not_a_member",
@@ -151,14 +153,18 @@ def meeting_open(
 
 def _lock_meeting(meeting: Meeting) -> tuple[Decision, Meeting]:
     decision = lock(meeting.decision_id)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    held = row_held(Meeting, meeting.pk)  # each statement of one sitting locks it again
+    if held is None:
+        held = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        row_hold(held)
+    meeting = held
     require_not_sealed(decision)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError(_("The meeting is concluded."), code="meeting_concluded")
     return decision, meeting
 
 
-@transaction.atomic
+@service_atomic
 def meeting_statement_record(
     *, meeting: Meeting, by, speaker, position: str, text: str
 ) -> Statement:
@@ -178,11 +184,12 @@ def meeting_statement_record(
         raise ValidationError(_("Unknown position."), code="invalid_position")
     if not text.strip():
         raise ValidationError(_("Record what was said."), code="text_required")
-    if meeting.statements.filter(speaker=speaker).exists():
+    spoken = list(meeting.statements.values_list("speaker_id", flat=True))  # one query for both
+    if speaker.pk in spoken:
         raise ValidationError(
             _("This member's statement is already recorded."), code="already_spoken"
         )
-    order = meeting.statements.count() + 1
+    order = len(spoken) + 1
     statement = Statement.objects.create(
         meeting=meeting,
         speaker=speaker,
@@ -215,7 +222,7 @@ HEAD_POSITION = {
 }
 
 
-@transaction.atomic
+@service_atomic
 def meeting_decide(
     *,
     meeting: Meeting,
@@ -238,7 +245,8 @@ def meeting_decide(
             "person_id", flat=True
         )
     )
-    spoken = list(meeting.statements.values_list("speaker_id", flat=True))
+    said = list(meeting.statements.values_list("speaker_id", "position"))
+    spoken = [speaker_id for speaker_id, _position in said]
     if not rules.head_may_speak(present_member_ids=present_members, spoken_ids=spoken):
         raise ValidationError(
             _("The administrative head speaks last: %(count)s member(s) present have not spoken."),
@@ -247,7 +255,7 @@ def meeting_decide(
         )
     if not statement.strip():
         raise ValidationError(_("Record what the head said."), code="text_required")
-    majority = rules.majority_view(meeting.statements.values_list("position", flat=True))
+    majority = rules.majority_view([position for _speaker_id, position in said])
     if (
         rules.is_reason_required(head_decision=head_decision, majority=majority)
         and not reason.strip()
@@ -281,13 +289,10 @@ def meeting_decide(
     meeting.status = Meeting.Status.CONCLUDED
     meeting.save()
     decision.outcome = head_decision
-    if head_decision in (Outcome.ADOPTED, Outcome.ADOPTED_WITH_AMENDMENTS):
-        decision.stage = Stage.PARTY_REPORT
-    elif head_decision == Outcome.REJECTED:
-        decision.stage = Stage.ARCHIVING
-    else:
-        decision.stage = Stage.MEETING  # deferred: it comes back to a later meeting
-    decision.save(update_fields=["outcome", "stage", "updated_at"])
+    # Adopted: to the Party report; rejected: to the archive; deferred: to a later meeting.
+    decision_stage_move(
+        decision=decision, move=rules.MEETING_MOVES[head_decision], also=("outcome",)
+    )
     record_append(
         actor=by,
         action="decision.meeting_decided",

@@ -3,15 +3,16 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.clocks.services import deadline_meet, deadline_open
 from workflows.models import Unit
 from workflows.record.services import record_append
+from workflows.transactions import service_atomic
 
 from .. import rules
+from ..lifecycle import decision_stage_move
 from ..models import Decision, LegalityReview, Stage
 from ._common import lock, missing_error, require_role, require_stage
 
@@ -50,7 +51,7 @@ def passes_review(decision: Decision) -> bool:
     )
 
 
-@transaction.atomic
+@service_atomic
 def legality_review_submit(*, decision: Decision, by, procedures_account: str) -> LegalityReview:
     """Send the draft to the legality review. The submission carries the draft, its legal basis
     and the account of the procedures done; an incomplete one is refused with the list of what
@@ -109,7 +110,7 @@ def legality_review_submit(*, decision: Decision, by, procedures_account: str) -
     return review
 
 
-@transaction.atomic
+@service_atomic
 def legality_review_complete(
     *,
     review: LegalityReview,
@@ -170,8 +171,9 @@ def legality_review_complete(
         exploratory_reform=exploratory_reform,
         legal_risk_statement=legal_risk_statement,
     )
-    decision.stage = Stage.PACKAGE if passes else Stage.DRAFTING
-    decision.save(update_fields=["stage", "updated_at"])
+    decision_stage_move(
+        decision=decision, move="pass_legality_review" if passes else "fail_legality_review"
+    )
     record_append(
         actor=by,
         action="decision.legality_reviewed",

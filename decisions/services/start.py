@@ -1,13 +1,13 @@
 """Starting a decision's process: the record and the viewflow process begin together."""
 
-from django.db import transaction
+from workflows.transactions import service_atomic
 
 from ..models import Adjustment, Decision
-from .aftermath import decision_adjust
 from .drafting import decision_initiate
+from .execution import decision_adjust
 
 
-@transaction.atomic
+@service_atomic
 def decision_start(
     *, by, lead_unit, title: str, problem: str, legal_basis: list[str], **kwargs
 ) -> Decision:
@@ -22,7 +22,7 @@ def decision_start(
     return decision
 
 
-@transaction.atomic
+@service_atomic
 def decision_adjust_start(*, decision: Decision, by, reason: str, drafter) -> Adjustment:
     """A major adjustment re-runs the whole statutory procedure (第三十七条): the new decision
     gets its own process, starting at drafting."""

@@ -6,9 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from viewflow.workflow.status import STATUS
+from viewflow.workflow.timers import fire_due_timers
 
 from decisions import services as s
+from decisions.flows import DecisionFlow
 from decisions.models import Stage
+from workflows.consultations.services import comment_submit
+from workflows.tasking import task_run
 
 LEGAL_BASIS = ["《中华人民共和国城乡规划法》第十六条", "《重大行政决策程序暂行条例》"]
 RISK_OK = {
@@ -57,11 +62,36 @@ def catalogue_item(people):
 
 
 class Driver:
-    """Moves one decision stage by stage through the services, as the people would."""
+    """Moves one decision stage by stage through the services, as the people would.
 
-    def __init__(self, people, catalogue_item):
+    With ``flow=True`` each decision runs in a real ``DecisionFlow`` process: every step is done
+    on its open task through ``workflows.tasking.task_run`` (the lock, the offer check, the
+    service, viewflow's step), the consultation is closed by the flow's timer and the
+    assessments are completed by the flow's join, so the state a test reaches is the state the
+    process reaches. A refusal raised inside a step leaves its task open.
+    """
+
+    def __init__(self, people, catalogue_item, *, flow: bool = False):
         self.p = people
         self.item = catalogue_item
+        self.flow = flow
+        self.processes = {}  # decision id -> its DecisionProcess
+
+    def step(self, d, node, user, service, *, finishes=True):
+        """Do ``service`` as ``user`` on ``d``'s open ``node`` task, or directly without a flow."""
+        if not self.flow:
+            return service()
+        task = self.processes[d.pk].task_set.get(
+            flow_task=getattr(DecisionFlow, node), status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
+        result = None
+
+        def run():
+            nonlocal result
+            result = service()
+
+        task_run(task=task, user=user, service=run, finishes=finishes)
+        return result
 
     def initiate(self, **flags):
         d = s.decision_initiate(
@@ -83,84 +113,132 @@ class Driver:
             **flags,
         )
         d.refresh_from_db()
+        if self.flow:
+            self.processes[d.pk] = DecisionFlow.start.run(decision=d)
         return d
 
     def consult(self, d, comments=("建议分步调整",), dispose=True):
-        s.decision_draft_submit(decision=d, by=self.p["drafter"])
+        drafter = self.p["drafter"]
+        self.step(d, "draft", drafter, lambda: s.decision_draft_submit(decision=d, by=drafter))
         now = timezone.now()
-        consultation = s.decision_consultation_open(
-            decision=d,
-            by=self.p["drafter"],
-            opens_at=now - timedelta(days=31),
-            closes_at=now - timedelta(minutes=1),
+        consultation = self.step(
+            d,
+            "open_consultation",
+            drafter,
+            lambda: s.decision_consultation_open(
+                decision=d,
+                by=drafter,
+                opens_at=now - timedelta(days=31),
+                closes_at=now - timedelta(minutes=1),
+            ),
         )
-        from workflows.consultations.services import comment_submit
-
         for text in comments:
             comment_submit(
                 consultation=consultation, text=text, name="居民", at=now - timedelta(days=2)
             )
-        s.decision_consultation_close(decision=d)
-        if dispose:
+        if self.flow:
+            fire_due_timers()  # the period ran out: the flow's timer closes the consultation
+        else:
+            s.decision_consultation_close(decision=d)
+
+        def dispose_all():
             for comment in consultation.comments.all():
                 s.decision_comment_dispose(
-                    comment=comment,
-                    by=self.p["drafter"],
-                    outcome="partly_adopted",
-                    reason="分两年实施",
+                    comment=comment, by=drafter, outcome="partly_adopted", reason="分两年实施"
                 )
-            s.decision_consultation_finish(decision=d, by=self.p["drafter"])
+            s.decision_consultation_finish(decision=d, by=drafter)
+
+        if dispose:
+            self.step(d, "dispose_comments", drafter, dispose_all)
         d.refresh_from_db()
         consultation.refresh_from_db()
         return consultation
 
     def assess(self, d, level="medium"):
-        s.risk_assessment_submit(
-            decision=d,
-            by=self.p["drafter"],
-            dimensions=RISK_OK,
-            contingency_plan="应急预案",
-            overall_level=level,
+        drafter = self.p["drafter"]
+        self.step(
+            d,
+            "risk_assessment",
+            drafter,
+            lambda: s.risk_assessment_submit(
+                decision=d,
+                by=drafter,
+                dimensions=RISK_OK,
+                contingency_plan="应急预案",
+                overall_level=level,
+            ),
         )
-        s.decision_assessments_complete(decision=d)
+        if not self.flow:  # in the flow the join completes them
+            s.decision_assessments_complete(decision=d)
         d.refresh_from_db()
         return d
 
     def review(self, d, outcome="lawful", **kwargs):
-        review = s.legality_review_submit(
-            decision=d, by=self.p["drafter"], procedures_account="已公开征求意见、风险评估"
+        review = self.step(
+            d,
+            "submit_legality",
+            self.p["drafter"],
+            lambda: s.legality_review_submit(
+                decision=d, by=self.p["drafter"], procedures_account="已公开征求意见、风险评估"
+            ),
         )
-        s.legality_review_complete(
-            review=review, by=self.p["legal_advisor"], outcome=outcome, opinion="经审查……", **kwargs
+        self.step(
+            d,
+            "legality_review",
+            self.p["legal_advisor"],
+            lambda: s.legality_review_complete(
+                review=review,
+                by=self.p["legal_advisor"],
+                outcome=outcome,
+                opinion="经审查……",
+                **kwargs,
+            ),
         )
         d.refresh_from_db()
         return review
 
     def to_meeting(self, d):
-        s.decision_package_check(decision=d, by=self.p["drafter"])
+        self.step(
+            d,
+            "package_check",
+            self.p["drafter"],
+            lambda: s.decision_package_check(decision=d, by=self.p["drafter"]),
+        )
         d.refresh_from_db()
         return d
 
     def open_meeting(self, d, absent=()):
         present = [m for m in self.p["members"] if m not in absent]
-        return s.meeting_open(
-            decision=d,
-            by=self.p["secretary"],
-            kind="executive",
-            held_at=timezone.now(),
-            principal=self.p["principal"],
-            members=present,
-            absent=list(absent),
+        return self.step(
+            d,
+            "meeting",
+            self.p["secretary"],
+            lambda: s.meeting_open(
+                decision=d,
+                by=self.p["secretary"],
+                kind="executive",
+                held_at=timezone.now(),
+                principal=self.p["principal"],
+                members=present,
+                absent=list(absent),
+            ),
+            finishes=False,
         )
 
     def statements(self, meeting, positions):
         for member, position in zip(self.p["members"], positions, strict=False):
-            s.meeting_statement_record(
-                meeting=meeting,
-                by=self.p["secretary"],
-                speaker=member,
-                position=position,
-                text=f"{member.username}：{position}",
+            self.step(
+                meeting.decision,
+                "meeting",
+                self.p["secretary"],
+                lambda member=member, position=position: s.meeting_statement_record(
+                    meeting=meeting,
+                    by=self.p["secretary"],
+                    speaker=member,
+                    position=position,
+                    text=f"{member.username}：{position}",
+                ),
+                finishes=False,
             )
 
     def up_to_meeting(self, **flags):
@@ -173,29 +251,44 @@ class Driver:
     def adopt(self, d):
         meeting = self.open_meeting(d)
         self.statements(meeting, ["support", "support", "conditional", "oppose"])
-        s.meeting_decide(
-            meeting=meeting,
-            by=self.p["secretary"],
-            head_decision="adopt",
-            statement="同意，按方案二实施。",
+        self.step(
+            d,
+            "meeting",
+            self.p["secretary"],
+            lambda: s.meeting_decide(
+                meeting=meeting,
+                by=self.p["secretary"],
+                head_decision="adopt",
+                statement="同意，按方案二实施。",
+            ),
         )
         d.refresh_from_db()
         return meeting
 
     def publish(self, d):
-        s.party_report_record(
-            decision=d,
-            by=self.p["secretary"],
-            reported_on=date.today(),
-            reference="恰政报〔2024〕3号",
-            recipient="中共乌恰县委",
+        self.step(
+            d,
+            "party_report",
+            self.p["secretary"],
+            lambda: s.party_report_record(
+                decision=d,
+                by=self.p["secretary"],
+                reported_on=date.today(),
+                reference="恰政报〔2024〕3号",
+                recipient="中共乌恰县委",
+            ),
         )
-        s.publication_record(
-            decision=d,
-            by=self.p["publisher"],
-            published_on=date.today(),
-            channel="乌恰县人民政府网站",
-            interpretation="政策解读……",
+        self.step(
+            d,
+            "publication",
+            self.p["publisher"],
+            lambda: s.publication_record(
+                decision=d,
+                by=self.p["publisher"],
+                published_on=date.today(),
+                channel="乌恰县人民政府网站",
+                interpretation="政策解读……",
+            ),
         )
         d.refresh_from_db()
         return d

@@ -1,4 +1,10 @@
-"""Each refusal the law demands, one test each: the procedure stops and says why."""
+"""Each refusal the law demands, one test each: the procedure stops and says why.
+
+Every decision here runs in a real DecisionFlow process (``Driver(flow=True)``): the state a
+refusal is met in is reached by completing the process's tasks, as people do. The refusals
+themselves are asked of the services; tests/decisions/test_refusals_in_flow.py meets those of
+the legality review and the meeting through ``task_complete``, as a page or the API does.
+"""
 
 from datetime import date, timedelta
 
@@ -9,14 +15,20 @@ from django.test import override_settings
 from django.utils import timezone
 
 from decisions import services as s
-from decisions.models import Attachment, Stage
+from decisions.flows import DecisionFlow
+from decisions.models import Attachment, Decision, Stage
 from decisions.selectors import decision_get_for_user, decisions_visible_to
 from workflows.consultations.services import comment_submit
 from workflows.record.models import Event
 
-from .conftest import LEGAL_BASIS, RISK_OK, docx_bytes
+from .conftest import LEGAL_BASIS, RISK_OK, Driver, docx_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drive(people, catalogue_item):
+    return Driver(people, catalogue_item, flow=True)
 
 
 def refused(code, fn, *args, **kwargs):
@@ -91,11 +103,26 @@ def test_the_quorum_is_a_setting_when_a_county_raises_it(drive, people):
     refused("below_quorum", drive.open_meeting, d, absent=people["members"][:2])
 
 
+def open_meeting_outside_the_flow(drive, d):
+    """The process offers no meeting task yet; the service refuses on its own as well."""
+    assert not drive.processes[d.pk].task_set.filter(flow_task=DecisionFlow.meeting).exists()
+    p = drive.p
+    return s.meeting_open(
+        decision=d,
+        by=p["secretary"],
+        kind="executive",
+        held_at=timezone.now(),
+        principal=p["principal"],
+        members=p["members"],
+        absent=[],
+    )
+
+
 def test_a_meeting_cannot_open_when_the_draft_was_not_reviewed(drive, people):
     d = drive.initiate()
     drive.consult(d)
     drive.assess(d)
-    refused("legality_review_required", drive.open_meeting, d)
+    refused("legality_review_required", open_meeting_outside_the_flow, drive, d)
 
 
 def test_a_meeting_cannot_open_when_the_review_found_the_draft_unlawful(drive, people):
@@ -104,7 +131,7 @@ def test_a_meeting_cannot_open_when_the_review_found_the_draft_unlawful(drive, p
     drive.assess(d)
     drive.review(d, outcome="unlawful")
     assert d.stage == Stage.DRAFTING  # back to drafting
-    refused("legality_review_required", drive.open_meeting, d)
+    refused("legality_review_required", open_meeting_outside_the_flow, drive, d)
 
 
 def test_an_exploratory_reform_goes_to_the_meeting_only_with_its_legal_risk_stated(drive, people):
@@ -412,10 +439,10 @@ def test_sealing_is_refused_and_lists_what_is_missing_when_the_record_is_incompl
         reference="恰政报〔2024〕3号",
         recipient="县委",
     )
+    # Jump the publication step, which no move of the lifecycle allows: corrupt the row, as a
+    # bad import would, so that the seal's own check is what refuses.
+    Decision.objects.filter(pk=d.pk).update(stage=Stage.ARCHIVING)
     d.refresh_from_db()
-    # Jump the publication step: the record lacks it.
-    d.stage = Stage.ARCHIVING
-    d.save()
     error = refused("archive_incomplete", s.decision_seal, decision=d, by=people["archivist"])
     assert error.missing == ["publication"]
     d.refresh_from_db()
@@ -498,8 +525,9 @@ def test_a_decision_outside_the_catalogue_needs_its_reason(people):
 def test_publication_is_refused_when_the_party_report_is_missing(drive, people):
     d = drive.up_to_meeting()
     drive.adopt(d)
-    d.stage = Stage.PUBLICATION  # pretend the report step was skipped
-    d.save()
+    # Pretend the report step was skipped (no move allows it): corrupt the row.
+    Decision.objects.filter(pk=d.pk).update(stage=Stage.PUBLICATION)
+    d.refresh_from_db()
     refused(
         "party_report_required",
         s.publication_record,
