@@ -93,7 +93,7 @@ def main() -> None:
 
     name = harness.setup("cleanup")
     try:
-        from django.db import connection
+        from django.db import connection, transaction
 
         from normdocs.services import cleanup_open
 
@@ -103,7 +103,10 @@ def main() -> None:
         ref = min(reference_s() for _ in range(3))
         counter = harness.SqlCounter(connection)
         started = time.perf_counter()
-        with counter.counting():
+        # In an outer transaction only to time its commit apart: the deferred foreign-key
+        # checks run there (of the bodies' shares and clocks: no row is written per document,
+        # each share keeps the snapshot of its documents).
+        with counter.counting(), transaction.atomic():
             campaign = cleanup_open(
                 kind="regular",
                 government=government,
@@ -111,8 +114,11 @@ def main() -> None:
                 title="基准清理",
                 on=date(2026, 6, 1),
             )
+            before_commit = time.perf_counter()
         elapsed = time.perf_counter() - started
-        items = campaign.items.count()
+        from normdocs.selectors import cleanup_documents
+
+        items = cleanup_documents(campaign).count()
     finally:
         harness.teardown(name, keep=args.keep)
 
@@ -121,6 +127,7 @@ def main() -> None:
         "bodies": args.bodies,
         "items": items,
         "open_s": round(elapsed, 3),
+        "commit_ms": round((elapsed - (before_commit - started)) * 1000, 1),
         "queries": counter.statements,
         "reference_ms": round(ref * 1000, 2),
         "ratio_to_reference": harness.ratio(elapsed, ref, 1),
@@ -129,8 +136,9 @@ def main() -> None:
     rows = [
         (
             f"cleanup_open over {documents:,} in-force documents",
-            f"{figures['open_s']} s, {counter.statements} queries, {items:,} items",
+            f"{figures['open_s']} s, {counter.statements} queries, {items:,} documents in scope",
         ),
+        ("  of which the commit (deferred foreign-key checks)", f"{figures['commit_ms']} ms"),
         ("reference: one INSERT … SELECT of the same rows", f"{figures['reference_ms']} ms"),
         ("cleanup_open / reference", f"{figures['ratio_to_reference']}×"),
     ]

@@ -104,7 +104,7 @@ def _document_content(document: NormativeDocument):
         "deliberations": _rows(document.deliberations.all()),
         "renewals": _rows(document.renewals.all()),
         "filing": _rows(Filing.objects.filter(document=document)),
-        "cleanup_items": _rows(document.cleanup_items.all()),
+        "cleanup_items": _rows(document.cleanup_verdicts.all()),
         # Its public consultation, when it had one (国办发〔2018〕37号 二(四)).
         **consultation_rows(document),
     }
@@ -116,7 +116,7 @@ def _document_content(document: NormativeDocument):
 
 
 def _cleanup_refusal(campaign: CleanupCampaign) -> str | None:
-    if campaign.closed_at is None:
+    if not campaign.is_closed:
         return _(
             "Cleanup %(id)s is not closed: only a closed cleanup with its published result lists "
             "is archived."
@@ -136,7 +136,7 @@ def _cleanup_describe(campaign: CleanupCampaign) -> SubjectDescription:
 
 
 def _cleanup_content(campaign: CleanupCampaign):
-    items = campaign.items.select_related("document__drafting_body__unit").order_by("pk")
+    items = campaign.verdicts.select_related("document__drafting_body__unit").order_by("pk")
     lines = [f"{campaign.title}", f"结果公布日期：{campaign.results_published_on or ''}", ""]
     for outcome, label in OUTCOME_ZH.items():
         chosen = [i for i in items if i.outcome == outcome]
@@ -179,9 +179,11 @@ register_archive_adapter(
         model=CleanupCampaign,
         label=gettext_lazy("Cleanup campaigns"),
         refusal=_cleanup_refusal,
-        is_final=lambda campaign: campaign.closed_at is not None,
+        is_final=lambda campaign: campaign.is_closed,
         describe=_cleanup_describe,
         content=_cleanup_content,
-        exportable=lambda: CleanupCampaign.objects.exclude(closed_at=None).order_by("-closed_at"),
+        exportable=lambda: CleanupCampaign.objects.filter(
+            status=CleanupCampaign.Status.CLOSED
+        ).order_by("-closed_at"),
     )
 )

@@ -145,7 +145,13 @@ class CleanupOpenForm(forms.Form):
 
 
 class CleanupDecideForm(forms.Form):
-    item = IdField(widget=forms.HiddenInput)
+    """A verdict on one document of a campaign's scope (国办发〔2018〕37号 五(十八)), the
+    document named by its id."""
+
+    document = IdField(
+        widget=forms.HiddenInput,
+        help_text=_("The id of the document of the campaign's scope to decide."),
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CleanupItem.Outcome.choices)
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 

@@ -1,13 +1,10 @@
 """Who may do what with a normative document. Every answer goes through the per-unit role grants
 in workflows.permissions, so the question has one answer everywhere."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
-from guardian.models import UserObjectPermission
 
 from workflows.models import Unit
-from workflows.permissions import has_role, has_role_in_unit
-from workflows.roles import ROLES, unit_permission_codename
+from workflows.permissions import has_role, has_role_in_unit, unit_role_grants
 
 from .models import DraftingBody, NormativeDocument, Status
 
@@ -64,18 +61,7 @@ def is_legal_affairs_officer_for(*, user, government: Unit) -> bool:
 
 def units_with_any_role(user) -> QuerySet:
     """Ids of units for which ``user`` holds any role, as one subquery (no grants in Python)."""
-    from django.db.models import BigIntegerField
-    from django.db.models.functions import Cast
-
-    return (
-        UserObjectPermission.objects.filter(
-            user=user,
-            content_type=ContentType.objects.get_for_model(Unit),
-            permission__codename__in=[unit_permission_codename(r) for r in ROLES],
-        )
-        .annotate(unit_id=Cast("object_pk", BigIntegerField()))
-        .values("unit_id")
-    )
+    return unit_role_grants(user=user).values("unit_id")
 
 
 def is_archivist(user) -> bool:

@@ -29,7 +29,13 @@ def issuing_unit(document):
 
 
 def filing(document) -> Filing | None:
-    return Filing.objects.filter(document=document).select_related("receiving_unit").first()
+    """The document's filing, read once per document: Django keeps the reverse one-to-one (and
+    its absence) on the instance, and every step of the page asks for it. A page that reads the
+    document with ``select_related("filing__receiving_unit")`` asks the database nothing."""
+    try:
+        return document.filing
+    except Filing.DoesNotExist:
+        return None
 
 
 def receiving_unit(document):

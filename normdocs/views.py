@@ -103,8 +103,9 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.document = get_object_or_404(
+                # The filing once for the page: every filing step asks for it (steps.filing).
                 documents_visible_to(request.user).select_related(
-                    "drafting_body__unit", "amends", "register"
+                    "drafting_body__unit", "amends", "register", "filing__receiving_unit"
                 ),
                 pk=kwargs["pk"],
             )
@@ -130,7 +131,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
             renewals=document.renewals.all(),
             filing=steps.filing(document),
             deadlines=_deadlines(document),
-            cleanup_items=document.cleanup_items.select_related("campaign"),
+            cleanup_items=selectors.document_cleanup_entries(document),
             amendments=document.amendments.all(),
             forms=[
                 bound if bound and bound.action == name else self.build(name)
@@ -223,19 +224,19 @@ class CleanupDetailView(LoginRequiredMixin, generic.TemplateView):
         user, campaign = self.request.user, self.campaign
         mine = [
             a.drafting_body_id
-            for a in campaign.assignments.select_related("drafting_body__unit")
+            for a in campaign.assignments.select_related("drafting_body__unit").defer("documents")
             if is_drafter_for(user=user, body=a.drafting_body)
         ]
-        items = campaign.items.select_related(
-            "document", "assignment__drafting_body__unit"
-        ).order_by("document__number")
+        # Every document of the scope, fixed at opening, with its verdict or undecided.
+        scope = selectors.cleanup_documents(campaign)
+        items = selectors.cleanup_entries(campaign, scope.order_by("number", "pk")[:500])
         context.update(
             campaign=campaign,
-            results=_result_lists(campaign) if campaign.closed_at else None,
-            items=items[:500],
-            item_count=campaign.items.count(),
-            decidable={i.pk for i in items.filter(assignment__drafting_body_id__in=mine)}
-            if not campaign.closed_at
+            results=_result_lists(campaign) if campaign.is_closed else None,
+            items=items,
+            item_count=scope.count(),
+            decidable={i.document_id for i in items if i.assignment.drafting_body_id in mine}
+            if not campaign.is_closed
             else set(),
             decide_form=bound
             if isinstance(bound, forms.CleanupDecideForm)
@@ -245,7 +246,7 @@ class CleanupDetailView(LoginRequiredMixin, generic.TemplateView):
                 if isinstance(bound, forms.CleanupCloseForm)
                 else forms.CleanupCloseForm(initial={"published_on": timezone.localdate()})
             )
-            if not campaign.closed_at
+            if not campaign.is_closed
             and is_legal_affairs_officer_for(user=user, government=campaign.government)
             else None,
         )
@@ -274,8 +275,13 @@ class CleanupDetailView(LoginRequiredMixin, generic.TemplateView):
             campaign=self.campaign, by=self.request.user, published_on=published_on
         )
 
-    def decide(self, *, item, outcome, reason):
-        item = get_object_or_404(CleanupItem, pk=item, campaign=self.campaign)
+    def decide(self, *, document, outcome, reason):
+        if not selectors.cleanup_documents(self.campaign).filter(pk=document).exists():
+            raise Http404
         services.cleanup_item_decide(
-            item=item, by=self.request.user, outcome=outcome, reason=reason
+            campaign=self.campaign,
+            document=document,
+            by=self.request.user,
+            outcome=outcome,
+            reason=reason,
         )

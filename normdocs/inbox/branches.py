@@ -34,6 +34,7 @@ from ..models import (
     Filing,
     LegalityReview,
     NormativeDocument,
+    ScopeSize,
     Status,
 )
 from ..steps import name_of_inbox_kind, roles_of_inbox_kind
@@ -182,7 +183,21 @@ def _branches() -> list:
     adopted = Exists(Deliberation.objects.filter(document=OuterRef("pk"), adopted=True))
     documents = NormativeDocument.objects.all()
     drafting_unit = "document__drafting_body__unit_id__in"
-    undecided = CleanupItem.objects.filter(outcome="")
+    # A share's documents without a verdict yet (国办发〔2018〕37号 五(十八)).
+    undecided = ScopeSize() - Coalesce(
+        Subquery(
+            CleanupItem.objects.filter(assignment=OuterRef("pk"))
+            .order_by()
+            .values("assignment")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    shares_undecided = CleanupAssignment.objects.annotate(undecided=undecided).filter(
+        undecided__gt=0
+    )
     return [
         _row(
             reviews.filter(outcome="", **{drafting_unit: roles("legality_review")}),
@@ -302,9 +317,8 @@ def _branches() -> list:
             ),
         ),
         _row(
-            CleanupAssignment.objects.filter(
-                Exists(undecided.filter(assignment=OuterRef("pk"))),
-                campaign__closed_at=None,
+            shares_undecided.filter(
+                campaign__status=CleanupCampaign.Status.OPEN,
                 drafting_body__unit_id__in=units("drafter", "unit_head"),
             ),
             "cleanup",
@@ -319,19 +333,12 @@ def _branches() -> list:
                 _clock_due(CleanupAssignment, "pk", clockrules.CLEANUP_ITEM), F("due_on")
             ),
             i_created=Cast("campaign__opened_on", DateTimeField()),
-            i_count=Subquery(
-                undecided.filter(assignment=OuterRef("pk"))
-                .order_by()
-                .values("assignment")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
+            i_count=F("undecided"),
         ),
         _row(
             CleanupCampaign.objects.filter(
-                ~Exists(undecided.filter(campaign=OuterRef("pk"))),
-                closed_at=None,
+                ~Exists(shares_undecided.filter(campaign=OuterRef("pk"))),
+                status=CleanupCampaign.Status.OPEN,
                 government_id__in=units("legal_advisor"),
             ),
             "cleanup_close",

@@ -7,6 +7,7 @@ from .cleanup import (
     cleanup_open,
     cleanup_open_regular_if_due,
     cleanup_scope_documents,
+    cleanup_undecided_count,
 )
 from .filing import (
     filing_accept,
@@ -19,15 +20,17 @@ from .filing import (
 )
 from .imports import normdoc_import_published
 from .lifecycle import (
-    legality_review_amendments_record,
-    legality_review_conclude,
-    legality_review_submit,
     normdoc_create,
     normdoc_deliberate,
     normdoc_register,
     normdoc_send_to_deliberation,
 )
 from .numbering import number_allocate
+from .review import (
+    legality_review_amendments_record,
+    legality_review_conclude,
+    legality_review_submit,
+)
 from .validity import (
     normdoc_declare_invalid,
     normdoc_enter_into_force,
@@ -44,6 +47,7 @@ __all__ = [
     "cleanup_open",
     "cleanup_open_regular_if_due",
     "cleanup_scope_documents",
+    "cleanup_undecided_count",
     "drafting_body_register",
     "filing_accept",
     "filing_body_revoke",

@@ -1,8 +1,10 @@
 """What every normdocs service shares: refusals, the record, deadlines, today's date."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from django.utils import timezone
+from viewflow.fsm import NoTransition, TransitionConditionsUnmet
 
 from workflows.record.services import record_append
 
@@ -13,6 +15,24 @@ def refuse(refusal: RuleRefusal | None) -> None:
     """Raise the refusal a rule returned (rules return None when all is well)."""
     if refusal is not None:
         raise refusal
+
+
+def fsm_move(subject, target: str, *, wrong_state: Callable[[str], RuleRefusal]) -> str:
+    """Run ``subject.to_<target>()``, the FSM transition its model declares (from a lifecycle
+    table in rules.py): the only writer of a filing's or a cleanup's status. A transition the
+    table does not allow is refused with ``wrong_state(source)``; a condition built on a rule
+    carries that rule's refusal. Returns the state it came from; the caller saves and records.
+    """
+    source = str(subject.status)
+    try:
+        getattr(subject, f"to_{str(target)}")()
+    except NoTransition:
+        raise wrong_state(source) from None
+    except TransitionConditionsUnmet as unmet:
+        if isinstance(unmet.unmet_message, RuleRefusal):
+            raise unmet.unmet_message from None
+        raise wrong_state(source) from None
+    return source
 
 
 def today() -> date:

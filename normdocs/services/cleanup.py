@@ -3,8 +3,8 @@
 import logging
 from datetime import date
 
-from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from workflows.calendar import CalendarRangeError
@@ -15,62 +15,20 @@ from workflows.permissions import has_role_in_unit
 from .. import rules
 from ..conf import setting
 from ..models import (
-    CleanupAssignment,
     CleanupCampaign,
     CleanupItem,
     DraftingBody,
     NormativeDocument,
-    Status,
+    ScopeSize,
 )
 from ..permissions import is_drafter_for, is_legal_affairs_officer_for
 from ..rules import RuleRefusal
+from ..selectors import share_holding
 from . import deadlines
-from ._common import act_time, record, refuse, today
+from ._common import act_time, fsm_move, record, refuse, today
+from .cleanup_scope import SCOPE_KEYS, assignments_insert, cleanup_scope_documents
 
 logger = logging.getLogger(__name__)
-SCOPE_KEYS = (
-    "drafting_bodies",
-    "issuer_codes",
-    "published_from",
-    "published_to",
-    "keyword",
-    "documents",
-)
-
-
-def cleanup_scope_documents(*, government: Unit, scope: dict) -> QuerySet[NormativeDocument]:
-    """In-force documents of ``government`` and the bodies under it that match ``scope``.
-
-    Scope keys (all optional, combined with AND): drafting_bodies (ids), issuer_codes,
-    published_from / published_to (ISO dates), keyword (title, laws cited or text: a changed
-    law such as 行政处罚法), documents (an explicit list of ids).
-    """
-    unknown = set(scope) - set(SCOPE_KEYS)
-    if unknown:
-        raise RuleRefusal(
-            _("Unknown scope keys: %(keys)s."),
-            code="unknown_scope_keys",
-            params={"keys": ", ".join(sorted(unknown))},
-        )
-    documents = NormativeDocument.objects.filter(status=Status.IN_FORCE).filter(
-        Q(drafting_body__unit=government) | Q(drafting_body__unit__parent=government)
-    )
-    if scope.get("drafting_bodies"):
-        documents = documents.filter(drafting_body_id__in=scope["drafting_bodies"])
-    if scope.get("issuer_codes"):
-        documents = documents.filter(issuer_code__in=scope["issuer_codes"])
-    if scope.get("published_from"):
-        documents = documents.filter(published_on__gte=scope["published_from"])
-    if scope.get("published_to"):
-        documents = documents.filter(published_on__lte=scope["published_to"])
-    if scope.get("keyword"):
-        word = scope["keyword"]
-        documents = documents.filter(
-            Q(title__contains=word) | Q(cited_laws__contains=word) | Q(text__contains=word)
-        )
-    if scope.get("documents"):
-        documents = documents.filter(pk__in=scope["documents"])
-    return documents
 
 
 @transaction.atomic
@@ -84,13 +42,15 @@ def cleanup_open(
     on: date | None = None,
     ordered_by: str = "",
 ) -> CleanupCampaign:
-    """Open a campaign: one review item per in-force document in scope, assigned to its drafting
-    body (谁制定谁清理; the lead body for joint documents), with a due date and a clocks deadline
-    per body.
+    """Open a campaign over the in-force documents in scope, each assigned to its drafting body
+    (谁制定谁清理; the lead body for joint documents), with a due date and a clocks deadline per
+    body (国办发〔2018〕37号 五(十八)). The scope is fixed now: each body's share keeps the ids
+    of its documents; a document entering force later is not in this campaign.
 
     Built for tens of thousands of documents: a fixed number of statements however many
-    documents and drafting bodies are in scope (the items in one INSERT … SELECT, the clocks
-    and their record events in one go each).
+    documents and drafting bodies are in scope (the shares with their snapshots in one
+    INSERT … SELECT, one row per body; the clocks and their record events in one go each).
+    No row is written per document until its verdict is entered.
     """
     scope = dict(scope or {})
     if kind not in CleanupCampaign.Kind.values:
@@ -140,21 +100,11 @@ def cleanup_open(
         opened_by=None if by == "system" else by,
         due_on=due_on,
     )
-    in_scope = list(
-        cleanup_scope_documents(government=government, scope=scope).values_list(
-            "pk", "drafting_body_id"
-        )
+    in_scope = cleanup_scope_documents(government=government, scope=scope)
+    assignments, items, digest = assignments_insert(
+        campaign=campaign, documents=in_scope, due_on=due_on
     )
-    body_ids = sorted({body_id for _, body_id in in_scope})
-    assignments = CleanupAssignment.objects.bulk_create(
-        [CleanupAssignment(campaign=campaign, drafting_body_id=b, due_on=due_on) for b in body_ids]
-    )
-    assignment_of = {a.drafting_body_id: a.pk for a in assignments}
-    _items_insert(
-        campaign=campaign,
-        documents=[doc_id for doc_id, _ in in_scope],
-        assignments=[assignment_of[body_id] for _, body_id in in_scope],
-    )
+    body_ids = [a.drafting_body_id for a in assignments]
     bodies = DraftingBody.objects.select_related("unit").in_bulk(body_ids)
     for assignment in assignments:
         assignment.drafting_body = bodies[assignment.drafting_body_id]
@@ -175,40 +125,15 @@ def cleanup_open(
             "scope": scope,
             "due_on": due_on,
             "legal_source": rule.legal_source,
-            "documents": [doc_id for doc_id, _ in in_scope],
+            # The documents in scope are the assignments' snapshots; the record keeps their
+            # number and a digest of their ids, so that the list can be checked against it.
+            "items": items,
+            "documents_sha256": digest,
             "drafting_bodies": body_ids,
         },
         on=on,
     )
     return campaign
-
-
-def _items_insert(*, campaign: CleanupCampaign, documents: list[int], assignments: list[int]):
-    """One undecided item per document, in the order given (their ids follow it, as
-    bulk_create's would), in one statement: the ids travel as two arrays, not as one
-    parameter per field of every row."""
-    if connection.vendor != "postgresql":  # no arrays (SQLite, `make run`): the ORM's way
-        CleanupItem.objects.bulk_create(
-            [
-                CleanupItem(campaign=campaign, assignment_id=a, document_id=d)
-                for d, a in zip(documents, assignments, strict=True)
-            ],
-            batch_size=500,
-        )
-        return
-    item = CleanupItem._meta
-    columns = ", ".join(
-        connection.ops.quote_name(item.get_field(name).column)
-        for name in ("campaign", "assignment", "document", "outcome", "reason")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(item.db_table)} ({columns}) "
-            "SELECT %s, assignment, document, '', '' "
-            "FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS t(document, assignment, n) "
-            "ORDER BY n",
-            [campaign.pk, documents, assignments],
-        )
 
 
 def cleanup_open_regular_if_due(*, on: date | None = None) -> list[CleanupCampaign]:
@@ -250,19 +175,46 @@ def cleanup_open_regular_if_due(*, on: date | None = None) -> list[CleanupCampai
     return opened
 
 
+def _cleanup_refusal(kind: str):
+    """The refusal of a campaign's or an item's transition to its next state."""
+    target = "closed" if kind == "campaign" else "decided"
+    return lambda source: rules.cleanup_transition_refusal(kind=kind, source=source, target=target)
+
+
 @transaction.atomic
 def cleanup_item_decide(
-    *, item: CleanupItem, by, outcome: str, reason: str, on: date | None = None
+    *,
+    by,
+    outcome: str,
+    reason: str,
+    item: CleanupItem | None = None,
+    campaign: CleanupCampaign | None = None,
+    document: NormativeDocument | int | None = None,
+    on: date | None = None,
 ) -> CleanupItem:
-    """The drafting body's verdict on one of its documents, with its reason (37号 五(十八))."""
-    item = (
-        CleanupItem.objects.select_for_update(of=("self",))
-        .select_related("campaign", "assignment__drafting_body__unit", "document")
-        .get(pk=item.pk)
-    )
-    if item.campaign.closed_at is not None:
-        raise RuleRefusal(_("The campaign is closed."), code="campaign_closed")
-    body = item.assignment.drafting_body
+    """The drafting body's verdict on one of its documents, with its reason (国办发〔2018〕37号
+    五(十八): 谁制定谁清理, each document of the scope continued, amended, repealed or declared
+    invalid). The document is named by ``campaign`` and ``document`` (or by ``item``, an entry
+    of ``selectors.cleanup_entries``); the verdict row is written on the first verdict and
+    revised by the next ones while the campaign is open."""
+    if item is not None:
+        campaign_id, document_id = item.campaign_id, item.document_id
+    else:
+        campaign_id, document_id = campaign.pk, getattr(document, "pk", document)
+    # The body's share is locked: its verdicts are entered one at a time, so the last one
+    # sees every other and meets the share's clock.
+    assignment = share_holding(campaign=campaign_id, document=document_id, lock=True)
+    if assignment is None:
+        raise RuleRefusal(
+            _("This document is not in the scope of the cleanup."), code="not_in_cleanup_scope"
+        )
+    item = CleanupItem.objects.filter(
+        campaign_id=campaign_id, document_id=document_id
+    ).first() or CleanupItem(assignment=assignment, document_id=document_id)
+    item.campaign, item.assignment = assignment.campaign, assignment
+    # Refused once the campaign is closed (its published lists are final).
+    fsm_move(item, CleanupItem.Status.DECIDED, wrong_state=_cleanup_refusal("item"))
+    body = assignment.drafting_body
     if not (
         is_drafter_for(user=by, body=body)
         or has_role_in_unit(user=by, role="unit_head", unit=body.unit)
@@ -281,9 +233,9 @@ def cleanup_item_decide(
             code="before_cleanup_opened",
         )
     item.decided_by, item.decided_at = by, act_time(on)
-    item.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
-    if not CleanupItem.objects.filter(assignment=item.assignment, outcome="").exists():
-        deadlines.meet(item.assignment, deadlines.CLEANUP_ITEM, at=item.decided_at)
+    item.save()
+    if assignment.verdicts.count() >= len(assignment.documents):
+        deadlines.meet(assignment, deadlines.CLEANUP_ITEM, at=item.decided_at)
     record(
         actor=by,
         action="cleanup.item_decided",
@@ -297,6 +249,12 @@ def cleanup_item_decide(
         on=on,
     )
     return item
+
+
+def cleanup_undecided_count(campaign: CleanupCampaign) -> int:
+    """How many documents of the campaign's scope have no verdict yet."""
+    in_scope = campaign.assignments.aggregate(n=Sum(ScopeSize()))["n"] or 0
+    return in_scope - campaign.verdicts.count()
 
 
 @transaction.atomic
@@ -317,14 +275,13 @@ def cleanup_close(
     from .validity import normdoc_declare_invalid, normdoc_repeal
 
     campaign = CleanupCampaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.closed_at is not None:
-        raise RuleRefusal(_("The campaign is already closed."), code="campaign_closed")
+    fsm_move(campaign, CleanupCampaign.Status.CLOSED, wrong_state=_cleanup_refusal("campaign"))
     if not is_legal_affairs_officer_for(user=by, government=campaign.government):
         raise RuleRefusal(
             _("Only a legal-affairs officer of the government closes a cleanup."),
             code="not_legal_affairs_officer",
         )
-    undecided = campaign.items.filter(outcome="").count()
+    undecided = cleanup_undecided_count(campaign)
     if undecided:
         raise RuleRefusal(
             _("%(count)s document(s) have no cleanup outcome yet."),
@@ -333,7 +290,7 @@ def cleanup_close(
         )
     published_on = published_on or today()
     counts = {outcome: 0 for outcome in rules.CLEANUP_OUTCOMES}
-    for item in campaign.items.select_related("document__drafting_body", "decided_by").order_by(
+    for item in campaign.verdicts.select_related("document__drafting_body", "decided_by").order_by(
         "pk"
     ):
         counts[item.outcome] += 1
@@ -361,7 +318,9 @@ def cleanup_close(
     campaign.closed_at = act_time(published_on)
     campaign.results_published_on = published_on
     campaign.results_published_where = published_where.strip()
-    campaign.save(update_fields=["closed_at", "results_published_on", "results_published_where"])
+    campaign.save(
+        update_fields=["status", "closed_at", "results_published_on", "results_published_where"]
+    )
     record(
         actor=by,
         action="cleanup.closed",

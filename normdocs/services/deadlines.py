@@ -75,17 +75,22 @@ def clocks_end_with(document: NormativeDocument, *, reason) -> int:
     filings = [
         str(pk) for pk in Filing.objects.filter(document=document).values_list("pk", flat=True)
     ]
-    live_undecided = CleanupItem.objects.filter(assignment=OuterRef("pk"), outcome="").exclude(
-        document__status__in=ENDED_STATES
-    )
-    assignments = [
-        str(pk)
-        for pk in CleanupAssignment.objects.filter(
-            items__document=document, items__outcome="", campaign__closed_at=None
+    # The shares (国办发〔2018〕37号 五(十八)) whose snapshot holds the document undecided and
+    # where every document still undecided has ended too.
+    assignments = []
+    for assignment in CleanupAssignment.objects.filter(
+        drafting_body_id=document.drafting_body_id, campaign__status=CleanupCampaign.Status.OPEN
+    ).exclude(Exists(CleanupItem.objects.filter(campaign=OuterRef("campaign"), document=document))):
+        if document.pk not in assignment.documents:
+            continue
+        decided = CleanupItem.objects.filter(assignment=assignment).values("document")
+        live_undecided = (
+            NormativeDocument.objects.filter(pk__in=assignment.documents)
+            .exclude(status__in=ENDED_STATES)
+            .exclude(pk__in=decided)
         )
-        .filter(~Exists(live_undecided))
-        .values_list("pk", flat=True)
-    ]
+        if not live_undecided.exists():
+            assignments.append(str(assignment.pk))
     type_of = ContentType.objects.get_for_model
     clocks = Deadline.objects.filter(status__in=Deadline.RUNNING).filter(
         Q(content_type=type_of(NormativeDocument), object_id=str(document.pk))

@@ -12,7 +12,7 @@ from ..models import Filing, NormativeDocument
 from ..permissions import is_filing_reviewer_for, is_issuer_head_for, is_publisher_for
 from ..rules import RuleRefusal
 from . import deadlines
-from ._common import act_time, record, today
+from ._common import act_time, fsm_move, record, today
 
 
 def _ancestors(unit: Unit) -> list[tuple[int, str]]:
@@ -54,22 +54,15 @@ def _locked(filing: Filing) -> Filing:
     )
 
 
-def _step(filing: Filing, *, expected: tuple[str, ...], to: str) -> str:
-    if filing.status not in expected:
-        raise RuleRefusal(
-            _(
-                "A filing that is “%(source)s” cannot become “%(target)s”: "
-                "自治区人民政府令第218号 (备案审查程序)"
-            ),
-            code="wrong_filing_state",
-            params={
-                "source": Filing.Status(filing.status).label,
-                "target": Filing.Status(to).label,
-            },
-        )
-    source = filing.status
-    filing.status = to
-    return source
+def _move(filing: Filing, target: str) -> str:
+    """The filing's FSM transition to ``target`` (rules.FILING_LIFECYCLE); returns the source."""
+    return fsm_move(
+        filing,
+        target,
+        wrong_state=lambda source: rules.filing_transition_refusal(
+            source=source, target=str(target), labels=dict(Filing.Status.choices)
+        ),
+    )
 
 
 @transaction.atomic
@@ -87,9 +80,7 @@ def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Fil
             _("The receiving government is not in this installation; file it there directly."),
             code="receiving_unit_outside",
         )
-    source = _step(
-        filing, expected=(Filing.Status.DUE, Filing.Status.RETURNED), to=Filing.Status.RECEIVED
-    )
+    source = _move(filing, Filing.Status.RECEIVED)
     received_on = received_on or today()
     deadlines.meet(document, deadlines.FILING, at=act_time(received_on))
     review = deadlines.open_clock(
@@ -142,7 +133,7 @@ def filing_accept(*, filing: Filing, by, opinion: str = "", on: date | None = No
     filing = _locked(filing)
     _require_reviewer(filing, by)
     on = _act_date(filing, on)
-    _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.ACCEPTED)
+    _move(filing, Filing.Status.ACCEPTED)
     filing.reviewer, filing.opinion, filing.closed_at = by, opinion.strip(), act_time(on)
     filing.save(update_fields=["status", "reviewer", "opinion", "closed_at"])
     deadlines.meet(filing, deadlines.FILING_REVIEW, at=filing.closed_at)
@@ -164,7 +155,7 @@ def filing_return(*, filing: Filing, by, missing: str, on: date | None = None) -
     on = _act_date(filing, on)
     if not missing.strip():
         raise RuleRefusal(_("Say which materials are missing."), code="missing_materials_required")
-    _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.RETURNED)
+    _move(filing, Filing.Status.RETURNED)
     filing.reviewer, filing.opinion = by, missing.strip()
     filing.save(update_fields=["status", "reviewer", "opinion"])
     deadlines.waive(filing, deadlines.FILING_REVIEW, by=by, reason="Returned for completion (补正)")
@@ -188,7 +179,7 @@ def filing_request_correction(
     if not problem.strip():
         raise RuleRefusal(_("State the problem found."), code="problem_required")
     on = _act_date(filing, on)
-    _step(filing, expected=(Filing.Status.RECEIVED,), to=Filing.Status.CORRECTION_REQUESTED)
+    _move(filing, Filing.Status.CORRECTION_REQUESTED)
     deadlines.meet(filing, deadlines.FILING_REVIEW, at=act_time(on))
     correction = deadlines.open_clock(
         subject=filing,
@@ -221,9 +212,7 @@ def filing_issuer_amend(
     from .lifecycle import normdoc_create
 
     filing = _locked(filing)
-    _step(
-        filing, expected=(Filing.Status.CORRECTION_REQUESTED,), to=Filing.Status.AMENDED_BY_ISSUER
-    )
+    _move(filing, Filing.Status.AMENDED_BY_ISSUER)
     old = filing.document
     successor = normdoc_create(
         by=by,
@@ -261,9 +250,7 @@ def filing_issuer_revoke(*, filing: Filing, by, reason: str, on: date | None = N
         raise RuleRefusal(
             _("Only the head of the issuing body revokes its document."), code="not_issuer_head"
         )
-    _step(
-        filing, expected=(Filing.Status.CORRECTION_REQUESTED,), to=Filing.Status.REVOKED_BY_ISSUER
-    )
+    _move(filing, Filing.Status.REVOKED_BY_ISSUER)
     on = _act_date(filing, on)
     filing.closed_at = act_time(on)
     # Met before the document ends: its end waives every clock still running.
@@ -289,11 +276,7 @@ def filing_body_revoke(*, filing: Filing, by, reason: str, on: date | None = Non
 
     filing = _locked(filing)
     _require_reviewer(filing, by)
-    _step(
-        filing,
-        expected=(Filing.Status.CORRECTION_REQUESTED,),
-        to=Filing.Status.REVOKED_BY_FILING_BODY,
-    )
+    _move(filing, Filing.Status.REVOKED_BY_FILING_BODY)
     on = _act_date(filing, on)
     # Waived by the reviewer before the document ends, whose end waives the clocks still
     # running in the system's name.

@@ -141,3 +141,51 @@ def test_only_a_legal_affairs_officer_opens_a_special_cleanup(
     # Today's due date may fall past the holiday notices loaded in the test database: then the
     # service refuses with the calendar's own words (a 400), never a 500.
     assert response.status_code in (201, 400), response.json()
+
+
+def test_a_cleanup_lists_its_whole_scope_and_is_decided_by_document(
+    api, drafter, officials, county, bureau_body
+):
+    """国办发〔2018〕37号 五(十八): every document of the scope fixed at opening is listed, its
+    verdict or undecided; the drafting body decides one by its document id."""
+    from datetime import date
+
+    def imported(number):
+        return services.normdoc_import_published(
+            by=officials["publisher"],
+            drafting_body=bureau_body,
+            title=f"司法局文件{number}",
+            number=f"恰司规〔2022〕{number}号",
+            published_on=date(2022, 5, 10),
+        )
+
+    in_scope, outside = imported(1), imported(2)
+    campaign = services.cleanup_open(
+        kind="special",
+        government=county,
+        by=officials["advisor"],
+        title="专项清理",
+        scope={"documents": [in_scope.pk]},
+        on=date(2026, 3, 2),
+    )
+    url = f"/api/v1/cleanups/{campaign.pk}/"
+    (listed,) = api(drafter).get(f"{url}items/").json()["results"]
+    assert (listed["id"], listed["document"], listed["status"]) == (
+        None,
+        in_scope.pk,
+        "undecided",
+    )
+    decide = {"outcome": "continue", "reason": "仍符合上位法"}
+    response = api(drafter).post(f"{url}decide/", {**decide, "document": outside.pk}, format="json")
+    assert response.status_code == 404
+    response = api(officials["township_drafter"]).post(
+        f"{url}decide/", {**decide, "document": in_scope.pk}, format="json"
+    )
+    assert response.status_code == 403
+    response = api(drafter).post(
+        f"{url}decide/", {**decide, "document": in_scope.pk}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "decided" and response.json()["id"] is not None
+    (listed,) = api(drafter).get(f"{url}items/").json()["results"]
+    assert (listed["outcome"], listed["status"]) == ("continue", "decided")

@@ -45,7 +45,7 @@ from schemathesis.specs.openapi.checks import (
 from viewflow.workflow.models import Task
 
 from decisions.models import CatalogueItem, Decision, ExpertOpinion, Hearing
-from normdocs.models import CleanupCampaign, CleanupItem, DraftingBody, NormativeDocument
+from normdocs.models import CleanupCampaign, DraftingBody, NormativeDocument
 from workflows.clocks.models import Deadline, Notification
 from workflows.consultations.models import Comment, Consultation
 from workflows.models import Unit
@@ -103,7 +103,7 @@ FIELD_MODELS = {
     "catalogue_item": CatalogueItem,
     "drafting_body": DraftingBody,
     "comment": Comment,
-    "item": CleanupItem,
+    "document": NormativeDocument,
     "opinion": ExpertOpinion,
     "hearing": Hearing,
     "drafter": User,

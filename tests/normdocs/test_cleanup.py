@@ -1,5 +1,6 @@
 """Cleanup campaigns (清理, 国办发〔2018〕37号 五(十八))."""
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from normdocs import selectors, services
 from normdocs.models import CleanupCampaign, CleanupItem, NormativeDocument, Status
 from normdocs.rules import RuleRefusal
 from workflows.clocks.models import Deadline
+from workflows.record.models import Event
 
 pytestmark = pytest.mark.django_db
 OPENED = date(2026, 3, 2)
@@ -61,6 +63,10 @@ def _open(officer, county, **kwargs):
     )
 
 
+def _scope_size(campaign):
+    return selectors.cleanup_documents(campaign).count()
+
+
 def test_a_special_cleanup_is_refused_without_a_scope(in_force, officer, county):
     with pytest.raises(RuleRefusal) as info:
         _open(officer, county, scope={})
@@ -79,7 +85,7 @@ def test_a_special_cleanup_by_cited_law_has_one_item_per_matching_document_assig
     campaign = _open(officer, county, scope={"keyword": "行政处罚法"})
     items = {
         item.document_id: item.assignment.drafting_body
-        for item in campaign.items.select_related("assignment")
+        for item in selectors.cleanup_entries(campaign)
     }
     assert items == {in_force[0].pk: county_body, in_force[3].pk: bureau_body}
     clocks = Deadline.objects.filter(rule_key="normdocs.cleanup_review")
@@ -88,12 +94,10 @@ def test_a_special_cleanup_by_cited_law_has_one_item_per_matching_document_assig
 
 
 def test_scope_by_issuer_dates_and_explicit_list(in_force, officer, county, bureau_body):
-    assert _open(officer, county, scope={"drafting_bodies": [bureau_body.pk]}).items.count() == 2
-    assert _open(officer, county, scope={"published_from": "2023-01-01"}).items.count() == 0
-    assert (
-        _open(officer, county, scope={"documents": [in_force[1].pk, in_force[2].pk]}).items.count()
-        == 2
-    )
+    assert _scope_size(_open(officer, county, scope={"drafting_bodies": [bureau_body.pk]})) == 2
+    assert _scope_size(_open(officer, county, scope={"published_from": "2023-01-01"})) == 0
+    explicit = _open(officer, county, scope={"documents": [in_force[1].pk, in_force[2].pk]})
+    assert _scope_size(explicit) == 2
 
 
 def test_a_joint_document_is_reviewed_by_its_lead_body(
@@ -101,14 +105,15 @@ def test_a_joint_document_is_reviewed_by_its_lead_body(
 ):
     in_force[0].co_drafting_bodies.add(bureau_body)
     campaign = _open(officer, county, scope={"documents": [in_force[0].pk]})
-    assert campaign.items.get().assignment.drafting_body == county_body
+    (item,) = selectors.cleanup_entries(campaign)
+    assert item.assignment.drafting_body == county_body
 
 
 def test_only_the_drafting_body_decides_its_items_and_every_outcome_needs_a_reason(
     in_force, officer, county, drafter, county_drafter
 ):
     campaign = _open(officer, county, scope={"documents": [in_force[0].pk]})
-    item = campaign.items.get()
+    (item,) = selectors.cleanup_entries(campaign)
     with pytest.raises(RuleRefusal, match="谁制定谁清理"):
         services.cleanup_item_decide(item=item, by=drafter, outcome="continue", reason="仍适用")
     with pytest.raises(RuleRefusal) as info:
@@ -123,7 +128,10 @@ def test_a_campaign_is_refused_closing_while_an_item_has_no_outcome(
 ):
     campaign = _open(officer, county, scope={"drafting_bodies": [in_force[0].drafting_body_id]})
     services.cleanup_item_decide(
-        item=campaign.items.first(), by=county_drafter, outcome="continue", reason="仍适用"
+        item=selectors.cleanup_entries(campaign)[0],
+        by=county_drafter,
+        outcome="continue",
+        reason="仍适用",
     )
     with pytest.raises(RuleRefusal) as info:
         services.cleanup_close(campaign=campaign, by=officer)
@@ -141,7 +149,7 @@ def test_closing_applies_the_outcomes_and_publishes_the_lists(
         in_force[3].pk: ("continue", "符合上位法"),
         in_force[4].pk: ("continue", "仍需适用"),
     }
-    for item in campaign.items.select_related("assignment__drafting_body"):
+    for item in selectors.cleanup_entries(campaign):
         by = county_drafter if item.assignment.drafting_body.unit == county else drafter
         services.cleanup_item_decide(
             item=item,
@@ -180,7 +188,7 @@ def test_the_regular_cleanup_opens_two_years_after_the_last_one_and_only_once(
     assert services.cleanup_open_regular_if_due(on=date(2023, 5, 31)) == []
     opened = services.cleanup_open_regular_if_due(on=date(2023, 6, 1))
     assert [c.opened_on for c in opened] == [date(2023, 6, 1)]
-    assert opened[0].items.count() == 5
+    assert _scope_size(opened[0]) == 5
     assert services.cleanup_open_regular_if_due(on=date(2023, 6, 1)) == []
     assert services.cleanup_open_regular_if_due(on=date(2024, 1, 2)) == []
     assert len(services.cleanup_open_regular_if_due(on=date(2025, 6, 2))) == 1
@@ -228,3 +236,111 @@ def test_the_regular_cleanup_opens_on_time_and_its_clocks_wait_for_an_unknown_ho
     clocks = Deadline.objects.filter(rule_key="normdocs.cleanup_review", awaiting_year=2100)
     assert clocks.count() == campaign.assignments.count() > 0
     assert CleanupCampaign.objects.filter(kind="regular").count() == 2
+
+
+def test_the_opening_record_counts_the_documents_in_scope_and_seals_their_list(
+    in_force, officer, county
+):
+    campaign = _open(officer, county, scope={"keyword": "行政处罚法"})
+    opened = Event.objects.get(action="normdoc.cleanup.opened", payload__title=campaign.title)
+    ids = sorted(selectors.cleanup_documents(campaign).values_list("pk", flat=True))
+    assert ids == sorted([in_force[0].pk, in_force[3].pk])
+    assert opened.payload["items"] == 2
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+    assert opened.payload["documents_sha256"] == digest
+
+
+def test_the_scope_is_fixed_at_opening_and_every_document_is_listed_decided_or_not(
+    in_force, officer, county, county_body, county_drafter, officials
+):
+    """37号 五(十八): the campaign reviews the documents in force when it opens; one entering
+    force later is not in it, and cannot be decided there."""
+    campaign = _open(officer, county, kind="regular", title="2026年常态化清理", scope={})
+    # One row per drafting body, none per document, until a verdict is entered.
+    assert campaign.assignments.count() == 2 and not CleanupItem.objects.exists()
+    later = services.normdoc_import_published(
+        by=officials["publisher"],
+        drafting_body=county_body,
+        title="乌恰县后来施行的办法",
+        number="恰政规〔2026〕9号",
+        published_on=date(2026, 3, 10),
+    )
+    assert later.status == Status.IN_FORCE
+    entries = selectors.cleanup_entries(campaign)
+    assert [e.document_id for e in entries] == sorted(d.pk for d in in_force)
+    assert {e.status for e in entries} == {CleanupItem.Status.UNDECIDED}
+    assert all(e.pk is None for e in entries)
+    with pytest.raises(RuleRefusal) as info:
+        services.cleanup_item_decide(
+            campaign=campaign, document=later, by=county_drafter, outcome="continue", reason="x"
+        )
+    assert info.value.code == "not_in_cleanup_scope"
+
+    services.cleanup_item_decide(
+        campaign=campaign, document=in_force[0], by=county_drafter, outcome="amend", reason="改"
+    )
+    # Revisable while the campaign is open: one verdict row per document, the latest verdict.
+    services.cleanup_item_decide(
+        campaign=campaign, document=in_force[0], by=county_drafter, outcome="continue", reason="留"
+    )
+    verdict = CleanupItem.objects.get()
+    assert (verdict.document_id, verdict.outcome, verdict.status) == (
+        in_force[0].pk,
+        "continue",
+        CleanupItem.Status.DECIDED,
+    )
+    entries = {e.document_id: e for e in selectors.cleanup_entries(campaign)}
+    assert entries[in_force[0].pk].pk == verdict.pk and len(entries) == 5
+    assert entries[in_force[1].pk].status == CleanupItem.Status.UNDECIDED
+    assert services.cleanup_undecided_count(campaign) == 4
+    # A document leaving force meanwhile stays in the scope, as it was when the campaign opened.
+    services.normdoc_repeal(
+        document=in_force[4], by=officials["publisher"], on=date(2026, 4, 1), reason="废止"
+    )
+    assert _scope_size(campaign) == 5
+
+
+def test_a_closed_campaign_refuses_a_verdict(in_force, officer, county, county_drafter):
+    campaign = _open(officer, county, scope={"documents": [in_force[0].pk]})
+    (item,) = selectors.cleanup_entries(campaign)
+    services.cleanup_item_decide(item=item, by=county_drafter, outcome="continue", reason="仍适用")
+    services.cleanup_close(campaign=campaign, by=officer, published_on=date(2026, 5, 1))
+    with pytest.raises(RuleRefusal) as info:
+        services.cleanup_item_decide(
+            campaign=campaign, document=in_force[0], by=county_drafter, outcome="repeal", reason="x"
+        )
+    assert info.value.code == "campaign_closed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0006_keeps_the_verdicts_and_fills_each_share_with_its_documents(
+    in_force, officer, county, county_drafter
+):
+    """Existing items become the shares' snapshots; verdict rows stay, undecided rows go (and
+    come back when the migration is reversed)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    campaign = _open(officer, county, scope={"documents": [in_force[0].pk, in_force[1].pk]})
+    verdict = services.cleanup_item_decide(
+        campaign=campaign, document=in_force[0], by=county_drafter, outcome="repeal", reason="废"
+    )
+    before = ("normdocs", "0005_item_refers_to_assignment_of_its_campaign")
+    after = ("normdocs", "0006_cleanup_scope_snapshot_verdict_rows")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    items = MigrationExecutor(connection).loader.project_state([before]).apps
+    rows = items.get_model("normdocs", "CleanupItem").objects.order_by("document_id")
+    assert [(r.document_id, r.status) for r in rows] == [
+        (in_force[0].pk, "decided"),
+        (in_force[1].pk, "undecided"),
+    ]
+    MigrationExecutor(connection).migrate([after])
+
+    assert campaign.assignments.get().documents == [in_force[0].pk, in_force[1].pk]
+    assert list(CleanupItem.objects.values_list("pk", "outcome")) == [(verdict.pk, "repeal")]
+    entries = selectors.cleanup_entries(campaign)
+    assert [(e.document_id, e.status) for e in entries] == [
+        (in_force[0].pk, "decided"),
+        (in_force[1].pk, "undecided"),
+    ]

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import translation
 
-from normdocs import services
+from normdocs import selectors, services
 from normdocs.models import CleanupAssignment, Filing, NormativeDocument, Status
 from normdocs.services.validity import CLOCKS_END_REASONS
 from workflows.clocks.models import Deadline
@@ -83,7 +83,10 @@ def test_the_filing_clock_closes_when_a_cleanup_repeals_the_document(
     campaign = _cleanup_of([published], officials, county)
     assert clocks_of(published).get(rule_key="normdocs.filing").status == "open"
     services.cleanup_item_decide(
-        item=campaign.items.get(), by=drafter, outcome="repeal", reason="上位政策已调整"
+        item=selectors.cleanup_entries(campaign)[0],
+        by=drafter,
+        outcome="repeal",
+        reason="上位政策已调整",
     )
     services.cleanup_close(campaign=campaign, by=officials["advisor"])
 

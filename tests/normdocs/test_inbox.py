@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from normdocs import services
+from normdocs import selectors, services
 from normdocs.inbox import normdoc_inbox_items
-from normdocs.models import CleanupItem, Filing, LegalityReview
+from normdocs.models import Filing, LegalityReview
 from workflows.clocks.models import Deadline
 from workflows.inbox import inbox_items_for_user
 
@@ -213,7 +213,7 @@ def test_a_cleanup_waits_for_each_drafting_body_then_for_the_legal_affairs_offic
     assert "normdocs.cleanup" not in kinds(township_drafter)
     assert "normdocs.cleanup_close" not in kinds(officials["advisor"])
 
-    for cleanup_item in CleanupItem.objects.filter(campaign=campaign):
+    for cleanup_item in selectors.cleanup_entries(campaign):
         services.cleanup_item_decide(
             item=cleanup_item, by=drafter, outcome="continue", reason="仍符合上位法"
         )

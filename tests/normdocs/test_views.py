@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from normdocs import services
+from normdocs import selectors, services
 from normdocs.models import CleanupCampaign, NormativeDocument, Status
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +112,7 @@ def test_a_legal_affairs_officer_opens_a_special_cleanup_through_the_ui(
     )
     campaign = CleanupCampaign.objects.get()
     assert response.status_code == 302
-    assert campaign.items.count() == 1
+    assert selectors.cleanup_documents(campaign).count() == 1
     assert 'data-items="1"' in client.get(f"{BASE}cleanups/{campaign.pk}/").content.decode()
 
 
@@ -120,3 +122,16 @@ def test_user_text_is_escaped(bureau_body, drafter):
     )
     page = _client(drafter).get(f"{BASE}{document.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page
+
+
+def test_the_document_page_reads_the_filing_once_however_many_filing_steps_it_weighs(
+    draft, drafter, drive, officials
+):
+    drive(draft, "published", drafter=drafter, immediate_reason="紧急")
+    client = _client(officials["publisher"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"{BASE}{draft.pk}/").content.decode()
+    assert 'data-testid="form-filing_submit"' in page  # the filing steps were weighed
+    filing_reads = [q for q in queries if 'FROM "normdocs_filing"' in q["sql"]]
+    filing_joins = [q for q in queries if 'JOIN "normdocs_filing"' in q["sql"]]
+    assert len(filing_reads) + len(filing_joins) == 1

@@ -230,7 +230,7 @@ def test_a_draft_document_does_not_exist_for_the_public(client, county_drafter, 
 def test_cleanup_results_show_the_continue_and_repeal_lists(
     client, documents, officials, county, county_drafter, drafter
 ):
-    from normdocs import services
+    from normdocs import selectors, services
 
     campaign = services.cleanup_open(
         kind="regular",
@@ -242,7 +242,7 @@ def test_cleanup_results_show_the_continue_and_repeal_lists(
     )
     assert client.get(f"/public/documents/cleanups/{campaign.pk}/").status_code == 404
     outcomes = {documents[0].pk: ("continue", "符合上位法"), documents[2].pk: ("repeal", "已过时")}
-    for item in campaign.items.select_related("assignment__drafting_body"):
+    for item in selectors.cleanup_entries(campaign):
         by = county_drafter if item.assignment.drafting_body.unit == county else drafter
         outcome, reason = outcomes[item.document_id]
         services.cleanup_item_decide(item=item, by=by, outcome=outcome, reason=reason)

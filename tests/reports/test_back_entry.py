@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import transaction
 
-from normdocs import services
+from normdocs import selectors, services
 from normdocs.models import (
     CleanupCampaign,
     CleanupItem,
@@ -92,7 +92,7 @@ def _year_of_acts(*, live: bool, travel_to, people) -> None:
         on=on(date(YEAR, 5, 6)),
     )
     services.cleanup_item_decide(
-        item=campaign.items.get(),
+        item=selectors.cleanup_entries(campaign)[0],
         by=county_drafter,
         outcome="continue",
         reason="继续有效",

@@ -1,21 +1,16 @@
-"""Administrative normative documents (行政规范性文件): drafting bodies, the document and its
-lifecycle, legality review, the issuer's register (三统一), filing and cleanup campaigns.
-
-The document's status is a viewflow.fsm field whose transitions are generated from
-``rules.LIFECYCLE``: the table that names the rule is the table that drives the machine.
-Status only changes through normdocs.services.
-"""
+"""A normative document from draft to the end of its validity: the drafting bodies, the
+issuer's register (三统一), the document and its lifecycle (rules.LIFECYCLE), its legality reviews,
+deliberations and renewals."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from viewflow.fsm import FSMField, State
 
 from workflows.models import Unit
 
-from . import rules
+from .. import rules
 
 
 class DraftingBody(models.Model):
@@ -313,146 +308,3 @@ class Renewal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} → {self.new_valid_until:%Y-%m-%d}"
-
-
-class Filing(models.Model):
-    """Filing of a published document with the receiving government (备案, 有件必备、有备必审、有错必纠)."""
-
-    class Status(models.TextChoices):
-        DUE = "due", _("Awaiting submission")
-        RECEIVED = "received", _("Received, under review")
-        RETURNED = "returned", _("Returned for completion")
-        ACCEPTED = "accepted", _("Accepted")
-        CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
-        AMENDED_BY_ISSUER = "amended_by_issuer", _("Amended by the issuer")
-        REVOKED_BY_ISSUER = "revoked_by_issuer", _("Revoked by the issuer")
-        REVOKED_BY_FILING_BODY = "revoked_by_filing_body", _("Revoked by the filing body")
-
-    document = models.OneToOneField(
-        NormativeDocument, on_delete=models.PROTECT, related_name="filing"
-    )
-    receiving_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="filings_received"
-    )
-    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DUE)
-    # Empty while the filing clock awaits the holiday notice of the year it reaches.
-    due_on = models.DateField(_("filing due on"), null=True, blank=True)
-    received_on = models.DateField(_("received on"), null=True, blank=True)
-    review_due_on = models.DateField(_("review due on"), null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    opinion = models.TextField(_("opinion"), blank=True)
-    correction_due_on = models.DateField(_("correction due on"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("filing")
-        verbose_name_plural = _("filings")
-        indexes = [models.Index(fields=["receiving_unit", "status"])]
-
-    def __str__(self) -> str:
-        return f"{self.document} · {self.status}"
-
-
-class CleanupCampaign(models.Model):
-    """A cleanup of in-force documents (清理): regular every two years, special, or dynamic."""
-
-    class Kind(models.TextChoices):
-        REGULAR = "regular", _("Regular")
-        SPECIAL = "special", _("Special")
-        DYNAMIC = "dynamic", _("Dynamic")
-
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    government = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    # The filter that chose the documents, kept as evidence of what was in scope.
-    scope = models.JSONField(_("scope"), default=dict, blank=True)
-    opened_on = models.DateField(_("opened on"))
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # Empty while the clock awaits the holiday notice of the year it reaches.
-    due_on = models.DateField(_("due on"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    results_published_on = models.DateField(_("results published on"), null=True, blank=True)
-    results_published_where = models.CharField(
-        _("results published where"), max_length=200, blank=True
-    )
-    # The law or instruction that ordered a special cleanup (e.g. 《中华人民共和国行政处罚法》):
-    # the annual report names the special cleanups by it.
-    ordered_by = models.CharField(_("ordered by"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("cleanup campaign")
-        verbose_name_plural = _("cleanup campaigns")
-        ordering = ["-opened_on", "-id"]
-        constraints = [
-            # Two beat runs on the same day cannot open the same regular cleanup twice.
-            models.UniqueConstraint(
-                fields=["government", "opened_on"],
-                condition=Q(kind="regular"),
-                name="normdocs_one_regular_cleanup_per_day",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class CleanupAssignment(models.Model):
-    """One drafting body's share of a campaign (谁制定谁清理): its items and its deadline."""
-
-    campaign = models.ForeignKey(
-        CleanupCampaign, on_delete=models.CASCADE, related_name="assignments"
-    )
-    drafting_body = models.ForeignKey(DraftingBody, on_delete=models.PROTECT, related_name="+")
-    # Empty while the clock awaits the holiday notice of the year it reaches.
-    due_on = models.DateField(_("due on"), null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "drafting_body"], name="normdocs_one_assignment_per_body"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.campaign} · {self.drafting_body}"
-
-
-class CleanupItem(models.Model):
-    class Outcome(models.TextChoices):
-        CONTINUE = "continue", _("Continue in force")
-        AMEND = "amend", _("Amend")
-        REPEAL = "repeal", _("Repeal")
-        DECLARE_INVALID = "declare_invalid", _("Declare invalid")
-
-    campaign = models.ForeignKey(CleanupCampaign, on_delete=models.CASCADE, related_name="items")
-    assignment = models.ForeignKey(
-        CleanupAssignment, on_delete=models.CASCADE, related_name="items"
-    )
-    document = models.ForeignKey(
-        NormativeDocument, on_delete=models.PROTECT, related_name="cleanup_items"
-    )
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    successor = models.ForeignKey(
-        NormativeDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("cleanup item")
-        verbose_name_plural = _("cleanup items")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "document"], name="normdocs_one_item_per_document"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.campaign} · {self.document} · {self.outcome or '…'}"
