@@ -10,13 +10,13 @@ from the same services with the same words. A step whose page takes files (the d
 attachment, the consultation's public attachments) takes them as ``multipart/form-data``.
 
 The decision's materials (attachments, post-evaluations, consultations) are sub-routes from
-``decisions.pageapi``.
+``decisions.pageapi``; the serializers are in ``decisions.apiserializers``.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -27,7 +27,7 @@ from workflows.api.files import is_upload_refusal, upload_refusal
 from workflows.api.forms import file_fields, form_data, form_files, form_has_files, form_request
 from workflows.api.routers import router
 from workflows.api.selectors import tasks_visible
-from workflows.api.serializers import TaskSerializer, UnitBriefSerializer
+from workflows.api.serializers import TaskSerializer
 from workflows.api.views import StaffViewSet, error_response, query_params
 from workflows.connections import read_after_commit
 from workflows.models import Unit
@@ -35,139 +35,22 @@ from workflows.tasking import OPEN
 from workflows.uploads import upload_files
 
 from . import services, taskapi
+from .apiserializers import (
+    DecisionCreateSerializer,
+    DecisionDetailSerializer,
+    DecisionQuerySerializer,
+    DecisionSerializer,
+    TaskActResultSerializer,
+    TaskCompleteSerializer,
+)
+
+# ``ENUM_NAME_OVERRIDES`` (config.settings) names it here.
+from .apiserializers import dimension_risk_levels as dimension_risk_levels
 from .flows import DecisionFlow
-from .models import Decision, DecisionProcess, RiskLevel, Stage
+from .models import Decision, DecisionProcess
 from .pageapi import DecisionMaterialsMixin, page_act
 from .selectors import catalogue_visible_to, decision_is_visible, decisions_visible_to
 from .steps import decision_steps, pages, step_of_node
-
-# --- representations -------------------------------------------------------------------------
-
-
-def dimension_risk_levels() -> list[tuple[str, str]]:
-    """The levels the risk-assessment form offers for each dimension (only the overall level
-    may be uncontrollable): one schema name for the four fields (``ENUM_NAME_OVERRIDES``)."""
-    return [
-        (value, label) for value, label in RiskLevel.choices if value != RiskLevel.UNCONTROLLABLE
-    ]
-
-
-class DecisionSerializer(serializers.ModelSerializer):
-    lead_unit = UnitBriefSerializer()
-    government = UnitBriefSerializer()
-
-    class Meta:
-        model = Decision
-        fields = [
-            "id",
-            "title",
-            "stage",
-            "outcome",
-            "lead_unit",
-            "government",
-            "catalogue_item",
-            "supersedes",
-            "created_at",
-            "updated_at",
-            "suspended_at",
-            "sealed_at",
-        ]
-
-
-class OpenTaskSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    node = serializers.CharField()
-    status = serializers.CharField()
-    owner = serializers.CharField(allow_null=True)
-
-
-class DecisionDetailSerializer(DecisionSerializer):
-    open_tasks = serializers.SerializerMethodField()
-
-    class Meta(DecisionSerializer.Meta):
-        fields = [
-            *DecisionSerializer.Meta.fields,
-            "problem",
-            "necessity",
-            "legal_basis",
-            "draft_text",
-            "options",
-            "out_of_catalogue_reason",
-            "not_disclosable",
-            "not_disclosable_reason",
-            "hearing_needed",
-            "expert_argumentation_needed",
-            "affects_market_actors",
-            "fair_competition_review",
-            "open_tasks",
-        ]
-
-    @staticmethod
-    def _open_tasks(decision) -> list:
-        return list(
-            Task.objects.filter(
-                process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk"),
-                status__in=OPEN,
-            )
-            .select_related("owner")
-            .order_by("pk")
-        )
-
-    @extend_schema_field(OpenTaskSerializer(many=True))
-    def get_open_tasks(self, decision) -> list[dict]:
-        return [
-            {
-                "id": task.pk,
-                "node": task.flow_task.name if task.flow_task else "",
-                "status": task.status,
-                "owner": task.owner.get_username() if task.owner_id else None,
-            }
-            for task in self._open_tasks(decision)
-        ]
-
-
-class DecisionQuerySerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
-    unit = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, required=False, help_text="The lead unit."
-    )
-    year = serializers.IntegerField(
-        min_value=2000, max_value=2100, required=False, help_text="The year it was initiated."
-    )
-
-
-class DecisionCreateSerializer(serializers.Serializer):
-    """The proposal (第十条): normally from a published catalogue item (第三条)."""
-
-    lead_unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    catalogue_item = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, required=False, allow_null=True
-    )
-    out_of_catalogue_reason = serializers.CharField(required=False, allow_blank=True)
-    title = serializers.CharField(max_length=300)
-    problem = serializers.CharField()
-    necessity = serializers.CharField(required=False, allow_blank=True)
-    legal_basis = serializers.ListField(child=serializers.CharField(max_length=500))
-
-
-class TaskCompleteSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(
-        choices=sorted({a for actions in taskapi.node_actions().values() for a in actions}),
-        help_text="One action of the task's page (see the decision's sub-routes for each "
-        "action's fields).",
-    )
-    data = serializers.DictField(
-        required=False,
-        default=dict,
-        help_text="The action's fields, as the decision's sub-route of that step takes them.",
-    )
-
-
-class TaskActResultSerializer(serializers.Serializer):
-    done = serializers.BooleanField(help_text="True when the step is finished.")
-    task = TaskSerializer()
-    decision = DecisionSerializer()
-
 
 # --- the routes of the stage actions -----------------------------------------------------------
 

@@ -33,7 +33,7 @@ from workflows.errors import StaleState
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     *sorted((ROOT / "decisions" / "services").glob("*.py")),
-    ROOT / "decisions" / "rules.py",
+    *sorted((ROOT / "decisions" / "rules").glob("[!_]*.py")),
     ROOT / "decisions" / "lifecycle.py",
     *sorted((ROOT / "normdocs" / "services").glob("*.py")),
     *sorted((ROOT / "normdocs" / "rules").glob("[!_]*.py")),

@@ -114,7 +114,7 @@ process_row_lock = ProcessRowLock()
 # then its decision), each reading again what the transaction already holds and nobody else can
 # change. ``row_held`` gives back the instance the first lock read, as long as that is safe:
 #
-# * the lock still stands: like the record's chain head (``workflows.record.services``), each
+# * the lock still stands: like the record's chain head (``workflows.record.chain``), each
 #   held row registers a do-nothing ``on_commit`` callback, which Django drops with the
 #   savepoint or transaction it was registered in and at the transaction's end;
 # * no savepoint was opened since: a change made to the instance inside a savepoint that was

@@ -1,0 +1,229 @@
+"""The record's chain head and the statements that append to it: how an append locks the head
+and claims its numbers, inserts its event and moves the head, and how a transaction that holds
+the head already appends in one statement. ``workflows.record.services`` is its only caller.
+"""
+
+import json
+from functools import cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models.sql.subqueries import InsertQuery
+
+from .canonical import GENESIS_HASH
+from .models import ChainHead, Event
+
+# --- the head this transaction holds ------------------------------------------------------------
+#
+# The first append of a transaction claims its number by moving the head (which locks the row
+# until the transaction ends) and learns the head's hash. A later append in the same
+# transaction need not ask again: nobody else can move the head meanwhile, so it inserts its
+# event and moves the head in one statement instead of two. What it remembers is only valid
+# while the statement that moved the head stands: a rolled-back savepoint undoes the move and
+# releases the lock taken inside it, and the transaction's end releases everything. Django
+# tracks exactly that for ``on_commit`` callbacks (dropped with the savepoint or transaction
+# they were registered in, run and dropped at commit), so each remembered head registers a
+# do-nothing callback and counts only while that callback is still pending.
+
+_HELD = "_fazhi_record_head"
+
+
+def _held_head() -> tuple[int, str] | None:
+    """(last seq, last hash) of the head this transaction has locked and moved, or None."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    held = getattr(connection, _HELD, None)
+    if held is None:
+        return None
+    marker, _sids, seq, last_hash = held
+    # Usually the last pending callback, or close to it: look from the end.
+    if any(entry[1] is marker for entry in reversed(connection.run_on_commit)):
+        return seq, last_hash
+    setattr(connection, _HELD, None)
+    return None
+
+
+def _hold_head(seq: int, last_hash: str) -> None:
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    sids = frozenset(connection.savepoint_ids)
+    held = getattr(connection, _HELD, None)
+    if held is not None and held[1] == sids and _held_head() is not None:
+        # Moved again within the same savepoint: the pending callback still stands for it.
+        setattr(connection, _HELD, (held[0], sids, seq, last_hash))
+        return
+
+    def held_until_the_transaction_ends() -> None:
+        """Nothing to do: its presence among the pending callbacks is what counts."""
+
+    transaction.on_commit(held_until_the_transaction_ends)
+    setattr(connection, _HELD, (held_until_the_transaction_ends, sids, seq, last_hash))
+
+
+def _head_table() -> str:
+    return connection.ops.quote_name(ChainHead._meta.db_table)
+
+
+def _chain_head_advance(count: int = 1) -> tuple[int, str]:
+    """Lock the chain head and claim the next ``count`` sequence numbers; return the last of
+    them and the hash of the event before the first.
+
+    The UPDATE takes the same row lock SELECT … FOR UPDATE would, and waits for any other
+    transaction holding it; under READ COMMITTED it then re-reads the committed row, so two
+    appends can never claim the same number or link to the same predecessor (no forks). On
+    SQLite, writing first takes the database write lock before anything is read.
+    """
+    sql = (
+        f"UPDATE {_head_table()} SET last_seq = last_seq + %s WHERE id = %s "
+        "RETURNING last_seq, last_hash"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, ChainHead.SINGLETON_ID])
+        row = cursor.fetchone()
+        if row is None:
+            _chain_head_create()
+            cursor.execute(sql, [count, ChainHead.SINGLETON_ID])
+            row = cursor.fetchone()
+    return int(row[0]), row[1]
+
+
+def _chain_head_create() -> None:
+    """Create the head row, continuing from the last event if there is one.
+
+    It is created lazily rather than by a migration because test databases are emptied with
+    TRUNCATE between transactional tests; concurrent creators are resolved by the primary key.
+    """
+    last = Event.objects.order_by("-seq").values_list("seq", "hash").first()
+    last_seq, last_hash = last if last else (0, GENESIS_HASH)
+    ChainHead.objects.bulk_create(
+        [ChainHead(id=ChainHead.SINGLETON_ID, last_seq=last_seq, last_hash=last_hash)],
+        ignore_conflicts=True,
+    )
+
+
+def _event_insert_and_head_set(event: Event) -> None:
+    """Insert ``event`` and point the (locked) chain head at its hash.
+
+    On PostgreSQL both happen in one statement: the INSERT as a data-modifying CTE whose
+    RETURNING feeds the head's UPDATE. The UPDATE only matches while the head still carries
+    the event's number, which holds while our lock does; if it ever matched nothing the
+    statement's INSERT is in the transaction all the same, so we raise and, appending without
+    a savepoint, the whole transaction (event included) can only roll back: no fork, no gap.
+    """
+    if connection.vendor != "postgresql":  # no data-modifying CTEs (SQLite): two statements
+        event._appending = True
+        event.save()
+        _chain_head_set(seq=event.seq, last_hash=event.hash)
+        return
+    insert_sql, params = _insert_sql(connection.vendor), _insert_params(event)
+    seq_column = connection.ops.quote_name(Event._meta.get_field("seq").column)
+    hash_column = connection.ops.quote_name(Event._meta.get_field("hash").column)
+    sql = (
+        f"WITH appended AS ({insert_sql} RETURNING {seq_column}, {hash_column}) "
+        f"UPDATE {_head_table()} AS head SET last_hash = appended.{hash_column} "
+        f"FROM appended WHERE head.id = %s AND head.last_seq = appended.{seq_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ChainHead.SINGLETON_ID])
+        if cursor.rowcount != 1:  # cannot happen while we hold the lock; refuse to fork if it does
+            raise RuntimeError("the record's chain head moved while it was locked")
+    # What Model.save() would have left behind: a saved, unchangeable row.
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+def _event_insert_after_held_head(event: Event) -> bool:
+    """Insert ``event`` and move the head to it, in one statement, if the head is still at
+    the event's predecessor (number and hash); False, having written nothing, if it is not.
+
+    Only for a transaction that already holds the head's lock (``_held_head``): the UPDATE
+    moves the head only from where we remember it, and the INSERT reads its values through
+    that UPDATE, so a head elsewhere (moved behind our back in this very transaction, which
+    only a tamperer does) inserts nothing, and the caller appends the ordinary way.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_after_held_head_sql(connection.vendor),
+            [
+                event.seq,
+                event.hash,
+                ChainHead.SINGLETON_ID,
+                event.seq - 1,
+                event.prev_hash,
+                *_insert_params(event),
+            ],
+        )
+        if cursor.rowcount != 1:
+            return False
+    event._state.adding = False
+    event._state.db = connection.alias
+    return True
+
+
+# The event's INSERT is the same text every time: Django builds it once per database vendor
+# (building it cost more than running it), and each append prepares only its values.
+_INSERT_FIELDS = [f for f in Event._meta.local_concrete_fields if not f.generated]
+
+
+@cache
+def _insert_sql(vendor: str) -> str:
+    """``INSERT INTO record_event (columns) VALUES (%s, …)``, as Django writes it."""
+    insert = InsertQuery(Event)
+    insert.insert_values(_INSERT_FIELDS, [Event()])
+    ((sql, params),) = insert.get_compiler(connection=connection).as_sql()
+    if len(params) != len(_INSERT_FIELDS) or sql.count("%s") != len(_INSERT_FIELDS):
+        raise RuntimeError("an event's insert no longer has one plain value per column")
+    return sql
+
+
+def _insert_params(event: Event) -> list:
+    """The event's values for ``_insert_sql``, prepared as Django's insert prepares them."""
+    return [f.get_db_prep_save(f.pre_save(event, True), connection) for f in _INSERT_FIELDS]
+
+
+@cache
+def _insert_after_held_head_sql(vendor: str) -> str:
+    """The head moved from where we remember it to the event, and the event inserted only if
+    it did: ``INSERT INTO t (columns) SELECT %s, … FROM moved``, each value cast to its
+    column's type (a SELECT list does not take the target's)."""
+    head, _values = _insert_sql(vendor).split(" VALUES (", 1)
+    values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in _INSERT_FIELDS)
+    return (
+        f"WITH moved AS (UPDATE {_head_table()} SET last_seq = %s, last_hash = %s "
+        "WHERE id = %s AND last_seq = %s AND last_hash = %s RETURNING id) "
+        f"{head} SELECT {values} FROM moved"
+    )
+
+
+def _chain_head_set(*, seq: int, last_hash: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_head_table()} SET last_hash = %s WHERE id = %s AND last_seq = %s",
+            [last_hash, ChainHead.SINGLETON_ID, seq],
+        )
+        if cursor.rowcount != 1:  # cannot happen while we hold the lock; refuse to fork if it does
+            raise RuntimeError("the record's chain head moved while it was locked")
+
+
+def _events_insert(rows: list[dict[str, Any]]) -> None:
+    """Insert many events (dicts by column). On PostgreSQL with COPY: the ORM's bulk insert
+    sends one array per column, which psycopg quotes in Python value by value, and a long
+    VALUES list costs as much to parse; elsewhere, one prepared INSERT run for every row."""
+    fields = [f for f in Event._meta.local_concrete_fields if not f.generated]
+    columns = [f.column for f in fields]
+    if set(columns) != set(rows[0]):  # a new column must be filled here too
+        raise RuntimeError(f"record_append_many does not fill {set(columns) ^ set(rows[0])}")
+    table = connection.ops.quote_name(Event._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    # jsonb reads the JSON text; its value is the payload that was hashed.
+                    row["payload"] = json.dumps(row["payload"], ensure_ascii=False)
+                    copy.write_row([row[c] for c in columns])
+            return
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('%s' for _ in columns)})",
+            [[f.get_db_prep_save(row[f.column], connection) for f in fields] for row in rows],
+        )
