@@ -320,3 +320,22 @@ def review_reaches_unknown_year(settings):
         amount=(date(today.year + 1, 1, 10) - today).days,
         legal_source="《重大行政决策程序暂行条例》第二十六条",
     )
+
+
+@pytest.fixture
+def at_legality_review(drive, people):
+    """A decision whose process waits for the legal advisor's review."""
+    from .test_flow import assess_and_submit_for_review, do
+
+    d = drive.initiate(not_disclosable=True, not_disclosable_reason="商业秘密")
+    process = DecisionFlow.start.run(decision=d)
+    do(
+        process,
+        "draft",
+        people["drafter"],
+        lambda: s.decision_draft_submit(decision=d, by=people["drafter"]),
+    )
+    assess_and_submit_for_review(process, d, people)
+    d.refresh_from_db()
+    assert d.stage == Stage.LEGALITY_REVIEW
+    return process, d

@@ -206,3 +206,8 @@ def test_the_flow_sends_an_unlawful_draft_back_to_drafting(drive, people):
     assert open_task(process, "draft")
     d.refresh_from_db()
     assert d.stage == "drafting"
+
+
+def posted(action, data):
+    """``data`` as the page posts it: each field prefixed by the action."""
+    return {f"{action}-{name}": value for name, value in data.items()}

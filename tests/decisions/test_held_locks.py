@@ -10,32 +10,15 @@ from viewflow.workflow.context import Context
 from viewflow.workflow.status import STATUS
 
 from decisions import services as s
-from decisions.flows import DecisionFlow
 from decisions.models import Decision, DecisionProcess
 from decisions.services._common import lock
 from workflows.gates import node_transaction
 from workflows.tasking import task_complete
 from workflows.transactions import all_or_nothing
 
-from .test_flow import assess_and_submit_for_review, do, open_task
-from .test_task_transactions import posted
+from .test_flow import open_task, posted
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at_legality_review(drive, people):
-    """A decision whose process waits for the legal advisor's review."""
-    d = drive.initiate(not_disclosable=True, not_disclosable_reason="商业秘密")
-    process = DecisionFlow.start.run(decision=d)
-    do(
-        process,
-        "draft",
-        people["drafter"],
-        lambda: s.decision_draft_submit(decision=d, by=people["drafter"]),
-    )
-    assess_and_submit_for_review(process, d, people)
-    return process, d
 
 
 def decision_locks(queries) -> list[str]:

@@ -9,19 +9,13 @@ import pytest
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from decisions import services as s
 from decisions.flows import DecisionFlow
 from decisions.models import Stage
 from workflows.tasking import StepRefused, task_complete
 
-from .test_flow import assess_and_submit_for_review, do, open_task
+from .test_flow import open_task, posted
 
 pytestmark = pytest.mark.django_db
-
-
-def posted(action, data):
-    """``data`` as the page posts it: each field prefixed by the action."""
-    return {f"{action}-{name}": value for name, value in data.items()}
 
 
 def refused(code, process, node, user, action, data):
@@ -40,23 +34,6 @@ def complete(process, node, user, action, data):
     return task_complete(
         task=open_task(process, node), user=user, action=action, data=posted(action, data)
     )
-
-
-@pytest.fixture
-def at_legality_review(drive, people):
-    """A decision whose process waits for the legal advisor's review."""
-    d = drive.initiate(not_disclosable=True, not_disclosable_reason="商业秘密")
-    process = DecisionFlow.start.run(decision=d)
-    do(
-        process,
-        "draft",
-        people["drafter"],
-        lambda: s.decision_draft_submit(decision=d, by=people["drafter"]),
-    )
-    assess_and_submit_for_review(process, d, people)
-    d.refresh_from_db()
-    assert d.stage == Stage.LEGALITY_REVIEW
-    return process, d
 
 
 def test_the_review_of_an_exploratory_reform_is_refused_in_the_flow_without_its_legal_risk(

@@ -7,35 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.status import STATUS
 
-from decisions import services as s
-from decisions.flows import DecisionFlow
 from decisions.models import LegalityReview, Stage
 from workflows.record.models import Event
 from workflows.tasking import StepRefused, task_complete
 
-from .test_flow import assess_and_submit_for_review, do, open_task
+from .test_flow import open_task, posted
 
 pytestmark = pytest.mark.django_db
-
-
-def posted(action, data):
-    """``data`` as the page posts it: each field prefixed by the action."""
-    return {f"{action}-{name}": value for name, value in data.items()}
-
-
-@pytest.fixture
-def at_legality_review(drive, people):
-    """A decision whose process waits for the legal advisor's review."""
-    d = drive.initiate(not_disclosable=True, not_disclosable_reason="商业秘密")
-    process = DecisionFlow.start.run(decision=d)
-    do(
-        process,
-        "draft",
-        people["drafter"],
-        lambda: s.decision_draft_submit(decision=d, by=people["drafter"]),
-    )
-    assess_and_submit_for_review(process, d, people)
-    return process, d
 
 
 def savepoints(queries) -> list[str]:
