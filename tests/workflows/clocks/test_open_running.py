@@ -45,6 +45,7 @@ def test_two_opens_of_the_same_clock_at_once_make_one_clock(committed, open_revi
         pytest.skip("row-level concurrency is PostgreSQL's")
     opened = threading.Event()
     release = threading.Event()
+    started = threading.Event()
     results, errors = {}, []
 
     def first():
@@ -61,9 +62,14 @@ def test_two_opens_of_the_same_clock_at_once_make_one_clock(committed, open_revi
 
     def second():
         try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                results["pid"] = cursor.fetchone()[0]
+            started.set()
             results["second"] = open_review()
         except Exception as error:
             errors.append(error)
+            started.set()
         finally:
             connection.close()
 
@@ -72,8 +78,21 @@ def test_two_opens_of_the_same_clock_at_once_make_one_clock(committed, open_revi
     assert opened.wait(10)
     two = threading.Thread(target=second)
     two.start()
-    two.join(0.5)
-    assert two.is_alive()  # waiting on the first transaction's row
+    assert started.wait(10)
+    # Waiting on the first transaction's row, as PostgreSQL reports it. Polled by count, not by
+    # time: CI also runs this under libfaketime's frozen clock, where no timeout ever expires.
+    assert "pid" in results, errors
+    for _ in range(50_000):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [results["pid"]]
+            )
+            row = cursor.fetchone()
+        if row and row[0] == "Lock":
+            break
+    else:
+        pytest.fail("the second open never waited for the first transaction")
+    assert two.is_alive()
     release.set()
     one.join()
     two.join(10)
