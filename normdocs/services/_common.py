@@ -17,21 +17,28 @@ def refuse(refusal: RuleRefusal | None) -> None:
         raise refusal
 
 
-def fsm_move(subject, target: str, *, wrong_state: Callable[[str], RuleRefusal]) -> str:
+def fsm_move(
+    subject,
+    target: str,
+    *,
+    wrong_state: Callable[[str], RuleRefusal],
+    unmet: Callable[[str], RuleRefusal] | None = None,
+) -> str:
     """Run ``subject.to_<target>()``, the FSM transition its model declares (from a lifecycle
-    table in rules.py): the only writer of a filing's or a cleanup's status. A transition the
-    table does not allow is refused with ``wrong_state(source)``; a condition built on a rule
-    carries that rule's refusal. Returns the state it came from; the caller saves and records.
+    table in rules.py): the only writer of a document's, a filing's or a cleanup's status. A
+    transition the table does not allow is refused with ``wrong_state(source)``; a condition
+    built on a rule carries that rule's refusal, a bare one ``unmet(source)`` (by default
+    ``wrong_state``). Returns the state it came from; the caller saves and records.
     """
     source = str(subject.status)
     try:
         getattr(subject, f"to_{str(target)}")()
     except NoTransition:
         raise wrong_state(source) from None
-    except TransitionConditionsUnmet as unmet:
-        if isinstance(unmet.unmet_message, RuleRefusal):
-            raise unmet.unmet_message from None
-        raise wrong_state(source) from None
+    except TransitionConditionsUnmet as unmet_conditions:
+        if isinstance(unmet_conditions.unmet_message, RuleRefusal):
+            raise unmet_conditions.unmet_message from None
+        raise (unmet or wrong_state)(source) from None
     return source
 
 

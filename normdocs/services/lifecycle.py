@@ -4,7 +4,6 @@ from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from viewflow.fsm import NoTransition, TransitionConditionsUnmet
 
 from .. import rules
 from ..models import (
@@ -19,7 +18,7 @@ from ..permissions import (
     is_publisher_for,
 )
 from ..rules import RuleRefusal
-from ._common import act_time, record, refuse, today
+from ._common import act_time, fsm_move, record, refuse, today
 from .numbering import number_allocate
 
 
@@ -28,23 +27,21 @@ def move(document: NormativeDocument, target: str) -> str:
 
     Returns the state it came from. The caller saves and records.
     """
-    source = document.status
-    method = getattr(document, f"to_{target}")
-    try:
-        method()
-    except NoTransition:
-        raise _wrong_state(document, target) from None
-    except TransitionConditionsUnmet as unmet:
-        # A condition built on a rule carries that rule's refusal; a bare one is answered with
-        # the rule of the target state.
-        if isinstance(unmet.unmet_message, RuleRefusal):
-            raise unmet.unmet_message from None
-        raise RuleRefusal(
+
+    def conditions_unmet(_source: str) -> RuleRefusal:
+        """A bare condition is answered with the rule of the target state."""
+        return RuleRefusal(
             _("The document does not yet meet the conditions to become “%(target)s”: %(rule)s"),
             code="conditions_unmet",
             params={"target": Status(target).label, "rule": rules.LIFECYCLE[target][1]},
-        ) from None
-    return source
+        )
+
+    return fsm_move(
+        document,
+        target,
+        wrong_state=lambda _source: _wrong_state(document, target),
+        unmet=conditions_unmet,
+    )
 
 
 def _wrong_state(document: NormativeDocument, target: str) -> RuleRefusal:
