@@ -90,9 +90,13 @@ def justice_bureau(county):
     from workflows.models import Unit
     from workflows.services import unit_ensure
 
-    return unit_ensure(
+    bureau = unit_ensure(
         name="乌恰县司法局", kind=Unit.Kind.DEPARTMENT, issuer_code="恰司", parent=county
     )[0]
+    # The county's review office (第二十五条: 负责合法性审查的部门).
+    county.review_office = bureau
+    county.save(update_fields=["review_office"])
+    return bureau
 
 
 @pytest.fixture

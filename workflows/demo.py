@@ -131,6 +131,11 @@ def load_organisation(*, password: str) -> list[DemoAccount]:
             name=name, kind=Unit.Kind.TOWNSHIP, short_name=name, issuer_code=code, parent=county
         )
 
+    # The county's offices: 司法局 reviews legality, 政府办 runs the meetings (workflows.offices).
+    county.review_office = Unit.objects.get(name="乌恰县司法局")
+    county.general_office = Unit.objects.get(name="乌恰县人民政府办公室")
+    county.save(update_fields=["review_office", "general_office"])
+
     for name, code, kind in FURTHER_BODIES:
         unit_ensure(
             name=name,

@@ -30,6 +30,25 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # The offices of a government (design.md "Offices and people"): the review office
+    # (负责合法性审查的部门: the 司法局 for a county government, 《重大行政决策程序暂行条例》第二十五条)
+    # and the government office (政府办: the meeting secretariat, numbering and publishing).
+    review_office = models.ForeignKey(
+        "self",
+        verbose_name=_("review office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    general_office = models.ForeignKey(
+        "self",
+        verbose_name=_("government office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("unit")
