@@ -82,6 +82,14 @@ def people() -> dict:
         title="乌恰县城区供热价格调整",
         lead_unit=bureau,
     )
+    s.catalogue_party_consent_record(  # 第三条: the Party committee consented first
+        by=p["legal_advisor"],
+        government=county,
+        year=2024,
+        consented_by="中共乌恰县委常委会",
+        consented_on=date(2024, 1, 10),
+        reference="县委常委会2024年第1次会议",
+    )
     p["item"] = s.catalogue_item_publish(item=item, by=p["legal_advisor"])
     return p
 
@@ -133,6 +141,10 @@ def lifecycle(p: dict, n: int) -> None:
             by=drafter,
             draft_text="第一条 城区居民供热价格调整为每平方米22元。",
             options=[{"title": "方案一", "text": "一次调整到位"}],
+            drafting_explanation="起草说明",
+            start_decided_by="县长",
+            start_decided_on=date(2024, 1, 15),
+            start_reference="县长批示〔2024〕3号",
         )
         s.decision_draft_submit(decision=d, by=drafter)
 
@@ -202,14 +214,16 @@ def lifecycle(p: dict, n: int) -> None:
     secretary = p["secretary"]
 
     def meeting():
-        m = s.meeting_open(
-            decision=d,
+        session = s.session_plan(
+            government=d.government,
             by=secretary,
             kind="executive",
             held_at=timezone.now(),
             principal=p["principal"],
-            members=p["members"],
         )
+        item = s.session_agenda_add_decision(session=session, decision=d, by=secretary)
+        s.session_open(session=session, by=secretary, present=p["members"])
+        m = item.deliberation
         for member, position in zip(
             p["members"], ["support", "support", "conditional", "oppose"], strict=True
         ):
@@ -217,6 +231,7 @@ def lifecycle(p: dict, n: int) -> None:
                 meeting=m, by=secretary, speaker=member, position=position, text=position
             )
         s.meeting_decide(meeting=m, by=secretary, head_decision="adopt", statement="同意。")
+        s.session_conclude(session=session, by=secretary)
 
     complete(process, DecisionFlow, "meeting", secretary, meeting)
     complete(

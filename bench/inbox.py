@@ -150,6 +150,9 @@ class Generator:
                         unit.pk,
                         None,
                         None,
+                        "",
+                        "",
+                        "",
                     )
                 )
                 processes.append((pr_id, "decisions/flows.DecisionFlow", "NEW", at, None, "{}"))
@@ -249,7 +252,8 @@ class Generator:
                     "expert_argumentation_needed, affects_market_actors, fair_competition_review, stage, "
                     "outcome, suspended_at, sealed_at, seal_checklist, seal_sha256, created_at, "
                     "updated_at, catalogue_item_id, created_by_id, government_id, lead_unit_id, "
-                    "sealed_by_id, supersedes_id"
+                    "sealed_by_id, supersedes_id, drafting_explanation, start_decided_by, "
+                    "start_reference"
                 ),
                 decisions,
             )

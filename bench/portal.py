@@ -48,7 +48,13 @@ def open_consultation():
         legal_basis=["《价格法》"],
     )
     s.decision_draft_save(
-        decision=d, by=p["drafter"], draft_text="第一条 城区居民供热价格调整为每平方米22元。\n" * 40
+        decision=d,
+        by=p["drafter"],
+        draft_text="第一条 城区居民供热价格调整为每平方米22元。\n" * 40,
+        drafting_explanation="起草说明",
+        start_decided_by="县长",
+        start_decided_on=timezone.localdate(),
+        start_reference="县长批示〔2024〕3号",
     )
     s.decision_draft_submit(decision=d, by=p["drafter"])
     now = timezone.now()

@@ -89,6 +89,41 @@ class MeetingAdmin(ReadOnlyAdmin):
     inlines = [AttendanceInline, StatementInline]
 
 
+class SessionAttendanceInline(admin.TabularInline):
+    model = models.SessionAttendance
+    extra = 0
+    readonly_fields = ("person", "role", "unit", "present", "absence_reason")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = models.AgendaItem
+    extra = 0
+    fields = ("order", "kind", "title", "lead_unit", "decision", "check_outcome", "checked_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Session)
+class SessionAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "year", "number", "kind", "held_at", "status")
+    list_filter = ("kind", "year", "status")
+    inlines = [SessionAttendanceInline, AgendaItemInline]
+
+
+@admin.register(models.AgendaItem)
+class AgendaItemAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "lead_unit", "session", "order", "check_outcome")
+    list_filter = ("kind", "check_outcome")
+    search_fields = ("title",)
+
+
 for model in (
     models.Hearing,
     models.ExpertOpinion,

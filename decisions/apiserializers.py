@@ -10,7 +10,17 @@ from workflows.api.serializers import TaskSerializer, UnitBriefSerializer
 from workflows.tasking import OPEN
 
 from . import taskapi
-from .models import Decision, DecisionProcess, RiskLevel, Stage
+from .documents import session_title
+from .models import (
+    AgendaItem,
+    Decision,
+    DecisionProcess,
+    LegalityReview,
+    Meeting,
+    Outcome,
+    RiskLevel,
+    Stage,
+)
 
 # --- representations -------------------------------------------------------------------------
 
@@ -52,8 +62,96 @@ class OpenTaskSerializer(serializers.Serializer):
     owner = serializers.CharField(allow_null=True)
 
 
+class LegalityReviewBriefSerializer(serializers.ModelSerializer):
+    """The decision's latest legality review by the review office (第二十五条至第二十八条)."""
+
+    review_office = UnitBriefSerializer(allow_null=True, read_only=True)
+    minimum_unchecked = serializers.SerializerMethodField(
+        help_text="True when the 7 working days of 第二十六条 could not be checked at submission "
+        "(the holiday notice of minimum_unchecked_year was not entered yet)."
+    )
+    outcome = serializers.ChoiceField(
+        choices=LegalityReview.Outcome.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty until the review office concludes.",
+    )
+    approved_at = serializers.DateTimeField(
+        source="completed_at",
+        allow_null=True,
+        read_only=True,
+        help_text="When the review office's head approved the opinion (its number issued).",
+    )
+
+    class Meta:
+        model = LegalityReview
+        fields = [
+            "id",
+            "status",
+            "review_office",
+            "submitted_at",
+            "opinion_needed_by",
+            "minimum_on",
+            "short_time_reason",
+            "minimum_unchecked",
+            "minimum_unchecked_year",
+            "due_on",
+            "outcome",
+            "opinion_number",
+            "approved_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_minimum_unchecked(self, review) -> bool:
+        return review.minimum_unchecked_year is not None
+
+
+class DecisionAgendaItemSerializer(serializers.ModelSerializer):
+    """An agenda item (议题) of a numbered session that carries the decision (第三十条)."""
+
+    session = serializers.IntegerField(source="session_id", read_only=True)
+    session_title = serializers.SerializerMethodField(
+        help_text="The session as its official papers name it (乌恰县人民政府第N次常务会议)."
+    )
+    session_kind = serializers.ChoiceField(
+        source="session.kind", choices=Meeting.Kind.choices, read_only=True
+    )
+    session_year = serializers.IntegerField(source="session.year", read_only=True)
+    session_number = serializers.IntegerField(source="session.number", read_only=True)
+    held_at = serializers.DateTimeField(source="session.held_at", read_only=True)
+    outcome = serializers.SerializerMethodField(
+        help_text="What the session decided on the item; empty while undecided."
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "session",
+            "session_title",
+            "session_kind",
+            "session_year",
+            "session_number",
+            "order",
+            "held_at",
+            "outcome",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_session_title(self, item) -> str:
+        return session_title(item.session)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Outcome.choices))
+    def get_outcome(self, item) -> str:
+        return item.outcome
+
+
 class DecisionDetailSerializer(DecisionSerializer):
     open_tasks = serializers.SerializerMethodField()
+    legality_review = serializers.SerializerMethodField()
+    agenda_items = serializers.SerializerMethodField()
 
     class Meta(DecisionSerializer.Meta):
         fields = [
@@ -70,8 +168,32 @@ class DecisionDetailSerializer(DecisionSerializer):
             "expert_argumentation_needed",
             "affects_market_actors",
             "fair_competition_review",
+            "start_decided_by",
+            "start_decided_on",
+            "start_reference",
+            "drafting_explanation",
+            "legality_review",
+            "agenda_items",
             "open_tasks",
         ]
+
+    @extend_schema_field(LegalityReviewBriefSerializer(allow_null=True))
+    def get_legality_review(self, decision) -> dict | None:
+        review = (
+            decision.legality_reviews.select_related("review_office")
+            .order_by("-submitted_at", "-pk")
+            .first()
+        )
+        return LegalityReviewBriefSerializer(review).data if review is not None else None
+
+    @extend_schema_field(DecisionAgendaItemSerializer(many=True))
+    def get_agenda_items(self, decision) -> list[dict]:
+        items = (
+            decision.agenda_items.exclude(session=None)
+            .select_related("session__government", "deliberation")
+            .order_by("session__held_at", "session_id", "order")
+        )
+        return DecisionAgendaItemSerializer(items, many=True).data
 
     @staticmethod
     def _open_tasks(decision) -> list:
@@ -119,6 +241,10 @@ class DecisionCreateSerializer(serializers.Serializer):
     problem = serializers.CharField()
     necessity = serializers.CharField(required=False, allow_blank=True)
     legal_basis = serializers.ListField(child=serializers.CharField(max_length=500))
+    # The government's decision to start it (第十条): here or with the draft, before submission.
+    start_decided_by = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    start_decided_on = serializers.DateField(required=False, allow_null=True)
+    start_reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class TaskCompleteSerializer(serializers.Serializer):

@@ -1,7 +1,8 @@
 """What a major decision's archive package holds (《重大行政决策程序暂行条例》第三十三条: every
 stage's records kept and archived completely): the decision as published, every draft version,
-the consultation with its comments, dispositions, adoption report and published attachments, the assessments, the legality
-opinions, the meeting minutes, the Party report and publication, the attachments — and, as JSON,
+the consultation with its comments, dispositions, adoption report and published attachments, the
+assessments, the legality opinions (the text and each approved, numbered 合法性审查意见书 .docx),
+the meeting minutes, the Party report and publication, the attachments — and, as JSON,
 every row the procedure wrote. Imported by ``DecisionsConfig.ready()``, which registers it."""
 
 import json
@@ -20,7 +21,8 @@ from workflows.archive.registry import (
 from workflows.consultations.archive import consultation_files, consultation_rows
 
 from .documents import meeting_minutes_docx
-from .models import Decision, Meeting, RiskDimension, Statement
+from .models import Decision, LegalityReview, Meeting, RiskDimension, Statement
+from .opinion import legality_opinion_docx
 
 
 def _refusal(decision: Decision) -> str | None:
@@ -73,6 +75,7 @@ def _rows_json(decision: Decision) -> bytes:
         "risk_assessments": decision.risk_assessments.all(),
         "risk_dimensions": RiskDimension.objects.filter(assessment__decision=decision),
         "legality_reviews": decision.legality_reviews.all(),
+        "agenda_items": decision.agenda_items.all(),
         "meetings": decision.meetings.all(),
         "statements": Statement.objects.filter(meeting__decision=decision),
         "party_report": [decision.party_report] if hasattr(decision, "party_report") else [],
@@ -92,11 +95,22 @@ def _content(decision: Decision):
     final_text = publication.text if publication and publication.text else decision.draft_text
     yield _text("decision.txt", decision.title, final_text or decision.title)
     for version in decision.versions.order_by("number"):
-        yield _text(f"drafts/draft-v{version.number}.txt", version.title, version.text)
+        # An amended version carries the amendments a meeting decided (第三十条); the one
+        # published is decision.txt (publication.version names it).
+        kind = "amended" if version.kind == "amended" else "draft"
+        yield _text(f"drafts/{kind}-v{version.number}.txt", version.title, version.text)
     yield from consultation_files(decision)
     for number, review in enumerate(decision.legality_reviews.order_by("submitted_at", "pk"), 1):
         if review.opinion:
             yield _text(f"legality-review/opinion-{number}.txt", "合法性审查意见", review.opinion)
+        if review.status == LegalityReview.Status.COMPLETED and review.opinion_number:
+            # The numbered opinion as issued once the review office's head approved it
+            # (第二十八条): dated by that approval, the same bytes on every export.
+            yield ContentFile(
+                name=f"legality-review/opinion-{number}.docx",
+                title=f"合法性审查意见书 {review.opinion_number}",
+                data=legality_opinion_docx(review),
+            )
     for number, meeting in enumerate(
         decision.meetings.filter(status=Meeting.Status.CONCLUDED).order_by("held_at", "pk"), 1
     ):

@@ -1,19 +1,45 @@
-"""Demo decisions for ``manage.py demo``: the catalogue of 2021 and 2022 and decisions at
-several stages, one archived with its whole record.
+"""Demo decisions for ``manage.py demo``: what a county like 乌恰县 decides in a year.
 
-Everything goes through the services and DecisionFlow's tasks, so the full-process record,
-the viewflow tasks and the legal deadlines are real. Idempotent: what exists is left alone.
-The items are drawn from the seed report (乌恰县2021年度法治政府建设工作报告).
+The 司法局 compiles the 2026 catalogue (决策事项目录); it is published once the county Party
+committee's consent is recorded (第三条). The decisions are led by the units that own the
+matter (承办单位, 第十一条) and stand at every stage:
+
+- 发改委's 城区集中供热价格调整 went through consultation and a price hearing, was adopted with
+  amendments at the county government's executive session, and is published in its amended
+  version and archived;
+- 住建局's 城区道路停车收费管理 was adopted at the same session and is published;
+- 应急管理局's revision of the 突发事件总体应急预案 (the seed's 突发事件应对体系) is on the
+  agenda of the next session;
+- 吾合沙鲁乡's 集中供水工程实施方案 is in legality review at the review office (司法局), with
+  the date by which its opinion is needed (第二十六条);
+- 发改委's 公共资源交易全流程电子化 plan (the seed's 公共资源交易全程电子化) is out for public
+  comment with its drafting explanation (第十四条);
+- 住建局's 城镇老旧小区改造 plan is being drafted.
+
+The review office reviews every draft: its legal advisor (李明) prepares the opinion and its
+head (王建国) approves the numbered 合法性审查意见书; never the lead unit. One executive session
+(县政府第N次常务会议) runs from planning to conclusion with three items from three units: the
+two major decisions and the 司法局's 法治政府建设 report, checked by the review office like
+every agenda item; the heads of the units attend (列席) and present, the members speak, the
+head speaks last, and the 纪要 follows (``decisions.documents.session_minutes_docx``).
+
+Everything goes through the services and DecisionFlow's tasks, so the full-process record, the
+viewflow tasks and the legal deadlines are real. Every date is set relative to the moment the
+demo is loaded (``reference``): a consultation open now closes in the future, the closed ones
+ran their 30 days in the past, on whatever day the demo runs. Idempotent: a second run creates
+nothing; a failure is raised, never swallowed (the whole demo is one transaction).
 """
 
-import logging
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
+from workflows.calendar import CalendarRangeError, add_working_days
+from workflows.clocks.selectors import calendar_for, rule_for
 from workflows.consultations.selectors import consultation_latest
 from workflows.consultations.services import comment_submit
 from workflows.models import Unit
@@ -21,142 +47,394 @@ from workflows.tasking import task_run
 
 from . import services as s
 from .flows import DecisionFlow
-from .models import CatalogueItem, Decision
-
-logger = logging.getLogger(__name__)
+from .models import CatalogueItem, Decision, Session
+from .rules import preparation
+from .services.review import RULE_KEY as REVIEW_CLOCK
 
 COUNTY = "乌恰县人民政府"
 BUREAU = "乌恰县司法局"
+DRC = "乌恰县发展和改革委员会"
+HOUSING = "乌恰县住房和城乡建设局"
+EMERGENCY = "乌恰县应急管理局"
+TOWNSHIP = "吾合沙鲁乡"
+CIVIL = "乌恰县民政局"
 
-# (year, title, description) — themes the seed report names for 2021 and plans for 2022.
-CATALOGUE = [
-    (
-        2021,
-        "乌恰县重大行政决策目录管理制度",
-        "建立健全重大行政决策目录制度（报告“下一步工作”第3项）。",
-    ),
-    (
-        2021,
-        "聘请专职律师担任县人民政府法律顾问",
-        "落实政府常务会议议题合法性审核（报告第一部分（三））。",
-    ),
-    (2021, "乌恰县行政执法公示平台建设", "在政府网站建立执法公示平台（报告第二部分第3项）。"),
-    (2022, "乌恰县突发事件应急预案修订", "完善突发事件应对制度（报告“下一步工作”第5项）。"),
-    (
-        2022,
-        "乌恰县重大项目社会稳定风险评估办法",
-        "社会稳定、公共安全、环境和经济评估（报告第一部分（三））。",
-    ),
-    (2022, "乌恰县政务公开目录动态调整", "坚持“公开为常态、不公开为例外”（报告第二部分第3项）。"),
-]
-ADJUSTED = (2022, "乌恰县政务公开目录动态调整")
-
-LEGAL_BASIS = ["《重大行政决策程序暂行条例》", "《新疆维吾尔自治区重大行政决策程序规定》"]
-RISK_LOW = {
-    name: {"level": "low", "risk_points": "影响面小", "mitigations": "加强宣传解释"}
-    for name in ("social_stability", "public_safety", "ecological_environment", "economy")
+YEAR = 2026  # the catalogue of this year (决策事项目录)
+PARTY_CONSENT = {
+    "consented_by": "中共乌恰县委常委会",
+    "consented_on": date(YEAR, 1, 20),
+    "reference": f"县委常委会{YEAR}年第2次会议",
 }
 
-# (catalogue title, decision title, how far it goes)
-DECISIONS = [
-    ("乌恰县突发事件应急预案修订", "关于修订《乌恰县突发事件总体应急预案》的决定", "drafting"),
+HEATING = "城区集中供热价格调整"
+PARKING = "城区道路停车收费管理"
+WATER = "吾合沙鲁乡集中供水工程实施方案"
+EMERGENCY_PLAN = "突发事件总体应急预案修订"
+TRADING = "公共资源交易全流程电子化"
+RENOVATION = "城镇老旧小区改造"
+SUBSISTENCE = "城乡居民最低生活保障标准调整"
+
+# (title, lead unit, description)
+CATALOGUE = [
     (
-        "乌恰县重大项目社会稳定风险评估办法",
-        "关于印发《乌恰县重大项目社会稳定风险评估办法》的决定",
-        "consultation",
+        HEATING,
+        DRC,
+        "调整城区居民和非居民集中供热价格，需举行价格听证（《政府制定价格听证办法》）。",
     ),
-    ("乌恰县政务公开目录动态调整", "关于调整乌恰县政务公开目录的决定", "legality_review"),
-    ("乌恰县行政执法公示平台建设", "关于建设乌恰县行政执法公示平台的决定", "meeting"),
-    ("乌恰县重大行政决策目录管理制度", "关于建立乌恰县重大行政决策目录管理制度的决定", "archived"),
+    (PARKING, HOUSING, "城区道路临时停车泊位设置及收费标准、收费时段和减免对象。"),
+    (WATER, TOWNSHIP, "吾合沙鲁乡集镇及周边村集中供水工程的建设、运行管护和水价。"),
+    (
+        EMERGENCY_PLAN,
+        EMERGENCY,
+        "依照《中华人民共和国突发事件应对管理法》修订县突发事件总体应急预案（报告“下一步工作”第5项）。",
+    ),
+    (
+        TRADING,
+        DRC,
+        "打通公共资源交易全程电子化的“最后一公里”（报告第一部分（八））。",
+    ),
+    (RENOVATION, HOUSING, "2026—2028年城区老旧小区改造的范围、标准和资金筹措。"),
+    (SUBSISTENCE, CIVIL, "按自治区要求调整城乡居民最低生活保障标准。"),
 ]
-STAGES = ["drafting", "consultation", "legality_review", "meeting", "archived"]
+# Adjusted after publication, as the catalogue is adjusted dynamically (第三条).
+ADJUSTED = (
+    RENOVATION,
+    "城镇老旧小区改造（2026—2028年）",
+    "根据自治区城镇老旧小区改造计划调整实施期限",
+)
+
+RISK_LOW = {
+    "social_stability": {
+        "level": "low",
+        "risk_points": "部分群众对调整有不同意见",
+        "mitigations": "做好政策解读，设立咨询电话",
+    },
+    "public_safety": {
+        "level": "low",
+        "risk_points": "实施过程中的施工和运行安全",
+        "mitigations": "落实安全生产责任，制定应急处置措施",
+    },
+    "ecological_environment": {
+        "level": "low",
+        "risk_points": "影响较小",
+        "mitigations": "落实环境保护措施",
+    },
+    "economy": {
+        "level": "low",
+        "risk_points": "财政和群众负担",
+        "mitigations": "分步实施，对困难群众给予补助",
+    },
+}
 
 
-def _people():
+@dataclass(frozen=True)
+class Plan:
+    """One decision of the demo: its catalogue item, its texts and how far it goes."""
+
+    item: str
+    title: str
+    unit: str
+    drafter: str  # username
+    problem: str
+    necessity: str
+    legal_basis: list[str]
+    draft_text: str
+    explanation: str
+    start_reference: str
+    start_on: date
+    flags: dict = field(default_factory=dict)
+
+
+PLANS = {
+    HEATING: Plan(
+        item=HEATING,
+        title="关于调整乌恰县城区集中供热价格的决定",
+        unit=DRC,
+        drafter="drc_drafter",
+        problem="城区集中供热价格自2016年以来未作调整，燃煤和运行成本上涨，供热企业持续亏损。",
+        necessity="经成本监审，现行价格低于供热定价成本，影响供热质量和安全运行。",
+        legal_basis=[
+            "《中华人民共和国价格法》",
+            "《政府制定价格行为规则》",
+            "《政府制定价格听证办法》",
+            "《重大行政决策程序暂行条例》",
+        ],
+        draft_text=(
+            "关于调整乌恰县城区集中供热价格的决定\n\n"
+            "一、居民用户供热价格由每平方米每采暖期22元调整为23.6元。\n"
+            "二、非居民用户供热价格由每平方米每采暖期28元调整为30元。\n"
+            "三、本决定自2026—2027年采暖期起执行。"
+        ),
+        explanation=(
+            "一、起草背景：城区供热价格十年未调整，经成本监审存在政策性亏损。"
+            "二、主要内容：居民和非居民供热价格调整方案。"
+            "三、听证和征求意见情况：已举行价格听证会并公开征求意见。"
+        ),
+        start_reference=f"县长办公会议纪要〔{YEAR}〕3号",
+        start_on=date(YEAR, 3, 2),
+        flags={"hearing_needed": True},
+    ),
+    PARKING: Plan(
+        item=PARKING,
+        title="关于乌恰县城区道路停车收费管理的决定",
+        unit=HOUSING,
+        drafter="housing_drafter",
+        problem="城区道路停车泊位供需矛盾突出，长时间占用泊位现象普遍。",
+        necessity="以收费调节泊位周转，规范城区道路停车秩序。",
+        legal_basis=[
+            "《中华人民共和国道路交通安全法》",
+            "《城市道路管理条例》",
+            "《中华人民共和国价格法》",
+        ],
+        draft_text=(
+            "关于乌恰县城区道路停车收费管理的决定\n\n"
+            "第一条 城区道路临时停车泊位实行分时段收费，首30分钟免费。\n"
+            "第二条 收费时段为每日9:00至21:00；残疾人专用车辆、新能源车辆首2小时免费。\n"
+            "第三条 停车收费收入全部缴入县财政，用于停车设施建设和管理。"
+        ),
+        explanation=(
+            "一、起草背景：城区停车难问题突出。二、主要内容：收费时段、标准和减免对象。"
+            "三、征求意见情况：已公开征求意见并逐条处理。"
+        ),
+        start_reference=f"县长批示〔{YEAR}〕第7号",
+        start_on=date(YEAR, 3, 16),
+    ),
+    EMERGENCY_PLAN: Plan(
+        item=EMERGENCY_PLAN,
+        title="关于修订《乌恰县突发事件总体应急预案》的决定",
+        unit=EMERGENCY,
+        drafter="emergency_drafter",
+        problem="《中华人民共和国突发事件应对管理法》施行后，县总体应急预案需相应修订。",
+        necessity="完善应急指挥体系和综合协调机制，提高突发事件依法处置能力。",
+        legal_basis=[
+            "《中华人民共和国突发事件应对管理法》",
+            "《突发事件应急预案管理办法》",
+            "《新疆维吾尔自治区实施〈中华人民共和国突发事件应对法〉办法》",
+        ],
+        draft_text=(
+            "乌恰县突发事件总体应急预案（修订稿）\n\n"
+            "一、总则\n二、组织指挥体系\n三、监测预警\n四、应急处置与救援\n"
+            "五、恢复与重建\n六、应急保障"
+        ),
+        explanation=(
+            "一、修订依据：《中华人民共和国突发事件应对管理法》。二、主要修订内容：调整县应急"
+            "指挥机构，完善乡（镇）应急响应分级。三、专家论证和征求意见情况。"
+        ),
+        start_reference=f"县政府{YEAR}年第2次常务会议",
+        start_on=date(YEAR, 4, 8),
+        flags={"expert_argumentation_needed": True},
+    ),
+    WATER: Plan(
+        item=WATER,
+        title="关于吾合沙鲁乡集中供水工程实施方案的决定",
+        unit=TOWNSHIP,
+        drafter="township_drafter",
+        problem="吾合沙鲁乡集镇及周边村分散供水，水质和水量难以保障。",
+        necessity="建设集中供水工程，保障农村饮水安全。",
+        legal_basis=["《中华人民共和国水法》", "《生活饮用水卫生标准》（GB 5749—2022）"],
+        draft_text=(
+            "吾合沙鲁乡集中供水工程实施方案\n\n"
+            "一、建设内容：新建水源井2眼、蓄水池1座，铺设供水管网38公里。\n"
+            "二、运行管护：由乡水管站统一管护，实行计量收费。\n"
+            "三、水价：居民生活用水每立方米1.2元。"
+        ),
+        explanation=(
+            "一、起草背景：农村饮水安全巩固提升。二、主要内容：建设内容、管护机制和水价。"
+            "三、征求意见情况：已在各村公示并公开征求意见。"
+        ),
+        start_reference=f"县长办公会议纪要〔{YEAR}〕9号",
+        start_on=date(YEAR, 5, 11),
+    ),
+    TRADING: Plan(
+        item=TRADING,
+        title="关于推进乌恰县公共资源交易全流程电子化的实施方案",
+        unit=DRC,
+        drafter="drc_drafter",
+        problem="部分公共资源交易仍需现场办理，交易成本高、监管留痕不足。",
+        necessity="实现全流程电子化交易和现场跟踪监管，优化营商环境。",
+        legal_basis=[
+            "《中华人民共和国招标投标法》",
+            "《公共资源交易平台管理暂行办法》",
+            "《优化营商环境条例》",
+        ],
+        draft_text=(
+            "关于推进乌恰县公共资源交易全流程电子化的实施方案\n\n"
+            "一、工程建设项目招标投标全部实行电子化交易。\n"
+            "二、推行电子保函，免收投标保证金。\n"
+            "三、交易全过程电子留痕，实行在线监管。"
+        ),
+        explanation=(
+            "一、起草背景：落实打通公共资源交易全程电子化“最后一公里”的要求。"
+            "二、主要内容：电子化交易范围、电子保函和在线监管。"
+            "三、公平竞争审查情况：经审查，不含排除、限制竞争的内容。"
+        ),
+        start_reference=f"县长批示〔{YEAR}〕第15号",
+        start_on=date(YEAR, 8, 3),
+        flags={
+            "affects_market_actors": True,
+            "fair_competition_review": "经公平竞争审查，未发现排除、限制竞争的内容。",
+        },
+    ),
+    RENOVATION: Plan(
+        item=RENOVATION,
+        title="关于乌恰县城镇老旧小区改造（2026—2028年）的实施方案",
+        unit=HOUSING,
+        drafter="housing_drafter",
+        problem="城区2000年以前建成的小区设施老化，群众改造意愿强烈。",
+        necessity="落实城镇老旧小区改造任务，改善居住条件。",
+        legal_basis=["《国务院办公厅关于全面推进城镇老旧小区改造工作的指导意见》"],
+        draft_text=(
+            "关于乌恰县城镇老旧小区改造（2026—2028年）的实施方案（草稿）\n\n"
+            "一、改造范围\n二、改造内容\n三、资金筹措"
+        ),
+        explanation="一、起草背景。二、主要内容（起草中）。",
+        start_reference=f"县长批示〔{YEAR}〕第21号",
+        start_on=date(YEAR, 9, 14),
+    ),
+}
+
+SESSION_REPORT = {
+    "title": f"关于乌恰县{YEAR}年法治政府建设工作情况的报告",
+    "materials": (
+        f"乌恰县{YEAR}年法治政府建设工作情况：健全依法决策机制，落实重大行政决策目录管理和"
+        "政府常务会议议题合法性审核；推进行政执法“三项制度”；加强行政复议和应诉工作。"
+    ),
+}
+
+
+def _people() -> dict:
     User = get_user_model()
     names = (
         "drafter",
         "legal_advisor",
+        "unit_head",
         "secretary",
         "member",
+        "deputy_head",
         "principal",
         "publisher",
         "archivist",
         "expert",
+        "risk_assessor",
+        "drc_drafter",
+        "drc_head",
+        "housing_drafter",
+        "housing_head",
+        "emergency_drafter",
+        "emergency_head",
+        "township_drafter",
+        "township_head",
     )
     return {name: User.objects.get(username=name) for name in names}
 
 
-def _act(decision: Decision, node: str, user, action) -> None:
-    """Take the open task ``node`` as ``user``, do the work, finish the task."""
+def _act(decision: Decision, node: str, user, action, *, finishes: bool = True) -> None:
+    """Take the open task ``node`` as ``user`` and do the work; the task ends unless
+    ``finishes`` is False (an action of a step that stays open, such as scheduling)."""
     task = decision.process.task_set.get(
         flow_task=getattr(DecisionFlow, node), status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )
-    task_run(task=task, user=user, service=action)
+    task_run(task=task, user=user, service=action, finishes=finishes)
 
 
-def _catalogue(p, county) -> dict[str, CatalogueItem]:
-    items = {}
-    for year, title, description in CATALOGUE:
-        item = CatalogueItem.objects.filter(government=county, year=year, title=title).first()
+def _not_after(day: date, today: date) -> date:
+    """A date of the year's plan, never later than the day the demo runs."""
+    return min(day, today)
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+
+def _catalogue(p, county: Unit, today: date) -> dict[str, CatalogueItem]:
+    """The 司法局 compiles the year's catalogue; published after the Party committee's consent
+    (第三条). Items already there are left alone."""
+    compiler = p["legal_advisor"]
+    items, new = {}, []
+    for title, unit, description in CATALOGUE:
+        item = CatalogueItem.objects.filter(government=county, year=YEAR, title=title).first()
+        if item is None and title == ADJUSTED[0]:
+            item = CatalogueItem.objects.filter(
+                government=county, year=YEAR, title=ADJUSTED[1]
+            ).first()
         if item is None:
-            lead = Unit.objects.get(name=BUREAU)
             item = s.catalogue_item_create(
-                by=p["legal_advisor"],
+                by=compiler,
                 government=county,
-                year=year,
+                year=YEAR,
                 title=title,
                 description=description,
-                lead_unit=lead,
+                lead_unit=Unit.objects.get(name=unit),
             )
-            item = s.catalogue_item_publish(item=item, by=p["legal_advisor"])
-            if (year, title) == ADJUSTED:
-                item = s.catalogue_item_adjust(
-                    item=item, by=p["legal_advisor"], reason="根据2022年政务公开工作要点动态调整"
-                )
+            new.append(item)
         items[title] = item
+    if new:
+        s.catalogue_party_consent_record(
+            by=compiler,
+            government=county,
+            year=YEAR,
+            **{**PARTY_CONSENT, "consented_on": _not_after(PARTY_CONSENT["consented_on"], today)},
+        )
+        for title, item in list(items.items()):
+            if item in new:
+                item = s.catalogue_item_publish(item=item, by=compiler)
+                if title == ADJUSTED[0]:
+                    item = s.catalogue_item_adjust(
+                        item=item, by=compiler, title=ADJUSTED[1], reason=ADJUSTED[2]
+                    )
+                items[title] = item
     return items
 
 
-def _advance(decision: Decision, p, target: str) -> None:
-    d, drafter = decision, p["drafter"]
-    now = timezone.now()
-    reached = STAGES.index(target)
+# --- the procedure, step by step ----------------------------------------------------------------
 
-    # The archived decision is technical: it goes through expert argumentation (第十九条).
-    experts = target == "archived"
+
+def _start(plan: Plan, items, p, today: date) -> Decision:
+    d = s.decision_start(
+        by=p[plan.drafter],
+        lead_unit=Unit.objects.get(name=plan.unit),
+        catalogue_item=items[plan.item],
+        title=plan.title,
+        problem=plan.problem,
+        necessity=plan.necessity,
+        legal_basis=plan.legal_basis,
+        # 第十条: the government's decision to start it.
+        start_decided_by="乌恰县人民政府县长",
+        start_decided_on=_not_after(plan.start_on, today),
+        start_reference=plan.start_reference,
+    )
     s.decision_draft_save(
         decision=d,
-        by=drafter,
-        expert_argumentation_needed=experts,
-        draft_text=f"{d.title}\n\n第一条 为规范决策程序，制定本决定。\n第二条 本决定自公布之日起施行。",
+        by=p[plan.drafter],
+        draft_text=plan.draft_text,
+        drafting_explanation=plan.explanation,
         options=[
             {"title": "方案一", "text": "一次性实施"},
             {"title": "方案二", "text": "分阶段实施"},
         ],
+        **plan.flags,
     )
-    if reached < STAGES.index("consultation"):
-        return
-    _act(d, "draft", drafter, lambda: s.decision_draft_submit(decision=d, by=drafter))
+    return d
 
-    # A running consultation stays open; the others ran their 30+ days in the past and are
-    # closed by the flow's timer, as they would be by Celery beat.
-    running = target == "consultation"
-    opens_at = now - timedelta(days=5 if running else 45)
-    closes_at = opens_at + timedelta(days=31)
+
+def _consult(d: Decision, drafter, *, opens_at: datetime, comments: list[str]) -> None:
+    """Submit the draft and open its public consultation (31 days, 第十四条) with comments."""
+    _act(d, "draft", drafter, lambda: s.decision_draft_submit(decision=d, by=drafter))
 
     def open_consultation():
         c = s.decision_consultation_open(
-            decision=d, by=drafter, opens_at=opens_at, closes_at=closes_at
+            decision=d, by=drafter, opens_at=opens_at, closes_at=opens_at + timedelta(days=31)
         )
-        for i, text in enumerate(["建议扩大公众参与范围", "建议明确时间节点", "同意草案"], 1):
+        for i, text in enumerate(comments, 1):
             comment_submit(
                 consultation=c, text=text, name=f"居民{i}", at=opens_at + timedelta(days=i)
             )
 
     _act(d, "open_consultation", drafter, open_consultation)
-    if running:
-        return
+
+
+def _dispose(d: Decision, drafter) -> None:
+    """The period ran out in the past: the flow's timer closes it (as Celery beat would) and the
+    drafter disposes of every comment (第十五条)."""
     fire_due_timers()
     d.refresh_from_db()
 
@@ -165,14 +443,47 @@ def _advance(decision: Decision, p, target: str) -> None:
         for comment, outcome in zip(
             consultation_latest(subject=d).comments.order_by("pk"), outcomes, strict=False
         ):
-            reason = "" if outcome == "adopted" else "与上位法规定不一致，部分采纳"
+            reason = "" if outcome == "adopted" else "与上位法规定或实际情况不符，未予（全部）采纳"
             s.decision_comment_dispose(comment=comment, by=drafter, outcome=outcome, reason=reason)
         s.decision_consultation_finish(decision=d, by=drafter)
 
     _act(d, "dispose_comments", drafter, dispose)
+
+
+def _hearing(d: Decision, drafter, *, opens_at: datetime) -> None:
+    """The price hearing (第十六条、第十七条): notice and participants on the portal, materials
+    sent ≥ 7 days before, the record signed by the participants."""
+    sent_on = timezone.localdate(opens_at) + timedelta(days=3)
+    held_on = sent_on + timedelta(days=12)
+    hearing = s.hearing_schedule(
+        decision=d,
+        by=drafter,
+        materials_sent_on=sent_on,
+        held_on=held_on,
+        place="乌恰县人民政府第一会议室",
+        participants=(
+            "消费者代表5名（城区居民3名、低保户1名、非居民用户1名）；供热企业代表2名；"
+            "人大代表1名；政协委员1名；专家1名"
+        ),
+        notice=(
+            f"乌恰县发展和改革委员会定于{held_on.year}年{held_on.month}月{held_on.day}日在县政府"
+            "第一会议室举行城区集中供热价格调整听证会，听证会公开举行，欢迎旁听。"
+        ),
+    )
+    s.hearing_record(
+        hearing=hearing,
+        by=drafter,
+        record="听证会笔录：多数参加人同意调整，建议分步到位并对困难群众给予补贴。",
+        signed_by_participants=True,
+    )
+
+
+def _assess(d: Decision, p, *, assessor, experts: bool = False) -> None:
+    """Expert argumentation when technical (第十九条) beside the risk assessment (第二十二条)."""
+    drafter = p[PLAN_OF[d.title].drafter]
     if experts:
         pooled = s.expert_register(
-            user=p["expert"], fields=["行政管理", "信息公开"], by=p["legal_advisor"]
+            user=p["expert"], fields=["应急管理", "工程技术"], by=p["legal_advisor"]
         )
 
         def argue():
@@ -180,28 +491,30 @@ def _advance(decision: Decision, p, target: str) -> None:
             opinion = s.expert_opinion_submit(
                 decision=d,
                 by=p["expert"],
-                text="目录管理制度设计合理，建议明确动态调整的启动条件。",
+                text="预案结构完整，建议细化乡（镇）先期处置和物资储备要求。",
                 signed=True,
             )
             s.expert_opinion_handle(
-                opinion=opinion, by=drafter, handling="已采纳，补充了动态调整的启动条件。"
+                opinion=opinion, by=drafter, handling="已采纳，补充了乡（镇）先期处置要求。"
             )
 
         _act(d, "expert_argumentation", drafter, argue)
     _act(
         d,
         "risk_assessment",
-        drafter,
+        assessor,
         lambda: s.risk_assessment_submit(
             decision=d,
-            by=drafter,
+            by=assessor,
             dimensions=RISK_LOW,
-            contingency_plan="出现较大分歧时暂缓实施并重新评估。",
+            contingency_plan="出现较大分歧或群体性诉求时暂缓实施，重新评估。",
             overall_level="low",
         ),
     )
-    # Late in a year the 7-working-day review opened today ends in the next one: until its
-    # holiday notice is entered its clock waits (domain.md §4), and the decision goes on.
+
+
+def _submit(d: Decision, drafter, *, needed_by: date | None = None) -> None:
+    """Send the draft to the review office, leaving it at least 7 working days (第二十六条)."""
     _act(
         d,
         "submit_legality",
@@ -210,50 +523,205 @@ def _advance(decision: Decision, p, target: str) -> None:
             decision=d,
             by=drafter,
             procedures_account="已公开征求意见31日并逐条处理，已完成风险评估。",
+            opinion_needed_by=needed_by,
         ),
     )
-    if reached < STAGES.index("meeting"):
-        return
+
+
+def _opinion_needed_by(today: date) -> date:
+    """Three working days beyond the minimum the lead unit owes the review office (第二十六条),
+    counted as ``legality_review_submit`` counts it. When the count reaches a year whose
+    holiday notice is not entered yet, three weeks on: the service then records that the
+    minimum could not be checked (domain.md §4)."""
+    calendar = calendar_for()
+    try:
+        earliest = preparation.legality_review_earliest(
+            submitted_on=today, period=rule_for(REVIEW_CLOCK), calendar=calendar
+        )
+        return add_working_days(earliest, 3, calendar=calendar)
+    except CalendarRangeError:
+        return today + timedelta(days=21)
+
+
+def _review(d: Decision, p, opinion: str) -> None:
+    """The review office's legal advisor prepares the opinion, its head approves and issues the
+    numbered 合法性审查意见书 (第二十八条); the drafter then checks the package (第二十九条)."""
     _act(
         d,
         "legality_review",
         p["legal_advisor"],
         lambda: s.legality_review_complete(
-            review=s.latest_review(d),
-            by=p["legal_advisor"],
-            outcome="lawful",
-            opinion="经审查，草案符合法律法规规定，程序完备。",
+            review=s.latest_review(d), by=p["legal_advisor"], outcome="lawful", opinion=opinion
         ),
     )
+    _act(
+        d,
+        "approve_legality",
+        p["unit_head"],
+        lambda: s.legality_review_approve(review=s.latest_review(d), by=p["unit_head"]),
+    )
+    drafter = p[PLAN_OF[d.title].drafter]
     _act(d, "package_check", drafter, lambda: s.decision_package_check(decision=d, by=drafter))
-    if reached < STAGES.index("archived"):
-        return
 
-    def meeting():
-        m = s.meeting_open(
-            decision=d,
-            by=p["secretary"],
-            kind="executive",
-            held_at=timezone.now(),
-            principal=p["principal"],
-            members=[p["member"]],
-        )
+
+def _schedule(d: Decision, p, session: Session, presenter) -> None:
+    """The secretary puts the decision on the session's agenda from its meeting task."""
+    _act(
+        d,
+        "meeting",
+        p["secretary"],
+        lambda: s.session_agenda_add_decision(
+            session=session, decision=d, by=p["secretary"], presenter=presenter
+        ),
+        finishes=False,
+    )
+
+
+def _deliberate(item, p, *, statements, head_decision: str, head: str, amendments: str = ""):
+    """Every member present speaks, then the head, last, decides (第三十条)."""
+    meeting = item.deliberation
+    for speaker, position, text in statements:
         s.meeting_statement_record(
-            meeting=m,
-            by=p["secretary"],
-            speaker=p["member"],
-            position="support",
-            text="同意，建议抓紧实施。",
+            meeting=meeting, by=p["secretary"], speaker=p[speaker], position=position, text=text
         )
-        # The head speaks last (末位发言).
-        s.meeting_decide(
-            meeting=m,
-            by=p["secretary"],
-            head_decision="adopt",
-            statement="同意，按方案二分阶段实施。",
-        )
+    s.meeting_decide(
+        meeting=meeting,
+        by=p["secretary"],
+        head_decision=head_decision,
+        statement=head,
+        amendments=amendments,
+    )
 
-    _act(d, "meeting", p["secretary"], meeting)
+
+def _session(p, county: Unit, heating: Decision, parking: Decision) -> Session:
+    """县政府第N次常务会议: two major decisions and the 司法局's report, from planning to 纪要."""
+    secretary = p["secretary"]
+    session = s.session_plan(
+        government=county,
+        by=secretary,
+        kind="executive",
+        # Now: the reviews it rests on were submitted and approved a moment ago (the services
+        # date a submission at the moment it is made), and the head may not decide before it.
+        held_at=timezone.now(),
+        principal=p["principal"],
+    )
+    _schedule(heating, p, session, p["drc_head"])
+    _schedule(parking, p, session, p["housing_head"])
+    # Every item passes the review office's legality check before it may go on the agenda
+    # (the seed's 落实政府常务会议议题合法性审核).
+    report = s.agenda_item_propose(
+        by=p["drafter"],
+        title=SESSION_REPORT["title"],
+        lead_unit=Unit.objects.get(name=BUREAU),
+        materials=SESSION_REPORT["materials"],
+        presenter=p["unit_head"],
+    )
+    report = s.agenda_item_check(
+        item=report,
+        by=p["legal_advisor"],
+        outcome="lawful",
+        opinion="报告内容符合《法治政府建设与责任落实督察工作规定》的要求，可以提交会议审议。",
+    )
+    report = s.agenda_item_add(session=session, item=report, by=secretary)
+    s.session_open(
+        session=session,
+        by=secretary,
+        present=[p["deputy_head"], p["member"]],
+        attendees=[
+            (p["drc_head"], Unit.objects.get(name=DRC)),
+            (p["housing_head"], Unit.objects.get(name=HOUSING)),
+            (p["unit_head"], Unit.objects.get(name=BUREAU)),
+            (p["legal_advisor"], Unit.objects.get(name=BUREAU)),
+        ],
+    )
+    items = {item.decision_id: item for item in session.items.all()}
+
+    _act(
+        heating,
+        "meeting",
+        secretary,
+        lambda: _deliberate(
+            items[heating.pk],
+            p,
+            statements=[
+                ("deputy_head", "conditional", "同意调整，建议居民价格分两个采暖期到位。"),
+                ("member", "conditional", "同意，建议对低保户、特困人员给予供热补贴。"),
+            ],
+            head_decision="adopt_with_amendments",
+            head="同意按修改意见通过。居民价格分两个采暖期到位，同时落实困难群众供热补贴。",
+            amendments=(
+                "一、居民用户供热价格分两个采暖期调整到位，本采暖期调整为22.8元。"
+                "二、增加对低保户、特困人员的供热补贴条款。"
+            ),
+        ),
+    )
+    _act(
+        parking,
+        "meeting",
+        secretary,
+        lambda: _deliberate(
+            items[parking.pk],
+            p,
+            statements=[
+                ("deputy_head", "support", "同意，收费收入要全额缴入财政。"),
+                ("member", "support", "同意，建议加强宣传，设置过渡期。"),
+            ],
+            head_decision="adopt",
+            head="同意。由住建局会同公安交警部门做好实施前的宣传。",
+        ),
+    )
+    _deliberate(
+        items[None],
+        p,
+        statements=[
+            ("deputy_head", "support", "同意，报告全面客观。"),
+            ("member", "support", "同意，建议补充行政复议案件情况。"),
+        ],
+        head_decision="adopt",
+        head="原则同意，按会议意见修改后报县委和州人民政府。",
+    )
+    return s.session_conclude(session=session, by=secretary)
+
+
+def _amend(d: Decision, p) -> None:
+    """Adopted with amendments (第三十条): the 发改委 enters the amended text, its head approves
+    it and, the amendments being substantive, the review office confirms it is lawful."""
+    drafter, head = p["drc_drafter"], p["drc_head"]
+    text = (
+        "关于调整乌恰县城区集中供热价格的决定\n\n"
+        "一、居民用户供热价格分两个采暖期调整到位：2026—2027年采暖期为每平方米22.8元，"
+        "2027—2028年采暖期起为23.6元。\n"
+        "二、非居民用户供热价格由每平方米每采暖期28元调整为30元。\n"
+        "三、对低保户、特困供养人员的供热费，由县财政按调整增加部分给予全额补贴。\n"
+        "四、本决定自2026—2027年采暖期起执行。"
+    )
+    _act(
+        d,
+        "incorporate_amendments",
+        drafter,
+        lambda: s.amended_version_submit(decision=d, by=drafter, text=text, substantive=True),
+    )
+    _act(
+        d,
+        "approve_amendments",
+        head,
+        lambda: s.amended_version_approve(version=s.pending_amended_version(d), by=head),
+    )
+    _act(
+        d,
+        "confirm_amendments",
+        p["legal_advisor"],
+        lambda: s.amended_version_confirm(
+            version=s.pending_amended_version(d),
+            by=p["legal_advisor"],
+            lawful=True,
+            opinion="修改后的文本符合《中华人民共和国价格法》等规定。",
+        ),
+    )
+
+
+def _publish(d: Decision, p, today: date, *, reference: str, interpretation: str) -> None:
+    """Reported to the county Party committee (第三十一条), then published (第三十二条)."""
     _act(
         d,
         "party_report",
@@ -261,8 +729,8 @@ def _advance(decision: Decision, p, target: str) -> None:
         lambda: s.party_report_record(
             decision=d,
             by=p["secretary"],
-            reported_on=timezone.localdate(),
-            reference="恰政报〔2021〕12号",
+            reported_on=today,
+            reference=reference,
             recipient="中共乌恰县委员会",
         ),
     )
@@ -273,30 +741,91 @@ def _advance(decision: Decision, p, target: str) -> None:
         lambda: s.publication_record(
             decision=d,
             by=p["publisher"],
-            published_on=timezone.localdate(),
+            published_on=today,
             channel="乌恰县人民政府网站",
-            interpretation="本决定明确了重大行政决策事项目录的编制、公布和调整程序。",
+            interpretation=interpretation,
         ),
     )
-    _act(d, "archive", p["archivist"], lambda: s.decision_seal(decision=d, by=p["archivist"]))
+
+
+PLAN_OF = {plan.title: plan for plan in PLANS.values()}
+COMMENTS = ["建议加大对困难群众的照顾", "建议明确实施时间", "同意草案"]
 
 
 def load(*, password: str) -> None:
     """Load the demo decisions; a second run creates nothing."""
+    reference = timezone.now()  # every date of the demo is set from here
+    today = timezone.localdate(reference)
     county = Unit.objects.get(name=COUNTY)
-    bureau = Unit.objects.get(name=BUREAU)
     p = _people()
-    items = _catalogue(p, county)
-    for item_title, title, target in DECISIONS:
-        if Decision.objects.filter(title=title, lead_unit=bureau).exists():
-            continue
-        decision = s.decision_start(
-            by=p["drafter"],
-            lead_unit=bureau,
-            catalogue_item=items[item_title],
-            title=title,
-            problem="落实《乌恰县2021年度法治政府建设工作报告》提出的任务。",
-            necessity="报告要求健全行政决策制度体系。",
-            legal_basis=LEGAL_BASIS,
-        )
-        _advance(decision, p, target)
+    items = _catalogue(p, county, today)
+    if Decision.objects.filter(
+        government=county, title__in=[plan.title for plan in PLANS.values()]
+    ).exists():
+        return  # loaded before (the demo is one transaction: all of it or nothing)
+    d = {key: _start(plan, items, p, today) for key, plan in PLANS.items()}
+
+    # Consulted in the past: 60 days ago for 31 days.
+    past = reference - timedelta(days=60)
+    for key in (HEATING, PARKING, EMERGENCY_PLAN, WATER):
+        _consult(d[key], p[PLANS[key].drafter], opens_at=past, comments=COMMENTS)
+    _hearing(d[HEATING], p["drc_drafter"], opens_at=past)
+    for key in (HEATING, PARKING, EMERGENCY_PLAN, WATER):
+        _dispose(d[key], p[PLANS[key].drafter])
+
+    _assess(d[HEATING], p, assessor=p["drc_drafter"])
+    _assess(d[PARKING], p, assessor=p["risk_assessor"])
+    _assess(d[EMERGENCY_PLAN], p, assessor=p["emergency_drafter"], experts=True)
+    _assess(d[WATER], p, assessor=p["risk_assessor"])
+
+    # In legality review: the township states when it needs the opinion (第二十六条).
+    _submit(d[WATER], p["township_drafter"], needed_by=_opinion_needed_by(today))
+    for key in (HEATING, PARKING, EMERGENCY_PLAN):
+        _submit(d[key], p[PLANS[key].drafter])
+    _review(d[HEATING], p, "经审查，调价程序履行了成本监审、价格听证和公开征求意见，符合法律规定。")
+    _review(d[PARKING], p, "经审查，收费事项和标准有法律依据，程序完备，符合法律规定。")
+    _review(d[EMERGENCY_PLAN], p, "经审查，预案修订符合《中华人民共和国突发事件应对管理法》。")
+
+    _session(p, county, d[HEATING], d[PARKING])
+    _amend(d[HEATING], p)
+    _publish(
+        d[HEATING],
+        p,
+        today,
+        reference=f"恰政报〔{YEAR}〕31号",
+        interpretation="本决定调整城区集中供热价格，居民价格分两个采暖期到位，困难群众给予补贴。",
+    )
+    _act(
+        d[HEATING],
+        "archive",
+        p["archivist"],
+        lambda: s.decision_seal(decision=d[HEATING], by=p["archivist"]),
+    )
+    _publish(
+        d[PARKING],
+        p,
+        today,
+        reference=f"恰政报〔{YEAR}〕32号",
+        interpretation="本决定明确城区道路停车收费时段、标准和减免对象。",
+    )
+
+    # On the agenda of the next session, a week on.
+    following = s.session_plan(
+        government=county,
+        by=p["secretary"],
+        kind="executive",
+        held_at=datetime.combine(
+            today + timedelta(days=7), time(10), tzinfo=timezone.get_current_timezone()
+        ),
+        principal=p["principal"],
+    )
+    _schedule(d[EMERGENCY_PLAN], p, following, p["emergency_head"])
+
+    # Out for comment now, with its drafting explanation: opened 5 days ago, open 26 more.
+    _consult(
+        d[TRADING],
+        p["drc_drafter"],
+        opens_at=reference - timedelta(days=5),
+        comments=["建议明确电子保函的适用范围", "建议保留必要的线下服务窗口"],
+    )
+    # RENOVATION stays in drafting.

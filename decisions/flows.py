@@ -152,20 +152,35 @@ class DecisionFlow(flow.Flow):
 
     submit_legality = step_node(task_views.LegalitySubmitView).Next(this.legality_review)
     legality_review = step_node(task_views.LegalityReviewView).Next(this.check_legality)
+    approve_legality = step_node(task_views.LegalityApproveView).Next(this.check_legality)
     check_legality = (
-        gates.If(this.may_go_to_meeting)
+        gates.Switch()
         .Annotation(title=_("Lawful? (may go to the meeting)"))
-        .Then(this.package_check)
-        .Else(this.draft)
+        .Case(this.package_check, this.may_go_to_meeting)
+        .Case(this.submit_legality, this.was_returned_for_supplement)
+        .Case(this.approve_legality, this.opinion_awaits_approval)
+        .Case(this.legality_review, this.opinion_sent_back)
+        .Default(this.draft)
     )
     package_check = step_node(task_views.PackageCheckView).Next(this.meeting)
     meeting = step_node(task_views.MeetingView).Next(this.route_outcome)
     route_outcome = (
         gates.Switch()
         .Annotation(title=_("Outcome of the meeting"))
+        .Case(this.incorporate_amendments, this.is_adopted_with_amendments)
         .Case(this.party_report, this.is_adopted)
         .Case(this.archive, this.is_rejected)
         .Default(this.meeting)
+    )
+    incorporate_amendments = step_node(task_views.AmendmentsView).Next(this.approve_amendments)
+    approve_amendments = step_node(task_views.AmendmentsApproveView).Next(this.check_amendments)
+    confirm_amendments = step_node(task_views.AmendmentsConfirmView).Next(this.check_amendments)
+    check_amendments = (
+        gates.Switch()
+        .Annotation(title=_("Amended text approved (and confirmed lawful)?"))
+        .Case(this.party_report, this.amendments_incorporated)
+        .Case(this.confirm_amendments, this.amendments_await_review)
+        .Default(this.incorporate_amendments)
     )
     party_report = step_node(task_views.PartyReportView).Next(this.publication)
     publication = step_node(task_views.PublicationView).Next(this.archive)
@@ -270,8 +285,46 @@ class DecisionFlow(flow.Flow):
         """``pass_legality_review`` rather than ``fail_legality_review`` (第二十五条)."""
         return self._decision(activation).stage == Stage.PACKAGE
 
+    def was_returned_for_supplement(self, activation):
+        """The review office returned the submission for supplement (退回补充, 第二十六条): the
+        stage stays, the drafter submits again."""
+        from .services import was_returned
+
+        return was_returned(self._decision(activation))
+
+    def opinion_awaits_approval(self, activation):
+        """A legal advisor prepared the opinion: the office's head approves it (第二十八条)."""
+        from .services import latest_review
+
+        review = latest_review(self._decision(activation))
+        return review is not None and review.status == review.Status.AWAITING_APPROVAL
+
+    def opinion_sent_back(self, activation):
+        """The head sent the prepared opinion back: the legal advisors review again."""
+        from .services import latest_review
+
+        review = latest_review(self._decision(activation))
+        return review is not None and review.status == review.Status.SUBMITTED
+
+    def is_adopted_with_amendments(self, activation):
+        """The meeting adopted it with amendments: ``adopt_with_amendments`` (第三十条); the
+        lead unit incorporates them before the Party report."""
+        return self._decision(activation).stage == Stage.AMENDING
+
+    def amendments_incorporated(self, activation):
+        """``incorporate_amendments``: the amended text may go on (第三十条、第三十一条)."""
+        return self._decision(activation).stage == Stage.PARTY_REPORT
+
+    def amendments_await_review(self, activation):
+        """Substantive amendments the unit head approved wait for the review office; a
+        returned text goes back to the drafter (the default)."""
+        from .services import pending_amended_version
+
+        pending = pending_amended_version(self._decision(activation))
+        return pending is not None and pending.approved_at is not None
+
     def is_adopted(self, activation):
-        """The meeting adopted it, with or without amendments: ``adopt`` (第三十条)."""
+        """The meeting adopted it as it stands: ``adopt`` (第三十条)."""
         return self._decision(activation).stage == Stage.PARTY_REPORT
 
     def is_rejected(self, activation):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 
 from workflows.consultations.models import Consultation
-from workflows.consultations.public import moderation_policy_register
+from workflows.consultations.public import companion_texts_register, moderation_policy_register
 from workflows.consultations.selectors import consultations_for_subject
 from workflows.permissions import has_role_in_unit
 from workflows.public import caching
@@ -24,7 +24,7 @@ from workflows.public.feeds import feed_summary
 from workflows.public.nav import section_register
 from workflows.public.ratelimit import rate_limited
 
-from .models import CatalogueItem, Decision
+from .models import CatalogueItem, Decision, Hearing
 from .selectors import reads_all
 
 PER_PAGE = 20
@@ -67,6 +67,33 @@ def decision_detail(request, pk):
         "decisions/public/detail.html",
         {"decision": decision, "publication": decision.publication, "consultation": consultation},
     )
+
+
+def announced_hearings():
+    """Hearings announced with their notice (第十六条、第十七条), of decisions that may be
+    disclosed."""
+    return (
+        Hearing.objects.exclude(announced_at=None)
+        .filter(decision__not_disclosable=False)
+        .select_related("decision", "decision__lead_unit", "decision__government")
+        .order_by("-held_on", "-pk")
+    )
+
+
+@rate_limited("page_ip")
+def hearing_list(request):
+    page_obj = Paginator(announced_hearings(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "decisions/public/hearing_list.html", {"page_obj": page_obj})
+
+
+@rate_limited("page_ip")
+def hearing_detail(request, pk):
+    """The hearing notice and the list of participants, published before the hearing
+    (第十七条)."""
+    hearing = announced_hearings().filter(pk=pk).first()
+    if hearing is None:
+        raise Http404
+    return render(request, "decisions/public/hearing_detail.html", {"hearing": hearing})
 
 
 def _catalogue_years():
@@ -148,10 +175,24 @@ def _may_view(user, decision: Decision) -> bool:
 
 
 moderation_policy_register(model_label="decisions.decision", may_view=_may_view, may_hide=_may_hide)
+
+
+def _consultation_companions(decision_id: int) -> list:
+    """The drafting explanation (决策草案说明) beside the draft put out for comment (第十四条)."""
+    explanation = (
+        Decision.objects.filter(pk=decision_id)
+        .values_list("drafting_explanation", flat=True)
+        .first()
+    )
+    return [(_("Drafting explanation"), explanation)] if (explanation or "").strip() else []
+
+
+companion_texts_register(model_label="decisions.decision", texts=_consultation_companions)
 section_register(url_name="public:decisions", label=_("Published decisions"), testid="decisions")
 section_register(
     url_name="public:decision-catalogue-index", label=_("Decision catalogue"), testid="catalogue"
 )
+section_register(url_name="public:decision-hearings", label=_("Hearings"), testid="hearings")
 
 
 __all__ = ["DecisionFeed", "published_decisions", "urlpatterns"]
@@ -166,4 +207,6 @@ urlpatterns = [
     path("decisions/<int:pk>/", decision_detail, name="decision"),
     path("decisions/catalogue/", catalogue_index, name="decision-catalogue-index"),
     path("decisions/catalogue/<int:year>/", catalogue_year, name="decision-catalogue"),
+    path("decisions/hearings/", hearing_list, name="decision-hearings"),
+    path("decisions/hearings/<int:pk>/", hearing_detail, name="decision-hearing"),
 ]

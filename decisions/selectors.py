@@ -1,40 +1,95 @@
 """Reads with object-level visibility. Whatever a person may not see does not exist for them:
 views turn a miss into 404, never 403 (style.md, Security).
 
-- drafters and unit heads: the decisions of the units they hold the role for;
-- risk assessors: likewise, the decisions of the lead units that commission them (第二十二条:
-  the lead unit assesses, or a third party does for it), and as below;
-- legal advisors: the units they are granted (guardian grants on Unit);
-- meeting secretaries, members, the head, publishers, experts and risk assessors: the decisions
-  of the government they serve;
-- archivists and administrators: everything, read-only (archivists change nothing but the seal).
+Who sees which decision, by office (design.md "Offices and people"; issue 16). Legal source:
+《重大行政决策程序暂行条例》 (国务院令第713号).
 
-The person's role grants (their guardian grants on ``Unit``, read in one statement by
-``role_grants_for``) and the decisions they evaluate are read first; the decisions are then
-filtered on their indexed ``lead_unit_id`` / ``government_id`` / ``id`` against those few ids,
-never through a per-row subquery on guardian's generic object-permission table (its
-``object_pk`` is text, cast row by row). Same answer as asking guardian per role (the user's
-own grants on units, with the role's group: ``units_for_role`` under ``has_role``).
+- **The lead unit's own** (drafters, the unit head, the unit's legal advisors, and a risk
+  assessor it commissions, granted ``risk_assessor`` on it): every decision of the unit, from
+  the first draft on. A draft is the lead unit's own until it is submitted beyond the unit
+  (第十一条、第十二条: the lead unit drafts; 第二十二条: it assesses, or a third party does
+  for it).
+- **The review office** (负责合法性审查的部门, ``workflows.offices.review_office_of`` the
+  decision's government; its legal advisors and its head): what was submitted to it, i.e.
+  every decision with a legality review (any status, 第二十五条至第二十八条) or on an agenda
+  item sent for its legality check (议题合法性审核), from the submission on.
+- **Experts**: the decisions they are chosen for (an ``ExpertSelection`` not withdrawn) or
+  gave an opinion on (第十九条至第二十一条). **A third-party risk assessor** (``risk_assessor``
+  granted on the government): the decisions whose risk assessment they did (第二十二条).
+  Neither role shows them anything else of the government's (except what is published).
+- **The meeting secretary, the members and the administrative head** of the government: its
+  decisions from the moment they are submitted onto its agenda: stage ``meeting`` or later,
+  or on an agenda item of one of its sessions (第二十九条、第三十条). The secretary (the
+  政府办, which draws up the agenda) also sees a decision as soon as an agenda item for it is
+  proposed.
+- **Publishers** of the government: its decisions from stage ``publication`` on, not the
+  rejected ones archived straight from the meeting (第三十二条).
+- **Everyone with a role in the government** (a grant on it, or on one of its departments,
+  which execute its decisions, 第三十四条): its published decisions (a publication record
+  that published it, 第三十二条) — the public reads them on the portal anyway. A township is a
+  government of its own level, not a department: its people see the county's decisions on
+  the portal.
+- **Post-evaluators**: the decisions they evaluate, whatever their unit (第三十六条).
+- **Archivists and administrators**: everything, read-only (archivists change nothing but the
+  seal; 第三十三条).
+
+Every step's offer (``decisions.steps``) falls under one of these, so whoever a task is
+offered to can open it (tests/decisions/test_visibility_by_office.py drives a real process
+and checks each open task's offers): the lead unit's steps (drafting to the package check,
+the amended text and its approval), the review office's review, approval and confirmation of
+amendments (a review exists by then), the secretary's meeting and Party report (stage
+``meeting`` on), the publisher's publication, the archivist's seal; experts' and evaluators'
+inbox items (``decisions.inbox``) are theirs by selection.
+
+Cost (issue 22): the person's role grants (their guardian grants on ``Unit``, read in one
+statement by ``role_grants_for``), the decisions they are personally tied to (evaluations,
+risk assessments, expert selections and opinions: one ``UNION``) and, when they hold a unit
+grant, the governments of their units and the governments whose review office they serve (one
+read of ``Unit``) are read first; the decisions are then filtered on their indexed
+``lead_unit_id`` / ``government_id`` / ``id`` against those few literal ids (and on ``stage``
+within a government's rows), never
+through a per-row subquery on guardian's generic object-permission table (its ``object_pk`` is
+text, cast row by row). The only subqueries are on decision-side tables by their indexed
+``decision_id`` (a legality review, an agenda item or a publication exists), each limited to
+the governments the person serves.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from workflows.inbox.offers import RoleGrants, role_grants_for
+from workflows.models import Unit
 from workflows.permissions import has_role
+from workflows.roles import ROLES
 
-from .models import CatalogueItem, Decision, PostEvaluation
-
-UNIT_ROLES = ("drafter", "unit_head", "legal_advisor", "risk_assessor")
-GOVERNMENT_ROLES = (
-    "meeting_secretary",
-    "meeting_member",
-    "principal",
-    "publisher",
-    "expert",
-    "risk_assessor",
+from .models import (
+    AgendaItem,
+    CatalogueItem,
+    Decision,
+    ExpertOpinion,
+    ExpertSelection,
+    LegalityReview,
+    Outcome,
+    PostEvaluation,
+    Publication,
+    RiskAssessment,
+    Stage,
 )
+from .rules.stages import stages_from
+
+# Roles that see every decision of the units they hold them for, as its lead unit.
+UNIT_ROLES = ("drafter", "unit_head", "legal_advisor", "risk_assessor")
+# Roles of the review office that see what was submitted to it.
+REVIEW_OFFICE_ROLES = ("legal_advisor", "unit_head")
+# Roles of the government that see its decisions from the agenda on (第二十九条、第三十条).
+MEETING_ROLES = ("meeting_secretary", "meeting_member", "principal")
+# Roles of the government that see its decisions from publication on (第三十二条).
+PUBLISHING_ROLES = ("publisher",)
+# Roles that see everything, read-only.
 READ_ALL_ROLES = ("archivist", "administrator")
+
+FROM_THE_AGENDA = stages_from(Stage.MEETING)
+FROM_PUBLICATION = stages_from(Stage.PUBLICATION)
 
 
 def reads_all(user) -> bool:
@@ -49,27 +104,88 @@ def _held_units(grants: RoleGrants, roles) -> list[int]:
     return grants.unit_ids(*(role for role in roles if role in grants.groups))
 
 
+def _own_decision_ids(user) -> list[int]:
+    """The decisions ``user`` is tied to in person, whatever their grants, in one statement:
+    evaluated (第三十六条), risk-assessed (第二十二条), chosen as an expert and not withdrawn,
+    or given an expert opinion on (第十九条至第二十一条)."""
+    evaluated = PostEvaluation.objects.filter(evaluator=user).values_list("decision_id")
+    assessed = RiskAssessment.objects.filter(assessor=user).values_list("decision_id")
+    chosen = ExpertSelection.objects.filter(expert__user=user, withdrawn_at=None).values_list(
+        "decision_id"
+    )
+    opined = ExpertOpinion.objects.filter(expert__user=user).values_list("decision_id")
+    ids = evaluated.order_by().union(
+        assessed.order_by(), chosen.order_by(), opined.order_by(), all=True
+    )
+    return sorted({pk for (pk,) in ids})
+
+
+def _governments(grants: RoleGrants) -> tuple[list[int], list[int]]:
+    """(the governments the person has a role in, the governments whose review office they
+    serve), in one read of ``Unit``. A role in a government is a grant on the government
+    itself or on one of its departments (工作部门, and other units under it); a township is a
+    government of its own level (乡镇人民政府), not a part of the county's."""
+    held = _held_units(grants, ROLES)
+    if not held:
+        return [], []
+    reviewer_units = set(_held_units(grants, REVIEW_OFFICE_ROLES))
+    rows = Unit.objects.filter(Q(pk__in=held) | Q(review_office_id__in=reviewer_units))
+    member_of, reviews_for = set(), set()
+    held_set = set(held)
+    for pk, parent, kind, review_office in rows.values_list(
+        "pk", "parent_id", "kind", "review_office_id"
+    ):
+        if pk in held_set:
+            if kind in (Unit.Kind.GOVERNMENT, Unit.Kind.TOWNSHIP):
+                member_of.add(pk)
+            elif parent is not None:
+                member_of.add(parent)
+        if kind == Unit.Kind.GOVERNMENT and review_office in reviewer_units:
+            reviews_for.add(pk)
+    return sorted(member_of), sorted(reviews_for)
+
+
 def decisions_visible_to(*, user, grants: RoleGrants | None = None) -> QuerySet[Decision]:
-    """The decisions ``user`` may see. Pass ``grants`` (``role_grants_for``) when the request
-    already read them; two small queries otherwise (grants, evaluations), then one filter on
-    indexed columns against literal ids."""
+    """The decisions ``user`` may see (the rules of the module's docstring). Pass ``grants``
+    (``role_grants_for``) when the request already read them; at most three small queries
+    otherwise (grants, the person's own decisions, their units), then one filter on indexed
+    columns against literal ids."""
     if not (user.is_authenticated and user.is_active):
         return Decision.objects.none()
     if _reads_all(user):
         return Decision.objects.all()
     grants = role_grants_for(user=user) if grants is None else grants
     condition = Q(pk__in=[])
+    if own := _own_decision_ids(user):
+        condition |= Q(pk__in=own)
     if lead_units := _held_units(grants, UNIT_ROLES):
         condition |= Q(lead_unit_id__in=lead_units)
-    if governments := _held_units(grants, GOVERNMENT_ROLES):
-        condition |= Q(government_id__in=governments)
-    # The evaluator chosen for a post-evaluation (第三十六条), often from another body or a
-    # third party: the decision they must evaluate is visible to them, whatever their unit.
-    evaluated = sorted(
-        set(PostEvaluation.objects.filter(evaluator=user).values_list("decision_id", flat=True))
-    )
-    if evaluated:
-        condition |= Q(pk__in=evaluated)
+    member_of, reviews_for = _governments(grants)
+    if reviews_for:
+        condition |= Q(government_id__in=reviews_for) & (
+            Q(Exists(LegalityReview.objects.filter(decision_id=OuterRef("pk"))))
+            | Q(Exists(AgendaItem.objects.filter(decision_id=OuterRef("pk"))))
+        )
+    if secretariat := _held_units(grants, ("meeting_secretary",)):
+        condition |= Q(government_id__in=secretariat) & Q(
+            Exists(AgendaItem.objects.filter(decision_id=OuterRef("pk")))
+        )
+    if at_meetings := _held_units(grants, MEETING_ROLES):
+        condition |= Q(government_id__in=at_meetings) & (
+            Q(stage__in=FROM_THE_AGENDA)
+            | Q(
+                Exists(AgendaItem.objects.filter(decision_id=OuterRef("pk"), session__isnull=False))
+            )
+        )
+    if publishes := _held_units(grants, PUBLISHING_ROLES):
+        # A rejected decision goes from the meeting to the archive without publication.
+        condition |= Q(government_id__in=publishes, stage__in=FROM_PUBLICATION) & ~Q(
+            outcome=Outcome.REJECTED
+        )
+    if member_of:
+        condition |= Q(government_id__in=member_of) & Q(
+            Exists(Publication.objects.filter(decision_id=OuterRef("pk"), published=True))
+        )
     return Decision.objects.filter(condition)
 
 
@@ -103,14 +219,32 @@ def pre_decision_assessor_ids(decision: Decision) -> set[int]:
     return ids
 
 
+def pre_decision_assessing_unit_ids(decision: Decision) -> set[int]:
+    """The units that did the main argumentation or assessment before the decision
+    (第三十六条; ``rules.aftermath.assessing_unit_ids``)."""
+    from .rules.aftermath import assessing_unit_ids
+
+    return assessing_unit_ids(
+        lead_unit_id=decision.lead_unit_id,
+        risk_assessments=decision.risk_assessments.values_list(
+            "assessor__profile__unit_id", "third_party"
+        ),
+        expert_unit_ids=decision.expert_opinions.values_list(
+            "expert__user__profile__unit_id", flat=True
+        ),
+    )
+
+
 def evaluator_candidates(decision: Decision) -> QuerySet:
     """Active staff who may evaluate the decision afterwards: not its pre-decision assessors
-    (第三十六条), so the post-evaluation form never offers a conflicted person."""
+    nor anyone of the units that did the main assessment (第三十六条), so the
+    post-evaluation form never offers a conflicted person."""
     from django.contrib.auth import get_user_model
 
     return (
         get_user_model()
         .objects.filter(is_active=True, profile__isnull=False)
         .exclude(pk__in=pre_decision_assessor_ids(decision))
+        .exclude(profile__unit_id__in=pre_decision_assessing_unit_ids(decision))
         .order_by("username")
     )

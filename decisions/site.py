@@ -8,7 +8,7 @@ from viewflow.urls import Application, AppMenuMixin, Viewset
 from viewflow.workflow.flow import FlowViewset
 
 from .flows import DecisionFlow
-from .views import catalogue, pages
+from .views import catalogue, pages, sessions
 
 
 class DecisionsApplication(Application):
@@ -37,6 +37,11 @@ class RegisterViewset(AppMenuMixin, Viewset):
     minutes_path = path(
         "<int:pk>/meetings/<int:meeting_pk>/minutes.docx", pages.minutes_download, name="minutes"
     )
+    legality_opinion_path = path(
+        "<int:pk>/legality-reviews/<int:review_pk>/opinion.docx",
+        pages.legality_opinion_download,
+        name="legality_opinion",
+    )
     execution_path = path(
         "<int:pk>/execution/", pages.ExecutionReportView.as_view(), name="execution"
     )
@@ -62,6 +67,24 @@ class CatalogueViewset(AppMenuMixin, Viewset):
         "<int:pk>/publish/", catalogue.CataloguePublishView.as_view(), name="publish"
     )
     adjust_path = path("<int:pk>/adjust/", catalogue.CatalogueAdjustView.as_view(), name="adjust")
+    consent_path = path(
+        "<int:pk>/consent/", catalogue.CatalogueConsentView.as_view(), name="consent"
+    )
+
+
+class SessionsViewset(AppMenuMixin, Viewset):
+    """The government's numbered sessions (会议) and the proposed agenda items (议题)."""
+
+    title = _("Meetings")
+    icon = Icon("groups")
+    app_name = "sessions"
+
+    index_path = path("", sessions.SessionListView.as_view(), name="index")
+    plan_path = path("new/", sessions.SessionPlanView.as_view(), name="plan")
+    items_path = path("items/", sessions.ItemsView.as_view(), name="items")
+    detail_path = path("<int:pk>/", sessions.SessionDetailView.as_view(), name="detail")
+    minutes_path = path("<int:pk>/minutes.docx", sessions.session_minutes_download, name="minutes")
+    record_path = path("<int:pk>/record.docx", sessions.session_record_download, name="record")
 
 
 def decisions_application() -> Application:
@@ -69,6 +92,7 @@ def decisions_application() -> Application:
         viewsets=[
             RegisterViewset(),
             CatalogueViewset(),
+            SessionsViewset(),
             FlowViewset(DecisionFlow, icon=Icon("account_tree")),
         ]
     )

@@ -85,24 +85,34 @@ class DemoAccount:
     full_name: str
     unit: str
     job_title: str
-    roles: dict  # role -> "own" | "county" | "all" | the name of one unit
+    # role -> "own" | "county" | "all" | the name of one unit | a tuple of unit names
+    roles: dict
     superuser: bool = False
 
 
+DRC = "乌恰县发展和改革委员会"
+HOUSING = "乌恰县住房和城乡建设局"
+EMERGENCY = "乌恰县应急管理局"
+WATER_TOWNSHIP = "吾合沙鲁乡"
+
 ACCOUNTS = [
+    # 司法局: the review office of the county government (第二十五条). Its legal advisor prepares
+    # the legality opinions, its head (王建国) approves and issues them; 阿依古丽 drafts what the
+    # bureau itself brings to the government (its yearly 法治政府建设 report).
     DemoAccount("drafter", "阿依古丽", "乌恰县司法局", "科员", {"drafter": "own"}),
     DemoAccount("unit_head", "王建国", "乌恰县司法局", "局长", {"unit_head": "own"}),
     DemoAccount("legal_advisor", "李明", "乌恰县司法局", "法律顾问", {"legal_advisor": "all"}),
-    DemoAccount("expert", "张华", "乌恰县发展和改革委员会", "高级工程师", {"expert": "county"}),
-    # A third party commissioned by the lead unit of the demo's decisions (第二十二条): the
-    # risk-assessment tasks of 司法局's decisions are offered to her.
-    DemoAccount(
-        "risk_assessor", "马丽", "乌恰县发展和改革委员会", "科长", {"risk_assessor": "乌恰县司法局"}
-    ),
+    DemoAccount("expert", "张华", DRC, "高级工程师", {"expert": "county"}),
+    # A third party the lead units commission for their risk assessments (第二十二条): the
+    # assessment tasks of 住建局's and 吾合沙鲁乡's decisions are offered to her.
+    DemoAccount("risk_assessor", "马丽", DRC, "科长", {"risk_assessor": (HOUSING, WATER_TOWNSHIP)}),
     DemoAccount(
         "secretary", "赵敏", "乌恰县人民政府办公室", "秘书", {"meeting_secretary": "county"}
     ),
     DemoAccount("member", "努尔兰", "乌恰县人民政府", "副县长", {"meeting_member": "county"}),
+    DemoAccount(
+        "deputy_head", "周建华", "乌恰县人民政府", "常务副县长", {"meeting_member": "county"}
+    ),
     DemoAccount("principal", "吐尔洪", "乌恰县人民政府", "县长", {"principal": "county"}),
     DemoAccount(
         "publisher", "刘洋", "乌恰县人民政府办公室", "信息公开专员", {"publisher": "county"}
@@ -114,8 +124,23 @@ ACCOUNTS = [
     DemoAccount(
         "admin", "系统管理员", "乌恰县人民政府", "管理员", {"administrator": "county"}, True
     ),
-    DemoAccount("township_drafter", "买买提", "吾合沙鲁乡", "科员", {"drafter": "own"}),
+    # The lead units of the demo's decisions (承办单位, 第十一条): a drafter and the unit's head.
+    DemoAccount("township_drafter", "买买提", WATER_TOWNSHIP, "科员", {"drafter": "own"}),
+    DemoAccount("township_head", "阿不都热依木", WATER_TOWNSHIP, "乡长", {"unit_head": "own"}),
+    DemoAccount("drc_drafter", "古丽娜尔", DRC, "价格科科员", {"drafter": "own"}),
+    DemoAccount("drc_head", "艾尔肯", DRC, "主任", {"unit_head": "own"}),
+    DemoAccount("housing_drafter", "周涛", HOUSING, "科员", {"drafter": "own"}),
+    DemoAccount("housing_head", "热合曼", HOUSING, "局长", {"unit_head": "own"}),
+    DemoAccount("emergency_drafter", "王磊", EMERGENCY, "科员", {"drafter": "own"}),
+    DemoAccount("emergency_head", "吐逊江", EMERGENCY, "局长", {"unit_head": "own"}),
 ]
+
+
+def _scoped(scope, scopes: dict) -> list[Unit]:
+    """The units one role of an account is granted in: a keyword, one unit's name or several."""
+    if isinstance(scope, tuple):
+        return [Unit.objects.get(name=name) for name in scope]
+    return scopes[scope] if scope in scopes else [Unit.objects.get(name=scope)]
 
 
 def load_organisation(*, password: str) -> list[DemoAccount]:
@@ -154,10 +179,7 @@ def load_organisation(*, password: str) -> list[DemoAccount]:
             unit=unit,
             job_title=account.job_title,
             password=password,
-            roles={
-                role: scopes[scope] if scope in scopes else [Unit.objects.get(name=scope)]
-                for role, scope in account.roles.items()
-            },
+            roles={role: _scoped(scope, scopes) for role, scope in account.roles.items()},
             is_superuser=account.superuser,
         )
     return ACCOUNTS

@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "NormdocStatusEnum": "normdocs.models.Status",
         "CleanupItemOutcomeEnum": "normdocs.models.CleanupItem.Outcome",
         "AttachmentKindEnum": "decisions.models.decision.Attachment.Kind",
+        "LegalityReviewOutcomeEnum": "decisions.models.review.LegalityReview.Outcome",
     },
 }
 

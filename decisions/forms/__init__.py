@@ -57,8 +57,10 @@ from .pages import (
 )
 from .review import (
     ConfirmForm,
+    LegalityReturnForm,
     LegalityReviewForm,
     LegalitySubmitForm,
+    OpinionSendBackForm,
 )
 
 __all__ = [
@@ -82,8 +84,10 @@ __all__ = [
     "HeadDecisionForm",
     "HearingRecordForm",
     "HearingScheduleForm",
+    "LegalityReturnForm",
     "LegalityReviewForm",
     "LegalitySubmitForm",
+    "OpinionSendBackForm",
     "MeetingOpenForm",
     "MultipleFileField",
     "MultipleFileInput",

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from workflows.consultations.models import Disposition
 from workflows.consultations.rules import is_period_too_long
 from workflows.files import validate_upload_size
-from workflows.validators import LegalDateTimeField, period_too_long_error
+from workflows.validators import LegalDateField, LegalDateTimeField, period_too_long_error
 
 from ..models import Attachment, RiskDimension, RiskLevel
-from .fields import DATETIME, MultipleFileField, person_label
+from .fields import DATE, DATETIME, MultipleFileField, person_label
 
 
 class DecisionStartForm(forms.Form):
@@ -28,6 +28,18 @@ class DecisionStartForm(forms.Form):
         label=_("Necessity and feasibility"), required=False, widget=forms.Textarea
     )
     legal_basis = forms.CharField(label=_("Legal basis, one per line"), widget=forms.Textarea)
+    # 第十条: the government's decision to start (or recorded with the draft before submission).
+    start_decided_by = forms.CharField(
+        label=_("Start decided by (administrative head or executive meeting)"),
+        max_length=200,
+        required=False,
+    )
+    start_decided_on = LegalDateField(label=_("Start decided on"), widget=DATE, required=False)
+    start_reference = forms.CharField(
+        label=_("Reference of the start decision (instruction, meeting number)"),
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args, items=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +67,23 @@ class DraftForm(forms.Form):
     affects_market_actors = forms.BooleanField(label=_("Affects market actors"), required=False)
     fair_competition_review = forms.CharField(
         label=_("Fair competition review"), required=False, widget=forms.Textarea
+    )
+    # Required when the draft is submitted (the service refuses without them).
+    drafting_explanation = forms.CharField(
+        label=_("Drafting explanation (published with the draft)"),
+        required=False,
+        widget=forms.Textarea,
+    )
+    start_decided_by = forms.CharField(
+        label=_("Start decided by (administrative head or executive meeting)"),
+        max_length=200,
+        required=False,
+    )
+    start_decided_on = LegalDateField(label=_("Start decided on"), widget=DATE, required=False)
+    start_reference = forms.CharField(
+        label=_("Reference of the start decision (instruction, meeting number)"),
+        max_length=200,
+        required=False,
     )
     attachment = forms.FileField(
         label=_("Attachment (PDF, DOCX or OFD)"),

@@ -3,20 +3,68 @@ publication.
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.validators import LegalDateField, LegalDateTimeField
 
-from ..models import Meeting, Outcome, Statement
+from ..models import AgendaItem, Meeting, Outcome, Session, Statement
 from .fields import DATE, DATETIME, PeopleChoiceField, PersonChoiceField
 
 
-class MeetingOpenForm(forms.Form):
-    """Attendance: every member of the government is listed; those not ticked are absent."""
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj}（{timezone.localtime(obj.held_at):%Y-%m-%d %H:%M}）"
+
+
+class SessionScheduleForm(forms.Form):
+    """The decision's meeting step: put it on a planned or open session of its government."""
+
+    session = SessionChoiceField(label=_("Session"), queryset=Session.objects.none())
+    presenter = PersonChoiceField(label=_("Presenter"), queryset=None, required=False)
+
+    def __init__(self, *args, sessions=None, presenters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["presenter"].queryset = presenters
+
+
+class SessionPlanForm(forms.Form):
+    """The secretary plans the next numbered session (its number is given when saved)."""
 
     kind = forms.ChoiceField(label=_("Meeting"), choices=Meeting.Kind.choices)
     held_at = LegalDateTimeField(label=_("Held at"), widget=DATETIME)
     principal = PersonChoiceField(label=_("Administrative head"), queryset=None)
+
+    def __init__(self, *args, principals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = principals
+
+
+class AgendaItemProposeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[c for c in AgendaItem.Kind.choices if c[0] != AgendaItem.Kind.MAJOR_DECISION],
+    )
+    materials = forms.CharField(label=_("Materials"), required=False, widget=forms.Textarea)
+
+
+class AgendaItemCheckForm(forms.Form):
+    """The review office's legality check of an item (议题合法性审核)."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=AgendaItem.CheckOutcome.choices)
+    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
+    exploratory_reform = forms.BooleanField(label=_("Exploratory reform"), required=False)
+    legal_risk_statement = forms.CharField(
+        label=_("Stated legal risk"), required=False, widget=forms.Textarea
+    )
+
+
+class MeetingOpenForm(forms.Form):
+    """Attendance when a session opens: every member of the government is listed; those not
+    ticked are absent (``session_open``)."""
+
     present = PeopleChoiceField(
         label=_("Members present"),
         queryset=None,
@@ -24,10 +72,12 @@ class MeetingOpenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, members=None, principals=None, **kwargs):
+    def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["principal"].queryset = principals
         self.fields["present"].queryset = members
+
+
+SessionOpenForm = MeetingOpenForm
 
 
 class StatementForm(forms.Form):
@@ -50,6 +100,11 @@ class HeadDecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason (required against the majority)"), required=False, widget=forms.Textarea
+    )
+    amendments = forms.CharField(
+        label=_("Amendments decided (required when adopted with amendments)"),
+        required=False,
+        widget=forms.Textarea,
     )
 
 

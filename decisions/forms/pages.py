@@ -26,6 +26,12 @@ class HearingScheduleForm(forms.Form):
     held_on = LegalDateField(label=_("Held on"), widget=DATE)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     participants = forms.CharField(label=_("Participants (published)"), widget=forms.Textarea)
+    # 听证公告: with it the hearing is announced on the portal at once (第十六条、第十七条).
+    notice = forms.CharField(
+        label=_("Hearing notice (published with the participants)"),
+        required=False,
+        widget=forms.Textarea,
+    )
 
 
 class HearingRecordForm(forms.Form):

@@ -14,10 +14,12 @@ from .assessment import (
 from .catalogue import CatalogueItem
 from .decision import Attachment, Decision, DecisionProcess, DraftVersion, Outcome, Stage
 from .meeting import Attendance, Meeting, Statement
-from .review import LegalityReview
+from .review import LegalityOpinionRegister, LegalityReview
+from .session import AgendaItem, Session, SessionAttendance
 
 __all__ = [
     "Adjustment",
+    "AgendaItem",
     "Attachment",
     "Attendance",
     "CatalogueItem",
@@ -30,6 +32,7 @@ __all__ = [
     "ExpertProfile",
     "ExpertSelection",
     "Hearing",
+    "LegalityOpinionRegister",
     "LegalityReview",
     "Meeting",
     "Outcome",
@@ -39,6 +42,8 @@ __all__ = [
     "RiskAssessment",
     "RiskDimension",
     "RiskLevel",
+    "Session",
+    "SessionAttendance",
     "Stage",
     "Statement",
 ]

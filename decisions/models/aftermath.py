@@ -34,6 +34,17 @@ class Publication(models.Model):
     channel = models.CharField(_("channel"), max_length=200, blank=True)
     url = models.URLField(_("address"), blank=True)
     text = models.TextField(_("decision as published"), blank=True)
+    # The version published: the approved amended version when the meeting adopted it with
+    # amendments, else the draft the meeting adopted (第三十二条).
+    version = models.ForeignKey(
+        "decisions.DraftVersion",
+        verbose_name=_("version published"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text_sha256 = models.CharField(_("SHA-256 of the published text"), max_length=64, blank=True)
     interpretation = models.TextField(_("interpretation"), blank=True)
     adoption_report = models.TextField(_("adoption report"), blank=True)
     recorded_by = models.ForeignKey(

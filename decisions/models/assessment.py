@@ -14,6 +14,10 @@ class Hearing(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     # Published before the hearing (第十七条).
     participants = models.TextField(_("participants"))
+    # The hearing notice (听证公告: matter, time, place, how to take part), shown on the portal
+    # with the participant list once announced (第十六条、第十七条).
+    notice = models.TextField(_("hearing notice"), blank=True)
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
     record = models.TextField(_("hearing record"), blank=True)
     record_signed = models.BooleanField(_("record signed by the participants"), default=False)
     recorded_at = models.DateTimeField(null=True, blank=True)

@@ -27,6 +27,15 @@ class CatalogueItem(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # 第三条: the catalogue is published after the same-level Party committee consented.
+    party_consent_by = models.CharField(_("Party committee consenting"), max_length=200, blank=True)
+    party_consent_on = models.DateField(_("Party consent given on"), null=True, blank=True)
+    party_consent_reference = models.CharField(
+        _("reference of the Party consent"), max_length=200, blank=True
+    )
+    party_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -18,6 +18,7 @@ class Stage(models.TextChoices):
     LEGALITY_REVIEW = "legality_review", _("Legality review")
     PACKAGE = "package", _("Submission package")
     MEETING = "meeting", _("Collective decision")
+    AMENDING = "amending", _("Incorporating the amendments")
     PARTY_REPORT = "party_report", _("Report to the Party committee")
     PUBLICATION = "publication", _("Publication")
     ARCHIVING = "archiving", _("Archiving")
@@ -57,10 +58,21 @@ class Decision(models.Model):
         _("reason for starting outside the catalogue"), blank=True
     )
     title = models.CharField(_("title"), max_length=300)
+    # The government's decision to start it and the lead unit it names (第十条、第十一条):
+    # who decided (the administrative head or the executive meeting), when, under which
+    # reference (批示, meeting number). Required before the draft is submitted.
+    start_decided_by = models.CharField(_("start decided by"), max_length=200, blank=True)
+    start_decided_on = models.DateField(_("start decided on"), null=True, blank=True)
+    start_reference = models.CharField(
+        _("reference of the start decision"), max_length=200, blank=True
+    )
     problem = models.TextField(_("problem to solve"))
     necessity = models.TextField(_("necessity and feasibility"), blank=True)
     legal_basis = models.JSONField(_("legal basis"), default=list, blank=True)
     draft_text = models.TextField(_("draft"), blank=True)
+    # 决策草案说明: published with the draft for public comment (第十四条); required at
+    # submission of the draft.
+    drafting_explanation = models.TextField(_("drafting explanation"), blank=True)
     # Alternative options (第十三条): a list of {"title": ..., "text": ...}.
     options = models.JSONField(_("options"), default=list, blank=True)
 
@@ -156,7 +168,16 @@ class DecisionProcess(Process):
 
 
 class DraftVersion(models.Model):
-    """Every saved version of the draft, kept with its hash (第三十三条: full-process record)."""
+    """Every saved version of the draft, kept with its hash (第三十三条: full-process record).
+
+    An ``amended`` version carries the amendments a meeting decided (第三十条: 修改后通过): the
+    lead unit's drafter enters it, its unit head approves it and, when the amendments are
+    substantive, the review office confirms it is lawful; it is what is published (第三十二条).
+    """
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AMENDED = "amended", _("Amended after the meeting")
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -165,6 +186,27 @@ class DraftVersion(models.Model):
     options = models.JSONField(default=list, blank=True)
     legal_basis = models.JSONField(default=list, blank=True)
     sha256 = models.CharField(max_length=64)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DRAFT)
+    meeting = models.ForeignKey(
+        "decisions.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="amended_versions",
+    )
+    amendments = models.TextField(_("amendments decided"), blank=True)
+    substantive = models.BooleanField(_("substantive amendments"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    review_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_confirmed_at = models.DateTimeField(_("lawfulness confirmed at"), null=True, blank=True)
+    review_opinion = models.TextField(_("review office's opinion"), blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

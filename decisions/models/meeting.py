@@ -16,7 +16,18 @@ class Meeting(models.Model):
         OPEN = "open", _("In session")
         CONCLUDED = "concluded", _("Concluded")
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="meetings")
+    # Empty for an agenda item that is not a major decision.
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    # The agenda item of a numbered session this meeting deliberates (its 议题).
+    item = models.OneToOneField(
+        "decisions.AgendaItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliberation",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     held_at = models.DateTimeField(_("held at"))
     secretary = models.ForeignKey(
@@ -36,6 +47,8 @@ class Meeting(models.Model):
     # Required at the meeting when the head decides against the majority (第三十条).
     head_reason = models.TextField(_("reason for deciding against the majority"), blank=True)
     majority_view = models.CharField(max_length=10, blank=True)
+    # What the meeting decided to amend (required when adopted with amendments, 第三十条).
+    amendments = models.TextField(_("amendments decided"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -44,6 +57,8 @@ class Meeting(models.Model):
         ordering = ["held_at", "pk"]
 
     def __str__(self) -> str:
+        if self.item_id and self.item.session_id:
+            return f"{self.item.session} · {self.item.title}"
         return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d}"
 
 

@@ -70,3 +70,57 @@ POST_EVALUATION_TRIGGERS = ("goal_unmet", "many_complaints", "government_decided
 def is_valid_post_evaluation_trigger(trigger: str) -> bool:
     """The three triggers of a post-evaluation (第三十六条)."""
     return trigger in POST_EVALUATION_TRIGGERS
+
+
+def assessing_unit_ids(
+    *,
+    lead_unit_id: int,
+    risk_assessments: Iterable[tuple[int | None, str]],
+    expert_unit_ids: Iterable[int | None],
+) -> set[int]:
+    """The units that did the main argumentation or assessment before the decision: the unit
+    of each risk assessor and of each expert who gave an opinion, and the lead unit when it
+    assessed the risk itself, without a commissioned third party (第二十二条: 决策承办单位…
+    可以自行组织…也可以委托专业机构、社会组织等第三方开展).
+
+    ``risk_assessments``: (the assessor's unit id, the third party named) per assessment.
+    The post-evaluation may not be entrusted to these units (第三十六条: 决策作出前承担主要
+    论证评估工作的单位除外)."""
+    units = set()
+    for assessor_unit_id, third_party in risk_assessments:
+        if assessor_unit_id is not None:
+            units.add(assessor_unit_id)
+        if not (third_party or "").strip():
+            units.add(lead_unit_id)
+    units |= {unit_id for unit_id in expert_unit_ids if unit_id is not None}
+    return units
+
+
+def evaluator_unit_conflict(
+    *, evaluator_unit_id: int | None, assessing_unit_ids: Iterable[int]
+) -> bool:
+    """The post-evaluation is not entrusted to the unit that did the main argumentation or
+    assessment before the decision (第三十六条: 决策作出前承担主要论证评估工作的单位除外):
+    not only the persons who assessed, but any colleague of theirs in that unit."""
+    return evaluator_unit_id is not None and evaluator_unit_id in set(assessing_unit_ids)
+
+
+def amended_version_problem(*, text: str, adopted_text: str, amendments: str) -> str:
+    """The version carrying the amendments a meeting decided (第三十条: 修改后通过) exists only
+    after such a decision, and its text is not empty and not the draft the meeting had: the
+    amendments must be in it. Returns a refusal code, or ""."""
+    if not (amendments or "").strip():
+        return "no_amendments_decided"
+    if not (text or "").strip():
+        return "amended_text_required"
+    if text.strip() == (adopted_text or "").strip():
+        return "amended_text_unchanged"
+    return ""
+
+
+def amended_version_ready(*, approved: bool, substantive: bool, confirmed_lawful: bool) -> bool:
+    """The amended version goes on to the Party report and publication (第三十一条、第三十二条)
+    once the lead unit's head approved it and, when the amendments are substantive, the review
+    office confirmed it is lawful (第二十五条: 未经合法性审查或者经审查不合法的，不得提交讨论 —
+    a substantive change after the review is a text the review office has not seen)."""
+    return approved and (confirmed_lawful or not substantive)

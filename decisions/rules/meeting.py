@@ -108,3 +108,26 @@ def publication_problem(
     if published and not interpretation.strip():
         return "interpretation_required"
     return None
+
+
+CHECK_OUTCOMES = ("lawful", "lawful_with_amendments", "unlawful")
+
+
+def may_go_on_agenda(*, outcome: str, exploratory_reform: bool, legal_risk_statement: str) -> bool:
+    """An item goes on the agenda of the government's meeting only after its legality check
+    (议题合法性审核) concluded that it is lawful, or lawful with amendments; an item found unlawful
+    goes only as an exploratory reform whose legal risk is stated explicitly
+    (《重大行政决策程序暂行条例》第二十五条: 未经合法性审查或者经审查不合法的，不得提交决策机关讨论;
+    第二十八条: 对国家尚无明确规定的探索性改革决策事项，可以明示法律风险，提交决策机关讨论;
+    the seed's 落实政府常务会议议题合法性审核). An item not checked (``outcome`` empty) never goes."""
+    if outcome in ("lawful", "lawful_with_amendments"):
+        return True
+    return outcome == "unlawful" and exploratory_reform and bool(legal_risk_statement.strip())
+
+
+def all_items_decided(outcomes: Iterable[str]) -> bool:
+    """A session concludes only when the head has decided every item on its agenda: adopted,
+    adopted with amendments, rejected or deferred to a later meeting (第三十条)."""
+    return all(
+        outcome in ("adopt", "adopt_with_amendments", "reject", "defer") for outcome in outcomes
+    )

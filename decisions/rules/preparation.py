@@ -133,3 +133,57 @@ def may_go_to_meeting(
     if outcome in ("lawful", "lawful_with_amendments"):
         return True
     return outcome == "unlawful" and exploratory_reform and bool(legal_risk_statement.strip())
+
+
+def legality_review_earliest(*, submitted_on: date, period, calendar) -> date:
+    """The earliest date a submission may ask for the legality opinion: the submitting unit
+    must leave the reviewer the necessary time, in general no less than 7 working days
+    (《重大行政决策程序暂行条例》第二十六条: 送请合法性审查，应当保证必要的审查时间，一般不少于7个
+    工作日). ``period`` is the setting ``decision.legality_review`` (a
+    ``workflows.clocks.rules.DeadlineRule``: 7 working days by default, with a jurisdiction's
+    override) and ``calendar`` the working-day calendar; the day of submission is not counted.
+    Raises ``workflows.calendar.CalendarRangeError`` when the count reaches a year whose
+    holiday notice is not known: the caller records that the minimum is unchecked, never
+    guesses."""
+    return period.due(submitted_on, calendar=calendar)
+
+
+def legality_review_time_problem(
+    *, submitted_on: date, needed_by: date, earliest: date | None, short_time_reason: str
+) -> str | None:
+    """The date the opinion is needed by leaves the reviewer the minimum time (第二十六条: 一般不少于
+    7个工作日) unless a reason for the shorter time is recorded ("一般": the exception is
+    stated, never silent). The minimum is owed to the reviewer: the reviewer may conclude
+    sooner. ``earliest`` is None when it could not be computed yet (holiday notice missing):
+    then only a date before the submission is refused."""
+    if needed_by < submitted_on:
+        return "needed_by_before_submission"
+    if earliest is not None and needed_by < earliest and not short_time_reason.strip():
+        return "review_time_too_short"
+    return None
+
+
+LEGALITY_RETURN_MISSING = (
+    "draft",
+    "legal_basis",
+    "procedures_account",
+    "comments_report",
+    "expert_opinions",
+    "risk_report",
+    "other",
+)
+
+
+def legality_return_problem(*, missing: Iterable[str], note: str) -> str | None:
+    """A submission returned for supplement names what is missing (第二十六条: 送请合法性审查的材料
+    应当包括决策草案及其说明等, 材料不齐全的退回补充): one or more of the draft, its legal basis, the
+    account of the procedures done, the report on the adoption of comments, the expert
+    opinions, the risk assessment report, or something else described in the note."""
+    missing = list(missing)
+    if not missing:
+        return "return_missing_required"
+    if any(m not in LEGALITY_RETURN_MISSING for m in missing):
+        return "return_missing_unknown"
+    if "other" in missing and not note.strip():
+        return "return_other_unexplained"
+    return None

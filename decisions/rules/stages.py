@@ -71,6 +71,16 @@ LIFECYCLE: dict[str, StageMove] = {
         "party_report",
         f"{DECREE}第三十条、第三十一条：集体讨论决定通过，按规定向同级党委请示报告",
     ),
+    "adopt_with_amendments": StageMove(
+        ("meeting",),
+        "amending",
+        f"{DECREE}第三十条：集体讨论决定修改后通过，决策承办单位按会议决定修改决策文本",
+    ),
+    "incorporate_amendments": StageMove(
+        ("amending",),
+        "party_report",
+        f"{DECREE}第三十条、第三十一条：按会议决定修改的决策文本经确认后，按规定向同级党委请示报告",
+    ),
     "reject": StageMove(
         ("meeting",),
         "archiving",
@@ -101,7 +111,7 @@ LIFECYCLE: dict[str, StageMove] = {
 # What the meeting's outcome moves the decision by (第三十条).
 MEETING_MOVES = {
     "adopt": "adopt",
-    "adopt_with_amendments": "adopt",
+    "adopt_with_amendments": "adopt_with_amendments",
     "reject": "reject",
     "defer": "defer",
 }
@@ -110,3 +120,28 @@ MEETING_MOVES = {
 def is_move_allowed(*, move: str, source: str) -> bool:
     """A decision at ``source`` may make ``move``: the table above says so."""
     return move in LIFECYCLE and source in LIFECYCLE[move].sources
+
+
+# The stages in the order of the procedure (第十二条 to 第三十三条). A decision returned for
+# revision (第二十四条, 第二十八条) goes back up this order; every path to ``archiving`` passes
+# the meeting (第三十条), and every published decision passed ``publication`` (第三十二条).
+# Who sees a decision from which stage on (decisions.selectors) reads this order.
+STAGE_ORDER: tuple[str, ...] = (
+    "drafting",
+    "consultation",
+    "disposition",
+    "assessment",
+    "legality_review",
+    "package",
+    "meeting",
+    "amending",
+    "party_report",
+    "publication",
+    "archiving",
+    "archived",
+)
+
+
+def stages_from(stage: str) -> tuple[str, ...]:
+    """``stage`` and every stage after it in the procedure (``STAGE_ORDER``)."""
+    return STAGE_ORDER[STAGE_ORDER.index(stage) :]

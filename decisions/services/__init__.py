@@ -7,6 +7,13 @@ from .aftermath import (
     party_report_record,
     publication_record,
 )
+from .amendments import (
+    amended_version_approve,
+    amended_version_confirm,
+    amended_version_submit,
+    pending_amended_version,
+    published_version,
+)
 from .assessment import (
     decision_assessments_complete,
     expert_argumentation_missing,
@@ -19,7 +26,12 @@ from .assessment import (
     latest_risk_assessment,
     risk_assessment_submit,
 )
-from .catalogue import catalogue_item_adjust, catalogue_item_create, catalogue_item_publish
+from .catalogue import (
+    catalogue_item_adjust,
+    catalogue_item_create,
+    catalogue_item_publish,
+    catalogue_party_consent_record,
+)
 from .drafting import (
     attachment_add,
     decision_draft_save,
@@ -36,7 +48,6 @@ from .execution import (
 from .meeting import (
     decision_package_check,
     meeting_decide,
-    meeting_open,
     meeting_statement_record,
     package_facts,
 )
@@ -46,18 +57,56 @@ from .participation import (
     decision_consultation_close,
     decision_consultation_finish,
     decision_consultation_open,
+    hearing_announce,
     hearing_record,
     hearing_schedule,
 )
-from .review import latest_review, legality_review_complete, legality_review_submit, passes_review
+from .review import (
+    latest_review,
+    legality_opinion_send_back,
+    legality_review_approve,
+    legality_review_complete,
+    legality_review_return,
+    legality_review_submit,
+    passes_review,
+    was_returned,
+)
+from .session import (
+    agenda_item_add,
+    agenda_item_check,
+    agenda_item_propose,
+    item_check_passes,
+    pending_item_of,
+    session_agenda_add_decision,
+    session_conclude,
+    session_open,
+    session_plan,
+    sessions_to_schedule,
+)
 from .start import decision_adjust_start, decision_start
 
 __all__ = [
+    "amended_version_approve",
+    "amended_version_confirm",
+    "amended_version_submit",
+    "pending_amended_version",
+    "published_version",
+    "agenda_item_add",
+    "agenda_item_check",
+    "agenda_item_propose",
+    "item_check_passes",
+    "pending_item_of",
+    "session_agenda_add_decision",
+    "session_conclude",
+    "session_open",
+    "session_plan",
+    "sessions_to_schedule",
     "archive_checklist",
     "attachment_add",
     "catalogue_item_adjust",
     "catalogue_item_create",
     "catalogue_item_publish",
+    "catalogue_party_consent_record",
     "decision_adjust",
     "decision_adjust_start",
     "decision_assessments_complete",
@@ -81,14 +130,17 @@ __all__ = [
     "expert_register",
     "expert_selection_withdraw",
     "experts_choose",
+    "hearing_announce",
     "hearing_record",
     "hearing_schedule",
     "latest_review",
     "latest_risk_assessment",
+    "legality_opinion_send_back",
+    "legality_review_approve",
     "legality_review_complete",
+    "legality_review_return",
     "legality_review_submit",
     "meeting_decide",
-    "meeting_open",
     "meeting_statement_record",
     "package_facts",
     "party_report_record",
@@ -97,4 +149,5 @@ __all__ = [
     "post_evaluation_start",
     "publication_record",
     "risk_assessment_submit",
+    "was_returned",
 ]

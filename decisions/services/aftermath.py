@@ -24,6 +24,7 @@ from ..models import (
     Stage,
 )
 from ._common import lock, missing_error, require_role, require_stage
+from .amendments import published_version
 
 
 @service_atomic
@@ -70,8 +71,10 @@ def publication_record(
     url: str = "",
     interpretation: str = "",
 ) -> Publication:
-    """Publish the decision with its interpretation and the adoption report (第三十二条). A
-    non-disclosable decision is recorded as not published, with its reason."""
+    """Publish the decision with its interpretation and the adoption report (第三十二条): the
+    text of the version adopted, or of the approved amended version when the meeting adopted it
+    with amendments, with that version's number and the SHA-256 of the text. A non-disclosable
+    decision is recorded as not published, with its reason."""
     decision = lock(decision)
     require_role(user=by, role="publisher", unit=decision.government)
     require_stage(decision, Stage.PUBLICATION)
@@ -91,6 +94,10 @@ def publication_record(
             _("Give the date and the channel of publication."), code="channel_required"
         )
     consultation = consultation_latest(subject=decision)
+    # The text published is the version the meeting adopted, or the approved version carrying
+    # the amendments it decided (第三十条、第三十二条); never the unamended draft.
+    version = published_version(decision) if published else None
+    text = version.text if version else (decision.draft_text if published else "")
     publication = Publication.objects.create(
         decision=decision,
         published=published,
@@ -98,7 +105,9 @@ def publication_record(
         published_on=published_on if published else None,
         channel=channel.strip() if published else "",
         url=url if published else "",
-        text=decision.draft_text if published else "",
+        text=text,
+        version=version,
+        text_sha256=hashlib.sha256(text.encode()).hexdigest() if published else "",
         interpretation=interpretation.strip() if published else "",
         adoption_report=consultation.adoption_report
         if published and consultation and consultation.status == Consultation.Status.FINISHED
@@ -115,6 +124,8 @@ def publication_record(
             "channel": publication.channel,
             "url": publication.url,
             "not_published_reason": publication.not_published_reason,
+            "version": version.number if version else None,
+            "text_sha256": publication.text_sha256,
         },
     )
     return publication

@@ -3,6 +3,7 @@ participation from here (``participation``, 第十四条至第十七条)."""
 
 import hashlib
 import json
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from workflows.transactions import service_atomic
 from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Attachment, Decision, DraftVersion, Stage
+from ..rules import start as start_rules
 from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
 
 FLAG_FIELDS = (
@@ -24,6 +26,14 @@ FLAG_FIELDS = (
     "expert_argumentation_needed",
     "affects_market_actors",
     "fair_competition_review",
+)
+# Recorded with the draft, and never erased by a save that leaves them empty: the government's
+# decision to start (第十条) and the drafting explanation (第十四条). Required at submission.
+RECORD_FIELDS = (
+    "start_decided_by",
+    "start_decided_on",
+    "start_reference",
+    "drafting_explanation",
 )
 
 
@@ -56,9 +66,16 @@ def decision_initiate(
     catalogue_item=None,
     out_of_catalogue_reason: str = "",
     necessity: str = "",
+    start_decided_by: str = "",
+    start_decided_on: date | None = None,
+    start_reference: str = "",
 ) -> Decision:
     """Start a decision from a published catalogue item (第三条) with its proposal (第十条),
-    assigned to one lead unit (第十一条). The drafter of the lead unit starts it."""
+    assigned to one lead unit (第十一条). The drafter of the lead unit starts it.
+
+    The government's decision to start it (who decided, when, its reference: 第十条) is given
+    here or recorded with the draft (``decision_draft_save``); the draft is not submitted
+    without it."""
     require_role(user=by, role="drafter", unit=lead_unit)
     problem_code = rules.catalogue_problem(
         has_item=catalogue_item is not None,
@@ -90,6 +107,9 @@ def decision_initiate(
         problem=problem.strip(),
         necessity=necessity.strip(),
         legal_basis=legal_basis,
+        start_decided_by=start_decided_by.strip(),
+        start_decided_on=start_decided_on,
+        start_reference=start_reference.strip(),
         created_by=by,
     )
     record_append(
@@ -102,6 +122,9 @@ def decision_initiate(
             "catalogue_item": catalogue_item.pk if catalogue_item else None,
             "out_of_catalogue_reason": decision.out_of_catalogue_reason,
             "legal_basis": legal_basis,
+            "start_decided_by": decision.start_decided_by,
+            "start_decided_on": decision.start_decided_on,
+            "start_reference": decision.start_reference,
         },
     )
     return decision
@@ -120,7 +143,7 @@ def decision_draft_save(
 ) -> DraftVersion:
     """Save the draft (第十二条: applicable law listed; 第十三条: options). Every saved version is
     kept with its SHA-256 (第三十三条)."""
-    unknown = set(flags) - set(FLAG_FIELDS)
+    unknown = set(flags) - set(FLAG_FIELDS) - set(RECORD_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     decision = lock(decision)
@@ -138,6 +161,12 @@ def decision_draft_save(
     if legal_basis is not None:
         decision.legal_basis = _clean_list(legal_basis)
     for name, value in flags.items():
+        if name in RECORD_FIELDS:
+            if isinstance(value, str):
+                value = value.strip()
+            if value:
+                setattr(decision, name, value)
+            continue
         setattr(decision, name, value.strip() if isinstance(value, str) else bool(value))
     if decision.not_disclosable and not decision.not_disclosable_reason:
         raise ValidationError(
@@ -171,7 +200,7 @@ def decision_draft_save(
         payload={
             "version": number,
             "sha256": sha,
-            **{name: getattr(decision, name) for name in FLAG_FIELDS},
+            **{name: getattr(decision, name) for name in (*FLAG_FIELDS, *RECORD_FIELDS)},
         },
     )
     return version
@@ -209,6 +238,25 @@ def decision_draft_submit(*, decision: Decision, by) -> Decision:
     require_stage(decision, Stage.DRAFTING)
     if not decision.draft_text.strip() or not decision.versions.exists():
         raise ValidationError(_("Save a draft first."), code="no_draft")
+    missing = start_rules.start_decision_missing(
+        decided_by=decision.start_decided_by,
+        decided_on=decision.start_decided_on,
+        reference=decision.start_reference,
+    )
+    if missing:
+        raise missing_error(
+            _(
+                "Record the government's decision to start this procedure (who decided, when, "
+                "reference): %(missing)s."
+            ),
+            missing,
+            "start_decision_required",
+        )
+    if start_rules.drafting_explanation_missing(explanation=decision.drafting_explanation):
+        raise ValidationError(
+            _("The draft needs its drafting explanation."),
+            code="drafting_explanation_required",
+        )
     consultation_required = rules.is_consultation_required(not_disclosable=decision.not_disclosable)
     already_consulted = (
         consultation_required

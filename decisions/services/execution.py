@@ -16,7 +16,8 @@ from workflows.transactions import service_atomic
 
 from .. import rules
 from ..models import Adjustment, Decision, ExecutionReport, Outcome, PostEvaluation, Stage
-from ..selectors import pre_decision_assessor_ids
+from ..rules import aftermath as aftermath_rules
+from ..selectors import pre_decision_assessing_unit_ids, pre_decision_assessor_ids
 from ._common import lock, require_any_role, require_role
 
 
@@ -61,7 +62,8 @@ def post_evaluation_start(
     *, decision: Decision, by, trigger: str, evaluator, evaluator_organisation: str = ""
 ) -> PostEvaluation:
     """Start a post-evaluation on one of its three triggers; the evaluator is not one of those
-    who assessed the decision before it was taken (第三十六条)."""
+    who assessed the decision before it was taken, nor of a unit that did the main
+    argumentation or assessment (第三十六条: 决策作出前承担主要论证评估工作的单位除外)."""
     decision = lock(decision)
     require_role(user=by, role="principal", unit=decision.government)
     _require_in_force(decision)
@@ -73,6 +75,18 @@ def post_evaluation_start(
         raise ValidationError(
             _("The evaluator took part in the assessment before the decision."),
             code="evaluator_not_independent",
+        )
+    evaluator_profile = getattr(evaluator, "profile", None)
+    if aftermath_rules.evaluator_unit_conflict(
+        evaluator_unit_id=evaluator_profile.unit_id if evaluator_profile else None,
+        assessing_unit_ids=pre_decision_assessing_unit_ids(decision),
+    ):
+        raise ValidationError(
+            _(
+                "The evaluator's unit did the main argumentation or assessment before the "
+                "decision; entrust another unit."
+            ),
+            code="evaluator_unit_not_independent",
         )
     evaluation = PostEvaluation.objects.create(
         decision=decision,

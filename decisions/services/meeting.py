@@ -1,6 +1,9 @@
-"""The submission package (第二十九条) and the collective decision at the meeting (第三十条)."""
+"""The submission package (第二十九条) and the collective decision at the meeting (第三十条).
 
-from collections.abc import Iterable
+A meeting is the deliberation of one agenda item of a numbered session
+(``decisions.services.session``: ``session_open`` creates it); ``meeting_statement_record``
+and ``meeting_decide`` work on it, for a major decision and for any other item alike."""
+
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -10,14 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from workflows.consultations.models import Consultation
 from workflows.consultations.selectors import consultation_latest
 from workflows.locks import row_held, row_hold
-from workflows.permissions import has_role_in_unit, role_holders_in_unit
 from workflows.record.services import record_append
 from workflows.transactions import service_atomic
 
 from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Attendance, Decision, Meeting, Stage, Statement
-from ._common import lock, missing_error, quorum, require_not_sealed, require_role, require_stage
+from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
 from .assessment import latest_risk_assessment
 from .review import passes_review
 
@@ -68,100 +70,48 @@ def decision_package_check(*, decision: Decision, by) -> Decision:
     return decision
 
 
-def _require_secretary(*, by, decision: Decision) -> None:
-    require_role(user=by, role="meeting_secretary", unit=decision.government)
+def _require_secretary(*, by, government) -> None:
+    require_role(user=by, role="meeting_secretary", unit=government)
 
 
-@service_atomic
-def meeting_open(
-    *,
-    decision: Decision,
-    by,
-    kind: str,
-    held_at: datetime,
-    principal,
-    members: Iterable,
-    absent: Iterable = (),
-) -> Meeting:
-    """Open the executive or plenary meeting on the decision with its attendance (第三十条).
-    Refused for a draft not reviewed or found unlawful (第二十五条), and below quorum."""
-    decision = lock(decision)
-    _require_secretary(by=by, decision=decision)
-    require_not_sealed(decision)
-    if not passes_review(decision):
-        raise ValidationError(
-            _("A draft not reviewed, or found unlawful, may not go to the meeting."),
-            code="legality_review_required",
-        )
-    require_stage(decision, Stage.MEETING)
-    if decision.meetings.filter(status=Meeting.Status.OPEN).exists():
-        raise ValidationError(_("A meeting on this decision is in session."), code="meeting_open")
-    if kind not in Meeting.Kind.values:
-        raise ValidationError(_("Unknown meeting kind."), code="invalid_kind")
-    members = list(members)
-    absent = list(absent)
-    if not has_role_in_unit(user=principal, role="principal", unit=decision.government):
-        raise ValidationError(_("The chair must be the administrative head."), code="not_principal")
-    member_ids = role_holders_in_unit(
-        users=members + absent, role="meeting_member", unit=decision.government
-    )
-    for person in members + absent:
-        if person == principal or person.pk not in member_ids:
-            raise ValidationError(
-                _("%(person)s is not a member of this meeting."),
-                code="not_a_member",
-                params={"person": person},
-            )
-    total = len(members) + len(absent) + 1
-    present = len(members) + 1
-    if not rules.is_quorate(present=present, members=total, quorum=quorum()):
-        raise ValidationError(
-            _("Below quorum: %(present)s of %(total)s present."),
-            code="below_quorum",
-            params={"present": present, "total": total},
-        )
-    meeting = Meeting.objects.create(
-        decision=decision, kind=kind, held_at=held_at, secretary=by, principal=principal
-    )
-    Attendance.objects.create(
-        meeting=meeting, person=principal, role=Attendance.Role.PRINCIPAL, present=True
-    )
-    for person in members:
-        Attendance.objects.create(
-            meeting=meeting, person=person, role=Attendance.Role.MEMBER, present=True
-        )
-    for person in absent:
-        Attendance.objects.create(
-            meeting=meeting, person=person, role=Attendance.Role.MEMBER, present=False
-        )
-    record_append(
-        actor=by,
-        action="decision.meeting_opened",
-        subject=decision,
-        payload={
-            "meeting": meeting.pk,
-            "kind": kind,
-            "held_at": held_at,
-            "principal": principal.pk,
-            "present": sorted(p.pk for p in members),
-            "absent": sorted(p.pk for p in absent),
-            "quorum": quorum(),
-        },
-    )
-    return meeting
-
-
-def _lock_meeting(meeting: Meeting) -> tuple[Decision, Meeting]:
-    decision = lock(meeting.decision_id)
+def _lock_meeting(meeting: Meeting) -> tuple[Decision | None, Meeting]:
+    """The meeting (and its decision, when the item is a major decision) under a row lock.
+    The numbered session replaced ``meeting_open``: a meeting is the deliberation of one agenda
+    item (``decisions.services.session``), created when the session opens."""
+    decision = lock(meeting.decision_id) if meeting.decision_id else None
     held = row_held(Meeting, meeting.pk)  # each statement of one sitting locks it again
     if held is None:
-        held = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        held = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("item__session__government")
+            .get(pk=meeting.pk)
+        )
         row_hold(held)
     meeting = held
-    require_not_sealed(decision)
+    if decision is not None:
+        require_not_sealed(decision)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError(_("The meeting is concluded."), code="meeting_concluded")
     return decision, meeting
+
+
+def _government_of(meeting: Meeting, decision: Decision | None):
+    if meeting.item_id is not None:
+        return meeting.item.government
+    return decision.government
+
+
+def _record(*, by, action: str, meeting: Meeting, decision: Decision | None, payload: dict):
+    """On the session (when the meeting is an agenda item's) and on the decision (if any)."""
+    if meeting.item_id is not None and meeting.item.session_id is not None:
+        record_append(
+            actor=by,
+            action=action.replace("decision.", "session.", 1),
+            subject=meeting.item.session,
+            payload={**payload, "item": meeting.item_id},
+        )
+    if decision is not None:
+        record_append(actor=by, action=action, subject=decision, payload=payload)
 
 
 @service_atomic
@@ -171,7 +121,7 @@ def meeting_statement_record(
     """Record a member's view verbatim, in speaking order; dissent is kept as stated (第三十条).
     The head does not speak here: the head speaks last, with the decision."""
     decision, meeting = _lock_meeting(meeting)
-    _require_secretary(by=by, decision=decision)
+    _require_secretary(by=by, government=_government_of(meeting, decision))
     if speaker.pk == meeting.principal_id:
         raise ValidationError(
             _("The administrative head speaks last, when deciding."), code="head_speaks_last"
@@ -199,10 +149,11 @@ def meeting_statement_record(
         recorded_at=timezone.now(),
         recorded_by=by,
     )
-    record_append(
-        actor=by,
+    _record(
+        by=by,
         action="decision.meeting_statement",
-        subject=decision,
+        meeting=meeting,
+        decision=decision,
         payload={
             "meeting": meeting.pk,
             "order": order,
@@ -230,14 +181,16 @@ def meeting_decide(
     head_decision: str,
     statement: str,
     reason: str = "",
+    amendments: str = "",
     at: datetime | None = None,
 ) -> Meeting:
     """The head speaks last and decides: adopt, adopt with amendments, reject or defer. Refused
-    before every other present member has spoken, and without a reason when the decision goes
-    against the majority (第三十条)."""
+    before every other present member has spoken, without a reason when the decision goes
+    against the majority, and, adopted with amendments, without the amendments decided
+    (第三十条). A major decision moves on as decided; another agenda item has no stage."""
     decision, meeting = _lock_meeting(meeting)
     if by.pk != meeting.principal_id:
-        _require_secretary(by=by, decision=decision)
+        _require_secretary(by=by, government=_government_of(meeting, decision))
     if head_decision not in HEAD_POSITION:
         raise ValidationError(_("Unknown decision."), code="invalid_decision")
     present_members = list(
@@ -266,6 +219,11 @@ def meeting_decide(
             ),
             code="reason_required_against_majority",
         )
+    if head_decision == "adopt_with_amendments" and not amendments.strip():
+        raise ValidationError(
+            _("Adopted with amendments: record the amendments the meeting decided."),
+            code="amendments_required",
+        )
     # When the head spoke, given when the meeting is entered after the fact (never before it).
     now = at or timezone.now()
     if now < meeting.held_at:
@@ -285,25 +243,29 @@ def meeting_decide(
     meeting.head_statement = statement
     meeting.head_reason = reason.strip()
     meeting.majority_view = majority
+    meeting.amendments = amendments.strip() if head_decision == "adopt_with_amendments" else ""
     meeting.decided_at = now
     meeting.status = Meeting.Status.CONCLUDED
     meeting.save()
-    decision.outcome = head_decision
-    # Adopted: to the Party report; rejected: to the archive; deferred: to a later meeting.
-    decision_stage_move(
-        decision=decision, move=rules.MEETING_MOVES[head_decision], also=("outcome",)
-    )
-    record_append(
-        actor=by,
+    if decision is not None:
+        decision.outcome = head_decision
+        # Adopted: to the Party report; rejected: to the archive; deferred: to a later meeting.
+        decision_stage_move(
+            decision=decision, move=rules.MEETING_MOVES[head_decision], also=("outcome",)
+        )
+    _record(
+        by=by,
         action="decision.meeting_decided",
-        subject=decision,
+        meeting=meeting,
+        decision=decision,
         payload={
             "meeting": meeting.pk,
             "head_decision": head_decision,
             "majority": majority,
             "reason": meeting.head_reason,
+            "amendments": meeting.amendments,
             "statement": statement,
-            "stage": decision.stage,
+            "stage": decision.stage if decision is not None else "",
             "on": timezone.localdate(now),
         },
     )

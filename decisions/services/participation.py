@@ -56,7 +56,12 @@ def decision_consultation_open(
         actor=by,
         action="decision.consultation_opened",
         subject=decision,
-        payload={"consultation": consultation.pk},
+        # The drafting explanation is published beside the draft (第十四条): its text as it
+        # went out is kept in the record.
+        payload={
+            "consultation": consultation.pk,
+            "drafting_explanation": decision.drafting_explanation,
+        },
     )
     return consultation
 
@@ -130,9 +135,11 @@ def hearing_schedule(
     held_on: date,
     participants: str,
     place: str = "",
+    notice: str = "",
 ) -> Hearing:
     """Schedule a hearing: materials reach participants ≥ 7 days before; the participant list
-    is published (第十六条、第十七条)."""
+    is published (第十六条、第十七条). With its ``notice`` (听证公告) it is announced at once:
+    the notice and the participants appear on the portal (``hearing_announce``)."""
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.DRAFTING, Stage.CONSULTATION, Stage.DISPOSITION, Stage.ASSESSMENT)
@@ -150,6 +157,8 @@ def hearing_schedule(
         held_on=held_on,
         participants=participants.strip(),
         place=place,
+        notice=notice.strip(),
+        announced_at=timezone.now() if notice.strip() else None,
         scheduled_by=by,
     )
     record_append(
@@ -161,7 +170,32 @@ def hearing_schedule(
             "materials_sent_on": materials_sent_on,
             "held_on": held_on,
             "participants": hearing.participants,
+            "notice": hearing.notice,
         },
+    )
+    return hearing
+
+
+@service_atomic
+def hearing_announce(*, hearing: Hearing, by, notice: str) -> Hearing:
+    """Announce a scheduled hearing: its notice (matter, time, place, how to take part) and its
+    participant list are published on the portal before it is held (第十六条、第十七条)."""
+    decision = lock(hearing.decision_id)
+    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    require_role(user=by, role="drafter", unit=decision.lead_unit)
+    require_not_sealed(decision)
+    if hearing.recorded_at is not None:
+        raise ValidationError(_("The hearing was already held."), code="hearing_held")
+    if not notice.strip():
+        raise ValidationError(_("Write the hearing notice."), code="notice_required")
+    hearing.notice = notice.strip()
+    hearing.announced_at = timezone.now()
+    hearing.save(update_fields=["notice", "announced_at"])
+    record_append(
+        actor=by,
+        action="decision.hearing_announced",
+        subject=decision,
+        payload={"hearing": hearing.pk, "notice": hearing.notice},
     )
     return hearing
 

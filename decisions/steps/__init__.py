@@ -12,6 +12,7 @@ from workflows.consultations import rules as consultation_rules
 from workflows.steps import Clock, Offer, register_steps, steps_of, work_step
 
 from ..services import review as review_service
+from .amendments import AmendmentsApproveWork, AmendmentsConfirmWork, AmendmentsWork
 from .drafting import (
     ConsultationOpenWork,
     DisposeCommentsWork,
@@ -20,7 +21,12 @@ from .drafting import (
     RiskAssessmentWork,
 )
 from .meeting import ArchiveWork, MeetingWork, PartyReportWork, PublicationWork
-from .review import LegalityReviewWork, LegalitySubmitWork, PackageCheckWork
+from .review import (
+    LegalityApproveWork,
+    LegalityReviewWork,
+    LegalitySubmitWork,
+    PackageCheckWork,
+)
 
 PROCESS = "decision"
 LEGALITY_REVIEW_CLOCK = review_service.RULE_KEY
@@ -35,6 +41,13 @@ def lead_unit(decision):
 def government(decision):
     """The government that decides (决策机关)."""
     return decision.government
+
+
+def review_office(decision):
+    """The government's review office (负责合法性审查的部门, 第二十五条): the 司法局 of a county."""
+    from workflows.offices import review_office_of
+
+    return review_office_of(decision.government)
 
 
 DRAFTERS = Offer(("drafter",), lead_unit)
@@ -119,10 +132,22 @@ STEPS = [
     _step(
         "legality_review",
         _("Legality review"),
-        [Offer(("legal_advisor",), lead_unit)],
+        # The review office reviews (第二十五条): its legal advisors prepare the opinion or
+        # return the submission for supplement (第二十六条).
+        [Offer(("legal_advisor",), review_office)],
         LegalityReviewWork,
         "第二十五条至第二十八条",
-        routes={"review": "legality-review"},
+        routes={"review": "legality-review", "return": "legality-return"},
+        clocks=[Clock(LEGALITY_REVIEW_CLOCK, meets=True)],
+    ),
+    _step(
+        "approve_legality",
+        _("Approve the legality opinion"),
+        # The opinion is issued in the office's name once its head approves (第二十八条).
+        [Offer(("unit_head",), review_office)],
+        LegalityApproveWork,
+        "第二十八条",
+        routes={"approve": "legality-approve", "send_back": "legality-opinion-send-back"},
         clocks=[Clock(LEGALITY_REVIEW_CLOCK, meets=True)],
     ),
     _step(
@@ -140,10 +165,35 @@ STEPS = [
         MeetingWork,
         "第三十条",
         routes={
-            "open": "meeting-open",
+            "schedule": "meeting-schedule",
             "statement": "meeting-statement",
             "decide": "meeting-decide",
         },
+    ),
+    _step(
+        "incorporate_amendments",
+        _("Incorporate the amendments"),
+        [DRAFTERS],
+        AmendmentsWork,
+        "第三十条",
+        routes={"amend": "amended-version"},
+    ),
+    _step(
+        "approve_amendments",
+        _("Approve the amended text"),
+        [Offer(("unit_head",), lead_unit)],
+        AmendmentsApproveWork,
+        "第三十条",
+        routes={"approve": "amended-version-approve"},
+    ),
+    _step(
+        "confirm_amendments",
+        _("Confirm the amended text is lawful"),
+        # Substantive amendments: the review office confirms (第二十五条、第二十八条).
+        [Offer(("legal_advisor",), review_office)],
+        AmendmentsConfirmWork,
+        "第二十五条、第三十条",
+        routes={"confirm": "amended-version-confirm"},
     ),
     _step(
         "party_report",

@@ -5,24 +5,34 @@ from django.contrib.auth import get_user_model
 from django.utils.functional import cached_property
 
 from .. import forms, services
-from ..models import Meeting
+from ..forms.meeting import SessionScheduleForm
+from ..models import AgendaItem, Meeting
 from .base import DecisionWork, people_with_role
 
 
 class MeetingWork(DecisionWork):
-    """The secretary's meeting page: attendance, statements in speaking order, who has not
-    spoken yet, and the head's decision, offered only once every member present has spoken
-    (第三十条: the head speaks last)."""
+    """The secretary's meeting step of one decision (第三十条): schedule it onto a planned or
+    open numbered session of its government (``session_agenda_add_decision``: only at this
+    stage and when its legality review passes); once the session is open, the statements on
+    its agenda item in speaking order, who has not spoken yet, and the head's decision, offered
+    only once every member present has spoken (the head speaks last). A deferred decision
+    comes back here and is scheduled onto a later session. The session itself (planning,
+    attendance, other items, conclusion) is run on the session's own page."""
 
     actions = {
-        "open": forms.MeetingOpenForm,
+        "schedule": SessionScheduleForm,
         "statement": forms.StatementForm,
         "decide": forms.HeadDecisionForm,
     }
 
     @cached_property
+    def item(self) -> AgendaItem | None:
+        return services.pending_item_of(self.decision)
+
+    @cached_property
     def meeting(self) -> Meeting | None:
-        return self.decision.meetings.filter(status=Meeting.Status.OPEN).first()
+        meeting = getattr(self.item, "deliberation", None) if self.item else None
+        return meeting if meeting is not None and meeting.status == Meeting.Status.OPEN else None
 
     def pending_speakers(self):
         meeting = self.meeting
@@ -36,36 +46,35 @@ class MeetingWork(DecisionWork):
         )
 
     def available_actions(self):
-        return ["statement", "decide"] if self.meeting else ["open"]
+        if self.item is None:
+            return ["schedule"]
+        # Scheduled: the statements and the decision wait for the session to open.
+        return ["statement", "decide"] if self.meeting else []
 
     def shown_actions(self):
+        if self.item is None:
+            return ["schedule"]
         if not self.meeting:
-            return ["open"]
+            return []
         # The head's statement form is withheld while anybody present has not spoken.
         return ["statement"] if self.pending_speakers().exists() else ["decide"]
 
     def form_kwargs(self, action):
-        government = self.decision.government
-        if action == "open":
+        if action == "schedule":
             return {
-                "members": people_with_role("meeting_member", government),
-                "principals": people_with_role("principal", government),
+                "sessions": services.sessions_to_schedule(self.decision.government),
+                "presenters": people_with_role("unit_head", self.decision.lead_unit),
             }
         if action == "statement":
             return {"speakers": self.pending_speakers()}
         return {}
 
-    def do_open(self, data, form):
-        members = people_with_role("meeting_member", self.decision.government)
-        present = list(data["present"])
-        services.meeting_open(
+    def do_schedule(self, data, form):
+        services.session_agenda_add_decision(
+            session=data["session"],
             decision=self.decision,
             by=self.user,
-            kind=data["kind"],
-            held_at=data["held_at"],
-            principal=data["principal"],
-            members=present,
-            absent=[m for m in members.exclude(pk=data["principal"].pk) if m not in present],
+            presenter=data.get("presenter"),
         )
         return False
 

@@ -117,6 +117,41 @@ class CataloguePublishView(CatalogueItemMixin, generic.View):
         return redirect("decisions:catalogue:index")
 
 
+class CatalogueConsentView(CatalogueItemMixin, generic.FormView):
+    """The same-level Party committee's consent to the year's catalogue, recorded before it is
+    published (第三条); it applies to every unpublished item of that year."""
+
+    template_name = "decisions/page.html"
+
+    def get_form_class(self):
+        from ..forms.start import PartyConsentForm
+
+        return PartyConsentForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"].action = "consent"
+        context["forms"] = [context["form"]]
+        context["heading"] = _("Record the Party committee's consent to the %(year)s catalogue") % {
+            "year": self.item.year
+        }
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.catalogue_party_consent_record(
+                by=self.request.user,
+                government=self.item.government,
+                year=self.item.year,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect("decisions:catalogue:index")
+
+
 class CatalogueAdjustView(CatalogueItemMixin, generic.FormView):
     template_name = "decisions/page.html"
     form_class = forms.CatalogueAdjustForm

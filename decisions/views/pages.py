@@ -25,7 +25,7 @@ from workflows.uploads import upload_files
 
 from .. import forms, services
 from ..documents import meeting_minutes_docx
-from ..models import Decision, DecisionProcess, LegalityReview, Meeting, Stage
+from ..models import Decision, DecisionProcess, LegalityReview, Meeting, Outcome, Stage
 from ..selectors import catalogue_visible_to, decision_get_for_user, decisions_visible_to
 from ..steps.pages import (
     AdjustmentWork,
@@ -99,6 +99,9 @@ class DecisionStartView(LoginRequiredMixin, generic.FormView):
                 problem=data["problem"],
                 necessity=data["necessity"],
                 legal_basis=forms.lines(data["legal_basis"]),
+                start_decided_by=data["start_decided_by"],
+                start_decided_on=data["start_decided_on"],
+                start_reference=data["start_reference"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -113,6 +116,35 @@ def open_tasks(decision: Decision):
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
         ).select_related("owner")
     )
+
+
+def _agenda_items(user, decision: Decision) -> list[dict]:
+    """The decision's agenda items on numbered sessions (列入县政府第N次常务会议议题), each with
+    its session's official name and whether ``user`` may open the session's page."""
+    from ..documents import session_title
+    from .sessions import sessions_visible_to
+
+    items = list(
+        decision.agenda_items.exclude(session=None)
+        .select_related("session__government", "deliberation")
+        .order_by("session__held_at", "session_id", "order")
+    )
+    visible = set(
+        sessions_visible_to(user)
+        .filter(pk__in=[item.session_id for item in items])
+        .values_list("pk", flat=True)
+    )
+    return [
+        {
+            "item": item,
+            "session": item.session,
+            "title": session_title(item.session),
+            "visible": item.session_id in visible,
+            "outcome": item.outcome,
+            "outcome_display": Outcome(item.outcome).label if item.outcome else "",
+        }
+        for item in items
+    ]
 
 
 class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
@@ -142,6 +174,7 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
         context.update(
             {
                 "decision": decision,
+                "agenda_items": _agenda_items(user, decision),
                 "tasks": tasks,
                 "versions": decision.versions.all(),
                 "attachments": decision.attachments.all(),
@@ -298,6 +331,32 @@ def minutes_download(request, pk: int, meeting_pk: int):
     )
     response["Content-Disposition"] = (
         f'attachment; filename="minutes-{decision.pk}-{meeting.pk}.docx"'
+    )
+    return response
+
+
+def legality_opinion_download(request, pk: int, review_pk: int):
+    """The issued legality review opinion (合法性审查意见书) as .docx (第二十八条), for whoever
+    may see the decision."""
+    from ..opinion import legality_opinion_docx
+
+    if not request.user.is_authenticated:
+        raise Http404
+    decision = decision_get_for_user(user=request.user, pk=pk)
+    review = get_object_or_404(
+        LegalityReview.objects.select_related(
+            "decision__lead_unit", "draft_version", "review_office"
+        ),
+        pk=review_pk,
+        decision=decision,
+        status=LegalityReview.Status.COMPLETED,
+    )
+    response = HttpResponse(
+        legality_opinion_docx(review),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="legality-opinion-{decision.pk}-{review.pk}.docx"'
     )
     return response
 

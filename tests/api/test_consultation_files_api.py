@@ -54,7 +54,16 @@ def submitted(api, people, catalogue_item):
     decision = Decision.objects.get(pk=created.json()["id"])
     response = client.post(
         f"/api/v1/decisions/{decision.pk}/draft/",
-        {"title": "决定", "draft_text": "第一条 ……", "legal_basis": "《价格法》", "submit": True},
+        {
+            "title": "决定",
+            "draft_text": "第一条 ……",
+            "legal_basis": "《价格法》",
+            "drafting_explanation": "起草说明",
+            "start_decided_by": "县长",
+            "start_decided_on": "2024-01-15",
+            "start_reference": "县长批示〔2024〕3号",
+            "submit": True,
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()

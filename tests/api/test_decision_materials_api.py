@@ -54,7 +54,8 @@ ATTACHMENT_MATRIX = [
     ("outsider", 404, 404, 404),  # another unit's drafter: the decision does not exist
     ("legal_advisor", 200, 200, 403),  # sees 司法局's decisions, uploads nothing
     ("archivist", 200, 200, 403),  # reads everything, changes nothing
-    ("secretary", 200, 200, 403),  # the government's secretary reads
+    # The government's secretary: a unit's draft is not on the agenda yet (decisions.selectors)
+    ("secretary", 404, 404, 404),
     ("administrator", 200, 200, 403),
 ]
 

@@ -33,6 +33,12 @@ DRAFT = {
     "title": "关于调整城区供热价格的决定",
     "draft_text": "第一条 ……",
     "legal_basis": "《价格法》",
+    # Required at submission: the drafting explanation (第十四条) and the government's
+    # decision to start (第十条).
+    "drafting_explanation": "起草说明",
+    "start_decided_by": "县长",
+    "start_decided_on": "2024-01-15",
+    "start_reference": "县长批示〔2024〕3号",
 }
 
 
@@ -97,7 +103,9 @@ MATRIX = [
     ("outsider", 404, 404, 403),  # a township drafter: another unit's draft does not exist
     ("legal_advisor", 200, 403, 403),  # sees 司法局's decisions, does not draft them
     ("archivist", 200, 403, 403),  # reads everything, acts on nothing
-    ("secretary", 200, 403, 403),  # the government's secretary sees, does not draft
+    # The government's secretary: a unit's draft is the unit's own until it reaches the
+    # government's agenda (issue 16, decisions.selectors), so it does not exist for them yet.
+    ("secretary", 404, 404, 403),
 ]
 
 
@@ -302,10 +310,21 @@ def test_a_decision_goes_from_drafting_to_the_meeting_by_api(api, people, catalo
     for name, values in RISK_OK.items():
         risk.update({f"{name}_{key}": value for key, value in values.items()})
     ok(drafter, "risk-assessment", risk)
-    ok(drafter, "legality-submit", {"procedures_account": "已开展风险评估"})
+    # 第二十六条: the review office is left its 7 working days (Monday 6月15日 → 6月25日).
+    ok(
+        drafter,
+        "legality-submit",
+        {"procedures_account": "已开展风险评估", "opinion_needed_by": "2026-06-25"},
+    )
     review = {"outcome": "lawful", "opinion": "经审查，合法。"}
     assert drafter.post(f"{url}/legality-review/", review, format="json").status_code == 403
     ok(advisor, "legality-review", review)
+    # The review office's head approves: the numbered opinion is issued (第二十八条).
+    assert (
+        advisor.post(f"{url}/legality-approve/", {"confirm": True}, format="json").status_code
+        == 403
+    )
+    ok(api(people["review_head"]), "legality-approve", {"confirm": True})
     body = ok(drafter, "package-check", {"confirm": True})
     assert body["stage"] == Stage.MEETING
     assert [t["node"] for t in body["open_tasks"]] == ["meeting"]

@@ -37,6 +37,10 @@ def test_of_20_simultaneous_completions_exactly_one_wins_and_the_rest_get_409(
             "title": "关于调整城区供热价格的决定",
             "draft_text": "第一条 ……",
             "legal_basis": "《价格法》",
+            "drafting_explanation": "起草说明",
+            "start_decided_by": "县长",
+            "start_decided_on": "2024-01-15",
+            "start_reference": "县长批示〔2024〕3号",
             "submit": True,
         },
     }

@@ -67,11 +67,11 @@ def test_the_package_holds_bagit_manifests_metadata_record_and_check_report(pack
     assert "manifest-sm3.txt" in tag_sm3 and "check-report.json" in tag_sm3
 
     meta = metadata_parse((package / "data/metadata.xml").read_bytes())
-    assert meta["title"] == "关于建立乌恰县重大行政决策目录管理制度的决定"
+    assert meta["title"] == "关于调整乌恰县城区集中供热价格的决定"
     assert meta["responsible_party"] == "乌恰县人民政府"
     assert meta["retention_code"] == "permanent" and meta["retention_period"] == "永久"
     assert meta["classification_level"] == "公开"
-    assert meta["document_number"] == "恰政报〔2021〕12号"
+    assert meta["document_number"] == "恰政报〔2026〕31号"
     assert "DOCX" in meta["format"] and "TXT" in meta["format"]
     actions = [step["action"] for step in meta["steps"]]
     assert "decision.sealed" in actions and "decision.meeting_decided" in actions

@@ -32,7 +32,19 @@ def docx_bytes() -> bytes:
 
 @pytest.fixture
 def people(make_person, county, justice_bureau, drafter, legal_advisor, archivist, outsider):
+    from workflows.models import Unit
+    from workflows.services import unit_ensure
+
     members = [make_person(f"member{i}", county, meeting_member=[county]) for i in range(1, 5)]
+    # A second lead unit (住建局) and the government office (县政府办) that issues the 纪要.
+    housing = unit_ensure(
+        name="乌恰县住房和城乡建设局", kind=Unit.Kind.DEPARTMENT, issuer_code="恰建", parent=county
+    )[0]
+    office = unit_ensure(
+        name="乌恰县人民政府办公室", kind=Unit.Kind.DEPARTMENT, issuer_code="恰政办", parent=county
+    )[0]
+    county.general_office = office
+    county.save(update_fields=["general_office"])
     return {
         "drafter": drafter,
         "legal_advisor": legal_advisor,
@@ -43,9 +55,15 @@ def people(make_person, county, justice_bureau, drafter, legal_advisor, archivis
         "publisher": make_person("publisher", county, publisher=[county]),
         "expert": make_person("expert", county, expert=[county]),
         "risk_assessor": make_person("risk_assessor", county, risk_assessor=[county]),
+        # The head of the review office (司法局), who approves its opinions (第二十八条).
+        "review_head": make_person("review_head", justice_bureau, unit_head=[justice_bureau]),
         "members": members,
         "county": county,
         "bureau": justice_bureau,
+        "housing": housing,
+        "housing_drafter": make_person("housing_drafter", housing, drafter=[housing]),
+        "housing_head": make_person("housing_head", housing, unit_head=[housing]),
+        "general_office": office,
     }
 
 
@@ -57,6 +75,15 @@ def catalogue_item(people):
         year=2024,
         title="乌恰县城区供热价格调整",
         lead_unit=people["bureau"],
+    )
+    # 第三条: published after the county Party committee consented.
+    s.catalogue_party_consent_record(
+        by=people["legal_advisor"],
+        government=people["county"],
+        year=2024,
+        consented_by="中共乌恰县委常委会",
+        consented_on=date(2024, 1, 10),
+        reference="县委常委会2024年第1次会议",
     )
     return s.catalogue_item_publish(item=item, by=people["legal_advisor"])
 
@@ -101,7 +128,12 @@ class Driver:
             title="关于调整城区供热价格的决定",
             problem="供热成本上涨，现行价格难以为继。",
             legal_basis=LEGAL_BASIS,
+            # The government's decision to start it (第十条).
+            start_decided_by="乌恰县人民政府县长",
+            start_decided_on=date(2024, 1, 15),
+            start_reference="县长批示〔2024〕第3号",
         )
+        flags.setdefault("drafting_explanation", "一、起草依据；二、主要内容；三、需要说明的问题。")
         s.decision_draft_save(
             decision=d,
             by=self.p["drafter"],
@@ -174,12 +206,21 @@ class Driver:
         return d
 
     def review(self, d, outcome="lawful", **kwargs):
+        """Submit for the legality review leaving the review office its 7 working days
+        (第二十六条), its legal advisor prepares the opinion and its head approves it."""
+        from workflows.calendar import add_working_days
+        from workflows.clocks.selectors import calendar_for
+
+        needed_by = add_working_days(timezone.localdate(), 7, calendar=calendar_for())
         review = self.step(
             d,
             "submit_legality",
             self.p["drafter"],
             lambda: s.legality_review_submit(
-                decision=d, by=self.p["drafter"], procedures_account="已公开征求意见、风险评估"
+                decision=d,
+                by=self.p["drafter"],
+                procedures_account="已公开征求意见、风险评估",
+                opinion_needed_by=needed_by,
             ),
         )
         self.step(
@@ -194,6 +235,12 @@ class Driver:
                 **kwargs,
             ),
         )
+        review = self.step(
+            d,
+            "approve_legality",
+            self.p["review_head"],
+            lambda: s.legality_review_approve(review=review, by=self.p["review_head"]),
+        )
         d.refresh_from_db()
         return review
 
@@ -207,23 +254,41 @@ class Driver:
         d.refresh_from_db()
         return d
 
-    def open_meeting(self, d, absent=()):
-        present = [m for m in self.p["members"] if m not in absent]
+    def plan_session(self, *, kind="executive", held_at=None):
+        """The secretary plans the county's next numbered session (县政府第N次常务会议)."""
+        return s.session_plan(
+            government=self.p["county"],
+            by=self.p["secretary"],
+            kind=kind,
+            held_at=held_at or timezone.now(),
+            principal=self.p["principal"],
+        )
+
+    def schedule(self, d, session):
+        """The decision's ``meeting`` step schedules it onto ``session`` (its agenda item)."""
         return self.step(
             d,
             "meeting",
             self.p["secretary"],
-            lambda: s.meeting_open(
-                decision=d,
-                by=self.p["secretary"],
-                kind="executive",
-                held_at=timezone.now(),
-                principal=self.p["principal"],
-                members=present,
-                absent=list(absent),
+            lambda: s.session_agenda_add_decision(
+                session=session, decision=d, by=self.p["secretary"]
             ),
             finishes=False,
         )
+
+    def open_session(self, session, absent=()):
+        present = [m for m in self.p["members"] if m not in absent]
+        return s.session_open(
+            session=session, by=self.p["secretary"], present=present, absent=list(absent)
+        )
+
+    def open_meeting(self, d, absent=(), session=None):
+        """A new session with ``d`` on its agenda, opened: ``d``'s deliberation (its Meeting)."""
+        session = session or self.plan_session()
+        item = self.schedule(d, session)
+        self.open_session(session, absent=absent)
+        item.refresh_from_db()
+        return item.deliberation
 
     def statements(self, meeting, positions):
         for member, position in zip(self.p["members"], positions, strict=False):
@@ -262,7 +327,9 @@ class Driver:
                 statement="同意，按方案二实施。",
             ),
         )
+        s.session_conclude(session=meeting.item.session, by=self.p["secretary"])
         d.refresh_from_db()
+        meeting.refresh_from_db()
         return meeting
 
     def publish(self, d):

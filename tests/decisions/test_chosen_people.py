@@ -238,8 +238,8 @@ def test_a_risk_assessor_of_another_unit_is_refused_the_risk_assessment(
 ):
     task = _open_task(assessing.process, "risk_assessment")
     url = _task_url(task)
-    # Serves the county government: sees its decisions, but this one's lead unit did not
-    # commission them.
+    # Serves the county government as a third party, but this one's lead unit did not
+    # commission them: a third party sees only what it assessed (decisions.selectors).
     county_wide = make_person("county_assessor", people["county"], risk_assessor=[people["county"]])
     # Serves a township: does not even see the decision.
     elsewhere = make_person("township_assessor", township, risk_assessor=[township])
@@ -247,8 +247,8 @@ def test_a_risk_assessor_of_another_unit_is_refused_the_risk_assessment(
     assert f"task:{task.pk}" not in _keys(county_wide)
     assert f"task:{task.pk}" not in _keys(elsewhere)
     client.force_login(county_wide)
-    assert client.get(url).status_code == 403
-    assert client.post(url, _risk_post()).status_code == 403
+    assert client.get(url).status_code == 404
+    assert client.post(url, _risk_post()).status_code == 404
     client.force_login(elsewhere)
     assert client.get(url).status_code == 404
     task.refresh_from_db()

@@ -129,6 +129,14 @@ def test_the_flow_runs_from_catalogue_to_sealed_archive_when_everyone_acts(drive
         ),
         outsider=p["drafter"],
     )
+    # The head of the review office approves: the opinion is issued (第二十八条).
+    do(
+        process,
+        "approve_legality",
+        p["review_head"],
+        lambda: s.legality_review_approve(review=s.latest_review(d), by=p["review_head"]),
+        outsider=p["legal_advisor"],
+    )
     do(
         process,
         "package_check",
@@ -202,6 +210,12 @@ def test_the_flow_sends_an_unlawful_draft_back_to_drafting(drive, people):
             outcome="unlawful",
             opinion="违反上位法",
         ),
+    )
+    do(
+        process,
+        "approve_legality",
+        p["review_head"],
+        lambda: s.legality_review_approve(review=s.latest_review(d), by=p["review_head"]),
     )
     assert open_task(process, "draft")
     d.refresh_from_db()

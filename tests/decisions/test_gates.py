@@ -56,7 +56,8 @@ def test_a_controllable_risk_goes_on_to_the_legality_review_in_the_flow(drive):
 @pytest.mark.parametrize(
     ("head_decision", "stage", "next_node"),
     [
-        ("adopt_with_amendments", Stage.PARTY_REPORT, "party_report"),
+        # The lead unit first incorporates the amendments (第三十条).
+        ("adopt_with_amendments", Stage.AMENDING, "incorporate_amendments"),
         ("reject", Stage.ARCHIVING, "archive"),
         ("defer", Stage.MEETING, "meeting"),
     ],
@@ -78,6 +79,7 @@ def test_the_meetings_outcome_routes_the_flow_by_the_stage_it_reached(
             head_decision=head_decision,
             statement="决定",
             reason="" if head_decision.startswith("adopt") else "理由",
+            amendments="第一条修改为分两年调整" if head_decision == "adopt_with_amendments" else "",
         ),
     )
     d.refresh_from_db()

@@ -96,12 +96,19 @@ def test_a_task_action_through_a_gate_takes_only_the_locks_savepoint_and_one_dec
     check opens. The test's transaction makes the process lock's block a savepoint; nothing
     else takes one."""
     process, d = at_legality_review
+    task_complete(
+        task=open_task(process, "legality_review"),
+        user=people["legal_advisor"],
+        action="review",
+        data=posted("review", {"outcome": "lawful", "opinion": "合法"}),
+    )
+    # The review office's head approves the opinion: the decision moves through the gate.
     with CaptureQueriesContext(connection) as queries:
         task_complete(
-            task=open_task(process, "legality_review"),
-            user=people["legal_advisor"],
-            action="review",
-            data=posted("review", {"outcome": "lawful", "opinion": "合法"}),
+            task=open_task(process, "approve_legality"),
+            user=people["review_head"],
+            action="approve",
+            data=posted("approve", {"confirm": "on"}),
         )
     sqls = [q["sql"] for q in queries.captured_queries]
     assert len([sql for sql in sqls if sql.startswith("SAVEPOINT")]) == 1, sqls

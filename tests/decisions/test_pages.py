@@ -108,7 +108,24 @@ def test_the_catalogue_is_compiled_published_and_adjusted_by_the_justice_bureau(
     item = CatalogueItem.objects.get(title=XSS)
     assert item.government == people["county"]
     body = client.get(reverse("decisions:catalogue:index")).content.decode()
-    assert XSS not in body and 'data-testid="catalogue-publish"' in body
+    # 第三条: published only after the Party committee's consent is recorded.
+    assert XSS not in body and 'data-testid="catalogue-consent"' in body
+    assert 'data-testid="catalogue-publish"' not in body
+    client.post(reverse("decisions:catalogue:publish", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.status == "draft"
+    consent = reverse("decisions:catalogue:consent", args=[item.pk])
+    assert client.get(consent).status_code == 200
+    client.post(
+        consent,
+        {
+            "consented_by": "中共乌恰县委常委会",
+            "consented_on": "2024-01-10",
+            "reference": "县委常委会2024年第1次会议",
+        },
+    )
+    body = client.get(reverse("decisions:catalogue:index")).content.decode()
+    assert 'data-testid="catalogue-publish"' in body and "县委常委会2024年第1次会议" in body
     client.post(reverse("decisions:catalogue:publish", args=[item.pk]))
     item.refresh_from_db()
     assert item.status == "published"

@@ -104,17 +104,11 @@ def test_the_quorum_is_a_setting_when_a_county_raises_it(drive, people):
 
 
 def open_meeting_outside_the_flow(drive, d):
-    """The process offers no meeting task yet; the service refuses on its own as well."""
+    """The process offers no meeting task yet; the service refuses to schedule it onto a
+    session on its own as well."""
     assert not drive.processes[d.pk].task_set.filter(flow_task=DecisionFlow.meeting).exists()
-    p = drive.p
-    return s.meeting_open(
-        decision=d,
-        by=p["secretary"],
-        kind="executive",
-        held_at=timezone.now(),
-        principal=p["principal"],
-        members=p["members"],
-        absent=[],
+    return s.session_agenda_add_decision(
+        session=drive.plan_session(), decision=d, by=drive.p["secretary"]
     )
 
 
@@ -156,6 +150,7 @@ def test_an_exploratory_reform_goes_to_the_meeting_only_with_its_legal_risk_stat
         exploratory_reform=True,
         legal_risk_statement="可能与上位法不一致的风险",
     )
+    s.legality_review_approve(review=review, by=people["review_head"])
     d.refresh_from_db()
     assert d.stage == Stage.PACKAGE
 

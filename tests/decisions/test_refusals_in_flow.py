@@ -6,9 +6,11 @@ open and the stage where the lifecycle put it."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from decisions import services as s
 from decisions.flows import DecisionFlow
 from decisions.models import Stage
 from workflows.tasking import StepRefused, task_complete
@@ -67,6 +69,8 @@ def test_the_review_of_an_exploratory_reform_is_refused_in_the_flow_without_its_
         "review",
         {**unlawful_reform, "legal_risk_statement": "可能与上位法不一致的风险"},
     )
+    assert d.legality_reviews.get().status == "awaiting_approval"
+    complete(process, "approve_legality", people["review_head"], "approve", {"confirm": "on"})
     d.refresh_from_db()
     assert d.stage == Stage.PACKAGE  # the gate read it: the package check is next
     assert open_task(process, "package_check")
@@ -83,6 +87,7 @@ def test_an_unlawful_draft_goes_back_to_drafting_in_the_flow_and_cannot_reach_th
         "review",
         {"outcome": "unlawful", "opinion": "违反上位法"},
     )
+    complete(process, "approve_legality", people["review_head"], "approve", {"confirm": "on"})
     d.refresh_from_db()
     assert d.stage == Stage.DRAFTING and open_task(process, "draft")
     assert not process.task_set.filter(flow_task=DecisionFlow.package_check).exists()
@@ -98,28 +103,26 @@ def test_the_meetings_refusals_come_out_of_the_task_in_the_flow(at_legality_revi
         "review",
         {"outcome": "lawful", "opinion": "合法"},
     )
+    complete(process, "approve_legality", p["review_head"], "approve", {"confirm": "on"})
     complete(process, "package_check", p["drafter"], "check", {"confirm": "on"})
     d.refresh_from_db()
     assert d.stage == Stage.MEETING
     members = p["members"]
-    opening = {
-        "kind": "executive",
-        "held_at": timezone.localtime(timezone.now() - timedelta(hours=1)).strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
-        "principal": p["principal"].pk,
-    }
     secretary = p["secretary"]
-    # principal + 1 of 5 present: not more than half (第三十条).
-    refused(
-        "below_quorum",
-        process,
-        "meeting",
-        secretary,
-        "open",
-        {**opening, "present": [members[0].pk]},
+    session = s.session_plan(
+        government=d.government,
+        by=secretary,
+        kind="executive",
+        held_at=timezone.now() - timedelta(hours=1),
+        principal=p["principal"],
     )
-    complete(process, "meeting", secretary, "open", {**opening, "present": [m.pk for m in members]})
+    # The meeting step schedules the decision onto the numbered session (its agenda item).
+    complete(process, "meeting", secretary, "schedule", {"session": session.pk})
+    # principal + 1 of 5 present: not more than half (第三十条).
+    with pytest.raises(ValidationError) as info:
+        s.session_open(session=session, by=secretary, present=[members[0]], absent=members[1:])
+    assert info.value.code == "below_quorum"
+    s.session_open(session=session, by=secretary, present=members)
 
     def state(member, position):
         return {

@@ -43,6 +43,7 @@ class Scenario:
         "risk_assessment",
         "submit_legality",
         "legality_review",
+        "approve_legality",
         "package_check",
         "meeting",
         "party_report",
@@ -130,6 +131,13 @@ class Scenario:
                     opinion="合法",
                 ),
             )
+        elif name == "approve_legality":
+            do(
+                self.process,
+                "approve_legality",
+                p["review_head"],
+                lambda: s.legality_review_approve(review=s.latest_review(d), by=p["review_head"]),
+            )
         elif name == "package_check":
             do(
                 self.process,
@@ -200,16 +208,27 @@ def risk_fields(**over):
     return form("assess", **data)
 
 
+def open_session(people):
+    """A numbered session already in session (another unit's item on its agenda): the
+    decision's meeting step schedules it there and its deliberation starts at once."""
+    secretary = people["secretary"]
+    session = s.session_plan(
+        government=people["county"],
+        by=secretary,
+        kind="executive",
+        held_at=NOW(),
+        principal=people["principal"],
+    )
+    item = s.agenda_item_propose(
+        by=people["housing_drafter"], title="关于供暖保障的汇报", lead_unit=people["housing"]
+    )
+    s.agenda_item_check(item=item, by=people["legal_advisor"], outcome="lawful", opinion="合法")
+    s.agenda_item_add(session=session, item=item, by=secretary)
+    return s.session_open(session=session, by=secretary, present=people["members"])
+
+
 def meeting_posts(people):
-    posts = [
-        form(
-            "open",
-            kind="executive",
-            held_at=local(NOW()),
-            principal=people["principal"].pk,
-            present=[m.pk for m in people["members"]],
-        )
-    ]
+    posts = [form("schedule", session=open_session(people).pk)]
     for m in people["members"]:
         posts.append(form("statement", speaker=m.pk, position="support", text=f"{m.username} 同意"))
     posts.append(form("decide", head_decision="adopt", statement="同意。"))
@@ -272,6 +291,13 @@ CASES = {
         "drafter",
         lambda p: [form("review", outcome="lawful", opinion="合法")],
         lambda p: form("review", outcome="unlawful", opinion="违法", exploratory_reform="on"),
+        "legality_review",  # the opinion awaits the review office head's approval
+    ),
+    "approve_legality": (
+        "review_head",
+        "legal_advisor",
+        lambda p: [form("approve", confirm="on")],
+        lambda p: form("approve"),
         "package",
     ),
     "package_check": (
@@ -416,7 +442,7 @@ def test_the_meeting_page_withholds_the_heads_decision_until_every_member_presen
     url = task_url(task)
     client.force_login(people["secretary"])
     posts = meeting_posts(people)
-    client.post(url, posts[0])  # open with attendance
+    client.post(url, posts[0])  # scheduled onto the open session: its deliberation starts
     body = client.get(url).content.decode()
     assert 'data-testid="pending-speakers" data-count="4"' in body
     assert 'data-testid="form-decide"' not in body and 'data-testid="head-waits"' in body

@@ -55,6 +55,13 @@ def test_a_task_action_runs_its_services_without_savepoints(at_legality_review, 
             action="review",
             data=posted("review", {"outcome": "lawful", "opinion": "合法"}),
         )
+        # The review office's head approves the opinion: the decision moves on.
+        task_complete(
+            task=open_task(process, "approve_legality"),
+            user=people["review_head"],
+            action="approve",
+            data=posted("approve", {"confirm": "on"}),
+        )
     # The lock's own savepoint (the test runs in a transaction) and viewflow's gate: no more.
     services = [sql for sql in savepoints(queries.captured_queries) if sql.startswith("SAVEPOINT")]
     assert len(services) <= 2, services

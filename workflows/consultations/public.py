@@ -141,6 +141,25 @@ def _comments_html(consultation: Consultation, request) -> tuple[str, bool]:
     return html, "page" not in shown or shown["page"].number == asked
 
 
+# --- what the subject's app shows beside the text (决策草案说明, …) -------------------------------
+
+_COMPANIONS: dict = {}
+
+
+def companion_texts_register(*, model_label: str, texts) -> None:
+    """``texts(subject_id) -> [(title, text), …]``: published beside the text put out for
+    comment (e.g. the drafting explanation of a major decision, 第十四条). Shown escaped."""
+    _COMPANIONS[model_label.lower()] = texts
+
+
+def _companion_texts(consultation: Consultation) -> list:
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_id(consultation.subject_type_id)
+    texts = _COMPANIONS.get(f"{ct.app_label}.{ct.model}")
+    return [(title, text) for title, text in texts(consultation.subject_id)] if texts else []
+
+
 def _detail_context(request, consultation, *, accepting, form=None, refused=False):
     if accepting and form is None:
         form = CommentForm()
@@ -156,6 +175,7 @@ def _detail_context(request, consultation, *, accepting, form=None, refused=Fals
             )
         ),
         "comments_html": comments_html,
+        "companions": _companion_texts(consultation),
     }
     return context, exact
 
@@ -395,6 +415,7 @@ __all__ = [
     "ModerationPolicy",
     "moderation",
     "moderation_policy_for",
+    "companion_texts_register",
     "moderation_policy_register",
     "urlpatterns",
 ]

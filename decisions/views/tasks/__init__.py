@@ -5,6 +5,7 @@ Access is checked before these views run (``decisions.views.guard``): 404 for pe
 not see the decision, 403 for people who see it but were not offered the task.
 """
 
+from .amendments import AmendmentsApproveView, AmendmentsConfirmView, AmendmentsView
 from .base import TaskView
 from .drafting import (
     ConsultationOpenView,
@@ -14,14 +15,18 @@ from .drafting import (
     RiskAssessmentView,
 )
 from .meeting import ArchiveView, MeetingView, PartyReportView, PublicationView
-from .review import LegalityReviewView, LegalitySubmitView, PackageCheckView
+from .review import LegalityApproveView, LegalityReviewView, LegalitySubmitView, PackageCheckView
 
 __all__ = [
+    "AmendmentsApproveView",
+    "AmendmentsConfirmView",
+    "AmendmentsView",
     "ArchiveView",
     "ConsultationOpenView",
     "DisposeCommentsView",
     "DraftView",
     "ExpertArgumentationView",
+    "LegalityApproveView",
     "LegalityReviewView",
     "LegalitySubmitView",
     "MeetingView",

@@ -17,6 +17,7 @@ class DraftView(TaskView):
             "legal_basis": "\n".join(d.legal_basis),
             "options": forms.options_text(d.options),
             **{name: getattr(d, name) for name in services.drafting.FLAG_FIELDS},
+            **{name: getattr(d, name) for name in services.drafting.RECORD_FIELDS},
         }
 
     def extra_context_data(self):

@@ -16,6 +16,13 @@ class LegalityReviewView(TaskView):
         return {"review": services.latest_review(self.decision)}
 
 
+class LegalityApproveView(TaskView):
+    step = step_of_node("approve_legality")
+
+    def extra_context_data(self):
+        return {"review": services.latest_review(self.decision)}
+
+
 class PackageCheckView(TaskView):
     step = step_of_node("package_check")
 

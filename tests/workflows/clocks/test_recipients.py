@@ -119,9 +119,10 @@ def test_the_review_clock_belongs_to_the_role_and_unit_the_review_task_is_offere
     clock = Deadline.objects.get(rule_key="decision.legality_review")
     offers = set(TaskOffer.objects.filter(task=task).values_list("role", "unit_id"))
     assert (clock.responsible_role, clock.responsible_unit_id) in offers
+    # The review office reviews (第二十五条): the county names 司法局.
     assert (clock.responsible_role, clock.responsible_unit) == (
         "legal_advisor",
-        task.process.decisionprocess.decision.lead_unit,
+        task.process.decisionprocess.decision.government.review_office,
     )
 
 
@@ -144,7 +145,7 @@ def test_a_review_due_in_3_working_days_reminds_the_legal_advisors_not_the_heads
     assert "2026年6月25日" in notification.body
 
 
-def test_an_overdue_review_reminds_the_legal_advisors_and_escalates_to_the_head_of_the_lead_unit(
+def test_an_overdue_review_reminds_the_legal_advisors_and_escalates_to_the_head_of_the_review_office(
     decision_review, people, reviewer, head, county_head
 ):
     sweep(REVIEW_DUE)  # the due day is still in time
@@ -156,6 +157,7 @@ def test_an_overdue_review_reminds_the_legal_advisors_and_escalates_to_the_head_
         people["legal_advisor"]: ACTOR,
         reviewer: ACTOR,
         head: UNIT_HEAD,
+        people["review_head"]: UNIT_HEAD,  # 司法局 is the review office: both its heads
     }
     to_head = Notification.objects.get(recipient=head, reminder__kind="overdue")
     assert to_head.title.startswith("逾期，已提请单位负责人督办")
@@ -178,6 +180,7 @@ def test_after_3_working_days_overdue_the_head_of_the_office_above_is_reminded_t
         people["legal_advisor"]: ACTOR,
         reviewer: ACTOR,
         head: UNIT_HEAD,
+        people["review_head"]: UNIT_HEAD,
         county_head: OFFICE_ABOVE,
     }
     to_county = Notification.objects.get(recipient=county_head)
