@@ -327,20 +327,27 @@ def test_migration_0006_keeps_the_verdicts_and_fills_each_share_with_its_documen
     before = ("normdocs", "0005_item_refers_to_assignment_of_its_campaign")
     after = ("normdocs", "0006_cleanup_scope_snapshot_verdict_rows")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate([before])
-    items = MigrationExecutor(connection).loader.project_state([before]).apps
-    rows = items.get_model("normdocs", "CleanupItem").objects.order_by("document_id")
-    assert [(r.document_id, r.status) for r in rows] == [
-        (in_force[0].pk, "decided"),
-        (in_force[1].pk, "undecided"),
-    ]
-    MigrationExecutor(connection).migrate([after])
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate([before])
+        items = MigrationExecutor(connection).loader.project_state([before]).apps
+        rows = items.get_model("normdocs", "CleanupItem").objects.order_by("document_id")
+        assert [(r.document_id, r.status) for r in rows] == [
+            (in_force[0].pk, "decided"),
+            (in_force[1].pk, "undecided"),
+        ]
+        MigrationExecutor(connection).migrate([after])
 
-    assert campaign.assignments.get().documents == [in_force[0].pk, in_force[1].pk]
-    assert list(CleanupItem.objects.values_list("pk", "outcome")) == [(verdict.pk, "repeal")]
-    entries = selectors.cleanup_entries(campaign)
-    assert [(e.document_id, e.status) for e in entries] == [
-        (in_force[0].pk, "decided"),
-        (in_force[1].pk, "undecided"),
-    ]
+        assert campaign.assignments.get().documents == [in_force[0].pk, in_force[1].pk]
+        assert list(CleanupItem.objects.values_list("pk", "outcome")) == [(verdict.pk, "repeal")]
+        entries = selectors.cleanup_entries(campaign)
+        assert [(e.document_id, e.status) for e in entries] == [
+            (in_force[0].pk, "decided"),
+            (in_force[1].pk, "undecided"),
+        ]
+    finally:
+        # Leave the schema as every later migration made it, whatever happened above: going
+        # back to 0005 unapplied the decisions migrations that depend on normdocs too, and the
+        # tests that follow need all of them.
+        latest = MigrationExecutor(connection)
+        latest.migrate(latest.loader.graph.leaf_nodes())
