@@ -26,6 +26,12 @@ from .models import (
     NormativeDocument,
 )
 
+VERSION_ZH = {
+    "for_comment": "征求意见稿",
+    "for_review": "送审稿",
+    "revised": "修改稿",
+    "as_issued": "印发稿",
+}
 OUTCOME_ZH = {
     "continue": "继续有效",
     "amend": "修改",
@@ -79,6 +85,33 @@ def _document_content(document: NormativeDocument):
         yield ContentFile(
             name="text.txt", title=document.title, data=(document.text.strip() + "\n").encode()
         )
+    # Every version of the text (征求意见稿 → 送审稿 → 修改稿 → 印发稿), each with its SHA-256.
+    versions = list(document.versions.order_by("number"))
+    for version in versions:
+        yield ContentFile(
+            name=f"version-{version.number}-{version.kind}.txt",
+            title=f"{document.title}（{VERSION_ZH[version.kind]}，第{version.number}版）",
+            data=version.text.encode("utf-8"),
+        )
+    yield ContentFile(
+        name="versions.json",
+        title="文本版本",
+        data=_json(
+            [
+                {
+                    "number": v.number,
+                    "kind": v.kind,
+                    "kind_zh": VERSION_ZH[v.kind],
+                    "sha256": v.sha256,
+                    "created_at": v.created_at.isoformat(),
+                    "created_by": v.created_by.get_username() if v.created_by else "",
+                    "note": v.note,
+                    "file": f"version-{v.number}-{v.kind}.txt",
+                }
+                for v in versions
+            ]
+        ),
+    )
     register_entry = {
         "number": document.number,
         "index_number": document.index_number,

@@ -18,9 +18,14 @@ CLEANUP_ITEM = "normdocs.cleanup_review"
 # started the day before, so the clocks sweep reminds and escalates from exactly that date.
 EXPIRY_FIRST = "normdocs.expiry_first_notice"
 EXPIRY_LAST = "normdocs.expiry_last_notice"
+# Public comment on a document touching the public interest: its own clock, so that the period
+# cites the normative-document rules, not the decisions' Decree 713 Art. 15.
+PUBLIC_COMMENT = "normdocs.public_comment"
+PUBLIC_COMMENT_SOURCE = "国办发〔2018〕37号 二(五)；自治区人民政府令第218号"
 
 
 def register() -> None:
+    _register_public_comment()
     for key, unit, name, description in [
         (
             LEGALITY_REVIEW,
@@ -68,3 +73,22 @@ def register() -> None:
                 description=description,
             )
         )
+
+
+def _register_public_comment() -> None:
+    """The comment period of a normative document (国办发〔2018〕37号 二(五)；自治区人民政府令
+    第218号), used by workflows.consultations for a consultation on a NormativeDocument."""
+    from django.conf import settings
+
+    from workflows.consultations import rules as consultation_rules
+
+    register_rule(
+        DeadlineRule(
+            key=PUBLIC_COMMENT,
+            unit=CALENDAR,
+            amount=int(getattr(settings, "NORMDOCS_PUBLIC_COMMENT_MIN_DAYS", 30)),
+            legal_source=PUBLIC_COMMENT_SOURCE,
+            description=_("Public comment on a normative document"),
+        )
+    )
+    consultation_rules.SUBJECT_RULE_KEYS["normdocs.normativedocument"] = PUBLIC_COMMENT

@@ -10,7 +10,15 @@ from django.utils.translation import pgettext_lazy
 from workflows.consultations.rules import MAXIMUM_DAYS
 from workflows.validators import IdField, LegalDateField, period_too_long_error
 
-from .models import CleanupCampaign, CleanupItem, Deliberation, DraftingBody, LegalityReview
+from .models import (
+    CleanupCampaign,
+    CleanupItem,
+    Deliberation,
+    DraftingBody,
+    FilingBody,
+    LegalityReview,
+)
+from .rules import CONTENT_LIMITS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -61,9 +69,58 @@ class ConsultationForm(forms.Form):
         return data
 
 
+class SubmitReviewForm(forms.Form):
+    """The submission and its materials (国办发〔2018〕115号 二(三)); the needed-by date leaves
+    the reviewer at least 5 working days unless a reason is given (三(二))."""
+
+    drafting_explanation = forms.CharField(
+        label=_("Drafting explanation"), widget=forms.Textarea, max_length=50_000
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, max_length=50_000)
+    comment_account = forms.CharField(
+        label=_("Public comment and its adoption"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=50_000,
+    )
+    opinion_needed_by = LegalDateField(label=_("Opinion needed by"), widget=DATE, required=False)
+    short_notice_reason = forms.CharField(
+        label=_("Reason for a shorter review time"), widget=forms.Textarea, required=False
+    )
+
+
+class RevisionForm(forms.Form):
+    """The revised text (修改稿), prefilled with the current text."""
+
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea, max_length=200_000)
+    note = forms.CharField(label=_("What was changed"), widget=forms.Textarea, required=False)
+
+
 class ConcludeReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=LegalityReview.Outcome.choices)
     opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
+
+    CHECK_CHOICES = [("complies", _("Complies")), ("problem", _("Problem found"))]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One answer and one note per content limit (rules.CONTENT_LIMITS), in its fixed order.
+        for key, label in CONTENT_LIMITS.items():
+            self.fields[f"check_{key}"] = forms.ChoiceField(label=label, choices=self.CHECK_CHOICES)
+            self.fields[f"note_{key}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=2000
+            )
+
+    def clean(self):
+        data = super().clean()
+        checklist = {}
+        for key in CONTENT_LIMITS:
+            answer = data.pop(f"check_{key}", None)
+            note = data.pop(f"note_{key}", "")
+            if answer:
+                checklist[key] = {"ok": answer == "complies", "note": note or ""}
+        data["checklist"] = checklist
+        return data
 
 
 class AmendmentsForm(forms.Form):
@@ -75,6 +132,14 @@ class DeliberationForm(forms.Form):
     meeting_on = LegalDateField(label=_("Meeting date"), widget=DATE)
     adopted = forms.BooleanField(label=pgettext_lazy("deliberation", "Adopted"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        """``meetings``: the meeting kinds that may deliberate the document (the page offers
+        only those, rules.MEETINGS_FOR_ISSUER); all when not given (the service refuses)."""
+        super().__init__(*args, **kwargs)
+        if meetings is not None:
+            field = self.fields["meeting_kind"]
+            field.choices = [(k, label) for k, label in field.choices if k in meetings]
 
 
 class RegisterForm(forms.Form):
@@ -102,6 +167,45 @@ class RenewForm(forms.Form):
 
 class FilingSubmitForm(forms.Form):
     received_on = LegalDateField(label=_("Received on"), widget=DATE)
+
+
+class FilingBodyField(forms.ModelChoiceField):
+    """The body outside the installation the document is filed with (the step picks the
+    document's filing with it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=FilingBody.objects.order_by("pk"), label=_("Filing body"), **kwargs
+        )
+
+
+class FilingExternalSubmitForm(forms.Form):
+    receiving_body = FilingBodyField()
+    submitted_on = LegalDateField(label=_("Submitted on"), widget=DATE)
+    reference = forms.CharField(label=_("Filing reference"), max_length=100)
+    materials = forms.CharField(label=_("Materials submitted"), widget=forms.Textarea)
+    received_on = LegalDateField(label=_("Receipt acknowledged on"), required=False, widget=DATE)
+
+
+class FilingExternalReceiptForm(forms.Form):
+    receiving_body = FilingBodyField()
+    received_on = LegalDateField(label=_("Receipt acknowledged on"), widget=DATE)
+
+
+class FilingExternalOutcomeForm(forms.Form):
+    OUTCOMES = [
+        ("accepted", _("Accepted")),
+        ("returned", _("Returned for completion")),
+        ("correction_requested", _("Correction requested")),
+        ("revoked", _("Revoked by the filing body")),
+        ("changed", _("Changed by the filing body")),
+    ]
+    receiving_body = FilingBodyField()
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
+    on = LegalDateField(label=_("Outcome on"), widget=DATE)
+    reference = forms.CharField(label=_("Outcome reference"), max_length=100, required=False)
+    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea, required=False)
+    correction_due_on = LegalDateField(label=_("Correction due on"), required=False, widget=DATE)
 
 
 class OpinionForm(forms.Form):

@@ -16,6 +16,7 @@ PUBLIC_STATES = (
     Status.REPEALED,
     Status.EXPIRED,
     Status.DECLARED_INVALID,
+    Status.REVOKED,
 )
 
 
@@ -34,8 +35,16 @@ def is_legality_reviewer_for(*, user, document: NormativeDocument) -> bool:
 
 def is_deliberation_recorder_for(*, user, document: NormativeDocument) -> bool:
     unit = document.drafting_body.unit
-    return has_role_in_unit(user=user, role="meeting_secretary", unit=unit) or has_role_in_unit(
+    if has_role_in_unit(user=user, role="meeting_secretary", unit=unit) or has_role_in_unit(
         user=user, role="unit_head", unit=unit
+    ):
+        return True
+    # The government office's documents go to its government's meeting (issue 17).
+    from .services.bodies import drafting_body_meeting_unit
+
+    meeting_unit = drafting_body_meeting_unit(document.drafting_body)
+    return meeting_unit != unit and has_role_in_unit(
+        user=user, role="meeting_secretary", unit=meeting_unit
     )
 
 
@@ -70,7 +79,8 @@ def is_archivist(user) -> bool:
 
 def documents_visible_to(user) -> QuerySet[NormativeDocument]:
     """Published documents for all staff; unpublished ones only for people of the issuing unit
-    (and archivists and superusers, who read every record). Others get a 404, never a 403."""
+    and, for a government office's, its government's meeting secretary (who records their
+    deliberation); archivists and superusers read every record. Others get a 404, never a 403."""
     if not user.is_authenticated or not user.is_active:
         return NormativeDocument.objects.none()
     # A superuser counts as a drafter of every body (has_role_in_unit), so must also see
@@ -78,7 +88,18 @@ def documents_visible_to(user) -> QuerySet[NormativeDocument]:
     if user.is_superuser or is_archivist(user):
         return NormativeDocument.objects.all()
     return NormativeDocument.objects.filter(
-        Q(status__in=PUBLIC_STATES) | Q(drafting_body__unit_id__in=units_with_any_role(user))
+        Q(status__in=PUBLIC_STATES)
+        | Q(drafting_body__unit_id__in=units_with_any_role(user))
+        | Q(drafting_body__unit_id__in=government_offices_deliberated_by(user))
+    )
+
+
+def government_offices_deliberated_by(user) -> QuerySet:
+    """Ids of the government offices whose documents ``user`` records the deliberation of as
+    their government's meeting secretary (is_deliberation_recorder_for), as one subquery."""
+    secretary_of = unit_role_grants(user=user).filter(role="meeting_secretary").values("unit_id")
+    return Unit.objects.filter(pk__in=secretary_of, general_office__isnull=False).values(
+        "general_office_id"
     )
 
 

@@ -26,7 +26,15 @@ from workflows.public.nav import section_register
 from workflows.public.ratelimit import rate_limited
 from workflows.record.selectors import events_for
 
-from .models import CleanupCampaign, CleanupItem, Filing, NormativeDocument, Status
+from .models import (
+    CleanupCampaign,
+    CleanupItem,
+    DocumentVersion,
+    DraftingBody,
+    Filing,
+    NormativeDocument,
+    Status,
+)
 from .permissions import PUBLIC_STATES, is_archivist, is_drafter_for
 from .selectors import cleanup_results
 
@@ -39,6 +47,7 @@ REGISTER_STATES = {
     "repealed": (Status.REPEALED,),
     "expired": (Status.EXPIRED,),
     "declared_invalid": (Status.DECLARED_INVALID,),
+    "revoked": (Status.REVOKED,),
     "amended": (Status.AMENDED,),
     "all": PUBLIC_STATES,
 }
@@ -52,8 +61,9 @@ HISTORY_LABELS = {
     "normdoc.renewed": _("Validity renewed"),
     "normdoc.amended": _("Amended"),
     "normdoc.repealed": _("Repealed"),
-    "normdoc.expired": _("Expired"),
+    "normdoc.expired": _("Lapsed"),
     "normdoc.declared_invalid": _("Declared invalid"),
+    "normdoc.revoked": _("Revoked"),
     "normdoc.filing.due": _("Filing due"),
     "normdoc.filing.submitted": _("Submitted for filing"),
     "normdoc.filing.accepted": _("Filing accepted"),
@@ -62,6 +72,8 @@ HISTORY_LABELS = {
     "normdoc.filing.amended_by_issuer": _("Amended by the issuer after filing review"),
     "normdoc.filing.revoked_by_issuer": _("Revoked by the issuer after filing review"),
     "normdoc.filing.revoked_by_filing_body": _("Revoked by the filing body"),
+    "normdoc.filing.received": _("Filing received by the filing body"),
+    "normdoc.filing.changed_by_filing_body": _("Changed by the filing body"),
 }
 
 
@@ -73,8 +85,9 @@ class RegisterSearchForm(forms.Form):
             ("in_force", _("In force")),
             ("published", _("Published, not yet in force")),
             ("repealed", _("Repealed")),
-            ("expired", _("Expired")),
+            ("expired", _("Lapsed")),
             ("declared_invalid", _("Declared invalid")),
+            ("revoked", _("Revoked")),
             ("amended", _("Amended")),
             ("all", _("All")),
         ],
@@ -147,10 +160,14 @@ def document_detail(request, pk):
         {
             "document": document,
             "history": history,
-            "filing": Filing.objects.filter(document=document)
-            .select_related("receiving_unit")
-            .first(),
+            "filings": Filing.objects.filter(document=document)
+            .select_related("receiving_unit", "receiving_body")
+            .order_by("pk"),
             "amended_by": public_documents().filter(amends=document).first(),
+            # The text as issued (印发稿), in full (escaped by the template): never a draft.
+            "issued": document.versions.filter(kind=DocumentVersion.Kind.AS_ISSUED)
+            .order_by("-number")
+            .first(),
         },
     )
 
@@ -186,6 +203,15 @@ def cleanup_detail(request, pk):
         "normdocs/public/cleanup.html",
         {"campaign": campaign, "lists": lists},
     )
+
+
+@rate_limited("page_ip")
+def drafting_bodies(request):
+    """The published list of drafting bodies (制定主体清单, 国办发〔2018〕37号 二(一)): every body
+    confirmed to issue normative documents, with its kind, issuer codes and the legal basis of
+    its power."""
+    bodies = DraftingBody.objects.select_related("unit").order_by("kind", "unit__name")
+    return render(request, "normdocs/public/bodies.html", {"bodies": bodies})
 
 
 class DocumentFeed(Feed):
@@ -248,5 +274,6 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/", document_detail, name="normdoc"),
     path("documents/cleanups/", cleanup_list, name="cleanups"),
+    path("documents/drafting-bodies/", drafting_bodies, name="drafting-bodies"),
     path("documents/cleanups/<int:pk>/", cleanup_detail, name="cleanup"),
 ]

@@ -11,6 +11,7 @@ the act: the review's conclusion, the filing's receipt, the lists' publication.
 
 from collections import Counter
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from workflows.reports import (
 
 from .models import CleanupCampaign, CleanupItem, DraftingBody, Filing, LegalityReview
 from .models import NormativeDocument as Document
+from .services.bodies import government_office_unit_ids
 
 REVIEWED = (
     Filing.Status.ACCEPTED,
@@ -33,11 +35,13 @@ REVIEWED = (
     Filing.Status.AMENDED_BY_ISSUER,
     Filing.Status.REVOKED_BY_ISSUER,
     Filing.Status.REVOKED_BY_FILING_BODY,
+    Filing.Status.CHANGED_BY_FILING_BODY,
 )
 CORRECTED = (
     Filing.Status.AMENDED_BY_ISSUER,
     Filing.Status.REVOKED_BY_ISSUER,
     Filing.Status.REVOKED_BY_FILING_BODY,
+    Filing.Status.CHANGED_BY_FILING_BODY,
 )
 REVIEW_ZH = {"lawful": "合法", "needs_amendment": "修改后合法", "unlawful": "不合法"}
 # How the seed names the bodies that filed, in its order.
@@ -48,10 +52,24 @@ FILER_ZH = {
     DraftingBody.Kind.GOVERNMENT: "下级人民政府",
 }
 ORDINALS = "一二三四五六七八九十"
-# The government office issues in the government's name too (恰政办发); it is the department
-# whose unit is named 人民政府办公室.
-OFFICE_SUFFIX = "人民政府办公室"
-LIVE = ("registered", "published", "in_force", "amended", "repealed", "expired", "declared_invalid")
+LIVE = (
+    "registered",
+    "published",
+    "in_force",
+    "amended",
+    "repealed",
+    "expired",
+    "declared_invalid",
+    "revoked",
+)
+# The four ends of a document (domain.md §2), each counted as such, and the replacement by an
+# amendment: 撤销 (by the issuer or the filing body), 废止, 宣布失效, 失效 (lapsed).
+ENDS_ZH = {
+    "revoked": "撤销",
+    "repealed": "废止",
+    "declared_invalid": "宣布失效",
+    "expired": "失效",
+}
 
 
 def _date_zh(day) -> str:
@@ -71,7 +89,13 @@ def _drafting_bodies(year: int) -> dict:
 def _issued(year: int) -> dict:
     issued = Document.objects.filter(published_on__year=year, status__in=LIVE)
     government = issued.filter(drafting_body__kind=DraftingBody.Kind.GOVERNMENT).count()
-    office = issued.filter(drafting_body__unit__name__endswith=OFFICE_SUFFIX).count()
+    # The government office issues in the government's name too (恰政办发): the unit its
+    # government names as its office (Unit.general_office), never guessed from a name.
+    office = (
+        issued.filter(drafting_body__unit__in=government_office_unit_ids())
+        .exclude(drafting_body__kind=DraftingBody.Kind.GOVERNMENT)
+        .count()
+    )
     return {
         "total": issued.count(),
         "government": government,
@@ -103,6 +127,56 @@ def _filings(year: int) -> tuple[dict, list[str]]:
     }
     filers = [FILER_ZH[kind] for kind in FILER_ZH if by_kind.get(kind)]
     return figures, filers
+
+
+def _filed_outside(year: int) -> dict:
+    """The installation's own documents filed with bodies outside it (the prefecture
+    government, the county people's congress standing committee), by the submission's year."""
+    submitted = Filing.objects.filter(submitted_on__year=year, receiving_body__isnull=False)
+    statuses = Counter(submitted.values_list("status", flat=True))
+    by_body = Counter(submitted.values_list("receiving_body__name", flat=True))
+    on_time = submitted.filter(due_on__isnull=False, submitted_on__lte=F("due_on")).count()
+    return {
+        "submitted": submitted.count(),
+        "on_time": on_time,
+        "by_body": dict(sorted(by_body.items())),
+        "received": submitted.exclude(received_on=None).count(),
+        "accepted": statuses.get(Filing.Status.ACCEPTED, 0),
+        "returned": statuses.get(Filing.Status.RETURNED, 0),
+        "awaiting_outcome": statuses.get(Filing.Status.RECEIVED, 0)
+        + statuses.get(Filing.Status.SUBMITTED, 0),
+        "correction_requested": statuses.get(Filing.Status.CORRECTION_REQUESTED, 0)
+        + sum(statuses.get(s, 0) for s in CORRECTED),
+        "revoked_by_filing_body": statuses.get(Filing.Status.REVOKED_BY_FILING_BODY, 0),
+        "changed_by_filing_body": statuses.get(Filing.Status.CHANGED_BY_FILING_BODY, 0),
+    }
+
+
+def _ends(year: int) -> dict:
+    """The documents that ended in ``year``, by how they ended (ended_on in the year)."""
+    ended = Document.objects.filter(ended_on__year=year)
+    statuses = Counter(ended.values_list("status", flat=True))
+    revoked = ended.filter(status="revoked")
+    by_filing_body = (
+        revoked.filter(filings__status=Filing.Status.REVOKED_BY_FILING_BODY).distinct().count()
+    )
+    return {
+        **{end: statuses.get(end, 0) for end in ENDS_ZH},
+        "revoked_by_filing_body": by_filing_body,
+        "revoked_by_issuer": revoked.count() - by_filing_body,
+        "amended": statuses.get("amended", 0),
+    }
+
+
+def _ends_sentence(year: int, ends: dict) -> str:
+    """撤销 / 废止 / 宣布失效 / 失效, each named as such; empty when the revocations and lapses
+    are none (the repeals and declarations of the cleanups are stated with their campaign)."""
+    if not (ends["revoked"] or ends["expired"]):
+        return ""
+    text = f"{year}年" + "、".join(f"{ENDS_ZH[k]}规范性文件{ends[k]}件" for k in ENDS_ZH if ends[k])
+    if ends["revoked_by_filing_body"]:
+        text += f"，其中备案审查机关撤销{ends['revoked_by_filing_body']}件"
+    return text + "。"
 
 
 def _cleanups(year: int) -> tuple[dict, list[CleanupCampaign]]:
@@ -185,6 +259,8 @@ def normdocs_section(year: int) -> dict:
     bodies = _drafting_bodies(year)
     issued = _issued(year)
     filing, filers = _filings(year)
+    outside = _filed_outside(year)
+    ends = _ends(year)
     cleanup, campaigns = _cleanups(year)
     reviews, review_months = _legality_reviews(year)
 
@@ -211,8 +287,12 @@ def normdocs_section(year: int) -> dict:
             filed += f"，另有退回补正{filing['returned']}件、正在审查{filing['under_review']}件"
     else:
         filed = "未收到报送备案的规范性文件"
+    if outside["submitted"]:
+        bodies_zh = "、".join(outside["by_body"])
+        filed += f"，向{bodies_zh}报送备案规范性文件{outside['submitted']}件"
+        filed += f"（按期报送{outside['on_time']}件）"
     parts.append(f"加强合法性审核、备案审查工作，{year}年{names}，{filed}，{review}。")
-    parts.append(_cleanup_sentence(year, cleanup, campaigns))
+    parts.append(_cleanup_sentence(year, cleanup, campaigns) + _ends_sentence(year, ends))
     sentences = [f"{ORDINALS[i]}是{text}" for i, text in enumerate(parts)]
 
     bounds = f"between 1 January {year} and 31 December {year}"
@@ -225,6 +305,8 @@ def normdocs_section(year: int) -> dict:
             "drafting_bodies": bodies,
             "issued": issued,
             "filing_review": filing,
+            "filed_outside": outside,
+            "ends": ends,
             "legality_reviews": reviews,
             "cleanup": cleanup,
         },
@@ -233,9 +315,14 @@ def normdocs_section(year: int) -> dict:
             f"before 1 January {year + 1}",
             "issued": f"normdocs.NormativeDocument with published_on in {year} and a status from "
             "registered on; government = drafting_body.kind government; government_office = "
-            f"drafting body's unit named …{OFFICE_SUFFIX}",
+            "drafting body's unit named its government's office (Unit.general_office)",
             "filing_review": f"normdocs.Filing with received_on in {year} and a receiving unit in "
             "this installation, by drafting_body.kind and status",
+            "filed_outside": f"normdocs.Filing with submitted_on in {year} and a receiving body "
+            "outside this installation (FilingBody), by body and status",
+            "ends": f"normdocs.NormativeDocument with ended_on in {year}, by status (revoked, "
+            "repealed, declared_invalid, expired = lapsed); revoked by the filing body = a "
+            "filing revoked_by_filing_body",
             "legality_reviews": f"normdocs.LegalityReview with concluded_at (the day concluded) "
             f"{bounds}; working days from submitted_on by the holiday calendar",
             "cleanup": f"normdocs.CleanupCampaign with results_published_on in {year} (special by "
@@ -255,6 +342,15 @@ def normdocs_section(year: int) -> dict:
                     (_("Amended"), "修改", cleanup["amended"]),
                     (_("Repealed"), "废止", cleanup["repealed"]),
                     (_("Declared invalid"), "宣布失效", cleanup["declared_invalid"]),
+                ],
+            ),
+            chart(
+                _("How documents ended"),
+                [
+                    (_("Revoked"), "撤销", ends["revoked"]),
+                    (_("Repealed"), "废止", ends["repealed"]),
+                    (_("Declared invalid"), "宣布失效", ends["declared_invalid"]),
+                    (_("Lapsed"), "失效", ends["expired"]),
                 ],
             ),
             chart(

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.steps import Action, Clock, Offer, Step, register_steps, steps_of
 
-from . import clockrules, forms, services
+from . import clockrules, forms, rules, services
 from .models import Filing, LegalityReview, Status
+from .rules import RuleRefusal
 
 PROCESS = "normdoc"
 
@@ -28,20 +29,59 @@ def issuing_unit(document):
     return document.drafting_body.unit
 
 
+def government_meeting_unit(document):
+    """The government whose executive or plenary meeting deliberates the document of its
+    government office (国办发〔2018〕37号 三(四)；``services.drafting_body_meeting_unit``), or
+    None for every other body, whose own unit deliberates (``issuing_unit``)."""
+    from .services.bodies import drafting_body_meeting_unit
+
+    body = document.drafting_body
+    unit = drafting_body_meeting_unit(body)
+    return None if unit.pk == body.unit_id else unit
+
+
+def filings(document) -> list[Filing]:
+    """The document's filings, one per receiving body (令第218号), read once per document: a
+    page that reads the document with ``prefetch_related("filings__receiving_unit",
+    "filings__receiving_body")`` asks the database nothing more."""
+    return list(document.filings.all())
+
+
 def filing(document) -> Filing | None:
-    """The document's filing, read once per document: Django keeps the reverse one-to-one (and
-    its absence) on the instance, and every step of the page asks for it. A page that reads the
-    document with ``select_related("filing__receiving_unit")`` asks the database nothing."""
-    try:
-        return document.filing
-    except Filing.DoesNotExist:
-        return None
+    """The document's filing with a government of the installation, reviewed here by its
+    filing reviewers (the county for its departments and townships), or None."""
+    return next((f for f in filings(document) if not f.is_external), None)
 
 
 def receiving_unit(document):
     """The government the document is filed with (备案审查机关), when it is in the system."""
     found = filing(document)
     return found.receiving_unit if found is not None else None
+
+
+def _filing_where(document, *states, external: bool | None = None) -> Filing | None:
+    """The first of the document's filings in one of ``states`` (inside or outside the
+    installation when ``external`` says which)."""
+    return next(
+        (
+            f
+            for f in filings(document)
+            if f.status in states and (external is None or f.is_external == external)
+        ),
+        None,
+    )
+
+
+def external_filing(document, body) -> Filing:
+    """The document's filing with the body outside the installation the form named."""
+    found = next((f for f in filings(document) if f.receiving_body_id == body.pk), None)
+    if found is None:
+        raise RuleRefusal(
+            _("This document is not filed with “%(body)s”."),
+            code="not_filed_with_body",
+            params={"body": body.name},
+        )
+    return found
 
 
 def current_review(document) -> LegalityReview | None:
@@ -51,6 +91,11 @@ def current_review(document) -> LegalityReview | None:
 def _filing_in(document, *states) -> bool:
     found = filing(document)
     return found is not None and found.status in states
+
+
+def _issuer_filing(document) -> Filing | None:
+    """The filing whose receiving body asked the issuer to correct the document."""
+    return _filing_where(document, Filing.Status.CORRECTION_REQUESTED)
 
 
 # --- what each step does ----------------------------------------------------------------------
@@ -98,6 +143,19 @@ def _amendments_owed(document) -> bool:
     )
 
 
+def _may_revise(document) -> bool:
+    """After a review asking for amendments, or once the draft came back (rules.revision_refusal)."""
+    review = current_review(document)
+    return (
+        rules.revision_refusal(
+            status=str(document.status),
+            returned=review is not None,
+            review_outcome=review.outcome or None if review else None,
+        )
+        is None
+    )
+
+
 def _deliberation_open(document) -> bool:
     return (
         document.status == Status.DELIBERATION
@@ -105,14 +163,14 @@ def _deliberation_open(document) -> bool:
     )
 
 
-def _one(key, name, roles, unit, form, run, *, applies, source, clocks=(), inbox_kind=""):
+def _one(key, name, roles, unit, form, run, *, applies, source, clocks=(), inbox_kind="", also=()):
     """A step of one action, named like the step (every document step is one form);
-    ``run(document, user, cleaned_data)`` calls its service."""
+    ``run(document, user, cleaned_data)`` calls its service; ``also``: offers over other units."""
     return Step(
         process=PROCESS,
         key=key,
         name=name,
-        offered_to=(Offer(tuple(roles), unit),),
+        offered_to=(Offer(tuple(roles), unit), *also),
         actions={key: Action(form=form, run=lambda d, u, data, _form: run(d, u, data))},
         applies=applies,
         source=source,
@@ -140,11 +198,21 @@ STEPS = [
         _("Submit for legality review"),
         ["drafter"],
         issuing_unit,
-        forms.EmptyForm,
-        lambda d, u, data: services.legality_review_submit(document=d, by=u),
+        forms.SubmitReviewForm,
+        lambda d, u, data: services.legality_review_submit(document=d, by=u, **data),
         applies=lambda d: d.status == Status.DRAFT,
         source=_REVIEW_SOURCE,
         clocks=[Clock(clockrules.LEGALITY_REVIEW)],
+    ),
+    _one(
+        "revise",
+        _("Revise the text"),
+        ["drafter"],
+        issuing_unit,
+        forms.RevisionForm,
+        lambda d, u, data: services.normdoc_revise(document=d, by=u, **data),
+        applies=_may_revise,
+        source="国办发〔2018〕115号 三(四)",
     ),
     _one(
         "conclude_review",
@@ -196,6 +264,9 @@ STEPS = [
         applies=_deliberation_open,
         source="国办发〔2018〕37号 二(五)；自治区人民政府令第218号 第二十三条",
         inbox_kind="deliberation",
+        # The government office's documents: also its government's meeting secretary, who
+        # records the executive or plenary meeting (permissions.is_deliberation_recorder_for).
+        also=(Offer(("meeting_secretary",), government_meeting_unit),),
     ),
     _one(
         "register",
@@ -242,10 +313,7 @@ STEPS = [
         issuing_unit,
         forms.FilingSubmitForm,
         lambda d, u, data: services.filing_submit(filing=filing(d), by=u, **data),
-        applies=lambda d: (
-            _filing_in(d, Filing.Status.DUE, Filing.Status.RETURNED)
-            and receiving_unit(d) is not None
-        ),
+        applies=lambda d: _filing_in(d, Filing.Status.DUE, Filing.Status.RETURNED),
         source=_FILING_SOURCE,
         clocks=[Clock(clockrules.FILING, meets=True), Clock(clockrules.FILING_REVIEW)],
         inbox_kind="filing_submit",
@@ -296,8 +364,8 @@ STEPS = [
         ["drafter"],
         issuing_unit,
         forms.EmptyForm,
-        lambda d, u, data: services.filing_issuer_amend(filing=filing(d), by=u),
-        applies=lambda d: _filing_in(d, Filing.Status.CORRECTION_REQUESTED),
+        lambda d, u, data: services.filing_issuer_amend(filing=_issuer_filing(d), by=u),
+        applies=lambda d: _issuer_filing(d) is not None,
         source=_FILING_SOURCE,
         clocks=[Clock(clockrules.FILING_CORRECTION, meets=True)],
         inbox_kind="filing_correction",
@@ -309,9 +377,9 @@ STEPS = [
         issuing_unit,
         forms.TextForm,
         lambda d, u, data: services.filing_issuer_revoke(
-            filing=filing(d), by=u, reason=data["text"]
+            filing=_issuer_filing(d), by=u, reason=data["text"]
         ),
-        applies=lambda d: _filing_in(d, Filing.Status.CORRECTION_REQUESTED),
+        applies=lambda d: _issuer_filing(d) is not None,
         source=_FILING_SOURCE,
         clocks=[Clock(clockrules.FILING_CORRECTION, meets=True)],
         inbox_kind="filing_correction",
@@ -326,6 +394,62 @@ STEPS = [
         applies=lambda d: _filing_in(d, Filing.Status.CORRECTION_REQUESTED),
         source=_FILING_SOURCE,
         clocks=[Clock(clockrules.FILING_CORRECTION, meets=True)],
+    ),
+    # After the review in the installation, whose steps meet its clocks first (the clocks
+    # backfill reads the roles of the first step meeting each). A body outside the installation (the prefecture government, the county people's congress
+    # standing committee): the issuer's clerk records the submission, the receipt and the
+    # outcome it sends back; the review clock reminds the clerk to chase an overdue outcome.
+    _one(
+        "filing_external_submit",
+        _("Record the submission to the filing body"),
+        ["publisher", "unit_head", "principal"],
+        issuing_unit,
+        forms.FilingExternalSubmitForm,
+        lambda d, u, data: services.filing_external_submit(
+            filing=external_filing(d, data.pop("receiving_body")), by=u, **data
+        ),
+        applies=lambda d: (
+            _filing_where(d, Filing.Status.DUE, Filing.Status.RETURNED, external=True) is not None
+        ),
+        source=_FILING_SOURCE,
+        clocks=[Clock(clockrules.FILING, meets=True), Clock(clockrules.FILING_REVIEW)],
+        inbox_kind="filing_submit",
+    ),
+    _one(
+        "filing_external_receipt",
+        _("Record the receipt by the filing body"),
+        ["publisher", "unit_head", "principal"],
+        issuing_unit,
+        forms.FilingExternalReceiptForm,
+        lambda d, u, data: services.filing_external_receipt(
+            filing=external_filing(d, data.pop("receiving_body")), by=u, **data
+        ),
+        applies=lambda d: _filing_where(d, Filing.Status.SUBMITTED, external=True) is not None,
+        source=_FILING_SOURCE,
+        clocks=[Clock(clockrules.FILING_REVIEW)],
+        inbox_kind="filing_outcome",
+    ),
+    _one(
+        "filing_external_outcome",
+        _("Record the filing body's outcome"),
+        ["publisher", "unit_head", "principal"],
+        issuing_unit,
+        forms.FilingExternalOutcomeForm,
+        lambda d, u, data: services.filing_external_outcome(
+            filing=external_filing(d, data.pop("receiving_body")), by=u, **data
+        ),
+        applies=lambda d: (
+            _filing_where(
+                d, Filing.Status.RECEIVED, Filing.Status.CORRECTION_REQUESTED, external=True
+            )
+            is not None
+        ),
+        source=_FILING_SOURCE,
+        clocks=[
+            Clock(clockrules.FILING_REVIEW, meets=True),
+            Clock(clockrules.FILING_CORRECTION),
+        ],
+        inbox_kind="filing_outcome",
     ),
 ]
 

@@ -17,7 +17,7 @@ from workflows.calendar import CalendarRangeError
 from workflows.clocks.selectors import deadlines_for
 from workflows.permissions import units_for_role
 
-from . import forms, selectors, services, steps
+from . import forms, rules, selectors, services, steps
 from .models import CleanupCampaign, CleanupItem, DraftingBody, Status
 from .permissions import (
     documents_visible_to,
@@ -54,6 +54,10 @@ class RegisterView(LoginRequiredMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         context["statuses"] = Status.choices
         context["status"] = self.request.GET.get("status", Status.IN_FORCE)
+        # The pages of a filtered list keep its filter ("全部" stays all on page 2).
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
         context["may_draft"] = _drafting_bodies(self.request.user).exists()
         return context
 
@@ -82,18 +86,34 @@ class DocumentCreateView(LoginRequiredMixin, generic.FormView):
 
 
 def _deadlines(document) -> list:
-    """The document's legal clocks and its filing's, earliest due first (waiting ones last)."""
+    """The document's legal clocks and its filings', earliest due first (waiting ones last)."""
     clocks = list(deadlines_for(document))
-    filing = steps.filing(document)
-    if filing is not None:
+    for filing in steps.filings(document):
         clocks += list(deadlines_for(filing))
     return sorted(clocks, key=lambda d: (d.due is None, d.due or d.start, d.pk))
 
 
 INITIAL = {
-    "publish": lambda: {"published_on": timezone.localdate()},
-    "filing_submit": lambda: {"received_on": timezone.localdate()},
-    "deliberate": lambda: {"meeting_on": timezone.localdate()},
+    "publish": lambda _d: {"published_on": timezone.localdate()},
+    "filing_submit": lambda _d: {"received_on": timezone.localdate()},
+    "filing_external_submit": lambda _d: {"submitted_on": timezone.localdate()},
+    "filing_external_receipt": lambda _d: {"received_on": timezone.localdate()},
+    "filing_external_outcome": lambda _d: {"on": timezone.localdate()},
+    "deliberate": lambda _d: {"meeting_on": timezone.localdate()},
+    "submit_review": lambda d: {"legal_basis": d.legal_basis},
+    "revise": lambda d: {"text": d.text},
+}
+
+
+# What a step's form needs to know of the document beyond its initial values.
+FORM_KWARGS = {
+    # Only the meetings that may deliberate it: a government office's document goes to its
+    # government's executive or plenary meeting (国办发〔2018〕37号 三(四)), never an office meeting.
+    "deliberate": lambda d: {
+        "meetings": rules.MEETINGS_FOR_ISSUER.get(
+            services.drafting_body_deliberates_as(d.drafting_body), ()
+        )
+    },
 }
 
 
@@ -103,10 +123,10 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.document = get_object_or_404(
-                # The filing once for the page: every filing step asks for it (steps.filing).
-                documents_visible_to(request.user).select_related(
-                    "drafting_body__unit", "amends", "register", "filing__receiving_unit"
-                ),
+                # The filings once for the page: every filing step asks for them (steps.filings).
+                documents_visible_to(request.user)
+                .select_related("drafting_body__unit", "amends", "register")
+                .prefetch_related("filings__receiving_unit", "filings__receiving_body"),
                 pk=kwargs["pk"],
             )
         return super().dispatch(request, *args, **kwargs)
@@ -117,7 +137,12 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
 
     def build(self, name, data=None):
         step = steps.document_steps()[name]
-        form = step.actions[name].form(data=data, prefix=name, initial=INITIAL.get(name, dict)())
+        form = step.actions[name].form(
+            data=data,
+            prefix=name,
+            initial=INITIAL.get(name, lambda _d: {})(self.document),
+            **FORM_KWARGS.get(name, lambda _d: {})(self.document),
+        )
         form.action, form.label = name, step.name
         return form
 
@@ -126,10 +151,11 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         document = self.document
         context.update(
             document=document,
-            reviews=document.reviews.select_related("reviewer", "submitted_by"),
-            deliberations=document.deliberations.all(),
+            reviews=document.reviews.select_related("reviewer", "submitted_by", "version"),
+            deliberations=document.deliberations.select_related("version"),
+            versions=document.versions.select_related("created_by"),
             renewals=document.renewals.all(),
-            filing=steps.filing(document),
+            filings=steps.filings(document),
             deadlines=_deadlines(document),
             cleanup_items=selectors.document_cleanup_entries(document),
             amendments=document.amendments.all(),

@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "DispositionOutcomeEnum": "workflows.consultations.models.Disposition.Outcome",
         "ConsultationStatusEnum": "workflows.consultations.models.Consultation.Status",
         "NormdocStatusEnum": "normdocs.models.Status",
+        # Every item of the content-limit checklist (国办发〔2018〕115号) is answered the same way.
+        "ContentLimitAnswerEnum": "normdocs.forms.ConcludeReviewForm.CHECK_CHOICES",
         "CleanupItemOutcomeEnum": "normdocs.models.CleanupItem.Outcome",
         "AttachmentKindEnum": "decisions.models.decision.Attachment.Kind",
         "LegalityReviewOutcomeEnum": "decisions.models.review.LegalityReview.Outcome",

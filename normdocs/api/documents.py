@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -17,13 +17,13 @@ from workflows.calendar import CalendarRangeError
 from workflows.consultations.api import SubjectConsultationsMixin
 
 from .. import services
-from ..models import DraftingBody, NormativeDocument, Status
+from ..models import DraftingBody, Filing, NormativeDocument, Status
 from ..permissions import (
     documents_visible_to,
     is_drafter_for,
 )
 from ..rules import RuleRefusal
-from ..steps import document_steps, filing
+from ..steps import document_steps, filing, filings
 
 REFUSALS = (RuleRefusal, DjangoValidationError, CalendarRangeError)
 
@@ -70,8 +70,41 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
 
+class FilingSerializer(serializers.ModelSerializer):
+    """One filing of the document, with a government of the installation or a body outside."""
+
+    # One of the two is null: a filing goes to a unit of the installation or to a body outside.
+    receiving_unit = serializers.CharField(
+        source="receiving_unit.name", default=None, allow_null=True, read_only=True
+    )
+    receiving_body = serializers.CharField(
+        source="receiving_body.name", default=None, allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Filing
+        fields = [
+            "id",
+            "receiving_unit",
+            "receiving_body",
+            "status",
+            "due_on",
+            "submitted_on",
+            "reference",
+            "received_on",
+            "review_due_on",
+            "correction_due_on",
+            "outcome_on",
+            "outcome_reference",
+            "opinion",
+        ]
+
+
 class DocumentDetailSerializer(DocumentSerializer):
+    # The filing with the government of the installation (kept for its readers); every
+    # filing, in and outside the installation, is in ``filings``.
     filing_status = serializers.SerializerMethodField()
+    filings = serializers.SerializerMethodField()
 
     class Meta(DocumentSerializer.Meta):
         fields = [
@@ -82,11 +115,16 @@ class DocumentDetailSerializer(DocumentSerializer):
             "immediate_effect_reason",
             "end_reason",
             "filing_status",
+            "filings",
         ]
 
     def get_filing_status(self, document) -> str | None:
         found = filing(document)
         return found.status if found else None
+
+    @extend_schema_field(FilingSerializer(many=True))
+    def get_filings(self, document) -> list:
+        return FilingSerializer(filings(document), many=True).data
 
 
 class DocumentQuerySerializer(serializers.Serializer):
@@ -130,8 +168,10 @@ class DocumentViewSet(
         return DocumentSerializer if self.action == "list" else DocumentDetailSerializer
 
     def visible_queryset(self):
-        return documents_visible_to(self.request.user).select_related(
-            "drafting_body__unit", "filing__receiving_unit"
+        return (
+            documents_visible_to(self.request.user)
+            .select_related("drafting_body__unit")
+            .prefetch_related("filings__receiving_unit", "filings__receiving_body")
         )
 
     def list_queryset(self):

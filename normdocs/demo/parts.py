@@ -13,7 +13,14 @@ from workflows.permissions import role_grant
 from workflows.services import person_ensure
 
 from .. import rules, selectors, services
-from ..models import CleanupCampaign, DraftingBody, Filing, LegalityReview, NormativeDocument
+from ..models import (
+    CleanupCampaign,
+    DraftingBody,
+    Filing,
+    FilingBody,
+    LegalityReview,
+    NormativeDocument,
+)
 from .data import (
     BODIES_CONFIRMED_ON,
     CLEANUP_2021,
@@ -65,6 +72,17 @@ def _bodies() -> None:
             by=admin,
             on=BODIES_CONFIRMED_ON,
         )
+
+
+def _filing_bodies() -> None:
+    """The bodies outside the installation the county government files its documents with
+    (自治区人民政府令第218号): the prefecture government and the county's standing committee."""
+    county = Unit.objects.get(name=COUNTY)
+    for name, kind in (
+        ("克孜勒苏柯尔克孜自治州人民政府", FilingBody.Kind.PREFECTURE_GOVERNMENT),
+        ("乌恰县人大常委会", FilingBody.Kind.STANDING_COMMITTEE),
+    ):
+        FilingBody.objects.get_or_create(filer=county, name=name, defaults={"kind": kind})
 
 
 def _people(password: str) -> None:
@@ -205,16 +223,22 @@ def _filings_2021() -> None:
                 title=title,
                 doc_type=doc_type,
                 legal_basis="《新疆维吾尔自治区行政规范性文件管理办法》",
+                text=f"{title}\n\n第一条　为了规范本单位工作，根据有关法律法规，结合本地实际，制定本办法。",
             )
             submitted = published_on - timedelta(days=45)
             review = services.legality_review_submit(
-                document=document, by=p["drafter"], on=submitted
+                document=document,
+                by=p["drafter"],
+                on=submitted,
+                drafting_explanation="根据上位法和本地实际起草，已征求相关单位意见。",
+                comment_account="已公开征求意见，未收到反对意见。",
             )
             services.legality_review_conclude(
                 review=review,
                 by=advisor,
                 outcome=LegalityReview.Outcome.LAWFUL,
                 opinion="制定主体合法，内容未增设许可、处罚、强制、收费事项，程序完备",
+                checklist={key: {"ok": True, "note": ""} for key in rules.CONTENT_LIMITS},
                 on=submitted + timedelta(days=14),
             )
             services.normdoc_send_to_deliberation(document=document, by=p["drafter"])
@@ -273,6 +297,7 @@ def _due_for_renewal() -> None:
 def load(*, password: str) -> None:
     """Load the normative-document demo; run after workflows.demo.load_organisation."""
     _bodies()
+    _filing_bodies()
     _people(password)
     _cleanup_2021()
     _filings_2021()

@@ -13,10 +13,13 @@ legality_review      current review has no outcome      legal_advisor, drafting 
 amendments           review asked for amendments        drafter, drafting unit
 send_to_deliberation review lawful / amendments made    drafter, drafting unit
 deliberation         in deliberation, none adopted      meeting_secretary / unit_head
+                                                        (government office: its government's
+                                                        meeting_secretary)
 register             adopted, not yet numbered          publisher, drafting unit (三统一)
 publish              registered and numbered            publisher, drafting unit
 renewal              an expiry notice clock is running  unit_head / principal, drafting unit
 filing_submit        filing due or returned (补正)       publisher / unit_head / principal
+filing_outcome       filed outside: receipt, outcome     publisher / unit_head / principal
 filing_review        filing received                    filing_reviewer, receiving government
 filing_correction    correction requested (有错必纠)      drafter / unit_head / principal
 cleanup              the body has undecided items       drafter / unit_head, drafting body

@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from workflows.clocks.models import Deadline
+from workflows.models import Unit
 from workflows.record.models import Event
 from workflows.roles import unit_permission_codename
 
@@ -31,13 +32,14 @@ from ..models import (
     CleanupCampaign,
     CleanupItem,
     Deliberation,
+    DraftingBody,
     Filing,
     LegalityReview,
     NormativeDocument,
     ScopeSize,
     Status,
 )
-from ..steps import name_of_inbox_kind, roles_of_inbox_kind
+from ..steps import document_steps, name_of_inbox_kind, roles_of_inbox_kind
 
 # The common table expression of the person's grants: (permission codename, unit id).
 _GRANTS = "inbox_grants"
@@ -72,6 +74,7 @@ TITLES = {
 } | {
     "renewal": _("Decide whether to renew before the validity period ends"),
     "filing_review": _("Review the filing"),
+    "filing_outcome": _("Record the filing body's receipt and outcome"),
     "filing_correction": _("Correct the document: amend or revoke it"),
     "cleanup": _("Review your documents in the cleanup"),
     "cleanup_close": _("Close the cleanup and publish its results"),
@@ -170,6 +173,19 @@ def _roles(kind: str) -> RawSQL:
     return _units(*roles_of_inbox_kind(kind))
 
 
+def _deliberation_offered() -> Q:
+    """The deliberation step's offers (``normdocs.steps``), in SQL: its roles over the issuing
+    unit, and the meeting secretary of the government whose government office issues the
+    document (``steps.government_meeting_unit``: it deliberates at the government's meeting)."""
+    own, government = document_steps()["deliberate"].offered_to
+    governments = Unit.objects.filter(
+        general_office=OuterRef("drafting_body__unit_id"), pk__in=_units(*government.roles)
+    )
+    return Q(drafting_body__unit_id__in=_units(*own.roles)) | Q(
+        Exists(governments), ~Q(drafting_body__kind=DraftingBody.Kind.GOVERNMENT)
+    )
+
+
 def _branches() -> list:
     units = _units
     roles = _roles
@@ -233,9 +249,9 @@ def _branches() -> list:
         ),
         _row(
             documents.filter(
+                _deliberation_offered(),
                 ~adopted,
                 status=Status.DELIBERATION,
-                drafting_body__unit_id__in=roles("deliberation"),
             ),
             "deliberation",
             **_document_columns(),
@@ -276,14 +292,31 @@ def _branches() -> list:
         _row(
             Filing.objects.filter(
                 status__in=(Filing.Status.DUE, Filing.Status.RETURNED),
-                receiving_unit__isnull=False,
                 **{drafting_unit: roles("filing_submit")},
             ),
             "filing_submit",
             **_document_columns(
                 "document__",
                 i_state=F("status"),
-                i_due=_clock_due(NormativeDocument, "document_id", clockrules.FILING),
+                i_due=_clock_due(Filing, "pk", clockrules.FILING),
+            ),
+        ),
+        # A body outside the installation: the clerk records its receipt, then its outcome,
+        # due when its 30 days of review end (令第218号; chased when overdue).
+        _row(
+            Filing.objects.filter(
+                status__in=(Filing.Status.SUBMITTED, Filing.Status.RECEIVED),
+                receiving_body__isnull=False,
+                **{drafting_unit: roles("filing_outcome")},
+            ),
+            "filing_outcome",
+            **_document_columns(
+                "document__",
+                i_unit=F("receiving_body__name"),
+                i_state=F("status"),
+                i_due=Coalesce(
+                    _clock_due(Filing, "pk", clockrules.FILING_REVIEW), F("review_due_on")
+                ),
             ),
         ),
         _row(

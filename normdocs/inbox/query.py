@@ -28,7 +28,8 @@ from .branches import _GRANTS, TITLES, _branches
 # The steps whose due date is a clock: (the clock's subject, the row's column naming it, rule).
 _CLOCKS = {
     "legality_review": (NormativeDocument, "i_document", clockrules.LEGALITY_REVIEW),
-    "filing_submit": (NormativeDocument, "i_document", clockrules.FILING),
+    "filing_submit": (Filing, "i_ref", clockrules.FILING),
+    "filing_outcome": (Filing, "i_ref", clockrules.FILING_REVIEW),
     "filing_review": (Filing, "i_ref", clockrules.FILING_REVIEW),
     "filing_correction": (Filing, "i_ref", clockrules.FILING_CORRECTION),
     "cleanup": (CleanupAssignment, "i_ref", clockrules.CLEANUP_ITEM),

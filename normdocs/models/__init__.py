@@ -8,6 +8,7 @@ and its transitions are the only writers of status. Status only changes through 
 
 documents.py  drafting bodies, the register, the document, its review, deliberation, renewals
 filing.py     filing with the receiving government (备案)
+versions.py   the versions of the text (征求意见稿 → 送审稿 → 修改稿 → 印发稿)
 cleanup.py    cleanup campaigns, each body's share and one item per document (清理)
 """
 
@@ -22,7 +23,8 @@ from .documents import (
     Renewal,
     Status,
 )
-from .filing import Filing
+from .filing import Filing, FilingBody
+from .versions import DocumentVersion, text_sha256
 
 __all__ = [
     "ENDED_STATES",
@@ -30,12 +32,15 @@ __all__ = [
     "CleanupCampaign",
     "CleanupItem",
     "Deliberation",
+    "DocumentVersion",
     "DraftingBody",
     "Filing",
+    "FilingBody",
     "IssuerRegister",
     "LegalityReview",
     "NormativeDocument",
     "Renewal",
     "ScopeSize",
     "Status",
+    "text_sha256",
 ]

@@ -56,11 +56,19 @@ class Status(models.TextChoices):
     IN_FORCE = "in_force", _("In force")
     AMENDED = "amended", _("Amended")
     REPEALED = "repealed", _("Repealed")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", _("Lapsed")  # 失效: automatic at the end of validity
     DECLARED_INVALID = "declared_invalid", _("Declared invalid")
+    # 撤销: by the issuer correcting it after filing review, or by the filing body (issue 17).
+    REVOKED = "revoked", _("Revoked")
 
 
-ENDED_STATES = (Status.AMENDED, Status.REPEALED, Status.EXPIRED, Status.DECLARED_INVALID)
+ENDED_STATES = (
+    Status.AMENDED,
+    Status.REPEALED,
+    Status.EXPIRED,
+    Status.DECLARED_INVALID,
+    Status.REVOKED,
+)
 
 
 class IssuerRegister(models.Model):
@@ -222,6 +230,10 @@ class NormativeDocument(models.Model):
     def to_declared_invalid(self):
         pass
 
+    @status.transition(source=rules.LIFECYCLE["revoked"][0], target=Status.REVOKED)
+    def to_revoked(self):
+        pass
+
     @property
     def is_government_document(self) -> bool:
         return self.drafting_body.kind == DraftingBody.Kind.GOVERNMENT
@@ -242,9 +254,24 @@ class LegalityReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_on = models.DateField(_("submitted on"))
-    # Both empty while the count reaches a year whose holiday notice is not known yet: the
-    # clock waits (workflows.clocks), the earliest conclusion is computed when it is needed.
-    earliest_conclusion_on = models.DateField(_("earliest conclusion"), null=True, blank=True)
+    # The version of the text submitted (送审稿) and the materials with it (115号 二(三)).
+    version = models.ForeignKey(
+        "normdocs.DocumentVersion",
+        verbose_name=_("version reviewed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    drafting_explanation = models.TextField(_("drafting explanation"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    comment_account = models.TextField(_("public comment and its adoption"), blank=True)
+    # The day the drafter needs the opinion by: at least the minimum working days after
+    # submission unless a reason is recorded (115号 三(二)); shown, not enforced on the reviewer.
+    opinion_needed_by = models.DateField(_("opinion needed by"), null=True, blank=True)
+    short_notice_reason = models.TextField(_("reason for a shorter review time"), blank=True)
+    # Empty while the count reaches a year whose holiday notice is not known yet: the clock
+    # waits (workflows.clocks). The 15-working-day limit of the reviewer.
     due_on = models.DateField(_("due on"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -254,6 +281,8 @@ class LegalityReview(models.Model):
     concluded_at = models.DateTimeField(null=True, blank=True)
     amendments_note = models.TextField(_("amendments made"), blank=True)
     amendments_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The content-limit checklist of the conclusion (rules.CONTENT_LIMITS): key -> {"ok", "note"}.
+    content_checklist = models.JSONField(_("content-limit checklist"), default=dict, blank=True)
 
     class Meta:
         verbose_name = pgettext_lazy("normative document", "legality review")
@@ -262,6 +291,14 @@ class LegalityReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} · {self.submitted_on:%Y-%m-%d} · {self.outcome or '…'}"
+
+    def checklist_items(self) -> list[tuple]:
+        """The content-limit checklist in its fixed order: (label, complies, note)."""
+        return [
+            (label, answer.get("ok"), answer.get("note", ""))
+            for key, label in rules.CONTENT_LIMITS.items()
+            if (answer := self.content_checklist.get(key)) is not None
+        ]
 
 
 class Deliberation(models.Model):
@@ -279,6 +316,14 @@ class Deliberation(models.Model):
     meeting_on = models.DateField(_("meeting date"))
     adopted = models.BooleanField(_("adopted"))
     note = models.TextField(_("note"), blank=True)
+    version = models.ForeignKey(
+        "normdocs.DocumentVersion",
+        verbose_name=_("version deliberated"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliberations",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

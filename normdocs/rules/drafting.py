@@ -90,19 +90,137 @@ def review_bounds_refusal(*, min_days: int, max_days: int) -> RuleRefusal | None
     return None
 
 
-def review_conclusion_refusal(*, today: date, earliest: date) -> RuleRefusal | None:
-    """A conclusion before the minimum review period has run is refused (115号 三(二)).
+# The materials a submission carries (国办发〔2018〕115号 二(三)), named as the drafter reads them.
+REVIEW_MATERIALS_SOURCE = (
+    "国办发〔2018〕115号 二(三)：报送草案、起草说明、制定依据及征求意见和采纳情况等材料，"
+    "材料不齐全的退回"
+)
+MATERIAL_NAMES = {
+    "text": "草案文本",
+    "drafting_explanation": "起草说明",
+    "legal_basis": "制定依据",
+    "comment_account": "征求意见及采纳情况",
+}
 
-    The minimum exists so that the reviewing body actually examines the draft.
+
+def review_materials_refusal(
+    *,
+    text: str,
+    drafting_explanation: str,
+    legal_basis: str,
+    touches_public_interest: bool,
+    comment_account: str,
+) -> RuleRefusal | None:
+    """A submission for legality review without all its materials is returned, naming every
+    missing one at once: the draft, the drafting explanation (起草说明), the legal basis
+    (制定依据) and, for a document touching the public interest, the account of public comment
+    and its adoption (征求意见及采纳情况). 国办发〔2018〕115号 二(三).
     """
-    if today < earliest:
+    given = {
+        "text": text,
+        "drafting_explanation": drafting_explanation,
+        "legal_basis": legal_basis,
+        "comment_account": comment_account if touches_public_interest else "—",
+    }
+    missing = [MATERIAL_NAMES[key] for key, value in given.items() if not (value or "").strip()]
+    if not missing:
+        return None
+    return RuleRefusal(
+        _("The submission lacks: %(missing)s. %(source)s"),
+        code="review_materials_missing",
+        params={"missing": "、".join(missing), "source": REVIEW_MATERIALS_SOURCE},
+    )
+
+
+REVIEW_TIME_SOURCE = "国办发〔2018〕115号 三(二)：审核时间一般不少于5个工作日，最长不超过15个工作日"
+
+
+def review_needed_by_refusal(
+    *, submitted_on: date, needed_by: date, minimum_day: date, reason: str
+) -> RuleRefusal | None:
+    """The drafter must leave the reviewer at least the minimum working days (一般不少于5个工作日):
+    an opinion needed by an earlier day than ``minimum_day`` (the minimum-th working day after
+    submission, computed on the holiday calendar) is accepted only with a recorded reason.
+    国办发〔2018〕115号 三(二). The minimum binds the drafter, not the reviewer, who may conclude
+    any time within the maximum.
+    """
+    if needed_by < submitted_on:
+        return RuleRefusal(
+            _("The opinion cannot be needed before the submission (%(submitted_on)s)."),
+            code="needed_by_before_submission",
+            params={"submitted_on": submitted_on.isoformat()},
+        )
+    if needed_by < minimum_day and not reason.strip():
         return RuleRefusal(
             _(
-                "The review may not conclude before %(earliest)s: "
-                "国办发〔2018〕115号 三(二)：审核时间一般不少于5个工作日"
+                "Leave the reviewer until %(minimum_day)s at least, or record why the review "
+                "is urgent: %(source)s"
             ),
-            code="review_too_early",
-            params={"earliest": earliest.isoformat()},
+            code="review_time_too_short",
+            params={"minimum_day": minimum_day.isoformat(), "source": REVIEW_TIME_SOURCE},
+        )
+    return None
+
+
+# --- content limits the review checks (the checklist of the opinion) ---------------------------
+
+CONTENT_LIMITS_SOURCE = (
+    "国办发〔2018〕37号 二(一) 严禁越权发文；国办发〔2018〕115号 二(三) 审核内容"
+)
+# Fixed keys, in the order the opinion prints them.
+CONTENT_LIMITS = {
+    "no_licence": _("Creates no administrative licence"),
+    "no_penalty": _("Creates no administrative penalty"),
+    "no_coercive_measure": _("Creates no administrative coercive measure"),
+    "no_levy_or_fee": _("Creates no levy or fee"),
+    "no_reduced_rights": _(
+        "Reduces no rights and adds no duties of citizens or organisations without a legal basis"
+    ),
+    "no_enlarged_powers": _("Does not enlarge the issuer's powers or reduce its duties"),
+    "no_anti_competitive": _("Contains no measure excluding or restricting fair competition"),
+}
+
+
+def content_checklist_refusal(*, outcome: str, checklist: dict) -> RuleRefusal | None:
+    """The opinion answers every content limit (complies, or a problem with a note); a draft
+    with any problem cannot be concluded lawful. 国办发〔2018〕37号 二(一)；115号 审核内容.
+
+    ``checklist`` maps each key of ``CONTENT_LIMITS`` to ``{"ok": bool, "note": str}``.
+    """
+    unanswered = [
+        str(label)
+        for key, label in CONTENT_LIMITS.items()
+        if not isinstance(checklist.get(key), dict) or "ok" not in checklist[key]
+    ]
+    if unanswered:
+        return RuleRefusal(
+            _("Answer every item of the content-limit checklist: %(items)s"),
+            code="checklist_incomplete",
+            params={"items": "；".join(unanswered)},
+        )
+    problems = [key for key in CONTENT_LIMITS if not checklist[key]["ok"]]
+    unexplained = [
+        str(CONTENT_LIMITS[key])
+        for key in problems
+        if not str(checklist[key].get("note", "")).strip()
+    ]
+    if unexplained:
+        return RuleRefusal(
+            _("Describe the problem found for: %(items)s"),
+            code="checklist_problem_unexplained",
+            params={"items": "；".join(unexplained)},
+        )
+    if outcome == "lawful" and problems:
+        return RuleRefusal(
+            _(
+                "A draft with a content-limit problem cannot be concluded lawful (%(items)s): "
+                "%(source)s"
+            ),
+            code="lawful_with_content_problem",
+            params={
+                "items": "；".join(str(CONTENT_LIMITS[key]) for key in problems),
+                "source": CONTENT_LIMITS_SOURCE,
+            },
         )
     return None
 
@@ -135,6 +253,33 @@ def deliberation_refusal(
             code="amendments_not_recorded",
         )
     return None
+
+
+REVISION_SOURCE = (
+    "国办发〔2018〕115号 三(四)：起草单位根据审核意见修改；审核不合法或集体审议未通过的，"
+    "退回起草单位修改后重新报送"
+)
+
+
+def revision_refusal(
+    *, status: str, returned: bool, review_outcome: str | None
+) -> RuleRefusal | None:
+    """The drafter revises the text (a 修改稿) after the review found it needs amendment, or once
+    the draft came back — reviewed unlawful or rejected at deliberation (``returned``: a draft
+    that was reviewed before). 国办发〔2018〕115号 三(四).
+    """
+    if status == "legality_review" and review_outcome == "needs_amendment":
+        return None
+    if status == "draft" and returned:
+        return None
+    return RuleRefusal(
+        _(
+            "The text is revised only after the review asked for amendments or found the draft "
+            "unlawful, or the deliberation rejected it: %(source)s"
+        ),
+        code="revision_not_allowed",
+        params={"source": REVISION_SOURCE},
+    )
 
 
 MEETINGS_FOR_ISSUER = {

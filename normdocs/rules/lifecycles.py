@@ -28,7 +28,7 @@ LIFECYCLE: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "draft": (
         ("legality_review", "deliberation"),
-        "国办发〔2018〕115号 三(四)：审核不合法或审议未通过的，退回起草单位修改",
+        "国办发〔2018〕115号 三(四)：审核认为需要修改或不合法、审议未通过的，退回起草单位修改",
     ),
     "registered": (
         ("deliberation",),
@@ -56,7 +56,13 @@ LIFECYCLE: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "declared_invalid": (
         ("in_force", "published"),
-        "国办发〔2018〕37号 五(十八)/ 备案审查：宣布失效或撤销须有清理结果或备案审查决定",
+        "国办发〔2018〕37号 五(十八)：宣布失效须有清理结果",
+    ),
+    # 撤销: the issuer revokes it on correction, or the filing body revokes it (issue 17).
+    "revoked": (
+        ("in_force", "published"),
+        "国办发〔2018〕37号 五(十八) / 自治区人民政府令第218号：制定机关自行纠正予以撤销，"
+        "或者制定机关逾期不纠正的，由备案审查机关依法撤销",
     ),
 }
 
@@ -92,8 +98,14 @@ def transition_refusal(
 # be reached from, the rule that says so); the FSMs of Filing, CleanupCampaign and CleanupItem in
 # normdocs.models are built from these tables and are the only writers of their status.
 FILING_LIFECYCLE: dict[str, tuple[tuple[str, ...], str]] = {
-    "received": (
+    # A body outside the installation: submitted (报送) first, its receipt recorded when it
+    # acknowledges it; a filing in the installation is received when submitted.
+    "submitted": (
         ("due", "returned"),
+        "自治区人民政府令第218号：自公布之日起30日内报送备案（有件必备），补正后重新报送",
+    ),
+    "received": (
+        ("due", "returned", "submitted"),
         "自治区人民政府令第218号：自公布之日起30日内报送备案（有件必备），补正后重新报送",
     ),
     "returned": (
@@ -116,9 +128,14 @@ FILING_LIFECYCLE: dict[str, tuple[tuple[str, ...], str]] = {
         ("correction_requested",),
         "国办发〔2018〕37号 五(十八) / 自治区人民政府令第218号：制定机关自行废止",
     ),
+    # In and outside the installation alike: correction is asked for first.
     "revoked_by_filing_body": (
         ("correction_requested",),
         "自治区人民政府令第218号：制定机关逾期不纠正的，由备案机关依法撤销",
+    ),
+    "changed_by_filing_body": (
+        ("received", "correction_requested"),
+        "自治区人民政府令第218号：备案审查机关依法予以改变或者撤销",
     ),
 }
 CLEANUP_CAMPAIGN_LIFECYCLE: dict[str, tuple[tuple[str, ...], str]] = {

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Unit
+from workflows.offices import general_office_of
 
 from .. import rules
 from ..models import DraftingBody
@@ -67,3 +69,39 @@ def drafting_body_register(
         on=on,
     )
     return body
+
+
+def drafting_body_is_government_office(body: DraftingBody) -> bool:
+    """Whether ``body`` is the government office (政府办公室) of its government, as the
+    government names it (``Unit.general_office``, ``workflows.offices.general_office_of``);
+    never guessed from the name. A government that has not named its office has none."""
+    try:
+        return general_office_of(body.unit).pk == body.unit_id
+    except ValidationError:
+        return False
+
+
+def drafting_body_deliberates_as(body: DraftingBody) -> str:
+    """The kind of issuer whose meeting deliberates ``body``'s documents: the government
+    office's documents are the government's (国办发〔2018〕37号 三(四)：以政府或政府办公室名义
+    制发的行政规范性文件由政府常务会议或全体会议审议), so they go to the executive or plenary
+    meeting, not to an office meeting; every other body is what it is registered as."""
+    if body.kind != DraftingBody.Kind.GOVERNMENT and drafting_body_is_government_office(body):
+        return DraftingBody.Kind.GOVERNMENT
+    return body.kind
+
+
+def government_office_unit_ids() -> list[int]:
+    """The units every government of the installation has named its government office
+    (``general_office_of``): their documents are issued in the government's name."""
+    governments = Unit.objects.filter(kind=Unit.Kind.GOVERNMENT, general_office__isnull=False)
+    return [general_office_of(government).pk for government in governments]
+
+
+def drafting_body_meeting_unit(body: DraftingBody) -> Unit:
+    """The unit whose meeting deliberates ``body``'s documents: the government that named
+    ``body`` its government office (its executive or plenary meeting, 国办发〔2018〕37号 三(四)),
+    else the body's own unit."""
+    if body.kind != DraftingBody.Kind.GOVERNMENT and drafting_body_is_government_office(body):
+        return Unit.objects.filter(general_office=body.unit_id).first() or body.unit
+    return body.unit

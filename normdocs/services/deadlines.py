@@ -156,8 +156,8 @@ def copy_computed_due(*, deadline: Deadline, **_kwargs) -> None:
         LegalityReview.objects.filter(
             document_id=pk, submitted_on=deadline.start, due_on=None
         ).update(due_on=due)
-    elif deadline.rule_key == FILING and subject_model is NormativeDocument:
-        Filing.objects.filter(document_id=pk, due_on=None).update(due_on=due)
+    elif deadline.rule_key == FILING and subject_model is Filing:  # one clock per filing
+        Filing.objects.filter(pk=pk, due_on=None).update(due_on=due)
     elif deadline.rule_key == FILING_REVIEW and subject_model is Filing:
         Filing.objects.filter(pk=pk, review_due_on=None).update(review_due_on=due)
     elif deadline.rule_key == FILING_CORRECTION and subject_model is Filing:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.models import Unit
 
 from .. import rules
-from ..models import Filing, NormativeDocument
+from ..models import DraftingBody, Filing, FilingBody, NormativeDocument
 from ..permissions import is_filing_reviewer_for, is_issuer_head_for, is_publisher_for
 from ..rules import RuleRefusal
 from . import deadlines
@@ -23,33 +23,67 @@ def _ancestors(unit: Unit) -> list[tuple[int, str]]:
     return chain
 
 
-def filing_open(*, document: NormativeDocument) -> Filing:
-    """At publication: the filing is due with the nearest government above the issuer within
-    30 days (a clocks rule); the issuer is responsible. Called inside normdoc_publish."""
-    receiving_id = rules.filing_receiving_unit(_ancestors(document.drafting_body.unit))
-    deadline = deadlines.open_clock(
-        subject=document,
-        rule_key=deadlines.FILING,
-        start=document.published_on,
-        responsible_unit=document.drafting_body.unit,
-        responsible_role="publisher",  # filing_submit: publisher (or the issuer's heads)
-    )
-    filing = Filing.objects.create(
-        document=document, receiving_unit_id=receiving_id, due_on=deadline.due
-    )
-    record(
-        actor="system",
-        action="filing.due",
-        subject=document,
-        payload={"filing": filing.pk, "receiving_unit": receiving_id, "due_on": filing.due_on},
-    )
-    return filing
+def filing_receivers(document: NormativeDocument) -> tuple[int | None, list[FilingBody]]:
+    """Whom the document is filed with (令第218号): the nearest government above the issuer
+    when it is in the installation, and, for a government's own documents, the bodies outside
+    the installation it files with (the next-higher government, the same-level people's
+    congress standing committee)."""
+    unit = document.drafting_body.unit
+    receiving_id = rules.filing_receiving_unit(_ancestors(unit))
+    bodies = []
+    if document.drafting_body.kind == DraftingBody.Kind.GOVERNMENT:
+        bodies = list(FilingBody.objects.filter(filer=unit, active=True).order_by("kind", "pk"))
+    return receiving_id, bodies
+
+
+def filing_open(*, document: NormativeDocument) -> list[Filing]:
+    """At publication: one filing per receiving body, each due within 30 days (a clocks rule,
+    令第218号: 自公布之日起30日内报送备案); the issuer is responsible. Called inside
+    normdoc_publish. A document with nobody to file it with is refused (有件必备)."""
+    receiving_id, bodies = filing_receivers(document)
+    receivers = ([{"receiving_unit_id": receiving_id}] if receiving_id else []) + [
+        {"receiving_body": body} for body in bodies
+    ]
+    if not receivers:
+        raise RuleRefusal(
+            _(
+                "Nobody to file this document with: enter the bodies “%(unit)s” files its "
+                "documents with (有件必备, 自治区人民政府令第218号)."
+            ),
+            code="no_filing_body",
+            params={"unit": document.drafting_body.unit.name},
+        )
+    filings = []
+    for receiver in receivers:
+        filing = Filing.objects.create(document=document, **receiver)
+        deadline = deadlines.open_clock(
+            subject=filing,
+            rule_key=deadlines.FILING,
+            start=document.published_on,
+            responsible_unit=document.drafting_body.unit,
+            responsible_role="publisher",  # filing_submit: publisher (or the issuer's heads)
+        )
+        filing.due_on = deadline.due
+        filing.save(update_fields=["due_on"])
+        record(
+            actor="system",
+            action="filing.due",
+            subject=document,
+            payload={
+                "filing": filing.pk,
+                "receiving_unit": filing.receiving_unit_id,
+                "receiving_body": filing.receiving_body.name if filing.is_external else None,
+                "due_on": filing.due_on,
+            },
+        )
+        filings.append(filing)
+    return filings
 
 
 def _locked(filing: Filing) -> Filing:
     return (
         Filing.objects.select_for_update(of=("self",))
-        .select_related("document__drafting_body__unit", "receiving_unit")
+        .select_related("document__drafting_body__unit", "receiving_unit", "receiving_body")
         .get(pk=filing.pk)
     )
 
@@ -75,14 +109,18 @@ def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Fil
         or is_issuer_head_for(user=by, document=document)
     ):
         raise RuleRefusal(_("Only the issuing body submits its filing."), code="not_issuing_body")
-    if filing.receiving_unit is None:
+    if filing.is_external:
         raise RuleRefusal(
-            _("The receiving government is not in this installation; file it there directly."),
-            code="receiving_unit_outside",
+            _(
+                "“%(body)s” is outside this installation: record the submission, its receipt "
+                "and the outcome it sends back."
+            ),
+            code="receiving_body_outside",
+            params={"body": filing.receiving_body.name},
         )
     source = _move(filing, Filing.Status.RECEIVED)
     received_on = received_on or today()
-    deadlines.meet(document, deadlines.FILING, at=act_time(received_on))
+    deadlines.meet(filing, deadlines.FILING, at=act_time(received_on))
     review = deadlines.open_clock(
         subject=filing,
         rule_key=deadlines.FILING_REVIEW,
@@ -120,7 +158,7 @@ def _act_date(filing: Filing, on: date | None) -> date:
 
 
 def _require_reviewer(filing: Filing, by) -> None:
-    if not is_filing_reviewer_for(user=by, unit=filing.receiving_unit):
+    if filing.is_external or not is_filing_reviewer_for(user=by, unit=filing.receiving_unit):
         raise RuleRefusal(
             _("Only a filing reviewer of the receiving government reviews this filing."),
             code="not_filing_reviewer",
@@ -242,8 +280,8 @@ def filing_issuer_amend(
 
 @transaction.atomic
 def filing_issuer_revoke(*, filing: Filing, by, reason: str, on: date | None = None) -> Filing:
-    """The issuer corrects by revoking (废止) the document itself."""
-    from .validity import normdoc_repeal
+    """The issuer corrects by revoking (撤销) the document itself (令第218号: 限期自行纠正)."""
+    from .validity import normdoc_revoke
 
     filing = _locked(filing)
     if not is_issuer_head_for(user=by, document=filing.document):
@@ -255,8 +293,13 @@ def filing_issuer_revoke(*, filing: Filing, by, reason: str, on: date | None = N
     filing.closed_at = act_time(on)
     # Met before the document ends: its end waives every clock still running.
     deadlines.meet(filing, deadlines.FILING_CORRECTION, at=filing.closed_at)
-    normdoc_repeal(
-        document=filing.document, by=by, on=on, reason=f"Revoked after filing review: {reason}"
+    normdoc_revoke(
+        document=filing.document,
+        by=by,
+        on=on,
+        reason=f"Revoked after filing review: {reason}",
+        revoked_by="issuer",
+        body=filing.document.drafting_body.unit.name,
     )
     filing.save(update_fields=["status", "closed_at"])
     record(
@@ -270,9 +313,12 @@ def filing_issuer_revoke(*, filing: Filing, by, reason: str, on: date | None = N
 
 
 @transaction.atomic
-def filing_body_revoke(*, filing: Filing, by, reason: str, on: date | None = None) -> Filing:
-    """The filing body revokes the document itself (撤销) when the issuer does not correct it."""
-    from .validity import normdoc_declare_invalid
+def filing_body_revoke(
+    *, filing: Filing, by, reason: str, reference: str = "", on: date | None = None
+) -> Filing:
+    """The filing body in the installation revokes the document itself (撤销) when the issuer
+    does not correct it (令第218号: 逾期不纠正的，由备案机关依法撤销)."""
+    from .validity import normdoc_revoke
 
     filing = _locked(filing)
     _require_reviewer(filing, by)
@@ -281,16 +327,243 @@ def filing_body_revoke(*, filing: Filing, by, reason: str, on: date | None = Non
     # Waived by the reviewer before the document ends, whose end waives the clocks still
     # running in the system's name.
     deadlines.waive(filing, deadlines.FILING_CORRECTION, by=by, reason="Revoked by the filing body")
-    normdoc_declare_invalid(
-        document=filing.document, by=by, on=on, reason=f"Revoked by the filing body: {reason}"
+    normdoc_revoke(
+        document=filing.document,
+        by=by,
+        on=on,
+        reason=f"Revoked by the filing body: {reason}",
+        revoked_by="filing_body",
+        body=filing.receiving_unit.name,
+        reference=reference.strip(),
     )
     filing.closed_at = act_time(on)
-    filing.save(update_fields=["status", "closed_at"])
+    filing.outcome_on, filing.outcome_reference = on, reference.strip()
+    filing.save(update_fields=["status", "closed_at", "outcome_on", "outcome_reference"])
     record(
         actor=by,
         action="filing.revoked_by_filing_body",
         subject=filing.document,
-        payload={"filing": filing.pk, "reason": reason},
+        payload={"filing": filing.pk, "reason": reason, "reference": filing.outcome_reference},
+        on=on,
+    )
+    return filing
+
+
+# --- filings with a body outside the installation: the clerk records what happens there --------
+#
+# The clerk is the issuing body's publisher (or its heads): the people who submit its filings
+# (有件必备 is the issuer's duty). The filing clock is met by the submission; the 30 days of
+# review after receipt are the outside body's, kept here with the clerk responsible, so that an
+# overdue outcome reminds the clerk to chase it.
+
+EXTERNAL_OUTCOMES = {
+    "accepted": Filing.Status.ACCEPTED,
+    "returned": Filing.Status.RETURNED,
+    "correction_requested": Filing.Status.CORRECTION_REQUESTED,
+    "revoked": Filing.Status.REVOKED_BY_FILING_BODY,
+    "changed": Filing.Status.CHANGED_BY_FILING_BODY,
+}
+
+
+def _require_clerk(filing: Filing, by) -> None:
+    if not filing.is_external:
+        raise RuleRefusal(
+            _("This filing is reviewed in the installation by its receiving government."),
+            code="receiving_unit_inside",
+        )
+    document = filing.document
+    if not (
+        is_publisher_for(user=by, document=document)
+        or is_issuer_head_for(user=by, document=document)
+    ):
+        raise RuleRefusal(
+            _("Only the issuing body records its filings outside the installation."),
+            code="not_issuing_body",
+        )
+
+
+def _receive_external(filing: Filing, by, received_on: date) -> Filing:
+    if filing.submitted_on is not None and received_on < filing.submitted_on:
+        raise RuleRefusal(
+            _("A filing cannot be received before it was submitted."), code="before_submission"
+        )
+    source = _move(filing, Filing.Status.RECEIVED)
+    review = deadlines.open_clock(
+        subject=filing,
+        rule_key=deadlines.FILING_REVIEW,
+        start=received_on,
+        responsible_unit=filing.document.drafting_body.unit,
+        responsible_role="publisher",  # the clerk chases the outcome when it is overdue
+    )
+    filing.received_on, filing.review_due_on = received_on, review.due
+    filing.save(update_fields=["status", "received_on", "review_due_on"])
+    record(
+        actor=by,
+        action="filing.received",
+        subject=filing.document,
+        payload={
+            "filing": filing.pk,
+            "from": source,
+            "body": filing.receiving_body.name,
+            "received_on": received_on,
+            "review_due_on": review.due,
+        },
+        on=received_on,
+    )
+    return filing
+
+
+@transaction.atomic
+def filing_external_submit(
+    *,
+    filing: Filing,
+    by,
+    reference: str,
+    materials: str,
+    submitted_on: date | None = None,
+    received_on: date | None = None,
+) -> Filing:
+    """The clerk records the submission to a body outside the installation (报备: the date, the
+    reference 报备文号 and the materials); it meets the 30-day filing clock (令第218号). The
+    receipt the body acknowledged may be entered with it or later (filing_external_receipt)."""
+    filing = _locked(filing)
+    _require_clerk(filing, by)
+    if not (reference.strip() and materials.strip()):
+        raise RuleRefusal(
+            _("Enter the filing reference and the materials submitted."),
+            code="submission_incomplete",
+        )
+    submitted_on = submitted_on or today()
+    if submitted_on < filing.document.published_on:
+        raise RuleRefusal(
+            _("A filing cannot be submitted before the document was published."),
+            code="before_publication",
+        )
+    source = _move(filing, Filing.Status.SUBMITTED)
+    deadlines.meet(filing, deadlines.FILING, at=act_time(submitted_on))
+    filing.submitted_on = submitted_on
+    filing.reference, filing.materials = reference.strip(), materials.strip()
+    filing.save(update_fields=["status", "submitted_on", "reference", "materials"])
+    record(
+        actor=by,
+        action="filing.submitted",
+        subject=filing.document,
+        payload={
+            "filing": filing.pk,
+            "from": source,
+            "body": filing.receiving_body.name,
+            "submitted_on": submitted_on,
+            "reference": filing.reference,
+            "materials": filing.materials,
+        },
+        on=submitted_on,
+    )
+    if received_on is not None:
+        _receive_external(filing, by, received_on)
+    return filing
+
+
+@transaction.atomic
+def filing_external_receipt(*, filing: Filing, by, received_on: date) -> Filing:
+    """The body outside the installation acknowledged receipt on ``received_on``: its 30 days
+    of review start (令第218号: 自收到之日起30日内完成审查)."""
+    filing = _locked(filing)
+    _require_clerk(filing, by)
+    return _receive_external(filing, by, received_on)
+
+
+@transaction.atomic
+def filing_external_outcome(
+    *,
+    filing: Filing,
+    by,
+    outcome: str,
+    on: date,
+    reference: str = "",
+    opinion: str = "",
+    correction_due_on: date | None = None,
+) -> Filing:
+    """The clerk records the outcome a body outside the installation sent back (令第218号):
+    accepted; returned for completion (补正, submitted again); correction requested by a
+    deadline (the issuer amends or revokes); revoked (撤销, the document ends); changed."""
+    from workflows.clocks.services import deadline_open
+
+    from .validity import normdoc_revoke
+
+    filing = _locked(filing)
+    _require_clerk(filing, by)
+    if outcome not in EXTERNAL_OUTCOMES:
+        raise RuleRefusal(
+            _("Unknown filing outcome “%(outcome)s”."),
+            code="unknown_outcome",
+            params={"outcome": outcome},
+        )
+    on = _act_date(filing, on)
+    reference, opinion = reference.strip(), opinion.strip()
+    if outcome in ("returned", "correction_requested", "changed") and not opinion:
+        raise RuleRefusal(
+            _("Enter what the filing body found or asked for."), code="outcome_opinion_required"
+        )
+    if outcome in ("correction_requested", "revoked", "changed") and not reference:
+        raise RuleRefusal(
+            _("Enter the reference of the filing body's decision."),
+            code="outcome_reference_required",
+        )
+    if outcome == "correction_requested" and (correction_due_on is None or correction_due_on < on):
+        raise RuleRefusal(
+            _("Enter the deadline the filing body set for the correction."),
+            code="correction_deadline_required",
+        )
+    source = _move(filing, EXTERNAL_OUTCOMES[outcome])
+    at = act_time(on)
+    fields = ["status", "opinion", "outcome_on", "outcome_reference"]
+    filing.opinion, filing.outcome_on, filing.outcome_reference = opinion, on, reference
+    if outcome == "returned":
+        deadlines.waive(filing, deadlines.FILING_REVIEW, by=by, reason="Returned for completion")
+    else:
+        deadlines.meet(filing, deadlines.FILING_REVIEW, at=at)
+    if outcome == "correction_requested":
+        deadline_open(
+            subject=filing,
+            rule_key=deadlines.FILING_CORRECTION,
+            start=on,
+            due=correction_due_on,
+            responsible_unit=filing.document.drafting_body.unit,
+            responsible_role="drafter",  # filing_issuer_amend (or the issuer's heads revoke)
+        )
+        filing.correction_due_on = correction_due_on
+        fields.append("correction_due_on")
+    if outcome in ("accepted", "changed", "revoked"):
+        filing.closed_at = at
+        fields.append("closed_at")
+    if outcome == "revoked":
+        deadlines.waive(
+            filing, deadlines.FILING_CORRECTION, by=by, reason="Revoked by the filing body"
+        )
+        normdoc_revoke(
+            document=filing.document,
+            by=by,
+            on=on,
+            reason=f"Revoked by the filing body: {opinion or reference}",
+            revoked_by="filing_body",
+            body=filing.receiving_body.name,
+            reference=reference,
+        )
+    elif source == Filing.Status.CORRECTION_REQUESTED:
+        deadlines.meet(filing, deadlines.FILING_CORRECTION, at=at)
+    filing.save(update_fields=fields)
+    record(
+        actor=by,
+        action=f"filing.{filing.status}",
+        subject=filing.document,
+        payload={
+            "filing": filing.pk,
+            "from": source,
+            "body": filing.receiving_body.name,
+            "reference": reference,
+            "opinion": opinion,
+            "correction_due_on": correction_due_on if outcome == "correction_requested" else None,
+        },
         on=on,
     )
     return filing

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import rules
 from ..models import (
     Deliberation,
+    DocumentVersion,
     DraftingBody,
     NormativeDocument,
     Status,
@@ -19,7 +20,9 @@ from ..permissions import (
 )
 from ..rules import RuleRefusal
 from ._common import act_time, fsm_move, record, refuse, today
+from .bodies import drafting_body_deliberates_as
 from .numbering import number_allocate
+from .versions import version_current, version_payload, version_write
 
 
 def move(document: NormativeDocument, target: str) -> str:
@@ -118,7 +121,6 @@ def normdoc_create(
         drafting_body=drafting_body,
         issuer_code=code,
         doc_type=doc_type,
-        text=text,
         legal_basis=legal_basis,
         cited_laws=cited_laws,
         touches_public_interest=touches_public_interest,
@@ -127,6 +129,21 @@ def normdoc_create(
     )
     if co_drafting_bodies:
         document.co_drafting_bodies.set(co_drafting_bodies)
+    # The first version: the draft to be put out for comment, or the one to be reviewed.
+    version = (
+        version_write(
+            document=document,
+            kind=(
+                DocumentVersion.Kind.FOR_COMMENT
+                if touches_public_interest
+                else DocumentVersion.Kind.FOR_REVIEW
+            ),
+            by=by,
+            text=text,
+        )
+        if text.strip()
+        else None
+    )
     record(
         actor=by,
         action="created",
@@ -138,6 +155,7 @@ def normdoc_create(
             "doc_type": doc_type,
             "amends": amends.pk if amends else None,
             "co_drafting_bodies": [str(b) for b in co_drafting_bodies],
+            "version": version_payload(version),
         },
     )
     return document
@@ -178,10 +196,15 @@ def normdoc_deliberate(
             code="not_deliberation_recorder",
         )
     refuse(
-        rules.meeting_refusal(issuer_kind=document.drafting_body.kind, meeting_kind=meeting_kind)
+        rules.meeting_refusal(
+            issuer_kind=drafting_body_deliberates_as(document.drafting_body),
+            meeting_kind=meeting_kind,
+        )
     )
+    version = version_current(document)
     deliberation = Deliberation.objects.create(
         document=document,
+        version=version,
         meeting_kind=meeting_kind,
         meeting_on=meeting_on,
         adopted=adopted,
@@ -200,6 +223,7 @@ def normdoc_deliberate(
             "meeting_on": meeting_on,
             "adopted": adopted,
             "note": note,
+            "version": version_payload(version),
         },
         on=meeting_on,
     )
@@ -246,11 +270,65 @@ def normdoc_register(
     document.index_number = index
     document.registered_at = act_time(on)
     _save_status(document, "register", "serial", "number", "index_number", "registered_at")
+    # The text as issued (印发稿): the text the deliberation adopted, under its number.
+    adopted = document.deliberations.filter(adopted=True).order_by("-id").first()
+    issued = version_write(
+        document=document,
+        kind=DocumentVersion.Kind.AS_ISSUED,
+        by=by,
+        text=adopted.version.text if adopted and adopted.version else document.text,
+        note=document.number,
+    )
     record(
         actor=by,
         action="registered",
         subject=document,
-        payload={"from": source, "number": document.number, "index_number": index},
+        payload={
+            "from": source,
+            "number": document.number,
+            "index_number": index,
+            "version": version_payload(issued),
+        },
         on=on,
     )
     return document
+
+
+@transaction.atomic
+def normdoc_revise(
+    *, document: NormativeDocument, by, text: str, note: str = ""
+) -> DocumentVersion:
+    """The drafter revises the text (修改稿) after the review asked for amendments or found the
+    draft unlawful, or the deliberation rejected it (国办发〔2018〕115号 三(四)). A draft still
+    under a review that asked for amendments goes back to drafting: the revised text is
+    submitted for review again, and that review names the new version.
+    """
+    document = _locked(document)
+    if not is_drafter_for(user=by, body=document.drafting_body):
+        raise RuleRefusal(
+            _("Only a drafter of the drafting body revises its text."), code="not_drafter"
+        )
+    review = document.reviews.order_by("-id").first()
+    refuse(
+        rules.revision_refusal(
+            status=str(document.status),
+            returned=review is not None,
+            review_outcome=review.outcome or None if review else None,
+        )
+    )
+    if not text.strip():
+        raise RuleRefusal(_("The revised text cannot be empty."), code="text_required")
+    source = str(document.status)
+    if document.status == Status.LEGALITY_REVIEW:
+        move(document, Status.DRAFT)
+        _save_status(document)
+    version = version_write(
+        document=document, kind=DocumentVersion.Kind.REVISED, by=by, text=text, note=note.strip()
+    )
+    record(
+        actor=by,
+        action="revised",
+        subject=document,
+        payload={"from": source, "version": version_payload(version), "note": note.strip()},
+    )
+    return version

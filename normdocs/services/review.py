@@ -13,6 +13,7 @@ from workflows.clocks.selectors import calendar_for, rule_for
 from .. import rules
 from ..conf import setting
 from ..models import (
+    DocumentVersion,
     LegalityReview,
     NormativeDocument,
     Status,
@@ -25,6 +26,7 @@ from ..rules import RuleRefusal
 from . import deadlines
 from ._common import act_time, record, refuse, today
 from .lifecycle import _locked, _save_status, move
+from .versions import version_ensure, version_payload
 
 
 def _public_comment_refusal(document: NormativeDocument) -> RuleRefusal | None:
@@ -47,10 +49,27 @@ def _public_comment_refusal(document: NormativeDocument) -> RuleRefusal | None:
     return None
 
 
-def _earliest_conclusion(start: date, minimum: int, calendar) -> date | None:
-    """The earliest day the review may conclude (115号 三(二)), or None while the count
-    reaches a year whose holiday notice is unknown: it is worked out when the conclusion
-    comes (``legality_review_conclude``), never guessed and never blocking the submission."""
+def _comment_account(document: NormativeDocument, given: str) -> str:
+    """The account of public comment and its adoption: the drafter's, else the adoption report
+    of the document's finished consultation (workflows.consultations)."""
+    if given.strip() or not document.touches_public_interest:
+        return given.strip()
+    from workflows.consultations.models import Consultation
+    from workflows.consultations.selectors import consultation_latest
+
+    consultation = consultation_latest(subject=document)
+    if consultation is not None and consultation.status == Consultation.Status.FINISHED:
+        return str(
+            _("Public comment %(title)s finished; its adoption report is on the consultation.")
+            % {"title": consultation.title}
+        )
+    return ""
+
+
+def _minimum_day(start: date, minimum: int, calendar) -> date | None:
+    """The minimum-th working day after submission, or None while the count reaches a year
+    whose holiday notice is unknown: the default request is then left open, never guessed and
+    never blocking the submission (domain.md §4)."""
     try:
         return add_working_days(start, minimum, calendar=calendar)
     except CalendarRangeError:
@@ -59,13 +78,26 @@ def _earliest_conclusion(start: date, minimum: int, calendar) -> date | None:
 
 @transaction.atomic
 def legality_review_submit(
-    *, document: NormativeDocument, by, method: str = "written_review", on: date | None = None
+    *,
+    document: NormativeDocument,
+    by,
+    method: str = "written_review",
+    on: date | None = None,
+    text: str | None = None,
+    drafting_explanation: str = "",
+    legal_basis: str | None = None,
+    comment_account: str = "",
+    opinion_needed_by: date | None = None,
+    short_notice_reason: str = "",
 ) -> LegalityReview:
     """Submit the draft for legality review (国办发〔2018〕115号).
 
     Comment collection, countersigning or attending deliberation cannot replace it (二(四)). The
-    review runs at least the minimum and at most the maximum working days (三(二)); the maximum is
-    the clocks deadline, the minimum the earliest day a conclusion is accepted.
+    submission carries the draft (its 送审稿 version), the drafting explanation, the legal basis
+    and, when the document touches the public interest, the account of public comment; missing
+    materials are refused all at once (二(三)). The drafter states when the opinion is needed:
+    at least the minimum working days later unless a reason is recorded; by default exactly
+    then. The reviewer's limit is the maximum working days, the clock's deadline (三(二)).
     """
     document = _locked(document)
     refuse(rules.review_method_refusal(method))
@@ -74,15 +106,54 @@ def legality_review_submit(
             _("Only a drafter of the drafting body submits its draft for review."),
             code="not_drafter",
         )
+    text = document.text if text is None else text
+    legal_basis = document.legal_basis if legal_basis is None else legal_basis
+    account = _comment_account(document, comment_account)
+    refuse(
+        rules.review_materials_refusal(
+            text=text,
+            drafting_explanation=drafting_explanation,
+            legal_basis=legal_basis,
+            touches_public_interest=document.touches_public_interest,
+            comment_account=account,
+        )
+    )
     refuse(_public_comment_refusal(document))
     minimum = setting("LEGALITY_REVIEW_MIN_WORKING_DAYS")
     # The maximum is the clocks rule, so a jurisdiction's override is checked against 115号 too.
     maximum = rule_for(deadlines.LEGALITY_REVIEW).amount
     refuse(rules.review_bounds_refusal(min_days=minimum, max_days=maximum))
-    source = move(document, Status.LEGALITY_REVIEW)
-    _save_status(document)
     start = on or today()
     calendar = calendar_for()
+    minimum_day = _minimum_day(start, minimum, calendar)
+    if opinion_needed_by is not None and minimum_day is None and not short_notice_reason.strip():
+        # The drafter's date can be checked only on the holiday calendar of its year: refused
+        # with CalendarRangeError, whose message names the notice to enter (domain.md §4).
+        minimum_day = add_working_days(start, minimum, calendar=calendar)
+    needed_by = opinion_needed_by or minimum_day
+    if needed_by is not None and minimum_day is not None:
+        refuse(
+            rules.review_needed_by_refusal(
+                submitted_on=start,
+                needed_by=needed_by,
+                minimum_day=minimum_day,
+                reason=short_notice_reason,
+            )
+        )
+    source = move(document, Status.LEGALITY_REVIEW)
+    _save_status(document)
+    # The 送审稿: the current version when it already is this text (a draft or a revision made
+    # for review), else a new one.
+    version = version_ensure(
+        document=document,
+        kind=DocumentVersion.Kind.FOR_REVIEW,
+        by=by,
+        text=text,
+        reuse=(DocumentVersion.Kind.FOR_REVIEW, DocumentVersion.Kind.REVISED),
+    )
+    if legal_basis != document.legal_basis:
+        document.legal_basis = legal_basis
+        document.save(update_fields=["legal_basis"])
     deadline = deadlines.open_clock(
         subject=document,
         rule_key=deadlines.LEGALITY_REVIEW,
@@ -94,7 +165,12 @@ def legality_review_submit(
         document=document,
         submitted_by=by,
         submitted_on=start,
-        earliest_conclusion_on=_earliest_conclusion(start, minimum, calendar),
+        version=version,
+        drafting_explanation=drafting_explanation.strip(),
+        legal_basis=legal_basis.strip(),
+        comment_account=account,
+        opinion_needed_by=needed_by,
+        short_notice_reason=short_notice_reason.strip(),
         due_on=deadline.due,
     )
     record(
@@ -105,7 +181,9 @@ def legality_review_submit(
             "from": source,
             "method": method,
             "review": review.pk,
-            "earliest_conclusion_on": review.earliest_conclusion_on,
+            "version": version_payload(version),
+            "opinion_needed_by": review.opinion_needed_by,
+            "short_notice_reason": review.short_notice_reason,
             "due_on": review.due_on,
             "legal_source": deadline.legal_source,
         },
@@ -115,11 +193,20 @@ def legality_review_submit(
 
 @transaction.atomic
 def legality_review_conclude(
-    *, review: LegalityReview, by, outcome: str, opinion: str, on: date | None = None
+    *,
+    review: LegalityReview,
+    by,
+    outcome: str,
+    opinion: str,
+    checklist: dict | None = None,
+    on: date | None = None,
 ) -> LegalityReview:
-    """Record the review's conclusion: lawful, needs amendment or unlawful (115号 三(三)).
+    """Record the review's conclusion: lawful, needs amendment or unlawful (115号 三(三)),
+    with the content-limit checklist answered item by item (rules.CONTENT_LIMITS).
 
-    An unlawful draft goes back to drafting and must be reviewed again before deliberation.
+    The reviewer may conclude any day within the maximum (三(二): the minimum binds the
+    drafter's request, not the reviewer). An unlawful draft goes back to drafting and must be
+    reviewed again before deliberation.
     """
     document = _locked(review.document)
     review = LegalityReview.objects.select_for_update().get(pk=review.pk)
@@ -150,20 +237,13 @@ def legality_review_conclude(
         raise RuleRefusal(
             _("A review conclusion needs a written opinion."), code="opinion_required"
         )
-    earliest = review.earliest_conclusion_on
-    if earliest is None:
-        # Not computable at submission (its year's holiday notice was unknown): this check
-        # needs the date itself, so it is computed now or refused with CalendarRangeError,
-        # whose message names the notice to enter (domain.md §4).
-        earliest = add_working_days(
-            review.submitted_on,
-            setting("LEGALITY_REVIEW_MIN_WORKING_DAYS"),
-            calendar=calendar_for(),
-        )
-        review.earliest_conclusion_on = earliest
-        review.save(update_fields=["earliest_conclusion_on"])
+    checklist = {
+        key: {"ok": bool(answer.get("ok")), "note": str(answer.get("note", "")).strip()}
+        for key, answer in (checklist or {}).items()
+        if key in rules.CONTENT_LIMITS and isinstance(answer, dict) and "ok" in answer
+    }
+    refuse(rules.content_checklist_refusal(outcome=outcome, checklist=checklist))
     on = on or today()
-    refuse(rules.review_conclusion_refusal(today=on, earliest=earliest))
     if on < review.submitted_on:
         raise RuleRefusal(
             _("A review cannot conclude before it was submitted."), code="before_submission"
@@ -171,9 +251,12 @@ def legality_review_conclude(
     review.reviewer = by
     review.outcome = outcome
     review.opinion = opinion.strip()
+    review.content_checklist = {key: checklist[key] for key in rules.CONTENT_LIMITS}
     # The day the review concluded, which the caller gives when entering it after the fact.
     review.concluded_at = act_time(on)
-    review.save(update_fields=["reviewer", "outcome", "opinion", "concluded_at"])
+    review.save(
+        update_fields=["reviewer", "outcome", "opinion", "content_checklist", "concluded_at"]
+    )
     deadlines.meet(document, deadlines.LEGALITY_REVIEW, at=review.concluded_at)
     if outcome == LegalityReview.Outcome.UNLAWFUL:
         move(document, Status.DRAFT)
@@ -182,7 +265,13 @@ def legality_review_conclude(
         actor=by,
         action="legality_review.concluded",
         subject=document,
-        payload={"review": review.pk, "outcome": outcome, "opinion": review.opinion},
+        payload={
+            "review": review.pk,
+            "outcome": outcome,
+            "opinion": review.opinion,
+            "checklist": review.content_checklist,
+            "version": version_payload(review.version),
+        },
         on=on,
     )
     return review

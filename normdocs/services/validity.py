@@ -145,12 +145,19 @@ CLOCKS_END_REASONS = {
     Status.EXPIRED: _("The document lapsed at the end of its validity period"),
     Status.REPEALED: _("The document was repealed"),
     Status.DECLARED_INVALID: _("The document was declared invalid"),
+    Status.REVOKED: _("The document was revoked"),
     Status.AMENDED: _("The document was replaced by its amendment"),
 }
 
 
 def _end(
-    document: NormativeDocument, target: str, *, by, on: date, reason: str
+    document: NormativeDocument,
+    target: str,
+    *,
+    by,
+    on: date,
+    reason: str,
+    payload: dict | None = None,
 ) -> NormativeDocument:
     document = _locked(document)
     source = move(document, target)
@@ -162,7 +169,7 @@ def _end(
         actor=by,
         action=target,
         subject=document,
-        payload={"from": source, "on": on, "reason": reason},
+        payload={"from": source, "on": on, "reason": reason, **(payload or {})},
     )
     return document
 
@@ -179,11 +186,43 @@ def normdoc_repeal(*, document: NormativeDocument, by, on: date, reason: str) ->
 def normdoc_declare_invalid(
     *, document: NormativeDocument, by, on: date, reason: str
 ) -> NormativeDocument:
-    """Declared invalid (宣布失效) by a cleanup, or revoked by the filing body; the callers
-    (cleanup_close, filing_body_revoke) check who may."""
+    """Declared invalid (宣布失效) by a cleanup (国办发〔2018〕37号 五(十八)); the caller
+    (cleanup_close) checks who may."""
     if not reason.strip():
         raise RuleRefusal(_("A declaration of invalidity needs a reason."), code="reason_required")
     return _end(document, Status.DECLARED_INVALID, by=by, on=on, reason=reason.strip())
+
+
+REVOKED_BY = ("issuer", "filing_body")
+
+
+@transaction.atomic
+def normdoc_revoke(
+    *,
+    document: NormativeDocument,
+    by,
+    on: date,
+    reason: str,
+    revoked_by: str,
+    body: str,
+    reference: str = "",
+) -> NormativeDocument:
+    """Revoked (撤销) by the issuer correcting it after filing review, or by the filing body
+    (国办发〔2018〕37号 五(十八); 自治区人民政府令第218号: 逾期不纠正的，由备案机关依法撤销); the
+    callers (filing_issuer_revoke, filing_body_revoke, filing_external_outcome) check who may.
+    The record names who revoked it, the body and its decision's reference."""
+    if not reason.strip():
+        raise RuleRefusal(_("A revocation needs a reason."), code="reason_required")
+    if revoked_by not in REVOKED_BY:
+        raise ValueError(f"revoked_by must be one of {REVOKED_BY}")
+    return _end(
+        document,
+        Status.REVOKED,
+        by=by,
+        on=on,
+        reason=reason.strip(),
+        payload={"revoked_by": revoked_by, "body": body, "reference": reference},
+    )
 
 
 @transaction.atomic

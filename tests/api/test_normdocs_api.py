@@ -22,7 +22,7 @@ drive = _normdocs.drive
 @pytest.fixture
 def draft(bureau_body, drafter):
     return services.normdoc_create(
-        by=drafter, drafting_body=bureau_body, title="关于规范行政执法的规定"
+        by=drafter, drafting_body=bureau_body, title="关于规范行政执法的规定", text="第一条"
     )
 
 
@@ -60,7 +60,8 @@ MATRIX = [
 def test_the_document_permission_matrix(api, request, draft, who, read, submit):
     client = api(request.getfixturevalue(who))
     assert client.get(f"/api/v1/normdocs/{draft.pk}/").status_code == read
-    response = client.post(f"/api/v1/normdocs/{draft.pk}/submit-review/", {}, format="json")
+    materials = {"drafting_explanation": "起草说明", "legal_basis": "《法律援助法》"}
+    response = client.post(f"/api/v1/normdocs/{draft.pk}/submit-review/", materials, format="json")
     assert response.status_code == submit
 
 

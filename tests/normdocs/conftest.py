@@ -9,6 +9,8 @@ import pytest
 def county_body(county, make_person):
     from normdocs.services import drafting_body_register
 
+    seed_filing_bodies(county)
+
     clerk = make_person("body_clerk", county, administrator=[county])
     return drafting_body_register(
         unit=county,
@@ -17,6 +19,17 @@ def county_body(county, make_person):
         issuer_codes=["恰政"],
         by=clerk,
     )
+
+
+def seed_filing_bodies(county):
+    """The bodies outside the installation the county government files with (令第218号)."""
+    from normdocs.models import FilingBody
+
+    for name, kind in (
+        ("克孜勒苏柯尔克孜自治州人民政府", "prefecture_government"),
+        ("乌恰县人大常委会", "peoples_congress_standing_committee"),
+    ):
+        FilingBody.objects.get_or_create(filer=county, name=name, defaults={"kind": kind})
 
 
 @pytest.fixture
@@ -68,6 +81,40 @@ def officials(make_person, county, justice_bureau, township):
     }
 
 
+# What a complete submission carries (国办发〔2018〕115号 二(三)) and a clean checklist.
+MATERIALS = {
+    "drafting_explanation": "起草说明：依据上位法，结合本县实际起草。",
+    "comment_account": "已公开征求意见，采纳情况见意见采纳报告。",
+}
+CHECKLIST = {
+    key: {"ok": True, "note": ""}
+    for key in (
+        "no_licence",
+        "no_penalty",
+        "no_coercive_measure",
+        "no_levy_or_fee",
+        "no_reduced_rights",
+        "no_enlarged_powers",
+        "no_anti_competitive",
+    )
+}
+
+
+def submit_complete(*, document, by, **kwargs):
+    """Submit with every material (the draft's own text and legal basis when it has them)."""
+    from normdocs import services
+
+    return services.legality_review_submit(
+        document=document,
+        by=by,
+        text=kwargs.pop("text", None) or document.text or "第一条　为了规范……，制定本规定。",
+        legal_basis=kwargs.pop("legal_basis", None)
+        or document.legal_basis
+        or "《中华人民共和国法律援助法》",
+        **{**MATERIALS, **kwargs},
+    )
+
+
 MEETING = {
     "government": "executive_meeting",
     "department": "office_meeting",
@@ -86,9 +133,7 @@ def drive(officials):
         for step in steps[: steps.index(to) + 1]:
             if step == "legality_review":
                 # Submitted long enough ago that the minimum review period has run.
-                services.legality_review_submit(
-                    document=document, by=drafter, on=date.today() - timedelta(days=40)
-                )
+                submit_complete(document=document, by=drafter, on=date.today() - timedelta(days=40))
             elif step == "deliberation":
                 review = document.reviews.order_by("-id").first()
                 services.legality_review_conclude(
@@ -96,6 +141,7 @@ def drive(officials):
                     by=officials["advisor"],
                     outcome=LegalityReview.Outcome.LAWFUL,
                     opinion="符合法律法规规定",
+                    checklist=CHECKLIST,
                 )
                 services.normdoc_send_to_deliberation(document=document, by=drafter)
             elif step == "registered":

@@ -25,6 +25,8 @@ from workflows.clocks.models import CalendarNoticeReminder, Deadline, Notificati
 from workflows.clocks.sweep import reminders_sweep
 from workflows.record.models import Event
 
+from .conftest import CHECKLIST, submit_complete
+
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -71,7 +73,7 @@ def test_a_filing_clock_into_an_unknown_year_waits_and_is_computed_when_the_noti
     # Publication went ahead; its filing clock (30 days: into January 2027) waits.
     assert document.status == "in_force"  # published with its reason for immediate effect
     filing = Filing.objects.get(document=document)
-    clock = Deadline.objects.get(rule_key="normdocs.filing", object_id=str(document.pk))
+    clock = Deadline.objects.get(rule_key="normdocs.filing", object_id=str(filing.pk))
     assert (clock.due, clock.awaiting_year, clock.status) == (None, 2027, "open")
     assert filing.due_on is None
     opened = Event.objects.get(action="deadline.opened", payload__deadline=clock.pk)
@@ -130,25 +132,42 @@ def test_a_filing_clock_into_an_unknown_year_waits_and_is_computed_when_the_noti
     assert officials["publisher"].pk in recipients
 
 
-def test_a_check_that_needs_the_unknown_date_is_refused_naming_the_notice(
+def test_a_review_into_an_unknown_year_waits_and_may_still_be_concluded(
     bureau_body, drafter, officials, travel_to
 ):
     travel_to(date(2026, 12, 28))
     document = services.normdoc_create(
         by=drafter, drafting_body=bureau_body, title="乌恰县司法局法律援助办法"
     )
-    # The submission goes ahead: its 5-to-15-working-day review clock waits for 2027.
-    review = services.legality_review_submit(document=document, by=drafter)
-    assert (review.earliest_conclusion_on, review.due_on) == (None, None)
+    # The submission goes ahead: its 15-working-day review clock and the default request
+    # (5 working days) wait for 2027's notice.
+    review = submit_complete(document=document, by=drafter)
+    assert (review.opinion_needed_by, review.due_on) == (None, None)
 
-    # Concluding must know whether 5 working days have passed: that date is in 2027.
+    # The reviewer may conclude any day (115号: the minimum binds the drafter, not the reviewer).
     travel_to(date(2026, 12, 31))
+    services.legality_review_conclude(
+        review=review,
+        by=officials["advisor"],
+        outcome="lawful",
+        opinion="符合规定",
+        checklist=CHECKLIST,
+    )
+    assert LegalityReview.objects.get(pk=review.pk).outcome == "lawful"
+
+
+def test_a_requested_date_in_an_unknown_year_is_refused_naming_the_notice(
+    bureau_body, drafter, travel_to
+):
+    travel_to(date(2026, 12, 28))
+    document = services.normdoc_create(
+        by=drafter, drafting_body=bureau_body, title="乌恰县司法局法律援助办法"
+    )
+    # Whether 2027-01-04 leaves 5 working days needs 2027's holiday notice.
     with translation.override("en"), pytest.raises(CalendarRangeError) as refused:
-        services.legality_review_conclude(
-            review=review, by=officials["advisor"], outcome="lawful", opinion="符合规定"
-        )
+        submit_complete(document=document, by=drafter, opinion_needed_by=date(2027, 1, 4))
     with translation.override("en"):
         assert "holiday notice for 2027" in str(refused.value)
     with translation.override("zh-hans"):
         assert "2027" in str(refused.value)
-    assert LegalityReview.objects.get(pk=review.pk).outcome == ""
+    assert not LegalityReview.objects.filter(document=document).exists()

@@ -103,8 +103,8 @@ def test_the_filing_clock_closes_when_a_cleanup_repeals_the_document(
 @pytest.mark.parametrize(
     ("revoke", "ends_as", "correction"),
     [
-        (services.filing_issuer_revoke, Status.REPEALED, "met"),
-        (services.filing_body_revoke, Status.DECLARED_INVALID, "waived"),
+        (services.filing_issuer_revoke, Status.REVOKED, "met"),
+        (services.filing_body_revoke, Status.REVOKED, "waived"),
     ],
 )
 def test_every_clock_closes_when_the_document_is_revoked_through_its_filing(

@@ -32,9 +32,7 @@ def received(filing, officials):
 def test_submission_meets_the_filing_clock_and_starts_the_thirty_day_review_at_the_receiver(
     received, county
 ):
-    filing_clock = Deadline.objects.get(
-        rule_key="normdocs.filing", object_id=str(received.document_id)
-    )
+    filing_clock = Deadline.objects.get(rule_key="normdocs.filing", object_id=str(received.pk))
     assert filing_clock.status == "met"
     review = Deadline.objects.get(rule_key="normdocs.filing_review", object_id=str(received.pk))
     assert review.responsible_unit == county
@@ -91,7 +89,8 @@ def test_a_problem_found_requests_correction_and_the_issuer_revokes(received, of
         == "open"
     )
     services.filing_issuer_revoke(filing=filing, by=officials["head"], reason="按备案审查意见废止")
-    assert NormativeDocument.objects.get(pk=filing.document_id).status == Status.REPEALED
+    # 撤销 by the issuer, not 废止 (issue 17: four different ends).
+    assert NormativeDocument.objects.get(pk=filing.document_id).status == Status.REVOKED
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.REVOKED_BY_ISSUER
 
 
@@ -103,7 +102,7 @@ def test_the_filing_body_revokes_a_document_the_issuer_did_not_correct(received,
         filing=received, by=officials["filing_reviewer"], reason="逾期未纠正"
     )
     document = NormativeDocument.objects.get(pk=received.document_id)
-    assert document.status == Status.DECLARED_INVALID
+    assert document.status == Status.REVOKED  # 撤销, not 宣布失效 (issue 17)
     assert "filing body" in document.end_reason
 
 
@@ -128,15 +127,21 @@ def test_a_township_document_is_filed_with_the_county(township_body, officials, 
     assert Filing.objects.get(document=document).receiving_unit == county
 
 
-def test_a_county_document_cannot_be_submitted_here_when_the_higher_government_is_not_in_the_system(
+def test_a_county_document_is_filed_outside_and_recorded_not_reviewed_here(
     county_body, county_drafter, officials, drive
 ):
+    """Issue 17: the county's own documents go to the prefecture and the standing committee
+    (bodies outside the installation); the clerk records them, nobody here reviews them."""
     document = services.normdoc_create(
         by=county_drafter, drafting_body=county_body, title="县政府规定"
     )
     drive(document, "published", drafter=county_drafter)
-    filing = Filing.objects.get(document=document)
-    assert filing.receiving_unit is None
+    filings = list(Filing.objects.filter(document=document).order_by("pk"))
+    assert [f.receiving_unit for f in filings] == [None, None]
+    assert {f.receiving_body.name for f in filings} == {
+        "克孜勒苏柯尔克孜自治州人民政府",
+        "乌恰县人大常委会",
+    }
     with pytest.raises(RuleRefusal) as info:
-        services.filing_submit(filing=filing, by=officials["publisher"])
-    assert info.value.code == "receiving_unit_outside"
+        services.filing_submit(filing=filings[0], by=officials["publisher"])
+    assert info.value.code == "receiving_body_outside"

@@ -13,6 +13,8 @@ from normdocs.models import Filing, LegalityReview
 from workflows.clocks.models import Deadline
 from workflows.inbox import inbox_items_for_user
 
+from .conftest import CHECKLIST, submit_complete
+
 pytestmark = pytest.mark.django_db
 
 
@@ -57,14 +59,16 @@ def draft(bureau_body, drafter):
 def _submit(document, drafter):
     from datetime import timedelta
 
-    return services.legality_review_submit(
-        document=document, by=drafter, on=date.today() - timedelta(days=40)
-    )
+    return submit_complete(document=document, by=drafter, on=date.today() - timedelta(days=40))
 
 
 def _conclude(review, officials, outcome=LegalityReview.Outcome.LAWFUL):
     return services.legality_review_conclude(
-        review=review, by=officials["advisor"], outcome=outcome, opinion="经审核，符合法律规定"
+        review=review,
+        by=officials["advisor"],
+        outcome=outcome,
+        opinion="经审核，符合法律规定",
+        checklist=CHECKLIST,
     )
 
 
@@ -135,7 +139,7 @@ def test_the_filing_waits_for_the_issuer_then_for_the_receiving_governments_revi
 ):
     publisher, reviewer = officials["publisher"], officials["filing_reviewer"]
     submit = item(publisher, "filing_submit")
-    assert submit.due == running_due(filing.document_id, "normdocs.filing") == filing.due_on
+    assert submit.due == running_due(filing.pk, "normdocs.filing") == filing.due_on
     assert "normdocs.filing_submit" not in kinds(township_people)
     assert "normdocs.filing_review" not in kinds(reviewer)
 

@@ -12,6 +12,8 @@ from workflows.clocks.models import Deadline
 from workflows.clocks.selectors import calendar_for
 from workflows.record.models import Event
 
+from .conftest import CHECKLIST, submit_complete
+
 pytestmark = pytest.mark.django_db
 
 
@@ -85,31 +87,34 @@ def test_deliberation_is_refused_when_the_draft_was_never_reviewed(draft, drafte
 )
 def test_legality_review_cannot_be_replaced_by_other_procedures(draft, drafter, method):
     with pytest.raises(RuleRefusal) as info:
-        services.legality_review_submit(document=draft, by=drafter, method=method)
+        submit_complete(document=draft, by=drafter, method=method)
     assert info.value.code == "review_method_not_allowed"
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
 
-def test_legality_review_submit_opens_a_fifteen_working_day_clock_and_a_five_day_minimum(
+def test_legality_review_submit_opens_a_fifteen_working_day_clock_and_a_five_day_request(
     draft, drafter
 ):
     start = date(2025, 9, 26)  # before the National Day holiday: the clock skips it
-    review = services.legality_review_submit(document=draft, by=drafter, on=start)
+    review = submit_complete(document=draft, by=drafter, on=start)
     calendar = calendar_for()
     deadline = Deadline.objects.get(rule_key="normdocs.legality_review", object_id=str(draft.pk))
     assert deadline.due == add_working_days(start, 15, calendar=calendar) == review.due_on
     assert "115号" in deadline.legal_source
-    assert review.earliest_conclusion_on == add_working_days(start, 5, calendar=calendar)
+    # The opinion is needed, by default, on the fifth working day: the least the drafter leaves.
+    assert review.opinion_needed_by == add_working_days(start, 5, calendar=calendar)
     assert _actions(draft)[-1] == "normdoc.legality_review.submitted"
 
 
-def test_legality_review_conclusion_is_refused_before_five_working_days(draft, drafter, officials):
-    review = services.legality_review_submit(document=draft, by=drafter)
-    with pytest.raises(RuleRefusal, match="不少于5个工作日"):
-        services.legality_review_conclude(
-            review=review, by=officials["advisor"], outcome="lawful", opinion="ok"
-        )
+def test_the_reviewer_may_conclude_before_five_working_days(draft, drafter, officials):
+    # 115号: the five working days are what the drafter leaves, not a ban on the reviewer.
+    review = submit_complete(document=draft, by=drafter)
+    services.legality_review_conclude(
+        review=review, by=officials["advisor"], outcome="lawful", opinion="ok", checklist=CHECKLIST
+    )
+    review.refresh_from_db()
+    assert review.outcome == "lawful"
 
 
 def test_legality_review_conclusion_is_refused_when_the_reviewer_is_not_the_departments_legal_unit(
@@ -117,12 +122,10 @@ def test_legality_review_conclusion_is_refused_when_the_reviewer_is_not_the_depa
 ):
     # A legal advisor for the county government only: reviews government documents, not 司法局's.
     county_advisor = make_person("county_advisor", county, legal_advisor=[county])
-    review = services.legality_review_submit(
-        document=draft, by=drafter, on=date.today() - timedelta(days=30)
-    )
+    review = submit_complete(document=draft, by=drafter, on=date.today() - timedelta(days=30))
     with pytest.raises(RuleRefusal) as info:
         services.legality_review_conclude(
-            review=review, by=county_advisor, outcome="lawful", opinion="ok"
+            review=review, by=county_advisor, outcome="lawful", opinion="ok", checklist=CHECKLIST
         )
     assert info.value.code == "not_legality_reviewer"
 
@@ -134,11 +137,11 @@ def test_a_government_document_is_reviewed_by_the_county_legal_advisors(
     document = services.normdoc_create(
         by=county_drafter, drafting_body=county_body, title="县政府规定"
     )
-    review = services.legality_review_submit(
+    review = submit_complete(
         document=document, by=county_drafter, on=date.today() - timedelta(days=30)
     )
     services.legality_review_conclude(
-        review=review, by=county_advisor, outcome="lawful", opinion="合法"
+        review=review, by=county_advisor, outcome="lawful", opinion="合法", checklist=CHECKLIST
     )
     services.normdoc_send_to_deliberation(document=document, by=county_drafter)
     document.refresh_from_db()
@@ -148,14 +151,13 @@ def test_a_government_document_is_reviewed_by_the_county_legal_advisors(
 def test_an_unlawful_draft_goes_back_to_drafting_and_cannot_reach_deliberation(
     draft, drafter, officials
 ):
-    review = services.legality_review_submit(
-        document=draft, by=drafter, on=date.today() - timedelta(days=30)
-    )
+    review = submit_complete(document=draft, by=drafter, on=date.today() - timedelta(days=30))
     services.legality_review_conclude(
         review=review,
         by=officials["advisor"],
         outcome=LegalityReview.Outcome.UNLAWFUL,
         opinion="增设行政许可",
+        checklist=CHECKLIST,
     )
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
@@ -170,14 +172,13 @@ def test_an_unlawful_draft_goes_back_to_drafting_and_cannot_reach_deliberation(
 def test_a_draft_needing_amendment_reaches_deliberation_only_after_the_amendments_are_recorded(
     draft, drafter, officials
 ):
-    review = services.legality_review_submit(
-        document=draft, by=drafter, on=date.today() - timedelta(days=30)
-    )
+    review = submit_complete(document=draft, by=drafter, on=date.today() - timedelta(days=30))
     services.legality_review_conclude(
         review=review,
         by=officials["advisor"],
         outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
         opinion="删除第五条",
+        checklist=CHECKLIST,
     )
     with pytest.raises(RuleRefusal) as info:
         services.normdoc_send_to_deliberation(document=draft, by=drafter)
@@ -198,7 +199,7 @@ def test_a_document_touching_the_public_interest_needs_finished_public_comment_b
         touches_public_interest=True,
     )
     with pytest.raises(RuleRefusal) as info:
-        services.legality_review_submit(document=document, by=drafter)
+        submit_complete(document=document, by=drafter)
     assert info.value.code == "public_comment_unfinished"
 
 
@@ -285,7 +286,7 @@ def test_every_step_is_in_the_record(draft, drafter, drive):
 def test_a_refused_step_leaves_no_record_and_no_change(draft, drafter):
     before = Event.objects.count()
     with pytest.raises(RuleRefusal):
-        services.legality_review_submit(document=draft, by=drafter, method="countersigning")
+        submit_complete(document=draft, by=drafter, method="countersigning")
     assert Event.objects.count() == before
     assert NormativeDocument.objects.get(pk=draft.pk).status == Status.DRAFT
 
@@ -314,10 +315,10 @@ def test_a_document_touching_the_public_interest_goes_to_review_once_public_comm
         closes_at=now - timedelta(days=5),
     )
     with pytest.raises(RuleRefusal) as info:
-        services.legality_review_submit(document=document, by=drafter)
+        submit_complete(document=document, by=drafter)
     assert info.value.code == "public_comment_unfinished"
     consultations.consultation_close(consultation=consultation, at=now)
     consultations.consultation_finish(consultation=consultation, by=drafter)
-    services.legality_review_submit(document=document, by=drafter)
+    submit_complete(document=document, by=drafter)
     document.refresh_from_db()
     assert document.status == Status.LEGALITY_REVIEW

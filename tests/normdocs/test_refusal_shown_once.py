@@ -1,4 +1,4 @@
-"""The document page shows a refusal once: a legality review that cannot be concluded before
+"""The document page shows a refusal once: a review request whose date cannot be checked before
 next year's holiday notice is entered says so in one place (domain.md §4)."""
 
 from datetime import date
@@ -18,19 +18,18 @@ def test_the_document_page_shows_the_calendar_refusal_once_when_the_notice_is_mi
 ):
     travel_to(date(2026, 12, 28))
     document = services.normdoc_create(
-        by=drafter, drafting_body=bureau_body, title="乌恰县司法局法律援助办法"
+        by=drafter, drafting_body=bureau_body, title="乌恰县司法局法律援助办法", text="第一条……"
     )
-    review = services.legality_review_submit(document=document, by=drafter)
-    travel_to(date(2026, 12, 31))
-    client.force_login(officials["advisor"])
+    client.force_login(drafter)
 
     with translation.override("en"):
         response = client.post(
             reverse("normdocs:register:detail", args=[document.pk]),
             {
-                "action": "conclude_review",
-                "conclude_review-outcome": "lawful",
-                "conclude_review-opinion": "符合规定",
+                "action": "submit_review",
+                "submit_review-drafting_explanation": "起草说明",
+                "submit_review-legal_basis": "《法律援助法》",
+                "submit_review-opinion_needed_by": "2027-01-05",
             },
             HTTP_ACCEPT_LANGUAGE="en",
         )
@@ -40,4 +39,4 @@ def test_the_document_page_shows_the_calendar_refusal_once_when_the_notice_is_mi
     assert body.count('class="errorlist nonfield"') == 1
     refusal = body.split('class="errorlist nonfield"', 1)[1].split("</ul>", 1)[0]
     assert "holiday notice for 2027" in refusal
-    assert LegalityReview.objects.get(pk=review.pk).outcome == ""
+    assert not LegalityReview.objects.filter(document=document).exists()

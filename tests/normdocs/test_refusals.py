@@ -10,6 +10,8 @@ from django.utils import translation
 from normdocs import services
 from normdocs.models import Filing
 
+from .conftest import submit_complete
+
 pytestmark = pytest.mark.django_db
 
 
@@ -54,7 +56,7 @@ def test_an_unreviewed_draft_is_refused_deliberation_in_chinese(draft, drafter):
     )
     assert "“起草中”" in zh(refusal) and "不得提交集体审议" in zh(refusal)
 
-    services.legality_review_submit(document=draft, by=drafter, on=date.today() - timedelta(40))
+    submit_complete(document=draft, by=drafter, on=date.today() - timedelta(40))
     refusal = refused(
         "legality_review_required",
         services.normdoc_send_to_deliberation,

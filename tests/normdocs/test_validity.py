@@ -71,7 +71,7 @@ def test_publication_opens_the_filing_clock_to_the_issuer_with_the_county_as_rec
     drive(draft, "published", drafter=drafter)
     filing = Filing.objects.get(document=draft)
     assert filing.receiving_unit == county
-    deadline = Deadline.objects.get(rule_key="normdocs.filing", object_id=str(draft.pk))
+    deadline = Deadline.objects.get(rule_key="normdocs.filing", object_id=str(filing.pk))
     assert deadline.responsible_unit == justice_bureau
     assert deadline.due == filing.due_on >= draft.published_on + timedelta(days=30)
 

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from normdocs import selectors, services
 from normdocs.models import CleanupCampaign, NormativeDocument, Status
 
+from .conftest import CHECKLIST, submit_complete
+
 pytestmark = pytest.mark.django_db
 BASE = "/normdocs/register/"
 
@@ -53,13 +55,26 @@ def test_the_register_lists_documents_in_force(county_body, officials, outsider)
 def test_a_drafter_creates_a_draft_and_submits_it_for_review_through_the_ui(bureau_body, drafter):
     client = _client(drafter)
     response = client.post(
-        f"{BASE}new/", {"drafting_body": bureau_body.pk, "title": "新规定", "doc_type": "规"}
+        f"{BASE}new/",
+        {"drafting_body": bureau_body.pk, "title": "新规定", "doc_type": "规", "text": "第一条"},
     )
     document = NormativeDocument.objects.get(title="新规定")
     assert response.status_code == 302 and response.url.endswith(f"/{document.pk}/")
     page = client.get(f"{BASE}{document.pk}/").content.decode()
     assert 'data-testid="form-submit_review"' in page and 'data-testid="form-publish"' not in page
-    client.post(f"{BASE}{document.pk}/", {"action": "submit_review"})
+    # An incomplete submission is refused naming what is missing (115号 二(三)).
+    response = client.post(
+        f"{BASE}{document.pk}/", {"action": "submit_review", "submit_review-legal_basis": "x"}
+    )
+    assert NormativeDocument.objects.get(pk=document.pk).status == Status.DRAFT
+    client.post(
+        f"{BASE}{document.pk}/",
+        {
+            "action": "submit_review",
+            "submit_review-drafting_explanation": "起草说明",
+            "submit_review-legal_basis": "《法律援助法》",
+        },
+    )
     assert NormativeDocument.objects.get(pk=document.pk).status == Status.LEGALITY_REVIEW
 
 
@@ -72,7 +87,7 @@ def test_an_action_not_offered_to_the_reader_is_a_404(draft, drafter):
 
 
 def test_a_refusal_is_shown_with_the_rule_that_forbids_it(draft, drafter, officials):
-    services.legality_review_submit(document=draft, by=drafter)
+    submit_complete(document=draft, by=drafter)
     client = _client(officials["advisor"])
     response = client.post(
         f"{BASE}{draft.pk}/",
@@ -80,10 +95,13 @@ def test_a_refusal_is_shown_with_the_rule_that_forbids_it(draft, drafter, offici
             "action": "conclude_review",
             "conclude_review-outcome": "lawful",
             "conclude_review-opinion": "合法",
+            **{f"conclude_review-check_{key}": "complies" for key in CHECKLIST},
+            "conclude_review-check_no_penalty": "problem",
+            "conclude_review-note_no_penalty": "第五条设定罚款",
         },
     )
     assert response.status_code == 200
-    assert "不少于5个工作日" in response.content.decode()
+    assert "国办发〔2018〕37号" in response.content.decode()
 
 
 def test_a_post_without_the_csrf_token_is_refused(draft, drafter):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.normdocs.conftest import CHECKLIST, submit_complete
 from tests.portal.conftest import clear_portal_cache
 
 pytestmark = pytest.mark.django_db
@@ -194,14 +195,13 @@ def test_a_published_document_shows_its_filing_status(
     document = services.normdoc_create(
         by=county_drafter, drafting_body=county_body, title="乌恰县物业管理办法", text="第一条"
     )
-    services.legality_review_submit(
-        document=document, by=county_drafter, on=date.today() - timedelta(days=40)
-    )
+    submit_complete(document=document, by=county_drafter, on=date.today() - timedelta(days=40))
     services.legality_review_conclude(
         review=document.reviews.get(),
         by=officials["advisor"],
         outcome=LegalityReview.Outcome.LAWFUL,
         opinion="符合法律法规规定",
+        checklist=CHECKLIST,
     )
     services.normdoc_send_to_deliberation(document=document, by=county_drafter)
     services.normdoc_deliberate(

@@ -16,6 +16,7 @@ from normdocs.models import (
     LegalityReview,
     NormativeDocument,
 )
+from tests.normdocs.conftest import CHECKLIST, submit_complete
 from workflows.clocks.models import Deadline
 from workflows.reports import annual_report
 
@@ -52,13 +53,14 @@ def _year_of_acts(*, live: bool, travel_to, people) -> None:
     )
     on(date(YEAR, 3, 3))
     document = services.normdoc_create(by=drafter, drafting_body=bureau, title="法律援助办法")
-    review = services.legality_review_submit(document=document, by=drafter, on=on(date(YEAR, 3, 3)))
+    review = submit_complete(document=document, by=drafter, on=on(date(YEAR, 3, 3)))
     services.legality_review_conclude(
         review=review,
         by=officials["advisor"],
         outcome=LegalityReview.Outcome.LAWFUL,
         opinion="合法",
         on=on(date(YEAR, 3, 24)),
+        checklist=CHECKLIST,
     )
     services.normdoc_send_to_deliberation(document=document, by=drafter)
     meeting_on = on(date(YEAR, 3, 28))

@@ -11,6 +11,16 @@ DEFAULT_MINIMUM_DAYS = 30
 # longer than that is no longer the draft the public reads (it would be revised and consulted
 # on again), and the stored period (a clock's length in days) must stay a small number.
 MAXIMUM_DAYS = 365
+# Subjects whose comment period stands on another legal source register its clock here, by
+# model label: a normative document's period is set by 国办发〔2018〕37号 and 自治区人民政府令
+# 第218号, not by 第十五条 (normdocs.clockrules registers "normdocs.normativedocument").
+SUBJECT_RULE_KEYS: dict[str, str] = {}
+
+
+def rule_key_for(subject_label: str | None) -> str:
+    """The clock of the comment period for a subject of model ``subject_label``: its own when
+    its app registered one, else ``RULE_KEY`` (《重大行政决策程序暂行条例》第十五条)."""
+    return SUBJECT_RULE_KEYS.get(subject_label or "", RULE_KEY)
 
 
 def earliest_close(*, opens_at: datetime, minimum_days: int) -> datetime:

@@ -20,10 +20,11 @@ from . import public_cache, rules
 from .models import COMMENT_MAX_CHARS, Comment, Consultation, ConsultationAttachment, Disposition
 
 
-def minimum_period() -> tuple[int, str]:
+def minimum_period(subject: Model | None = None) -> tuple[int, str]:
     """The minimum comment period in calendar days and its legal source: the clocks rule
-    ``consultation.comment_period`` (default 30 days, 第十五条; a jurisdiction may override it)."""
-    rule = rule_for(rules.RULE_KEY)
+    ``consultation.comment_period`` (default 30 days, 第十五条; a jurisdiction may override it),
+    or the rule the subject's app registered for it (``rules.rule_key_for``)."""
+    rule = rule_for(rules.rule_key_for(subject._meta.label_lower if subject else None))
     return rule.amount, rule.legal_source
 
 
@@ -39,7 +40,7 @@ def consultation_open(
     short_period_reason: str = "",
 ) -> Consultation:
     """Put ``draft_text`` out for public comment. A short period needs a reason (第十五条)."""
-    days, legal_source = minimum_period()
+    days, legal_source = minimum_period(subject)
     problem = rules.period_problem(
         opens_at=opens_at,
         closes_at=closes_at,
@@ -92,7 +93,7 @@ def consultation_open(
     if profile is not None:
         deadline_open(
             subject=consultation,
-            rule_key=rules.RULE_KEY,
+            rule_key=rules.rule_key_for(subject._meta.label_lower),
             start=timezone.localdate(opens_at),
             due=timezone.localdate(closes_at),
             responsible_unit=profile.unit,

@@ -343,7 +343,7 @@ def test_a_normative_document_review_clock_reaches_its_reviewers(
     document = normdoc_services.normdoc_create(
         by=drafter, drafting_body=bureau_body, title="乌恰县司法局行政执法公示办法"
     )
-    normdoc_services.legality_review_submit(document=document, by=drafter)
+    normdocs_fixtures.submit_complete(document=document, by=drafter)
     clock = Deadline.objects.get(rule_key="normdocs.legality_review")
     assert (clock.responsible_role, clock.responsible_unit) == (
         "legal_advisor",
