@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from workflows.consultations.models import Disposition
 from workflows.consultations.rules import is_period_too_long
 from workflows.files import validate_upload_size
-from workflows.validators import LegalDateField, LegalDateTimeField, period_too_long_error
+from workflows.validators import LegalDateTimeField, period_too_long_error
 
 from ..models import Attachment, RiskDimension, RiskLevel
-from .fields import DATE, DATETIME, MultipleFileField, person_label
+from .fields import DATETIME, MultipleFileField, person_label
+from .start import start_decision_fields
 
 
 class DecisionStartForm(forms.Form):
@@ -29,17 +30,7 @@ class DecisionStartForm(forms.Form):
     )
     legal_basis = forms.CharField(label=_("Legal basis, one per line"), widget=forms.Textarea)
     # 第十条: the government's decision to start (or recorded with the draft before submission).
-    start_decided_by = forms.CharField(
-        label=_("Start decided by (administrative head or executive meeting)"),
-        max_length=200,
-        required=False,
-    )
-    start_decided_on = LegalDateField(label=_("Start decided on"), widget=DATE, required=False)
-    start_reference = forms.CharField(
-        label=_("Reference of the start decision (instruction, meeting number)"),
-        max_length=200,
-        required=False,
-    )
+    start_decided_by, start_decided_on, start_reference = start_decision_fields()
 
     def __init__(self, *args, items=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,17 +65,7 @@ class DraftForm(forms.Form):
         required=False,
         widget=forms.Textarea,
     )
-    start_decided_by = forms.CharField(
-        label=_("Start decided by (administrative head or executive meeting)"),
-        max_length=200,
-        required=False,
-    )
-    start_decided_on = LegalDateField(label=_("Start decided on"), widget=DATE, required=False)
-    start_reference = forms.CharField(
-        label=_("Reference of the start decision (instruction, meeting number)"),
-        max_length=200,
-        required=False,
-    )
+    start_decided_by, start_decided_on, start_reference = start_decision_fields()
     attachment = forms.FileField(
         label=_("Attachment (PDF, DOCX or OFD)"),
         required=False,
