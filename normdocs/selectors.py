@@ -14,6 +14,18 @@ def documents_in_force() -> QuerySet[NormativeDocument]:
     )
 
 
+def document_locked(document: NormativeDocument | int) -> NormativeDocument:
+    """The document re-read under a row lock, with its drafting body: for another app's service
+    that must serialise on it (two proposals of one document onto an agenda do not both pass)
+    without reaching into normdocs' models. Raises ``NormativeDocument.DoesNotExist``."""
+    pk = getattr(document, "pk", document)
+    return (
+        NormativeDocument.objects.select_for_update(of=("self",))
+        .select_related("drafting_body")
+        .get(pk=pk)
+    )
+
+
 def cleanup_results(*, campaign: CleanupCampaign) -> dict[str, list[CleanupItem]]:
     """The published result lists of a closed campaign, one per outcome (37号 五(十八))."""
     results: dict[str, list[CleanupItem]] = {outcome: [] for outcome in CleanupItem.Outcome.values}

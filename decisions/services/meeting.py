@@ -6,8 +6,9 @@ and ``meeting_decide`` work on it, for a major decision and for any other item a
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Consultation
@@ -18,7 +19,7 @@ from workflows.transactions import service_atomic
 
 from .. import rules
 from ..lifecycle import decision_stage_move
-from ..models import Attendance, Decision, Meeting, Stage, Statement
+from ..models import Attendance, Decision, Meeting, Outcome, Stage, Statement
 from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
 from .assessment import latest_risk_assessment
 from .review import passes_review
@@ -165,6 +166,49 @@ def meeting_statement_record(
     return statement
 
 
+# The government's meetings as normdocs names them (国办发〔2018〕37号 三(四)).
+DOCUMENT_MEETING_KIND = {
+    Meeting.Kind.EXECUTIVE: "executive_meeting",
+    Meeting.Kind.PLENARY: "plenary_meeting",
+}
+
+
+def _document_deliberation_record(*, meeting: Meeting, by) -> None:
+    """The head's decision on a normative-document item is the document's collective
+    deliberation (国办发〔2018〕37号 三(四)): recorded through normdocs' own service, which moves
+    the document (a rejected draft goes back to its drafter) and refuses a meeting that may not
+    deliberate it. Adopted (with amendments: the amendments are its note) or not adopted; a
+    deferral records nothing, the document waits for a later session.
+
+    The session's secretary records it, as for every item: when the head decides, the record is
+    the secretary's (the meeting secretary records the government's deliberations,
+    ``normdocs.permissions.is_deliberation_recorder_for``)."""
+    if meeting.head_decision == Outcome.DEFERRED:
+        return
+    from normdocs.services import normdoc_deliberate
+
+    item = meeting.item
+    session = item.session
+    recorder = session.secretary if by.pk == meeting.principal_id else by
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(
+            _("Deliberated at %(session)s, item %(order)s.")
+            % {"session": session, "order": item.order}
+        )
+        if meeting.amendments:
+            note += "\n" + str(
+                _("Amendments decided: %(amendments)s") % {"amendments": meeting.amendments}
+            )
+    normdoc_deliberate(
+        document=item.document,
+        by=recorder,
+        meeting_kind=DOCUMENT_MEETING_KIND[session.kind],
+        meeting_on=timezone.localdate(session.held_at),
+        adopted=meeting.head_decision in (Outcome.ADOPTED, Outcome.ADOPTED_WITH_AMENDMENTS),
+        note=note,
+    )
+
+
 HEAD_POSITION = {
     "adopt": Statement.Position.SUPPORT,
     "adopt_with_amendments": Statement.Position.CONDITIONAL,
@@ -253,6 +297,8 @@ def meeting_decide(
         decision_stage_move(
             decision=decision, move=rules.MEETING_MOVES[head_decision], also=("outcome",)
         )
+    if meeting.item_id is not None and meeting.item.document_id is not None:
+        _document_deliberation_record(meeting=meeting, by=by)
     _record(
         by=by,
         action="decision.meeting_decided",

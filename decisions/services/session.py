@@ -79,7 +79,16 @@ from workflows.permissions import has_role_in_unit, role_holders_in_unit
 from workflows.record.services import record_append
 from workflows.transactions import service_atomic
 
-from ..models import AgendaItem, Attendance, Decision, Meeting, Session, SessionAttendance, Stage
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Outcome,
+    Session,
+    SessionAttendance,
+    Stage,
+)
 from ..rules import meeting as meeting_rules
 from ._common import lock, quorum, require_not_sealed, require_role, require_stage
 from .review import latest_review, passes_review
@@ -114,21 +123,56 @@ def item_check_passes(item: AgendaItem) -> bool:
     if item.kind == AgendaItem.Kind.MAJOR_DECISION:
         return item.decision is not None and passes_review(item.decision)
     if item.kind == AgendaItem.Kind.NORMATIVE_DOCUMENT:
-        if item.document is None:
-            return False
-        review = item.document.reviews.order_by("-id").first()
-        return (
-            deliberation_refusal(
-                review_outcome=(review.outcome or None) if review else None,
-                amendments_recorded=bool(review and review.amendments_recorded_at),
-            )
-            is None
-        )
+        return item.document is not None and document_review_refusal(item.document) is None
     return meeting_rules.may_go_on_agenda(
         outcome=item.check_outcome,
         exploratory_reform=item.exploratory_reform,
         legal_risk_statement=item.legal_risk_statement,
     )
+
+
+def document_review_refusal(document):
+    """Why the document's own legality review keeps it from the meeting, or None (国办发
+    〔2018〕115号 一(三)：未经合法性审核或者经审核不合法的，不得提交集体审议)."""
+    review = document.reviews.order_by("-id").first()
+    return deliberation_refusal(
+        review_outcome=(review.outcome or None) if review else None,
+        amendments_recorded=bool(review and review.amendments_recorded_at),
+    )
+
+
+def _require_document_proposable(*, document, lead_unit: Unit, government: Unit) -> None:
+    """A normative document goes to the government's meeting as an item of the unit that drafts
+    it (the government and its government office issue in the government's name, 国办发〔2018〕
+    37号 三(四)), while it awaits deliberation, passed by its own legality review (115号 一(三)),
+    and once: not while it is on an agenda undecided or after it was adopted."""
+    from normdocs.models import Status as DocumentStatus
+
+    own = document.drafting_body.unit_id
+    in_governments_name = {government.pk, government.general_office_id}
+    if own != lead_unit.pk and not (
+        own in in_governments_name and lead_unit.pk in in_governments_name
+    ):
+        raise ValidationError(
+            _("The document is drafted by another unit than the lead unit."),
+            code="document_not_of_unit",
+        )
+    latest = document.deliberations.order_by("-pk").first()
+    if document.status != DocumentStatus.DELIBERATION or (latest is not None and latest.adopted):
+        raise ValidationError(
+            _("The document is not awaiting deliberation."),
+            code="document_not_awaiting_deliberation",
+        )
+    refusal = document_review_refusal(document)
+    if refusal is not None:
+        raise refusal
+    waiting = AgendaItem.objects.filter(document=document).exclude(
+        deliberation__head_decision__in=[Outcome.DEFERRED, Outcome.REJECTED]
+    )
+    if waiting.exists():
+        raise ValidationError(
+            _("The document is proposed to the meeting already."), code="document_on_agenda"
+        )
 
 
 def pending_item_of(decision: Decision) -> AgendaItem | None:
@@ -216,6 +260,14 @@ def agenda_item_propose(
         raise ValidationError(
             _("Name the normative document of this item."), code="document_required"
         )
+    if kind != AgendaItem.Kind.NORMATIVE_DOCUMENT:
+        document = None
+    if document is not None:
+        from normdocs.selectors import document_locked
+
+        # Under the document's lock: two proposals of one document do not both pass.
+        document = document_locked(document)
+        _require_document_proposable(document=document, lead_unit=lead_unit, government=government)
     if not title.strip():
         raise ValidationError(_("Give the item a title."), code="title_required")
     item = AgendaItem.objects.create(

@@ -459,20 +459,31 @@ def test_a_normative_document_goes_on_the_agenda_once_its_own_review_found_it_la
     document = NormativeDocument.objects.create(
         title="乌恰县城区供热管理办法", drafting_body=body, issuer_code="恰政"
     )
-    item = propose(people, title=document.title, kind="normative_document", document=document)
-    with pytest.raises(ValidationError) as refused:  # its own review decides, not a second check
-        check(people, item)
-    assert code_of(refused) == "document_item_check"
-    session = drive.plan_session(held_at=NINE_AM_SHANGHAI)
-    with pytest.raises(ValidationError) as refused:  # not reviewed
-        s.agenda_item_add(session=session, item=item, by=people["secretary"])
-    assert code_of(refused) == "agenda_check_required"
+    # Proposed while it awaits deliberation, reviewed lawful (the proposal refuses anything else:
+    # tests/decisions/test_session_normdocs.py); its review may change before it is added.
+    NormativeDocument.objects.filter(pk=document.pk).update(status="deliberation")
     review = DocumentReview.objects.create(
         document=document,
         submitted_by=people["housing_drafter"],
         submitted_on=date(2026, 6, 1),
-        outcome="unlawful",
+        outcome="lawful",
     )
+    item = s.agenda_item_propose(
+        by=people["secretary"],
+        title=document.title,
+        lead_unit=people["county"],
+        kind="normative_document",
+        document=document,
+    )
+    with pytest.raises(ValidationError) as refused:  # its own review decides, not a second check
+        check(people, item)
+    assert code_of(refused) == "document_item_check"
+    session = drive.plan_session(held_at=NINE_AM_SHANGHAI)
+    DocumentReview.objects.filter(pk=review.pk).update(outcome="")
+    with pytest.raises(ValidationError) as refused:  # not concluded
+        s.agenda_item_add(session=session, item=item, by=people["secretary"])
+    assert code_of(refused) == "agenda_check_required"
+    DocumentReview.objects.filter(pk=review.pk).update(outcome="unlawful")
     with pytest.raises(ValidationError) as refused:
         s.agenda_item_add(session=session, item=item, by=people["secretary"])
     assert code_of(refused) == "agenda_check_required"

@@ -42,6 +42,7 @@ def _normative_document(people, make_person):  # noqa: F811
     document = NormativeDocument.objects.create(
         title="乌恰县城区供热管理办法", drafting_body=body, issuer_code="恰政"
     )
+    NormativeDocument.objects.filter(pk=document.pk).update(status="deliberation")
     DocumentReview.objects.create(
         document=document,
         submitted_by=people["housing_drafter"],
@@ -64,10 +65,10 @@ def held_session(drive, people, make_person):  # noqa: F811
     )
     s.agenda_item_check(item=other, by=people["legal_advisor"], outcome="lawful", opinion="合法")
     document = _normative_document(people, make_person)
-    normdoc = s.agenda_item_propose(
-        by=people["housing_drafter"],
+    normdoc = s.agenda_item_propose(  # the government's own document, in its name
+        by=secretary,
         title=document.title,
-        lead_unit=people["housing"],
+        lead_unit=people["county"],
         kind="normative_document",
         document=document,
     )
