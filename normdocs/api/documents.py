@@ -17,7 +17,7 @@ from workflows.calendar import CalendarRangeError
 from workflows.consultations.api import SubjectConsultationsMixin
 
 from .. import services
-from ..models import DraftingBody, Filing, NormativeDocument, Status
+from ..models import DocumentVersion, DraftingBody, Filing, NormativeDocument, Status
 from ..permissions import (
     documents_visible_to,
     is_drafter_for,
@@ -100,11 +100,21 @@ class FilingSerializer(serializers.ModelSerializer):
         ]
 
 
+class DocumentVersionSerializer(serializers.ModelSerializer):
+    """One version of the text (征求意见稿 → 送审稿 → 修改稿 → 印发稿): its number, kind and
+    SHA-256; the text itself is the document's ``text`` for the current version."""
+
+    class Meta:
+        model = DocumentVersion
+        fields = ["number", "kind", "sha256", "created_at", "note"]
+
+
 class DocumentDetailSerializer(DocumentSerializer):
     # The filing with the government of the installation (kept for its readers); every
     # filing, in and outside the installation, is in ``filings``.
     filing_status = serializers.SerializerMethodField()
     filings = serializers.SerializerMethodField()
+    versions = serializers.SerializerMethodField()
 
     class Meta(DocumentSerializer.Meta):
         fields = [
@@ -116,6 +126,7 @@ class DocumentDetailSerializer(DocumentSerializer):
             "end_reason",
             "filing_status",
             "filings",
+            "versions",
         ]
 
     def get_filing_status(self, document) -> str | None:
@@ -125,6 +136,13 @@ class DocumentDetailSerializer(DocumentSerializer):
     @extend_schema_field(FilingSerializer(many=True))
     def get_filings(self, document) -> list:
         return FilingSerializer(filings(document), many=True).data
+
+    @extend_schema_field(DocumentVersionSerializer(many=True))
+    def get_versions(self, document) -> list:
+        # Oldest first; the texts of earlier versions are not loaded (only the current one is
+        # given, as ``text``).
+        versions = document.versions.order_by("number").defer("text")
+        return DocumentVersionSerializer(versions, many=True).data
 
 
 class DocumentQuerySerializer(serializers.Serializer):

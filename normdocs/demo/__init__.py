@@ -4,7 +4,8 @@ the drafting-body list confirmed in 2021 (54 bodies), the 2021 cleanups — thre
 continue, 6 repealed, the lists published on the county website — four filings from townships
 and departments reviewed by the county, documents in force with real-looking numbers, and one
 document whose validity ends within the month (due for renewal). No document was issued in the
-name of the county government or its office in 2021, as the seed says.
+name of the county government or its office in 2021, as the seed says; one of 2022 is filed
+outside the installation, with the prefecture government and the county's standing committee.
 
 Every row is written through the services, back-dated to the day each act was done (the
 services take that date), so the demo also has its full record and the 2021 report counts

@@ -158,3 +158,22 @@ FILINGS_2021 = [
     (TOWNSHIP, "吾合沙鲁乡村规民约管理办法", "规", date(2021, 5, 10), "accept"),
     (TOWNSHIP, "吾合沙鲁乡草原禁牧和草畜平衡管理办法", "规", date(2021, 8, 16), "accept"),
 ]
+
+# A county-government document of 2022 filed outside the installation (自治区人民政府令第218号:
+# 报上一级人民政府和本级人民代表大会常务委员会备案): submitted to both bodies, the prefecture's
+# outcome back, the standing committee's review still running. Not in 2021: the county issued
+# nothing in its own name that year, as the seed says.
+COUNTY_DOCUMENT_2022 = {
+    "title": "乌恰县农村公路养护管理办法",
+    "published_on": date(2022, 6, 15),
+    "filings": {
+        # body: (reference, submitted, received, outcome or None)
+        "克孜勒苏柯尔克孜自治州人民政府": (
+            "恰政报〔2022〕15号",
+            date(2022, 6, 28),
+            date(2022, 7, 1),
+            ("accepted", date(2022, 7, 26), "克州政办备〔2022〕31号"),
+        ),
+        "乌恰县人大常委会": ("恰政报〔2022〕16号", date(2022, 6, 28), date(2022, 7, 4), None),
+    },
+}

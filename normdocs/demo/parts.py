@@ -25,6 +25,7 @@ from .data import (
     BODIES_CONFIRMED_ON,
     CLEANUP_2021,
     CLEANUP_TITLE,
+    COUNTY_DOCUMENT_2022,
     FILINGS_2021,
     JUSTICE,
     LISTS_PUBLISHED_ON,
@@ -276,6 +277,82 @@ def _filings_2021() -> None:
             _renew_if_lapsing(document, p["head"])
 
 
+def _county_document_filed_outside() -> None:
+    """A county-government document (2022) drafted by 政府办, reviewed by 司法局, deliberated
+    at the executive meeting and published: it is filed with the two bodies outside the
+    installation (自治区人民政府令第218号), the prefecture government and the county's standing
+    committee. The clerk (the county's publisher) records both submissions and receipts, and
+    the prefecture's outcome; the standing committee's review is still running."""
+    spec = COUNTY_DOCUMENT_2022
+    if NormativeDocument.objects.filter(title=spec["title"]).exists():
+        return
+    drafter, advisor = _user("county_drafter"), _user("legal_advisor")
+    secretary, publisher = _user("secretary"), _user("publisher")
+    published_on = spec["published_on"]
+    with transaction.atomic():
+        document = services.normdoc_create(
+            by=drafter,
+            drafting_body=DraftingBody.objects.get(unit__name=COUNTY),
+            title=spec["title"],
+            doc_type="规",
+            legal_basis="《农村公路建设管理办法》；《新疆维吾尔自治区行政规范性文件管理办法》",
+            text=(
+                f"{spec['title']}\n\n第一条　为了加强农村公路养护管理，保障农村公路完好"
+                "畅通，根据《公路法》等法律法规，结合本县实际，制定本办法。"
+            ),
+        )
+        submitted = published_on - timedelta(days=45)
+        review = services.legality_review_submit(
+            document=document,
+            by=drafter,
+            on=submitted,
+            drafting_explanation="根据《公路法》和本县实际起草，已征求县交通运输局和各乡镇意见。",
+            comment_account="已在县人民政府网站公开征求意见30日，未收到反对意见。",
+        )
+        services.legality_review_conclude(
+            review=review,
+            by=advisor,
+            outcome=LegalityReview.Outcome.LAWFUL,
+            opinion="制定主体合法，内容未增设许可、处罚、强制、收费事项，程序完备",
+            checklist={key: {"ok": True, "note": ""} for key in rules.CONTENT_LIMITS},
+            on=submitted + timedelta(days=14),
+        )
+        services.normdoc_send_to_deliberation(document=document, by=drafter)
+        services.normdoc_deliberate(
+            document=document,
+            by=secretary,
+            meeting_kind="executive_meeting",
+            meeting_on=published_on - timedelta(days=10),
+            adopted=True,
+        )
+        services.normdoc_register(
+            document=document, by=publisher, on=published_on - timedelta(days=3)
+        )
+        services.normdoc_publish(document=document, by=publisher, published_on=published_on)
+        for body, (reference, submitted_on, received_on, outcome) in spec["filings"].items():
+            filing = Filing.objects.get(document=document, receiving_body__name=body)
+            services.filing_external_submit(
+                filing=filing,
+                by=publisher,
+                reference=reference,
+                materials="规范性文件正式文本、备案报告、起草说明、合法性审核意见",
+                submitted_on=submitted_on,
+            )
+            services.filing_external_receipt(filing=filing, by=publisher, received_on=received_on)
+            if outcome is not None:
+                result, on, outcome_reference = outcome
+                services.filing_external_outcome(
+                    filing=filing,
+                    by=publisher,
+                    outcome=result,
+                    on=on,
+                    reference=outcome_reference,
+                    opinion="经审查，未发现问题，予以备案",
+                )
+        document.refresh_from_db()
+        _renew_if_lapsing(document, _user("principal"))
+
+
 def _due_for_renewal() -> None:
     """A document whose five years end three weeks from today: the reminders are running."""
     title = "乌恰县城乡居民医疗救助实施办法"
@@ -301,4 +378,5 @@ def load(*, password: str) -> None:
     _people(password)
     _cleanup_2021()
     _filings_2021()
+    _county_document_filed_outside()
     _due_for_renewal()

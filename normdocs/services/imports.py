@@ -21,11 +21,12 @@ from workflows.transactions import service_atomic
 
 from .. import rules
 from ..conf import setting
-from ..models import DraftingBody, NormativeDocument, Status
+from ..models import DocumentVersion, DraftingBody, NormativeDocument, Status
 from ..rules import RuleRefusal
 from ..rules.register import register_dates_refusal
 from ._common import record, refuse, today
 from .numbering import number_reserve_imported
+from .versions import version_payload, version_write
 
 
 @transaction.atomic
@@ -51,6 +52,10 @@ def normdoc_import_published(
     never given again. Its validity is counted from publication like any other (令第218号),
     unless the register gives its end (``valid_until``); a register's status for a document
     that has ended (``status``, e.g. repealed) is kept as it was issued and ended.
+
+    Its text, when one is given, is kept as version 1, the 印发稿 (as issued), through
+    ``versions.version_write`` like every other text. A document entered without its text
+    (a legacy register row gives none) has no version: there is no text to keep.
     """
     if not (
         has_role_in_unit(user=by, role="publisher", unit=drafting_body.unit)
@@ -98,7 +103,6 @@ def normdoc_import_published(
         issuer_code=parsed.issuer_code,
         doc_type=parsed.doc_type,
         status=status,
-        text=text,
         legal_basis=legal_basis,
         cited_laws=cited_laws,
         created_by=by,
@@ -110,6 +114,11 @@ def normdoc_import_published(
         published_on=published_on,
         effective_on=effective_on,
         valid_until=valid_until,
+    )
+    version = (
+        version_write(document=document, kind=DocumentVersion.Kind.AS_ISSUED, by=by, text=text)
+        if text.strip()
+        else None
     )
     record(
         actor=by,
@@ -123,6 +132,7 @@ def normdoc_import_published(
             "effective_on": effective_on,
             "valid_until": valid_until,
             "status": document.status,
+            "version": version_payload(version),
         },
     )
     return document
