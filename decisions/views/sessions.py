@@ -514,8 +514,10 @@ class ItemsView(LoginRequiredMixin, generic.TemplateView):
         from normdocs.models import Status as DocumentStatus
         from normdocs.rules.drafting import deliberation_refusal
 
+        # A deferred item comes again; so does a rejected document once revised and found
+        # lawful again (it is back at deliberation): the service allows both (document_on_agenda).
         pending = AgendaItem.objects.filter(document_id=OuterRef("pk")).exclude(
-            deliberation__head_decision=Outcome.DEFERRED
+            deliberation__head_decision__in=(Outcome.DEFERRED, Outcome.REJECTED)
         )
         candidates = (
             NormativeDocument.objects.filter(

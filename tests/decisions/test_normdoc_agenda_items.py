@@ -182,3 +182,27 @@ def test_a_deferred_document_is_offered_again_and_an_adopted_one_is_not(client, 
     Meeting.objects.filter(pk=meeting.pk).update(head_decision="adopt")
     AgendaItem.objects.exclude(pk=item.pk).delete()
     assert offered not in body_of(client.get(ITEMS))  # adopted: deliberated already
+
+
+def test_a_rejected_document_back_at_deliberation_is_offered_again(client, people, documents):
+    """Rejected, revised and found lawful again, the document awaits deliberation anew: the page
+    offers it as the service accepts it."""
+    from decisions.models import Meeting
+
+    assert propose(client, people, documents["ready"]).status_code == 302
+    item = AgendaItem.objects.get()
+    session = s.session_plan(
+        government=people["county"],
+        by=people["secretary"],
+        kind="executive",
+        held_at=NINE_AM_SHANGHAI,
+        principal=people["principal"],
+    )
+    s.agenda_item_add(session=session, item=item, by=people["secretary"])
+    s.session_open(session=session, by=people["secretary"], present=people["members"])
+    offered = f'<option value="{documents["ready"].pk}">'
+    client.force_login(people["housing_drafter"])
+    assert offered not in body_of(client.get(ITEMS))
+    item.refresh_from_db()
+    Meeting.objects.filter(pk=item.deliberation.pk).update(head_decision="reject")
+    assert offered in body_of(client.get(ITEMS))
