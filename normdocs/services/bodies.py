@@ -94,8 +94,11 @@ def drafting_body_deliberates_as(body: DraftingBody) -> str:
 def government_office_unit_ids() -> list[int]:
     """The units every government of the installation has named its government office
     (``general_office_of``): their documents are issued in the government's name."""
-    governments = Unit.objects.filter(kind=Unit.Kind.GOVERNMENT, general_office__isnull=False)
-    return [general_office_of(government).pk for government in governments]
+    return list(
+        Unit.objects.filter(kind=Unit.Kind.GOVERNMENT, general_office__isnull=False).values_list(
+            "general_office_id", flat=True
+        )
+    )
 
 
 def drafting_body_meeting_unit(body: DraftingBody) -> Unit:
