@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://… .venv/bin/python -m bench.engine [--quick] [--lifecycles N]
 
-One lifecycle is the adopted path with a public consultation: 11 human tasks (draft, open
-consultation, dispose of comments, risk assessment, submit for and complete legality review,
+One lifecycle is the adopted path with a public consultation: 12 human tasks (draft, open
+consultation, dispose of comments, risk assessment, submit for, complete and approve legality review,
 package check, meeting, Party-committee report, publication, archive) plus the consultation
 timer fired by viewflow's dispatcher. Each task is completed through ``workflows.tasking``, the
 one path pages and API take: under the process lock, the offer re-checked, the services run in
@@ -22,7 +22,7 @@ the median round's: the machine is shared, and a load that moves between two lon
 the ratio by half of itself.
 
 A "transition" is one completed human task; statements and commits per transition count
-everything a lifecycle sends to PostgreSQL (start and timer included) divided by 11.
+everything a lifecycle sends to PostgreSQL (start and timer included) divided by 12.
 
 Targets (bench.run): at least half bare viewflow's transitions per second (an engine that runs
 viewflow plus the services cannot be faster than viewflow alone) and at most 25 statements per
@@ -41,7 +41,8 @@ from datetime import date, timedelta
 
 from bench import harness
 
-HUMAN_TASKS = 11
+HUMAN_TASKS = 12
+BARE_TASKS = 11  # bench.flows.BareFlow
 ROUNDS = 5  # alternating engine/bare rounds (see main)
 RISK_OK = {
     name: {"level": "low", "risk_points": f"{name}: 风险点", "mitigations": f"{name}: 防范措施"}
@@ -58,6 +59,14 @@ def people() -> dict:
     bureau, _ = unit_ensure(
         name="乌恰县司法局", kind=Unit.Kind.DEPARTMENT, issuer_code="恰司", parent=county
     )
+    lead, _ = unit_ensure(
+        name="乌恰县发展和改革委员会",
+        kind=Unit.Kind.DEPARTMENT,
+        issuer_code="恰发改",
+        parent=county,
+    )
+    county.review_office = bureau  # 司法局 reviews the government's decisions (第二十五条)
+    county.save(update_fields=["review_office"])
 
     def person(username, unit, **roles):
         return person_ensure(
@@ -66,9 +75,10 @@ def people() -> dict:
 
     p = {
         "county": county,
-        "bureau": bureau,
-        "drafter": person("drafter", bureau, drafter=[bureau]),
+        "bureau": lead,
+        "drafter": person("drafter", lead, drafter=[lead]),
         "legal_advisor": person("legal_advisor", bureau, legal_advisor=[county, bureau]),
+        "review_head": person("review_head", bureau, unit_head=[bureau]),
         "archivist": person("archivist", county, archivist=[county]),
         "secretary": person("secretary", county, meeting_secretary=[county]),
         "principal": person("principal", county, principal=[county]),
@@ -80,7 +90,7 @@ def people() -> dict:
         government=county,
         year=2024,
         title="乌恰县城区供热价格调整",
-        lead_unit=bureau,
+        lead_unit=lead,
     )
     s.catalogue_party_consent_record(  # 第三条: the Party committee consented first
         by=p["legal_advisor"],
@@ -207,6 +217,13 @@ def lifecycle(p: dict, n: int) -> None:
     complete(
         process,
         DecisionFlow,
+        "approve_legality",
+        p["review_head"],
+        lambda: s.legality_review_approve(review=s.latest_review(d), by=p["review_head"]),
+    )
+    complete(
+        process,
+        DecisionFlow,
         "package_check",
         drafter,
         lambda: s.decision_package_check(decision=d, by=drafter),
@@ -276,7 +293,7 @@ def bare_lifecycle(user) -> None:
     from bench.flows import BareFlow
 
     process = BareFlow.start.run()
-    for i in range(1, HUMAN_TASKS + 1):
+    for i in range(1, BARE_TASKS + 1):
         complete(process, BareFlow, f"step_{i}", user)
     process.refresh_from_db()
     if process.status != "DONE":
@@ -365,9 +382,11 @@ def main() -> None:
                 bare_s + round_bare,
                 bare_runs + size * 3,
             )
-            round_ratios.append((size / round_engine) / (size * 3 / round_bare))
+            round_ratios.append(  # transitions per second, each flow with its own task count
+                (size * HUMAN_TASKS / round_engine) / (size * 3 * BARE_TASKS / round_bare)
+            )
         engine_tps = lifecycles * HUMAN_TASKS / engine_s
-        bare_tps = bare_runs * HUMAN_TASKS / bare_s
+        bare_tps = bare_runs * BARE_TASKS / bare_s
 
         raw_tps = raw_rate(raw_commits)
 
@@ -394,12 +413,14 @@ def main() -> None:
         "ratio_to_bare_viewflow_rounds": [round(r, 3) for r in round_ratios],
         "statements_per_transition": round(counter.statements / transitions, 1),
         "commits_per_transition": round(counter.commits / transitions, 2),
-        "bare_statements_per_transition": round(bare_counter.statements / (bare_runs * 11), 1),
-        "bare_commits_per_transition": round(bare_counter.commits / (bare_runs * 11), 2),
+        "bare_statements_per_transition": round(
+            bare_counter.statements / (bare_runs * BARE_TASKS), 1
+        ),
+        "bare_commits_per_transition": round(bare_counter.commits / (bare_runs * BARE_TASKS), 2),
         "record_events_verified": verified.checked,
     }
     rows = [
-        ("lifecycles (11 human tasks + timer each)", f"{lifecycles}"),
+        ("lifecycles (12 human tasks + timer each)", f"{lifecycles}"),
         ("lifecycles/s through the services", f"{figures['lifecycles_per_s']}"),
         ("transitions/s (services)", f"{figures['transitions_per_s']}"),
         (
