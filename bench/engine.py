@@ -76,6 +76,7 @@ def people() -> dict:
     p = {
         "county": county,
         "bureau": lead,
+        "review_office": bureau,
         "drafter": person("drafter", lead, drafter=[lead]),
         "legal_advisor": person("legal_advisor", bureau, legal_advisor=[county, bureau]),
         "review_head": person("review_head", bureau, unit_head=[bureau]),

@@ -6,9 +6,9 @@
 The decisions are generated in bulk with COPY, not through the services: each has its viewflow
 process, 5 tasks (4 done, 1 open and offered to the role that acts next, in the lead unit or
 the county government; the risk assessment also to the lead unit's risk assessors) and 10
-record events. The lead units cycle through 40 departments; the legal advisor holds the role
-for the county government and 司法局, as in the demo, so about a fortieth of the open legality
-reviews are theirs. The record events are filler rows the inbox never reads (they make the
+record events. The lead units cycle through 40 departments; every open legality review is offered
+to the legal advisors of the county's review office (司法局), as the flow offers it, and the
+advisor holds that role, as in the demo — an eighth of all decisions. The record events are filler rows the inbox never reads (they make the
 tables the size a county reaches), but real ones: each batch claims its sequence numbers from
 the record's chain head under its lock, continues the chain from the head's hash with SHA-256
 over the canonical bytes (no SM3, as with ``FAZHI_RECORD_SM3`` off) and moves the head to its
@@ -32,24 +32,25 @@ from bench import harness
 UNITS = 40
 TASKS_PER_DECISION = 5
 EVENTS_PER_DECISION = 10
-# (open node, role it is offered to, offered in the county government rather than lead unit)
+# (open node, role it is offered to, where: the lead unit, the county government or the
+# county's review office, 司法局, which reviews every decision's legality: 第二十五条)
 OPEN_NODES = [
-    ("draft", "drafter", False),
-    ("dispose_comments", "drafter", False),
-    ("risk_assessment", "drafter", False),
-    ("submit_legality", "drafter", False),
-    ("legality_review", "legal_advisor", False),
-    ("package_check", "drafter", False),
-    ("meeting", "meeting_secretary", True),
-    ("publication", "publisher", True),
+    ("draft", "drafter", "lead"),
+    ("dispose_comments", "drafter", "lead"),
+    ("risk_assessment", "drafter", "lead"),
+    ("submit_legality", "drafter", "lead"),
+    ("legality_review", "legal_advisor", "review_office"),
+    ("package_check", "drafter", "lead"),
+    ("meeting", "meeting_secretary", "county"),
+    ("publication", "publisher", "county"),
 ]
 DONE_NODES = ["draft", "open_consultation", "dispose_comments", "risk_assessment"]
 # Nodes offered to a second (role, unit) beside the one above, as the flow offers them: the
 # risk assessment also to the lead unit's third-party risk assessors (第二十二条).
-ALSO_OFFERED = {"risk_assessment": ("risk_assessor", False)}
+ALSO_OFFERED = {"risk_assessment": ("risk_assessor", "lead")}
 # Measured one request at a time on the decisions list, the inbox page and the task API (issue
 # 22: each ≤ 25 ms at 100k decisions): the secretary is offered every county-level meeting
-# task (an eighth of the decisions), the drafter those of 司法局, the archivist reads all.
+# task (an eighth of the decisions), the drafter those of their department, the archivist reads all.
 STAFF = ("secretary", "drafter", "archivist")
 
 
@@ -77,6 +78,7 @@ class Generator:
         self.flow_task = {
             name: f"decisions/flows.DecisionFlow.{name}" for name in DecisionFlow._nodes_by_name
         }
+        self.offered_in = {"county": p["county"], "review_office": p["review_office"]}
         self.decision_type = ContentType.objects.get_for_model(Decision).pk
         self.made = 0
 
@@ -91,6 +93,10 @@ class Generator:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             ids[table] = cursor.fetchone()[0] + 1
         return ids
+
+    def _offer_unit(self, where: str, lead):
+        """The unit a task is offered in: the decision's lead unit, or a county-level office."""
+        return lead if where == "lead" else self.offered_in[where]
 
     def add(self, n: int) -> float:
         from django.db import connection, transaction
@@ -118,7 +124,7 @@ class Generator:
             for i in range(n):
                 k = self.made + i
                 unit = self.units[k % UNITS]
-                node, role, at_county = OPEN_NODES[(k // UNITS) % len(OPEN_NODES)]
+                node, role, where = OPEN_NODES[(k // UNITS) % len(OPEN_NODES)]
                 at = t0 + dt.timedelta(minutes=k)
                 decisions.append(
                     (
@@ -177,10 +183,8 @@ class Generator:
                     offers.append((o_id, "drafter", t_id, unit.pk))
                     o_id += 1
                     if done in ALSO_OFFERED:
-                        also, also_at_county = ALSO_OFFERED[done]
-                        offers.append(
-                            (o_id, also, t_id, p["county"].pk if also_at_county else unit.pk)
-                        )
+                        also, also_where = ALSO_OFFERED[done]
+                        offers.append((o_id, also, t_id, self._offer_unit(also_where, unit).pk))
                         o_id += 1
                     t_id += 1
                 tasks.append(
@@ -199,11 +203,11 @@ class Generator:
                         "{}",
                     )
                 )
-                offers.append((o_id, role, t_id, p["county"].pk if at_county else unit.pk))
+                offers.append((o_id, role, t_id, self._offer_unit(where, unit).pk))
                 o_id += 1
                 if node in ALSO_OFFERED:
-                    also, also_at_county = ALSO_OFFERED[node]
-                    offers.append((o_id, also, t_id, p["county"].pk if also_at_county else unit.pk))
+                    also, also_where = ALSO_OFFERED[node]
+                    offers.append((o_id, also, t_id, self._offer_unit(also_where, unit).pk))
                     o_id += 1
                 t_id += 1
                 for e in range(EVENTS_PER_DECISION):
