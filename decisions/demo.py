@@ -23,6 +23,12 @@ two major decisions and the 司法局's 法治政府建设 report, checked by th
 every agenda item; the heads of the units attend (列席) and present, the members speak, the
 head speaks last, and the 纪要 follows (``decisions.documents.session_minutes_docx``).
 
+The seed's own year is there too: two 2021 decisions (住建局's 城区供热管网改造工程 with expert
+argumentation, 发改委's 城区农贸市场改造提升), put out for comment, risk assessed, reviewed,
+adopted at 县政府2021年第1次常务会议 with the head speaking last beside the 司法局's report
+checked by the review office, then published and archived — back-entered through the same
+services with each act's 2021 date (``at=``), so ``annual_report 2021`` counts them in 2021.
+
 Everything goes through the services and DecisionFlow's tasks, so the full-process record, the
 viewflow tasks and the legal deadlines are real. Every date is set relative to the moment the
 demo is loaded (``reference``): a consultation open now closes in the future, the closed ones
@@ -388,7 +394,8 @@ def _catalogue(p, county: Unit, today: date) -> dict[str, CatalogueItem]:
 # --- the procedure, step by step ----------------------------------------------------------------
 
 
-def _start(plan: Plan, items, p, today: date) -> Decision:
+def _start(plan: Plan, items, p, today: date, *, at: datetime | None = None) -> Decision:
+    """Start the decision (第十条) and save its draft; ``at`` when back-entered."""
     d = s.decision_start(
         by=p[plan.drafter],
         lead_unit=Unit.objects.get(name=plan.unit),
@@ -401,6 +408,7 @@ def _start(plan: Plan, items, p, today: date) -> Decision:
         start_decided_by="乌恰县人民政府县长",
         start_decided_on=_not_after(plan.start_on, today),
         start_reference=plan.start_reference,
+        at=at,
     )
     s.decision_draft_save(
         decision=d,
@@ -416,9 +424,18 @@ def _start(plan: Plan, items, p, today: date) -> Decision:
     return d
 
 
-def _consult(d: Decision, drafter, *, opens_at: datetime, comments: list[str]) -> None:
-    """Submit the draft and open its public consultation (31 days, 第十四条) with comments."""
-    _act(d, "draft", drafter, lambda: s.decision_draft_submit(decision=d, by=drafter))
+def _consult(
+    d: Decision, drafter, *, opens_at: datetime, comments: list[str], back_entered: bool = False
+) -> None:
+    """Submit the draft and open its public consultation (31 days, 第十四条) with comments;
+    back-entered, the draft is submitted the day before it opens."""
+    submitted_at = opens_at - timedelta(days=1) if back_entered else None
+    _act(
+        d,
+        "draft",
+        drafter,
+        lambda: s.decision_draft_submit(decision=d, by=drafter, at=submitted_at),
+    )
 
     def open_consultation():
         c = s.decision_consultation_open(
@@ -432,9 +449,13 @@ def _consult(d: Decision, drafter, *, opens_at: datetime, comments: list[str]) -
     _act(d, "open_consultation", drafter, open_consultation)
 
 
-def _dispose(d: Decision, drafter) -> None:
+def _dispose(d: Decision, drafter, *, at: datetime | None = None) -> None:
     """The period ran out in the past: the flow's timer closes it (as Celery beat would) and the
-    drafter disposes of every comment (第十五条)."""
+    drafter disposes of every comment (第十五条). Back-entered (``at``: when the drafter
+    finished), it is closed when its period ran out; the timer then finds it closed."""
+    if at is not None:
+        closes_at = consultation_latest(subject=d).closes_at
+        s.decision_consultation_close(decision=d, at=closes_at)
     fire_due_timers()
     d.refresh_from_db()
 
@@ -445,7 +466,7 @@ def _dispose(d: Decision, drafter) -> None:
         ):
             reason = "" if outcome == "adopted" else "与上位法规定或实际情况不符，未予（全部）采纳"
             s.decision_comment_dispose(comment=comment, by=drafter, outcome=outcome, reason=reason)
-        s.decision_consultation_finish(decision=d, by=drafter)
+        s.decision_consultation_finish(decision=d, by=drafter, at=at)
 
     _act(d, "dispose_comments", drafter, dispose)
 
@@ -478,24 +499,34 @@ def _hearing(d: Decision, drafter, *, opens_at: datetime) -> None:
     )
 
 
-def _assess(d: Decision, p, *, assessor, experts: bool = False) -> None:
-    """Expert argumentation when technical (第十九条) beside the risk assessment (第二十二条)."""
+def _assess(d: Decision, p, *, assessor, experts: bool = False, at: datetime | None = None) -> None:
+    """Expert argumentation when technical (第十九条) beside the risk assessment (第二十二条).
+    Back-entered (``at``: when the experts were chosen), the expert gives the opinion two days
+    later, the drafter handles it the day after, and the risk report comes the same day."""
     drafter = p[PLAN_OF[d.title].drafter]
+
+    def later(days: int) -> datetime | None:
+        return at + timedelta(days=days) if at is not None else None
+
     if experts:
         pooled = s.expert_register(
             user=p["expert"], fields=["应急管理", "工程技术"], by=p["legal_advisor"]
         )
 
         def argue():
-            s.experts_choose(decision=d, by=drafter, experts=[pooled])
+            s.experts_choose(decision=d, by=drafter, experts=[pooled], at=at)
             opinion = s.expert_opinion_submit(
                 decision=d,
                 by=p["expert"],
-                text="预案结构完整，建议细化乡（镇）先期处置和物资储备要求。",
+                text=EXPERT_OPINION.get(d.title, EXPERT_OPINION[None])[0],
                 signed=True,
+                at=later(2),
             )
             s.expert_opinion_handle(
-                opinion=opinion, by=drafter, handling="已采纳，补充了乡（镇）先期处置要求。"
+                opinion=opinion,
+                by=drafter,
+                handling=EXPERT_OPINION.get(d.title, EXPERT_OPINION[None])[1],
+                at=later(3),
             )
 
         _act(d, "expert_argumentation", drafter, argue)
@@ -509,11 +540,14 @@ def _assess(d: Decision, p, *, assessor, experts: bool = False) -> None:
             dimensions=RISK_LOW,
             contingency_plan="出现较大分歧或群体性诉求时暂缓实施，重新评估。",
             overall_level="low",
+            at=later(3),
         ),
     )
 
 
-def _submit(d: Decision, drafter, *, needed_by: date | None = None) -> None:
+def _submit(
+    d: Decision, drafter, *, needed_by: date | None = None, at: datetime | None = None
+) -> None:
     """Send the draft to the review office, leaving it at least 7 working days (第二十六条)."""
     _act(
         d,
@@ -524,6 +558,7 @@ def _submit(d: Decision, drafter, *, needed_by: date | None = None) -> None:
             by=drafter,
             procedures_account="已公开征求意见31日并逐条处理，已完成风险评估。",
             opinion_needed_by=needed_by,
+            at=at,
         ),
     )
 
@@ -543,46 +578,80 @@ def _opinion_needed_by(today: date) -> date:
         return today + timedelta(days=21)
 
 
-def _review(d: Decision, p, opinion: str) -> None:
+def _review(d: Decision, p, opinion: str, *, at: datetime | None = None) -> None:
     """The review office's legal advisor prepares the opinion, its head approves and issues the
-    numbered 合法性审查意见书 (第二十八条); the drafter then checks the package (第二十九条)."""
+    numbered 合法性审查意见书 (第二十八条); the drafter then checks the package (第二十九条).
+    Back-entered (``at``: when the opinion was prepared), the head approves it the next day and
+    the drafter checks the package the day after."""
+    approved_at = at + timedelta(days=1) if at is not None else None
+    checked_at = at + timedelta(days=2) if at is not None else None
     _act(
         d,
         "legality_review",
         p["legal_advisor"],
         lambda: s.legality_review_complete(
-            review=s.latest_review(d), by=p["legal_advisor"], outcome="lawful", opinion=opinion
+            review=s.latest_review(d),
+            by=p["legal_advisor"],
+            outcome="lawful",
+            opinion=opinion,
+            at=at,
         ),
     )
     _act(
         d,
         "approve_legality",
         p["unit_head"],
-        lambda: s.legality_review_approve(review=s.latest_review(d), by=p["unit_head"]),
+        lambda: s.legality_review_approve(
+            review=s.latest_review(d), by=p["unit_head"], at=approved_at
+        ),
     )
     drafter = p[PLAN_OF[d.title].drafter]
-    _act(d, "package_check", drafter, lambda: s.decision_package_check(decision=d, by=drafter))
+    _act(
+        d,
+        "package_check",
+        drafter,
+        lambda: s.decision_package_check(decision=d, by=drafter, at=checked_at),
+    )
 
 
-def _schedule(d: Decision, p, session: Session, presenter) -> None:
+def _schedule(d: Decision, p, session: Session, presenter, *, at: datetime | None = None) -> None:
     """The secretary puts the decision on the session's agenda from its meeting task."""
     _act(
         d,
         "meeting",
         p["secretary"],
         lambda: s.session_agenda_add_decision(
-            session=session, decision=d, by=p["secretary"], presenter=presenter
+            session=session, decision=d, by=p["secretary"], presenter=presenter, at=at
         ),
         finishes=False,
     )
 
 
-def _deliberate(item, p, *, statements, head_decision: str, head: str, amendments: str = ""):
-    """Every member present speaks, then the head, last, decides (第三十条)."""
+def _deliberate(
+    item,
+    p,
+    *,
+    statements,
+    head_decision: str,
+    head: str,
+    amendments: str = "",
+    at: datetime | None = None,
+):
+    """Every member present speaks, then the head, last, decides (第三十条). Back-entered
+    (``at``: when the item was taken up), a member speaks every five minutes, the head last."""
     meeting = item.deliberation
-    for speaker, position, text in statements:
+
+    def minute(n: int) -> datetime | None:
+        return at + timedelta(minutes=5 * n) if at is not None else None
+
+    for n, (speaker, position, text) in enumerate(statements):
         s.meeting_statement_record(
-            meeting=meeting, by=p["secretary"], speaker=p[speaker], position=position, text=text
+            meeting=meeting,
+            by=p["secretary"],
+            speaker=p[speaker],
+            position=position,
+            text=text,
+            at=minute(n),
         )
     s.meeting_decide(
         meeting=meeting,
@@ -590,6 +659,7 @@ def _deliberate(item, p, *, statements, head_decision: str, head: str, amendment
         head_decision=head_decision,
         statement=head,
         amendments=amendments,
+        at=minute(len(statements)),
     )
 
 
@@ -720,8 +790,17 @@ def _amend(d: Decision, p) -> None:
     )
 
 
-def _publish(d: Decision, p, today: date, *, reference: str, interpretation: str) -> None:
-    """Reported to the county Party committee (第三十一条), then published (第三十二条)."""
+def _publish(
+    d: Decision,
+    p,
+    today: date,
+    *,
+    reference: str,
+    interpretation: str,
+    published_on: date | None = None,
+) -> None:
+    """Reported to the county Party committee (第三十一条) on ``today``, then published
+    (第三十二条) on ``published_on`` (the same day unless given)."""
     _act(
         d,
         "party_report",
@@ -741,23 +820,343 @@ def _publish(d: Decision, p, today: date, *, reference: str, interpretation: str
         lambda: s.publication_record(
             decision=d,
             by=p["publisher"],
-            published_on=today,
+            published_on=published_on or today,
             channel="乌恰县人民政府网站",
             interpretation=interpretation,
         ),
     )
 
 
-PLAN_OF = {plan.title: plan for plan in PLANS.values()}
+# (opinion, how the lead unit handled it) by decision title; None: the 2026 emergency plan's.
+EXPERT_OPINION = {
+    None: (
+        "预案结构完整，建议细化乡（镇）先期处置和物资储备要求。",
+        "已采纳，补充了乡（镇）先期处置要求。",
+    ),
+}
 COMMENTS = ["建议加大对困难群众的照顾", "建议明确实施时间", "同意草案"]
 
 
+# --- 2021, entered after the fact -----------------------------------------------------------
+# The seed's 2021 report (（三）健全行政决策制度体系): drafts put out for comment, risk assessed on
+# social stability, public safety, environment and economy, reviewed for legality, decided at
+# the county government's executive session with the head speaking last (末位发言), every other
+# item of that session checked by the review office first (议题合法性审核), then published and
+# archived. Back-entered in 2026 through the same services and DecisionFlow tasks, each act
+# with its 2021 date, so the 2021 report counts them as if they had been done live.
+
+YEAR_2021 = 2021
+PARTY_CONSENT_2021 = {
+    "consented_by": "中共乌恰县委常委会",
+    "consented_on": date(YEAR_2021, 1, 25),
+    "reference": f"县委常委会{YEAR_2021}年第3次会议",
+}
+HEATING_NETWORK = "城区供热管网改造工程"
+MARKETS = "城区农贸市场改造提升"
+CATALOGUE_2021 = [
+    (
+        HEATING_NETWORK,
+        HOUSING,
+        "城区老旧供热管网改造，涉及施工安全、冬季供热保障和财政投入（报告“重大项目”）。",
+    ),
+    (MARKETS, DRC, "城区农贸市场改造提升及经营户过渡安置（报告“重大政策、重大项目”）。"),
+]
+PLANS_2021 = {
+    HEATING_NETWORK: Plan(
+        item=HEATING_NETWORK,
+        title="关于实施乌恰县城区供热管网改造工程的决定",
+        unit=HOUSING,
+        drafter="housing_drafter",
+        problem="城区部分供热管网建成超过20年，跑冒滴漏严重，冬季事故频发。",
+        necessity="改造老旧管网，保障群众安全温暖过冬。",
+        legal_basis=["《中华人民共和国安全生产法》", "《城镇供热管网设计标准》（CJJ/T 34—2022）"],
+        draft_text=(
+            "关于实施乌恰县城区供热管网改造工程的决定\n\n"
+            "一、改造城区一级管网6.5公里、二级管网21公里。\n"
+            "二、施工期为2021年6月至9月，10月15日前完成试压。\n"
+            "三、所需资金由中央预算内投资和县财政共同承担。"
+        ),
+        explanation=(
+            "一、起草背景：老旧管网安全隐患突出。二、主要内容：改造范围、工期和资金。"
+            "三、征求意见、专家论证和风险评估情况。"
+        ),
+        start_reference=f"县长办公会议纪要〔{YEAR_2021}〕2号",
+        start_on=date(YEAR_2021, 2, 26),
+        flags={"expert_argumentation_needed": True},
+    ),
+    MARKETS: Plan(
+        item=MARKETS,
+        title="关于乌恰县城区农贸市场改造提升的实施方案",
+        unit=DRC,
+        drafter="drc_drafter",
+        problem="城区农贸市场设施陈旧，消防和食品安全隐患多，周边道路占道经营严重。",
+        necessity="改造提升农贸市场，规范经营秩序，保障食品安全。",
+        legal_basis=[
+            "《中华人民共和国食品安全法》",
+            "《中华人民共和国消防法》",
+            "《优化营商环境条例》",
+        ],
+        draft_text=(
+            "关于乌恰县城区农贸市场改造提升的实施方案\n\n"
+            "一、改造城区农贸市场2处，新建冷链和检测设施。\n"
+            "二、改造期间设置临时市场，经营户过渡期间免收摊位费。\n"
+            "三、改造后摊位按公开、公平原则分配。"
+        ),
+        explanation=(
+            "一、起草背景：农贸市场安全隐患突出。二、主要内容：改造内容和经营户过渡安置。"
+            "三、公平竞争审查情况：经审查，不含排除、限制竞争的内容。"
+        ),
+        start_reference=f"县长批示〔{YEAR_2021}〕第4号",
+        start_on=date(YEAR_2021, 3, 8),
+        flags={
+            "affects_market_actors": True,
+            "fair_competition_review": "经公平竞争审查，未发现排除、限制竞争的内容。",
+        },
+    ),
+}
+EXPERT_OPINION[PLANS_2021[HEATING_NETWORK].title] = (
+    "改造方案技术可行，建议分片施工，保证10月15日前试压完毕。",
+    "已采纳，施工组织改为分三片实施。",
+)
+SESSION_REPORT_2021 = {
+    "title": f"关于乌恰县{YEAR_2021 - 1}年度法治政府建设工作情况的报告",
+    "materials": (
+        f"乌恰县{YEAR_2021 - 1}年度法治政府建设工作情况：落实重大行政决策程序，开展规范性文件"
+        "备案审查和清理，推进行政执法“三项制度”。"
+    ),
+}
+# What was done when (Asia/Shanghai): (decision, act) -> (month, day, hour).
+DAYS_2021 = {
+    "catalogue_published": (1, 28, 10),
+    (HEATING_NETWORK, "start"): (3, 1, 10),
+    (HEATING_NETWORK, "consultation"): (3, 16, 10),
+    (HEATING_NETWORK, "disposed"): (4, 20, 16),
+    (HEATING_NETWORK, "assessed"): (4, 21, 10),
+    (HEATING_NETWORK, "submitted"): (5, 6, 10),
+    (HEATING_NETWORK, "reviewed"): (5, 12, 16),
+    (MARKETS, "start"): (3, 10, 10),
+    (MARKETS, "consultation"): (3, 23, 10),
+    (MARKETS, "disposed"): (4, 26, 16),
+    (MARKETS, "assessed"): (4, 28, 10),
+    (MARKETS, "submitted"): (5, 7, 10),
+    (MARKETS, "reviewed"): (5, 13, 16),
+    "report_proposed": (5, 10, 10),
+    "report_checked": (5, 14, 11),
+    "session_planned": (5, 17, 9),
+    "scheduled": (5, 18, 9),
+    "session": (5, 20, 10),
+    "session_concluded": (5, 20, 12),
+    "party_reported": (5, 25, 10),
+    "published": (5, 31, 10),
+    "sealed": (6, 10, 10),
+}
+
+
+def _at_2021(key) -> datetime:
+    month, day, hour = DAYS_2021[key]
+    return datetime(YEAR_2021, month, day, hour, tzinfo=timezone.get_current_timezone())
+
+
+def _catalogue_2021(p, county: Unit) -> dict[str, CatalogueItem]:
+    """The 2021 catalogue, published after the Party committee consented (第三条)."""
+    compiler = p["legal_advisor"]
+    items = {
+        title: s.catalogue_item_create(
+            by=compiler,
+            government=county,
+            year=YEAR_2021,
+            title=title,
+            description=description,
+            lead_unit=Unit.objects.get(name=unit),
+        )
+        for title, unit, description in CATALOGUE_2021
+    }
+    s.catalogue_party_consent_record(
+        by=compiler, government=county, year=YEAR_2021, **PARTY_CONSENT_2021
+    )
+    published = _at_2021("catalogue_published")
+    return {
+        title: s.catalogue_item_publish(item=item, by=compiler, at=published)
+        for title, item in items.items()
+    }
+
+
+def _session_2021(p, county: Unit, heating: Decision, markets: Decision) -> Session:
+    """县政府2021年第1次常务会议: the two decisions and the 司法局's report of 2020, each checked
+    for legality before going on the agenda; every member speaks, the head last (第三十条)."""
+    secretary = p["secretary"]
+    held_at = _at_2021("session")
+    session = s.session_plan(
+        government=county,
+        by=secretary,
+        kind="executive",
+        held_at=held_at,
+        principal=p["principal"],
+        at=_at_2021("session_planned"),
+    )
+    scheduled = _at_2021("scheduled")
+    _schedule(heating, p, session, p["housing_head"], at=scheduled)
+    _schedule(markets, p, session, p["drc_head"], at=scheduled)
+    report = s.agenda_item_propose(
+        by=p["drafter"],
+        title=SESSION_REPORT_2021["title"],
+        lead_unit=Unit.objects.get(name=BUREAU),
+        materials=SESSION_REPORT_2021["materials"],
+        presenter=p["unit_head"],
+        at=_at_2021("report_proposed"),
+    )
+    report = s.agenda_item_check(
+        item=report,
+        by=p["legal_advisor"],
+        outcome="lawful",
+        opinion="报告内容符合法治政府建设年度报告制度的要求，可以提交会议审议。",
+        at=_at_2021("report_checked"),
+    )
+    s.agenda_item_add(session=session, item=report, by=secretary, at=scheduled)
+    s.session_open(
+        session=session,
+        by=secretary,
+        present=[p["deputy_head"], p["member"]],
+        attendees=[
+            (p["housing_head"], Unit.objects.get(name=HOUSING)),
+            (p["drc_head"], Unit.objects.get(name=DRC)),
+            (p["unit_head"], Unit.objects.get(name=BUREAU)),
+        ],
+        at=held_at,
+    )
+    items = {item.decision_id: item for item in session.items.all()}
+    _act(
+        heating,
+        "meeting",
+        secretary,
+        lambda: _deliberate(
+            items[heating.pk],
+            p,
+            statements=[
+                ("deputy_head", "support", "同意，施工期间要做好交通疏导和安全防护。"),
+                ("member", "support", "同意，资金要专款专用。"),
+            ],
+            head_decision="adopt",
+            head="同意。住建局要确保10月15日前完成试压，按期供热。",
+            at=held_at + timedelta(minutes=5),
+        ),
+    )
+    _act(
+        markets,
+        "meeting",
+        secretary,
+        lambda: _deliberate(
+            items[markets.pk],
+            p,
+            statements=[
+                ("deputy_head", "support", "同意，过渡期间要保障群众买菜方便。"),
+                ("member", "conditional", "同意，建议摊位分配全程公开。"),
+            ],
+            head_decision="adopt",
+            head="同意。发改委会同市场监管局做好经营户过渡安置，摊位分配全程公开。",
+            at=held_at + timedelta(minutes=40),
+        ),
+    )
+    _deliberate(
+        items[None],
+        p,
+        statements=[
+            ("deputy_head", "support", "同意，报告客观全面。"),
+            ("member", "support", "同意。"),
+        ],
+        head_decision="adopt",
+        head="原则同意，按会议意见修改后报县委和州人民政府。",
+        at=held_at + timedelta(minutes=80),
+    )
+    return s.session_conclude(session=session, by=secretary, at=_at_2021("session_concluded"))
+
+
+def _load_2021(p, county: Unit) -> None:
+    """The 2021 major decisions, back-entered with their 2021 dates (module docstring)."""
+    if CatalogueItem.objects.filter(government=county, year=YEAR_2021).exists():
+        return
+    items = _catalogue_2021(p, county)
+    d = {
+        key: _start(plan, items, p, plan.start_on, at=_at_2021((key, "start")))
+        for key, plan in PLANS_2021.items()
+    }
+    for key, plan in PLANS_2021.items():
+        opens_at = _at_2021((key, "consultation"))
+        _consult(d[key], p[plan.drafter], opens_at=opens_at, comments=COMMENTS, back_entered=True)
+    # Both periods ran out in 2021: closed then, before the flow's timers look at them.
+    for key in PLANS_2021:
+        closes_at = consultation_latest(subject=d[key]).closes_at
+        s.decision_consultation_close(decision=d[key], at=closes_at)
+    for key, plan in PLANS_2021.items():
+        _dispose(d[key], p[plan.drafter], at=_at_2021((key, "disposed")))
+    _assess(
+        d[HEATING_NETWORK],
+        p,
+        assessor=p["risk_assessor"],  # the third party 住建局 commissions (第二十二条)
+        experts=True,
+        at=_at_2021((HEATING_NETWORK, "assessed")),
+    )
+    _assess(d[MARKETS], p, assessor=p["drc_drafter"], at=_at_2021((MARKETS, "assessed")))
+    for key, plan in PLANS_2021.items():
+        submitted = _at_2021((key, "submitted"))
+        _submit(
+            d[key],
+            p[plan.drafter],
+            needed_by=_opinion_needed_by(timezone.localdate(submitted)),
+            at=submitted,
+        )
+    _review(
+        d[HEATING_NETWORK],
+        p,
+        "经审查，改造工程履行了公开征求意见、专家论证和风险评估程序，符合法律规定。",
+        at=_at_2021((HEATING_NETWORK, "reviewed")),
+    )
+    _review(
+        d[MARKETS],
+        p,
+        "经审查，实施方案经公平竞争审查，程序完备，符合法律规定。",
+        at=_at_2021((MARKETS, "reviewed")),
+    )
+    _session_2021(p, county, d[HEATING_NETWORK], d[MARKETS])
+    reported_on = timezone.localdate(_at_2021("party_reported"))
+    published_on = timezone.localdate(_at_2021("published"))
+    for key, reference, interpretation in (
+        (HEATING_NETWORK, 8, "本决定明确城区供热管网改造的范围、工期和资金来源。"),
+        (MARKETS, 9, "本方案明确农贸市场改造内容和经营户过渡安置措施。"),
+    ):
+        _publish(
+            d[key],
+            p,
+            reported_on,
+            reference=f"恰政报〔{YEAR_2021}〕{reference}号",
+            interpretation=interpretation,
+            published_on=published_on,
+        )
+        _act(
+            d[key],
+            "archive",
+            p["archivist"],
+            lambda key=key: s.decision_seal(
+                decision=d[key], by=p["archivist"], at=_at_2021("sealed")
+            ),
+        )
+
+
+PLAN_OF = {plan.title: plan for plan in [*PLANS.values(), *PLANS_2021.values()]}
+
+
 def load(*, password: str) -> None:
-    """Load the demo decisions; a second run creates nothing."""
-    reference = timezone.now()  # every date of the demo is set from here
-    today = timezone.localdate(reference)
+    """Load the demo decisions, the 2021 ones (back-entered) and this year's; a second run
+    creates nothing."""
     county = Unit.objects.get(name=COUNTY)
     p = _people()
+    _load_2021(p, county)
+    _load_current(p, county)
+
+
+def _load_current(p, county: Unit) -> None:
+    reference = timezone.now()  # every date of the demo is set from here
+    today = timezone.localdate(reference)
     items = _catalogue(p, county, today)
     if Decision.objects.filter(
         government=county, title__in=[plan.title for plan in PLANS.values()]

@@ -134,11 +134,15 @@ def sessions_figures(year: int) -> dict:
         .select_related("review", "document", "deliberation")
         .order_by("session", "order")
     )
-    deliberated = [
+    # Deliberated to a decision: a deferral (暂缓审议) is no collective decision, it is counted
+    # apart (第三十条).
+    decided = [
         item
         for item in items
         if getattr(item, "deliberation", None) is not None and item.deliberation.head_decision
     ]
+    deliberated = [i for i in decided if i.deliberation.head_decision != Outcome.DEFERRED]
+    items_deferred = len(decided) - len(deliberated)
     items_by_kind = Counter(item.kind for item in deliberated)
     checked = [item for item in items if _item_checked(item)]
     checked_by_kind = Counter(item.kind for item in checked)
@@ -160,9 +164,32 @@ def sessions_figures(year: int) -> dict:
     return {
         "held": {k: by_kind.get(k, 0) for k in SESSION_KIND_ZH},
         "items_deliberated": {k: items_by_kind.get(k, 0) for k in ITEM_KIND_ZH},
+        "items_deferred": items_deferred,
         "items_checked": {k: checked_by_kind.get(k, 0) for k in ITEM_KIND_ZH},
         "head_spoke_last_on_every_item": head_last,
     }
+
+
+def agenda_checks(year: int) -> dict:
+    """The review office's checks of the items proposed to the government's meetings
+    (议题合法性审核, 第二十五条、第二十八条), counted by the day checked: how many, and how many it
+    refused (found unlawful, not an exploratory reform with its legal risk stated, so they may
+    not go on the agenda). Major decisions and normative documents are checked by their own
+    legality reviews, counted with those."""
+    start, end = year_bounds(year)
+    rows = list(
+        AgendaItem.objects.filter(
+            kind=AgendaItem.Kind.OTHER, checked_at__gte=start, checked_at__lt=end
+        ).values_list("check_outcome", "exploratory_reform", "legal_risk_statement")
+    )
+    refused = sum(
+        1
+        for outcome, reform, risk in rows
+        if not may_go_on_agenda(
+            outcome=outcome, exploratory_reform=reform, legal_risk_statement=risk
+        )
+    )
+    return {"checked": len(rows), "refused": refused}
 
 
 def _sessions_text(figures: dict) -> str:
@@ -174,6 +201,8 @@ def _sessions_text(figures: dict) -> str:
     )
     if total:
         text += "（" + "、".join(f"{ITEM_KIND_ZH[k]}{v}项" for k, v in items.items() if v) + "）"
+    if figures["items_deferred"]:
+        text += f"，暂缓审议议题{figures['items_deferred']}项"
     if sum(held.values()):
         text += (
             f"，县政府主要负责人在{figures['head_spoke_last_on_every_item']}次会议上"
@@ -228,6 +257,7 @@ def decisions_section(year: int) -> dict:
     reviews = sum(review_outcomes.values())
     sessions = sessions_figures(year)
     items_checked = sum(sessions["items_checked"].values())
+    checks = agenda_checks(year)
 
     taken_text = (
         f"全年经县政府常务会议或全体会议集体讨论决定重大行政决策{decided_total}项"
@@ -279,7 +309,8 @@ def decisions_section(year: int) -> dict:
             if items_checked
             else ""
         )
-        + "。",
+        + f"；全年审核提请会议审议的其他议题{checks['checked']}项，"
+        f"经审核不合法、不予提请会议审议{checks['refused']}项。",
     ]
     bounds = f"from 1 January {year} to 31 December {year}"
     return {
@@ -296,6 +327,7 @@ def decisions_section(year: int) -> dict:
             "full_procedure": full,
             "agenda_items_reviewed": reviewed_before,
             "sessions": sessions,
+            "agenda_checks": checks,
             "consultations": {"held": consulted.count(), "skipped": len(skipped)},
             "public_comments": {
                 "received": comments.count(),
@@ -327,7 +359,12 @@ def decisions_section(year: int) -> dict:
             "decisions.LegalityReview",
             "sessions.held": f"decisions.Session open or concluded, held_at {bounds}, by kind",
             "sessions.items_deliberated": "decisions.AgendaItem on those sessions whose "
-            "deliberation (decisions.Meeting) has a head_decision, by kind",
+            "deliberation (decisions.Meeting) has a head_decision other than defer, by kind",
+            "sessions.items_deferred": "decisions.AgendaItem on those sessions whose "
+            "deliberation's head_decision is defer (not counted as deliberated)",
+            "agenda_checks.checked": f"decisions.AgendaItem of kind other, checked_at {bounds}",
+            "agenda_checks.refused": "those whose check_outcome, exploratory_reform and "
+            "legal_risk_statement do not let them go on the agenda (rules.may_go_on_agenda)",
             "sessions.items_checked": "decisions.AgendaItem on those sessions that passed the "
             "legality check: major_decision by its completed decisions.LegalityReview (item.review), "
             "normative_document by its latest normdocs.LegalityReview, other by check_outcome "

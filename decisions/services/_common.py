@@ -1,13 +1,30 @@
 """Guards shared by the decision services: roles, stages and the archive seal."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.locks import row_held, row_hold
 from workflows.permissions import has_role_in_unit
 
 from ..models import Decision, Stage
+
+
+def act_time(at: datetime | None) -> datetime:
+    """When the act happened: ``at`` when it is entered after the fact (a past moment the
+    person states), else now. The annual report counts by this time; the record event keeps
+    the time of entry as its own ``created_at`` and the act's date as ``"on"``."""
+    if at is not None and at > timezone.now():
+        raise ValidationError(_("An act cannot be dated in the future."), code="act_in_future")
+    return at or timezone.now()
+
+
+def act_on(at: datetime) -> dict:
+    """The record payload entry for the date of the act, in Asia/Shanghai."""
+    return {"on": timezone.localdate(at)}
 
 
 def quorum() -> float:

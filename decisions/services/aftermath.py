@@ -3,7 +3,7 @@ the archive (execution, post-evaluation, adjustment) is in ``execution``."""
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,7 +23,7 @@ from ..models import (
     Publication,
     Stage,
 )
-from ._common import lock, missing_error, require_role, require_stage
+from ._common import act_on, act_time, lock, missing_error, require_role, require_stage
 from .amendments import published_version
 
 
@@ -56,6 +56,7 @@ def party_report_record(
             "reported_on": reported_on,
             "reference": report.reference,
             "recipient": report.recipient,
+            "on": reported_on,
         },
     )
     return report
@@ -126,6 +127,7 @@ def publication_record(
             "not_published_reason": publication.not_published_reason,
             "version": version.number if version else None,
             "text_sha256": publication.text_sha256,
+            "on": publication.published_on or timezone.localdate(),
         },
     )
     return publication
@@ -181,9 +183,10 @@ def _record_digest(decision: Decision) -> str:
 
 
 @service_atomic
-def decision_seal(*, decision: Decision, by) -> Decision:
+def decision_seal(*, decision: Decision, by, at: datetime | None = None) -> Decision:
     """The archivist seals the complete record (第三十三条). Refused while the checklist shows
-    anything missing; after sealing nothing recorded before it can change."""
+    anything missing; after sealing nothing recorded before it can change. ``at`` is when it
+    was sealed, given when the archiving is entered after the fact."""
     decision = lock(decision)
     require_role(user=by, role="archivist", unit=decision.government)
     require_stage(decision, Stage.ARCHIVING)
@@ -192,7 +195,7 @@ def decision_seal(*, decision: Decision, by) -> Decision:
         raise missing_error(
             _("The record is incomplete: %(missing)s."), checklist["missing"], "archive_incomplete"
         )
-    decision.sealed_at = timezone.now()
+    decision.sealed_at = act_time(at)
     decision.sealed_by = by
     decision.seal_checklist = checklist
     decision.seal_sha256 = _record_digest(decision)
@@ -205,6 +208,10 @@ def decision_seal(*, decision: Decision, by) -> Decision:
         actor=by,
         action="decision.sealed",
         subject=decision,
-        payload={"checklist": checklist, "record_sha256": decision.seal_sha256},
+        payload={
+            "checklist": checklist,
+            "record_sha256": decision.seal_sha256,
+            **act_on(decision.sealed_at),
+        },
     )
     return decision

@@ -1,4 +1,9 @@
-"""Expert argumentation (第十九至二十一条) and risk assessment (第二十二至二十四条)."""
+"""Expert argumentation (第十九至二十一条) and risk assessment (第二十二至二十四条).
+
+Each act takes ``at``, when it was done, given when it is entered after the fact (the annual
+report counts risk assessments by it, domain.md §5)."""
+
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -24,6 +29,8 @@ from ..models import (
     Stage,
 )
 from ._common import (
+    act_on,
+    act_time,
     lock,
     missing_error,
     require_any_role,
@@ -127,7 +134,7 @@ def _tell_the_withdrawn_expert(selection: ExpertSelection) -> None:
 
 @service_atomic
 def experts_choose(
-    *, decision: Decision, by, experts: list[ExpertProfile]
+    *, decision: Decision, by, experts: list[ExpertProfile], at: datetime | None = None
 ) -> list[ExpertSelection]:
     """The lead unit's drafter chooses one or more experts from the pool to argue the decision
     (第十九条、第二十一条). An expert with a declared direct interest in the decision or its lead
@@ -168,7 +175,7 @@ def experts_choose(
         selection, created = ExpertSelection.objects.get_or_create(
             decision=decision,
             expert=expert,
-            defaults={"chosen_by": by, "chosen_at": timezone.now()},
+            defaults={"chosen_by": by, "chosen_at": act_time(at)},
         )
         selections.append(selection)
         if created:
@@ -176,7 +183,7 @@ def experts_choose(
                 actor=by,
                 action="decision.expert_chosen",
                 subject=decision,
-                payload={"selection": selection.pk, "expert": expert.pk},
+                payload={"selection": selection.pk, "expert": expert.pk, **act_on(act_time(at))},
             )
             _tell_the_chosen_expert(selection)
     return selections
@@ -229,7 +236,9 @@ def expert_argumentation_missing(decision: Decision) -> list[str]:
 
 
 @service_atomic
-def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) -> ExpertOpinion:
+def expert_opinion_submit(
+    *, decision: Decision, by, text: str, signed: bool, at: datetime | None = None
+) -> ExpertOpinion:
     """An expert the lead unit chose from the pool gives a written, signed opinion (第十九条、
     第二十条). An expert who was not chosen, or who has since declared a direct interest in the
     decision or its lead unit, is refused."""
@@ -257,19 +266,21 @@ def expert_opinion_submit(*, decision: Decision, by, text: str, signed: bool) ->
         expert=expert,
         text=text.strip(),
         signed=True,
-        submitted_at=timezone.now(),
+        submitted_at=act_time(at),
     )
     record_append(
         actor=by,
         action="decision.expert_opinion_submitted",
         subject=decision,
-        payload={"opinion": opinion.pk, "expert": expert.pk},
+        payload={"opinion": opinion.pk, "expert": expert.pk, **act_on(opinion.submitted_at)},
     )
     return opinion
 
 
 @service_atomic
-def expert_opinion_handle(*, opinion: ExpertOpinion, by, handling: str) -> ExpertOpinion:
+def expert_opinion_handle(
+    *, opinion: ExpertOpinion, by, handling: str, at: datetime | None = None
+) -> ExpertOpinion:
     """The lead unit says how it handled the opinion (第二十九条(三))."""
     decision = lock(opinion.decision_id)
     require_not_sealed(decision)
@@ -284,7 +295,7 @@ def expert_opinion_handle(*, opinion: ExpertOpinion, by, handling: str) -> Exper
         actor=by,
         action="decision.expert_opinion_handled",
         subject=decision,
-        payload={"opinion": opinion.pk, "handling": opinion.handling},
+        payload={"opinion": opinion.pk, "handling": opinion.handling, **act_on(act_time(at))},
     )
     return opinion
 
@@ -298,6 +309,7 @@ def risk_assessment_submit(
     contingency_plan: str,
     overall_level: str,
     third_party: str = "",
+    at: datetime | None = None,
 ) -> RiskAssessment:
     """The risk report: four dimensions with level, risk points and mitigations, a contingency
     plan and the overall level (第二十二条、第二十三条). ``dimensions`` maps each of
@@ -332,7 +344,7 @@ def risk_assessment_submit(
         third_party=third_party.strip(),
         contingency_plan=contingency_plan.strip(),
         overall_level=overall_level,
-        submitted_at=timezone.now(),
+        submitted_at=act_time(at),
     )
     for name in rules.RISK_DIMENSIONS:
         row = dimensions[name]
@@ -347,7 +359,12 @@ def risk_assessment_submit(
         actor=by,
         action="decision.risk_assessed",
         subject=decision,
-        payload={"assessment": assessment.pk, "overall_level": overall_level, "levels": levels},
+        payload={
+            "assessment": assessment.pk,
+            "overall_level": overall_level,
+            "levels": levels,
+            **act_on(assessment.submitted_at),
+        },
     )
     return assessment
 

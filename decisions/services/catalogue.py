@@ -1,6 +1,6 @@
 """The decision catalogue (决策事项目录): compiled, published and adjusted (第三条)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,7 +11,7 @@ from workflows.transactions import service_atomic
 
 from ..models import CatalogueItem
 from ..rules import start as start_rules
-from ._common import missing_error
+from ._common import act_on, act_time, missing_error
 
 # The justice bureau compiles the list for the government (domain.md §1, stage 0); the
 # government's administrator or a legal advisor (of the 司法局) scoped to it acts here.
@@ -104,9 +104,10 @@ def catalogue_party_consent_record(
 
 
 @service_atomic
-def catalogue_item_publish(*, item: CatalogueItem, by) -> CatalogueItem:
+def catalogue_item_publish(*, item: CatalogueItem, by, at: datetime | None = None) -> CatalogueItem:
     """Publish the item as part of the yearly catalogue, once the same-level Party committee's
-    consent is recorded (第三条: 经同级党委同意后向社会公布)."""
+    consent is recorded (第三条: 经同级党委同意后向社会公布). ``at``: when, given when it is
+    entered after the fact."""
     _require_compiler(by=by, government=item.government)
     item = CatalogueItem.objects.select_for_update().get(pk=item.pk)
     if item.status != CatalogueItem.Status.DRAFT:
@@ -121,14 +122,17 @@ def catalogue_item_publish(*, item: CatalogueItem, by) -> CatalogueItem:
             code="party_consent_required",
         )
     item.status = CatalogueItem.Status.PUBLISHED
-    item.published_at = timezone.now()
+    item.published_at = act_time(at)
     item.published_by = by
     item.save(update_fields=["status", "published_at", "published_by"])
     record_append(
         actor=by,
         action="decision_catalogue.item_published",
         subject=item,
-        payload={"party_consent_reference": item.party_consent_reference},
+        payload={
+            "party_consent_reference": item.party_consent_reference,
+            **act_on(item.published_at),
+        },
     )
     return item
 

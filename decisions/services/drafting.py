@@ -3,7 +3,7 @@ participation from here (``participation``, 第十四条至第十七条)."""
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,15 @@ from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Attachment, Decision, DraftVersion, Stage
 from ..rules import start as start_rules
-from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
+from ._common import (
+    act_on,
+    act_time,
+    lock,
+    missing_error,
+    require_not_sealed,
+    require_role,
+    require_stage,
+)
 
 FLAG_FIELDS = (
     "not_disclosable",
@@ -69,14 +77,19 @@ def decision_initiate(
     start_decided_by: str = "",
     start_decided_on: date | None = None,
     start_reference: str = "",
+    at: datetime | None = None,
 ) -> Decision:
     """Start a decision from a published catalogue item (第三条) with its proposal (第十条),
     assigned to one lead unit (第十一条). The drafter of the lead unit starts it.
 
     The government's decision to start it (who decided, when, its reference: 第十条) is given
     here or recorded with the draft (``decision_draft_save``); the draft is not submitted
-    without it."""
+    without it.
+
+    ``at`` is when it was started, given when it is entered after the fact: the decision's
+    ``created_at`` (the annual report counts decisions started by it, domain.md §5)."""
     require_role(user=by, role="drafter", unit=lead_unit)
+    started_at = act_time(at)
     problem_code = rules.catalogue_problem(
         has_item=catalogue_item is not None,
         item_published=catalogue_item is not None and catalogue_item.status != "draft",
@@ -112,6 +125,9 @@ def decision_initiate(
         start_reference=start_reference.strip(),
         created_by=by,
     )
+    if at is not None:  # created_at is set on insert; a back-entered start keeps its own time
+        Decision.objects.filter(pk=decision.pk).update(created_at=started_at)
+        decision.created_at = started_at
     record_append(
         actor=by,
         action="decision.initiated",
@@ -125,6 +141,7 @@ def decision_initiate(
             "start_decided_by": decision.start_decided_by,
             "start_decided_on": decision.start_decided_on,
             "start_reference": decision.start_reference,
+            **act_on(started_at),
         },
     )
     return decision
@@ -230,9 +247,10 @@ def attachment_add(
 
 
 @service_atomic
-def decision_draft_submit(*, decision: Decision, by) -> Decision:
+def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None) -> Decision:
     """Finish drafting. A matter not disclosable by law skips public comment, with the skip and
-    its reason recorded (第十四条); otherwise it goes out for comment."""
+    its reason recorded (第十四条); otherwise it goes out for comment. ``at``: when, given
+    when it is entered after the fact."""
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.DRAFTING)
@@ -275,7 +293,11 @@ def decision_draft_submit(*, decision: Decision, by) -> Decision:
         if consultation_required and not already_consulted
         else "skip_consultation",
     )
-    payload = {"stage": decision.stage, "version": decision.versions.count()}
+    payload = {
+        "stage": decision.stage,
+        "version": decision.versions.count(),
+        **act_on(act_time(at)),
+    }
     if not consultation_required:
         payload["consultation_skipped_reason"] = decision.not_disclosable_reason
     record_append(actor=by, action="decision.draft_submitted", subject=decision, payload=payload)

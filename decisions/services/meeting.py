@@ -20,7 +20,15 @@ from workflows.transactions import service_atomic
 from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Attendance, Decision, Meeting, Outcome, Stage, Statement
-from ._common import lock, missing_error, require_not_sealed, require_role, require_stage
+from ._common import (
+    act_on,
+    act_time,
+    lock,
+    missing_error,
+    require_not_sealed,
+    require_role,
+    require_stage,
+)
 from .assessment import latest_risk_assessment
 from .review import passes_review
 
@@ -51,8 +59,9 @@ def package_facts(decision: Decision) -> rules.PackageFacts:
 
 
 @service_atomic
-def decision_package_check(*, decision: Decision, by) -> Decision:
-    """Check the package for the meeting is complete (第二十九条), then it goes on the agenda."""
+def decision_package_check(*, decision: Decision, by, at: datetime | None = None) -> Decision:
+    """Check the package for the meeting is complete (第二十九条), then it goes on the agenda.
+    ``at``: when, given when it is entered after the fact."""
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.PACKAGE)
@@ -66,7 +75,7 @@ def decision_package_check(*, decision: Decision, by) -> Decision:
         actor=by,
         action="decision.package_checked",
         subject=decision,
-        payload={"stage": decision.stage},
+        payload={"stage": decision.stage, **act_on(act_time(at))},
     )
     return decision
 
@@ -117,10 +126,11 @@ def _record(*, by, action: str, meeting: Meeting, decision: Decision | None, pay
 
 @service_atomic
 def meeting_statement_record(
-    *, meeting: Meeting, by, speaker, position: str, text: str
+    *, meeting: Meeting, by, speaker, position: str, text: str, at: datetime | None = None
 ) -> Statement:
     """Record a member's view verbatim, in speaking order; dissent is kept as stated (第三十条).
-    The head does not speak here: the head speaks last, with the decision."""
+    The head does not speak here: the head speaks last, with the decision. ``at`` is when the
+    member spoke, given when the meeting is entered after the fact (never before it)."""
     decision, meeting = _lock_meeting(meeting)
     _require_secretary(by=by, government=_government_of(meeting, decision))
     if speaker.pk == meeting.principal_id:
@@ -141,13 +151,16 @@ def meeting_statement_record(
             _("This member's statement is already recorded."), code="already_spoken"
         )
     order = len(spoken) + 1
+    spoke_at = act_time(at)
+    if at is not None and spoke_at < meeting.held_at:
+        raise ValidationError(_("A member cannot speak before the meeting."), code="before_meeting")
     statement = Statement.objects.create(
         meeting=meeting,
         speaker=speaker,
         order=order,
         position=position,
         text=text,  # verbatim: not stripped, not edited
-        recorded_at=timezone.now(),
+        recorded_at=spoke_at,
         recorded_by=by,
     )
     _record(
@@ -161,6 +174,7 @@ def meeting_statement_record(
             "speaker": speaker.pk,
             "position": position,
             "text": text,
+            **act_on(spoke_at),
         },
     )
     return statement

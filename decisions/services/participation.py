@@ -5,7 +5,6 @@ import hashlib
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations import services as consultation_services
@@ -17,7 +16,7 @@ from workflows.transactions import service_atomic
 from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Decision, Hearing, Stage
-from ._common import lock, require_not_sealed, require_role, require_stage
+from ._common import act_on, act_time, lock, require_not_sealed, require_role, require_stage
 
 
 @service_atomic
@@ -81,7 +80,7 @@ def decision_consultation_close(*, decision: Decision, at: datetime | None = Non
             actor="system",
             action="decision.consultation_closed",
             subject=decision,
-            payload={"consultation": consultation.pk},
+            payload={"consultation": consultation.pk, **act_on(act_time(at))},
         )
     return closed
 
@@ -108,9 +107,12 @@ def decision_comment_hide(*, comment: Comment, by, reason: str):
 
 
 @service_atomic
-def decision_consultation_finish(*, decision: Decision, by) -> Consultation:
+def decision_consultation_finish(
+    *, decision: Decision, by, at: datetime | None = None
+) -> Consultation:
     """Every comment has its disposition: write the adoption report and move on to the
-    assessments (第十五条). Refused while a comment lacks a disposition."""
+    assessments (第十五条). Refused while a comment lacks a disposition. ``at``: when, given
+    when it is entered after the fact."""
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.DISPOSITION)
@@ -121,7 +123,11 @@ def decision_consultation_finish(*, decision: Decision, by) -> Consultation:
         actor=by,
         action="decision.consultation_finished",
         subject=decision,
-        payload={"consultation": consultation.pk, "comments": consultation.comments.count()},
+        payload={
+            "consultation": consultation.pk,
+            "comments": consultation.comments.count(),
+            **act_on(act_time(at)),
+        },
     )
     return consultation
 
@@ -136,6 +142,7 @@ def hearing_schedule(
     participants: str,
     place: str = "",
     notice: str = "",
+    at: datetime | None = None,
 ) -> Hearing:
     """Schedule a hearing: materials reach participants ≥ 7 days before; the participant list
     is published (第十六条、第十七条). With its ``notice`` (听证公告) it is announced at once:
@@ -158,7 +165,7 @@ def hearing_schedule(
         participants=participants.strip(),
         place=place,
         notice=notice.strip(),
-        announced_at=timezone.now() if notice.strip() else None,
+        announced_at=act_time(at) if notice.strip() else None,
         scheduled_by=by,
     )
     record_append(
@@ -171,13 +178,14 @@ def hearing_schedule(
             "held_on": held_on,
             "participants": hearing.participants,
             "notice": hearing.notice,
+            **act_on(act_time(at)),
         },
     )
     return hearing
 
 
 @service_atomic
-def hearing_announce(*, hearing: Hearing, by, notice: str) -> Hearing:
+def hearing_announce(*, hearing: Hearing, by, notice: str, at: datetime | None = None) -> Hearing:
     """Announce a scheduled hearing: its notice (matter, time, place, how to take part) and its
     participant list are published on the portal before it is held (第十六条、第十七条)."""
     decision = lock(hearing.decision_id)
@@ -189,19 +197,21 @@ def hearing_announce(*, hearing: Hearing, by, notice: str) -> Hearing:
     if not notice.strip():
         raise ValidationError(_("Write the hearing notice."), code="notice_required")
     hearing.notice = notice.strip()
-    hearing.announced_at = timezone.now()
+    hearing.announced_at = act_time(at)
     hearing.save(update_fields=["notice", "announced_at"])
     record_append(
         actor=by,
         action="decision.hearing_announced",
         subject=decision,
-        payload={"hearing": hearing.pk, "notice": hearing.notice},
+        payload={"hearing": hearing.pk, "notice": hearing.notice, **act_on(hearing.announced_at)},
     )
     return hearing
 
 
 @service_atomic
-def hearing_record(*, hearing: Hearing, by, record: str, signed_by_participants: bool) -> Hearing:
+def hearing_record(
+    *, hearing: Hearing, by, record: str, signed_by_participants: bool, at: datetime | None = None
+) -> Hearing:
     """The hearing record, signed by the participants (第十七条)."""
     decision = lock(hearing.decision_id)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
@@ -214,7 +224,7 @@ def hearing_record(*, hearing: Hearing, by, record: str, signed_by_participants:
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     hearing.record = record.strip()
     hearing.record_signed = True
-    hearing.recorded_at = timezone.now()
+    hearing.recorded_at = act_time(at)
     hearing.save(update_fields=["record", "record_signed", "recorded_at"])
     record_append(
         actor=by,
@@ -223,6 +233,7 @@ def hearing_record(*, hearing: Hearing, by, record: str, signed_by_participants:
         payload={
             "hearing": hearing.pk,
             "sha256": hashlib.sha256(hearing.record.encode()).hexdigest(),
+            **act_on(hearing.recorded_at),
         },
     )
     return hearing

@@ -27,7 +27,7 @@ from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Decision, LegalityOpinionRegister, LegalityReview, Stage
 from ..rules import preparation
-from ._common import lock, missing_error, require_role, require_stage
+from ._common import act_on, act_time, lock, missing_error, require_role, require_stage
 
 RULE_KEY = "decision.legality_review"
 RUNNING = (LegalityReview.Status.SUBMITTED, LegalityReview.Status.AWAITING_APPROVAL)
@@ -112,6 +112,7 @@ def legality_review_submit(
     procedures_account: str,
     opinion_needed_by: date | None = None,
     short_time_reason: str = "",
+    at: datetime | None = None,
 ) -> LegalityReview:
     """Send the draft to the review office. The submission carries the draft, its legal basis
     and the account of the procedures done; an incomplete one is refused with the list of what
@@ -122,7 +123,10 @@ def legality_review_submit(
     ``short_time_reason``; not given, the reviewer gets exactly the minimum. The review clock
     runs to that date, so the reviewer is not overdue before it. When the 7th working day falls
     in a year whose holiday notice is not entered yet, the submission goes ahead and the review
-    records that the minimum could not be checked (never guessed, domain.md §4)."""
+    records that the minimum could not be checked (never guessed, domain.md §4).
+
+    ``at`` is when it was submitted, given when it is entered after the fact: the minimum, the
+    clock and the review's working days count from that day."""
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.LEGALITY_REVIEW)
@@ -141,7 +145,7 @@ def legality_review_submit(
     running = latest_review(decision)
     if running is not None and running.status in RUNNING:
         raise ValidationError(_("A review is already under way."), code="review_running")
-    now = timezone.now()
+    now = act_time(at)
     submitted_on = timezone.localdate(now)
     period = rule_for(RULE_KEY)
     unchecked_year = None
@@ -215,6 +219,7 @@ def legality_review_submit(
             **({"minimum_unchecked_awaiting_year": unchecked_year} if unchecked_year else {}),
             "due_on": review.due_on,
             "legal_source": deadline.legal_source,
+            **act_on(now),
         },
     )
     return review
@@ -222,7 +227,7 @@ def legality_review_submit(
 
 @service_atomic
 def legality_review_return(
-    *, review: LegalityReview, by, missing: list[str], note: str = ""
+    *, review: LegalityReview, by, missing: list[str], note: str = "", at: datetime | None = None
 ) -> LegalityReview:
     """A legal advisor of the review office returns an incomplete submission for supplement,
     naming what is missing (第二十六条). The review clock stops (waived, with the list as its
@@ -241,7 +246,9 @@ def legality_review_return(
         raise ValidationError(_("Describe what else is missing."), code=problem)
     if problem:
         raise ValidationError(_("Name what is missing from the submission."), code=problem)
-    now = timezone.now()
+    now = act_time(at)
+    if now < review.submitted_at:
+        raise ValidationError(_("A review cannot end before it began."), code="before_submission")
     review.status = LegalityReview.Status.RETURNED
     review.returned_missing = missing
     review.return_note = note.strip()
@@ -258,7 +265,12 @@ def legality_review_return(
         actor=by,
         action="decision.legality_review_returned",
         subject=decision,
-        payload={"review": review.pk, "missing": missing, "note": review.return_note},
+        payload={
+            "review": review.pk,
+            "missing": missing,
+            "note": review.return_note,
+            **act_on(now),
+        },
     )
     return review
 

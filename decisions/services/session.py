@@ -90,7 +90,15 @@ from ..models import (
     Stage,
 )
 from ..rules import meeting as meeting_rules
-from ._common import lock, quorum, require_not_sealed, require_role, require_stage
+from ._common import (
+    act_on,
+    act_time,
+    lock,
+    quorum,
+    require_not_sealed,
+    require_role,
+    require_stage,
+)
 from .review import latest_review, passes_review
 
 
@@ -196,10 +204,13 @@ def sessions_to_schedule(government: Unit):
 
 
 @service_atomic
-def session_plan(*, government: Unit, by, kind: str, held_at: datetime, principal) -> Session:
+def session_plan(
+    *, government: Unit, by, kind: str, held_at: datetime, principal, at: datetime | None = None
+) -> Session:
     """Plan the next numbered session of ``government`` (县政府第N次常务会议, 第三十条). Numbers
     run 1, 2, … per government, kind and year without gaps: the government's row is locked
-    while the next number is taken."""
+    while the next number is taken. ``held_at`` may be past (a session entered after the
+    fact); ``at`` is when it was planned, given when it is entered after the fact."""
     _require_secretary(by=by, government=government)
     if kind not in Meeting.Kind.values:
         raise ValidationError(_("Unknown meeting kind."), code="invalid_kind")
@@ -223,7 +234,12 @@ def session_plan(*, government: Unit, by, kind: str, held_at: datetime, principa
         actor=by,
         action="session.planned",
         subject=session,
-        payload={**_session_payload(session), "held_at": held_at, "principal": principal.pk},
+        payload={
+            **_session_payload(session),
+            "held_at": held_at,
+            "principal": principal.pk,
+            **act_on(act_time(at)),
+        },
     )
     return session
 
@@ -241,9 +257,11 @@ def agenda_item_propose(
     kind: str = AgendaItem.Kind.OTHER,
     presenter=None,
     document=None,
+    at: datetime | None = None,
 ) -> AgendaItem:
     """A unit proposes an item (议题) to its government's meeting; it goes on the agenda only
-    after the review office checked it (第二十五条; the seed's 议题合法性审核)."""
+    after the review office checked it (第二十五条; the seed's 议题合法性审核). ``at``: when it
+    was proposed, given when it is entered after the fact."""
     government = _government(lead_unit)
     if not any(
         has_role_in_unit(user=by, role=role, unit=lead_unit) for role in ("drafter", "unit_head")
@@ -279,7 +297,7 @@ def agenda_item_propose(
         presenter=presenter,
         materials=materials,
         proposed_by=by,
-        proposed_at=timezone.now(),
+        proposed_at=act_time(at),
     )
     record_append(
         actor=by,
@@ -291,6 +309,7 @@ def agenda_item_propose(
             "lead_unit": lead_unit.pk,
             "government": government.pk,
             "document": document.pk if document else None,
+            **act_on(item.proposed_at),
         },
     )
     return item
@@ -305,10 +324,13 @@ def agenda_item_check(
     opinion: str,
     exploratory_reform: bool = False,
     legal_risk_statement: str = "",
+    at: datetime | None = None,
 ) -> AgendaItem:
     """The review office checks the item's legality before it goes on the agenda (第二十五条、
     第二十八条: an exploratory reform found unlawful goes only with its legal risk stated).
-    The one who proposed the item does not check it."""
+    The one who proposed the item does not check it. ``at`` is when it was checked, given when
+    it is entered after the fact (never before it was proposed); the annual report counts the
+    checks by it."""
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     office = review_office_of(item.government)
     require_role(user=by, role="legal_advisor", unit=office)
@@ -341,7 +363,11 @@ def agenda_item_check(
     item.exploratory_reform = exploratory_reform
     item.legal_risk_statement = legal_risk_statement.strip()
     item.checked_by = by
-    item.checked_at = timezone.now()
+    item.checked_at = act_time(at)
+    if item.checked_at < item.proposed_at:
+        raise ValidationError(
+            _("An item cannot be checked before it was proposed."), code="before_proposal"
+        )
     item.save()
     record_append(
         actor=by,
@@ -353,6 +379,7 @@ def agenda_item_check(
             "exploratory_reform": exploratory_reform,
             "legal_risk_statement": item.legal_risk_statement,
             "office": office.pk,
+            **act_on(item.checked_at),
         },
     )
     return item
@@ -402,7 +429,9 @@ def _place(item: AgendaItem, session: Session, by) -> AgendaItem:
 
 
 @service_atomic
-def agenda_item_add(*, session: Session, item: AgendaItem, by) -> AgendaItem:
+def agenda_item_add(
+    *, session: Session, item: AgendaItem, by, at: datetime | None = None
+) -> AgendaItem:
     """Put a proposed item on the session's agenda: only after its legality check concluded it
     may go (第二十五条、第二十八条)."""
     session = _lock_session(session)
@@ -428,14 +457,19 @@ def agenda_item_add(*, session: Session, item: AgendaItem, by) -> AgendaItem:
         actor=by,
         action="session.item_added",
         subject=session,
-        payload={**_session_payload(session), "item": item.pk, "order": item.order},
+        payload={
+            **_session_payload(session),
+            "item": item.pk,
+            "order": item.order,
+            **act_on(act_time(at)),
+        },
     )
     return item
 
 
 @service_atomic
 def session_agenda_add_decision(
-    *, session: Session, decision: Decision, by, presenter=None
+    *, session: Session, decision: Decision, by, presenter=None, at: datetime | None = None
 ) -> AgendaItem:
     """Schedule a major decision onto a session: only at the meeting stage (the package checked,
     第二十九条) and when its legality review lets it go (第二十五条、第二十八条)."""
@@ -467,7 +501,7 @@ def session_agenda_add_decision(
         presenter=presenter,
         materials=decision.draft_text,
         proposed_by=by,
-        proposed_at=timezone.now(),
+        proposed_at=act_time(at),
         check_outcome=review.outcome,
         check_opinion=review.opinion,
         exploratory_reform=review.exploratory_reform,
@@ -477,7 +511,12 @@ def session_agenda_add_decision(
         review=review,
     )
     _place(item, session, by)
-    payload = {**_session_payload(session), "item": item.pk, "order": item.order}
+    payload = {
+        **_session_payload(session),
+        "item": item.pk,
+        "order": item.order,
+        **act_on(item.proposed_at),
+    }
     record_append(
         actor=by,
         action="session.item_added",
@@ -497,11 +536,18 @@ def _person_and_reason(entry) -> tuple:
 
 @service_atomic
 def session_open(
-    *, session: Session, by, present: Iterable, absent: Iterable = (), attendees: Iterable = ()
+    *,
+    session: Session,
+    by,
+    present: Iterable,
+    absent: Iterable = (),
+    attendees: Iterable = (),
+    at: datetime | None = None,
 ) -> Session:
     """Open the session with its attendance: the head chairs, members present or absent (with
     the reason), 列席 attendees without a vote; refused below quorum (第三十条). Each item on
-    the agenda gets its deliberation with this attendance."""
+    the agenda gets its deliberation with this attendance. ``at`` is when it opened, given
+    when the session is entered after the fact."""
     session = _lock_session(session)
     government = session.government
     _require_secretary(by=by, government=government)
@@ -574,7 +620,7 @@ def session_open(
         )
     SessionAttendance.objects.bulk_create(rows)
     session.status = Session.Status.OPEN
-    session.opened_at = timezone.now()
+    session.opened_at = act_time(at)
     session.save(update_fields=["status", "opened_at"])
     for item in session.items.select_related("decision").order_by("order"):
         _deliberation_create(item, session, by)
@@ -585,6 +631,7 @@ def session_open(
         "absent": sorted(p.pk for p, _reason in absent),
         "attendees": sorted(p.pk for p, _unit in attendees),
         "quorum": quorum(),
+        **act_on(session.opened_at),
     }
     record_append(actor=by, action="session.opened", subject=session, payload=payload)
     for item in session.items.exclude(decision=None).select_related("decision").order_by("order"):
@@ -598,8 +645,9 @@ def session_open(
 
 
 @service_atomic
-def session_conclude(*, session: Session, by) -> Session:
-    """Close the session once the head has decided every item on its agenda (第三十条)."""
+def session_conclude(*, session: Session, by, at: datetime | None = None) -> Session:
+    """Close the session once the head has decided every item on its agenda (第三十条).
+    ``at``: when, given when the session is entered after the fact."""
     session = _lock_session(session)
     _require_secretary(by=by, government=session.government)
     if session.status != Session.Status.OPEN:
@@ -612,12 +660,12 @@ def session_conclude(*, session: Session, by) -> Session:
             params={"count": sum(1 for outcome in outcomes if not outcome)},
         )
     session.status = Session.Status.CONCLUDED
-    session.concluded_at = timezone.now()
+    session.concluded_at = act_time(at)
     session.save(update_fields=["status", "concluded_at"])
     record_append(
         actor=by,
         action="session.concluded",
         subject=session,
-        payload={**_session_payload(session), "outcomes": outcomes},
+        payload={**_session_payload(session), "outcomes": outcomes, **act_on(session.concluded_at)},
     )
     return session

@@ -20,7 +20,7 @@ def demo_package(django_db_setup, django_db_blocker, tmp_path_factory):
     out = tmp_path_factory.mktemp("archive") / "bag"
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("demo", quiet_accounts=True)
-        decision = Decision.objects.get(stage="archived")
+        decision = Decision.objects.get(stage="archived", catalogue_item__year=2026)
         call_command("archive_export", "decision", str(decision.pk), "--out", str(out))
         transaction.set_rollback(True)
     return out

@@ -69,7 +69,7 @@ def test_a_normative_documents_consultation_is_in_its_package_without_contacts(d
 
 
 def test_a_decisions_consultation_attachments_are_in_its_package(demo, tmp_path):
-    decision = Decision.objects.get(stage="archived")
+    decision = Decision.objects.get(stage="archived", catalogue_item__year=2026)
     consultation = decision_consultation(decision)
     # Published with the draft when the consultation opened (the demo opens it without one).
     consultation.status, status = "open", consultation.status

@@ -30,7 +30,7 @@ def test_an_archivist_exports_a_sealed_decision_and_the_worker_builds_a_package_
 ):
     call_command("demo", quiet_accounts=True)
     client.force_login(get_user_model().objects.get(username="archivist"))
-    decision = Decision.objects.get(stage="archived")
+    decision = Decision.objects.get(stage="archived", catalogue_item__year=2026)
 
     index = client.get("/archive/").content.decode()
     assert f'data-kind="decision" data-id="{decision.pk}"' in index
@@ -77,7 +77,7 @@ def test_the_export_task_run_twice_builds_the_package_once(celery_worker_process
 
     call_command("demo", quiet_accounts=True)
     archivist = get_user_model().objects.get(username="archivist")
-    decision = Decision.objects.get(stage="archived")
+    decision = Decision.objects.get(stage="archived", catalogue_item__year=2026)
     export = archive_export_request(kind="decision", object_id=decision.pk, by=archivist)
 
     outcomes = sorted(

@@ -64,7 +64,9 @@ def unit_of(user) -> int:
 def test_the_demo_decides_as_a_county_across_its_units_at_every_stage():
     demo()
 
-    by_stage = {d.stage: d for d in Decision.objects.select_related("lead_unit")}
+    # This year's decisions (the 2021 ones, back-entered, are all archived: tests/reports).
+    current = Decision.objects.filter(catalogue_item__year=2026)
+    by_stage = {d.stage: d for d in current.select_related("lead_unit")}
     assert {
         "drafting",
         "consultation",
@@ -155,7 +157,7 @@ def test_no_demo_review_or_agenda_check_is_done_by_a_person_of_the_lead_unit():
 def test_the_demo_session_runs_three_items_of_two_units_to_its_minutes():
     demo()
 
-    session = Session.objects.get(status="concluded")
+    session = Session.objects.get(status="concluded", year=2026)
     items = list(session.items.select_related("lead_unit").order_by("order"))
     assert len(items) >= 3
     assert len({item.lead_unit_id for item in items}) >= 2
@@ -207,7 +209,7 @@ def test_the_demo_loads_on_any_day(travel_to, moment):
     assert consultation.status == "open" and consultation.closes_at > timezone.now()
     assert not CatalogueItem.objects.filter(party_consent_on__gt=today).exists()
     assert not Decision.objects.filter(start_decided_on__gt=today).exists()
-    assert Decision.objects.filter(stage="archived").count() == 1
+    assert Decision.objects.filter(stage="archived", catalogue_item__year=2026).count() == 1
 
 
 def test_the_demo_loads_whole_when_todays_clocks_reach_a_year_with_no_holiday_notice(

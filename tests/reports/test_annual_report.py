@@ -18,6 +18,16 @@ def reports_2021(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("demo", quiet_accounts=True)
         for fmt in ("json", "md", "docx"):
             call_command("annual_report", "2021", "--format", fmt, "--out", str(out / f"r.{fmt}"))
+        call_command(
+            "annual_report",
+            "2021",
+            "--format",
+            "docx",
+            "--dated",
+            "2022-01-20",
+            "--out",
+            str(out / "dated.docx"),
+        )
         transaction.set_rollback(True)
     return out
 
@@ -48,7 +58,9 @@ def test_the_2021_json_report_states_the_seeds_cleanup_and_filing_figures(report
     assert all(row["query"] for row in report["figures"])
     assert {"name": "normdocs.cleanup.checked", "value": 14} == {
         k: v
-        for k, v in next(r for r in report["figures"] if r["name"].endswith("checked")).items()
+        for k, v in next(
+            r for r in report["figures"] if r["name"] == "normdocs.cleanup.checked"
+        ).items()
         if k != "query"
     }
 
@@ -71,6 +83,90 @@ def test_the_2021_docx_reads_like_the_seeds_statistics_sentences(reports_2021):
     order = ["一、主要工作开展情况", "（二）健全依法行政制度体系。", "2.加强行政规范性文件管理。"]
     assert [paragraphs.index(h) for h in order] == sorted(paragraphs.index(h) for h in order)
     assert "（三）健全行政决策制度体系。" in text and "【待补充】" in text
+
+
+def test_the_2021_json_report_states_the_back_entered_major_decisions(reports_2021):
+    """The demo's 2021 decisions, entered in 2026 with their 2021 dates, are counted in 2021
+    (the seed's （三）健全行政决策制度体系)."""
+    report = json.loads((reports_2021 / "r.json").read_text(encoding="utf-8"))
+    decisions = report["sections"]["decisions"]
+    figures = decisions["figures"]
+    text = "".join(decisions["sentences"])
+
+    assert figures["started"] == 2
+    assert figures["decided"] == {"adopt": 2, "adopt_with_amendments": 0, "reject": 0}
+    assert figures["deferred"] == 0
+    assert figures["head_spoke_last"] == figures["full_procedure"] == 2
+    assert figures["sessions"]["held"] == {"executive": 1, "plenary": 0}
+    assert figures["sessions"]["head_spoke_last_on_every_item"] == 1
+    assert figures["sessions"]["items_checked"] == {
+        "major_decision": 2,
+        "normative_document": 0,
+        "other": 1,
+    }
+    assert figures["agenda_checks"] == {"checked": 1, "refused": 0}
+    assert figures["consultations"] == {"held": 2, "skipped": 0}
+    assert figures["risk_assessments"]["by_dimension"] == {
+        "social_stability": 2,
+        "public_safety": 2,
+        "ecological_environment": 2,
+        "economy": 2,
+    }
+    assert figures["legality_reviews"]["outcomes"]["lawful"] == 2
+    assert figures["legality_reviews"]["working_days"]["not_computable"] == 0
+    assert "集体讨论决定重大行政决策2项（通过2项）" in text
+    assert "县政府主要负责人在集体讨论会议上末位发言2项，履行全部法定程序并归档2项" in text
+    assert "全年召开县政府常务会议1次" in text
+    traced = {row["name"]: row["query"] for row in report["figures"]}
+    assert "decisions.Meeting" in traced["decisions.decided.adopt"]
+    assert "may_go_on_agenda" in traced["decisions.agenda_checks.refused"]
+
+
+def test_the_2021_docx_states_the_decisions_under_the_seeds_heading(reports_2021):
+    paragraphs = [p.text for p in Document(str(reports_2021 / "r.docx")).paragraphs]
+    under = paragraphs[paragraphs.index("（三）健全行政决策制度体系。") + 1]
+
+    assert under.startswith("一是健全决策机制。对2项决策草案公开征求意见")
+    assert "二是坚持集体决策机制。" in under and "三是坚持重大行政决策合法性审查。" in under
+    assert "【待补充】" not in under
+
+
+def test_the_docx_date_line_is_the_date_given_or_a_marked_placeholder(reports_2021):
+    undated = [p.text for p in Document(str(reports_2021 / "r.docx")).paragraphs]
+    dated = [p.text for p in Document(str(reports_2021 / "dated.docx")).paragraphs]
+
+    assert undated[2] == "（【待补充】成文日期）"
+    assert dated[2] == "（2022年1月20日）"
+    assert dated[3:] == undated[3:]
+
+
+def test_the_command_refuses_a_date_within_the_year_reported_on(db, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command(
+            "annual_report",
+            "2021",
+            "--format",
+            "docx",
+            "--dated",
+            "2021-12-31",
+            "--out",
+            str(tmp_path / "r.docx"),
+        )
+
+
+def test_the_page_dates_the_downloads_from_its_date_field(client, archivist):
+    client.force_login(archivist)
+
+    page = client.get("/reports/2021/?dated=2022-01-20").content.decode()
+    as_json = client.get("/reports/2021/?format=json&dated=2022-01-20").json()
+    undated = client.get("/reports/2021/?format=json&dated=2021-06-01").json()
+
+    assert 'name="dated" value="2022-01-20"' in page
+    assert "/reports/2021/?format=docx&amp;dated=2022-01-20" in page
+    assert as_json["dated"] == "2022-01-20"
+    assert undated["dated"] is None  # a date within the year reported on is no report date
 
 
 def test_the_docx_is_the_same_bytes_for_the_same_report():

@@ -115,6 +115,7 @@ def test_the_sessions_figures_and_their_sentences(held_session):
     assert sessions == {
         "held": {"executive": 1, "plenary": 0},
         "items_deliberated": {"major_decision": 1, "normative_document": 1, "other": 1},
+        "items_deferred": 0,
         "items_checked": {"major_decision": 1, "normative_document": 1, "other": 1},
         "head_spoke_last_on_every_item": 1,
     }

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,11 +13,20 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("--format", choices=["docx", "md", "json"], default="md")
         parser.add_argument("--out", type=Path, help="File to write (docx needs one).")
+        parser.add_argument(
+            "--dated",
+            type=dt.date.fromisoformat,
+            help="The report's date (成文日期), YYYY-MM-DD; without it the date line is left "
+            "as a marked placeholder for the author.",
+        )
 
     def handle(self, *args, **options):
         if not 1949 < options["year"] < 2200:
             raise CommandError("Give a year such as 2021.")
-        report = annual_report(options["year"])
+        dated = options["dated"]
+        if dated is not None and dated.year <= options["year"]:
+            raise CommandError("The report is dated after the year it reports on.")
+        report = annual_report(options["year"], dated=dated)
         fmt = options["format"]
         if fmt == "docx":
             if not options["out"]:
