@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic.base import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from config.site import site
@@ -9,6 +12,11 @@ handler404 = "workflows.views.page_not_found"
 handler500 = "workflows.views.server_error"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says: send them to the site's icon.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static_url, str)("workflows/favicon.svg"), permanent=True),
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -58,6 +58,8 @@ def _post_evaluation_items(user) -> list[InboxItem]:
             stage=_("Post-evaluation"),
             created=evaluation.started_at,
             key=f"post_evaluation:{evaluation.pk}",
+            process="decisions",
+            unit_ids=(evaluation.decision.lead_unit_id,),
         )
         for evaluation in pending
     ]
@@ -93,6 +95,8 @@ def _expert_opinion_items(user) -> list[InboxItem]:
             stage=str(Stage.ASSESSMENT.label),
             created=selection.chosen_at,
             key=f"expert_opinion:{selection.pk}",
+            process="decisions",
+            unit_ids=(selection.decision.lead_unit_id,),
         )
         for selection in pending
     ]

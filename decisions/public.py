@@ -18,13 +18,14 @@ from django.views.decorators.cache import cache_page
 from workflows.consultations.models import Consultation
 from workflows.consultations.public import companion_texts_register, moderation_policy_register
 from workflows.consultations.selectors import consultations_for_subject
+from workflows.files import stored_file_response
 from workflows.permissions import has_role_in_unit
 from workflows.public import caching
 from workflows.public.feeds import feed_summary
 from workflows.public.nav import section_register
 from workflows.public.ratelimit import rate_limited
 
-from .models import CatalogueItem, Decision, Hearing
+from .models import Attachment, CatalogueItem, Decision, Hearing
 from .selectors import reads_all
 
 PER_PAGE = 20
@@ -49,9 +50,19 @@ def decision_list(request):
     )
 
 
+def published_attachments(decision: Decision):
+    """The decision's own materials (附件), published with it (第三十二条). The review papers
+    of the procedure — hearing records, expert opinions, the risk report, the legality opinion —
+    are process information (过程性信息, 《政府信息公开条例》第十六条) and stay inside."""
+    return decision.attachments.filter(kind=Attachment.Kind.MATERIAL).only(
+        "pk", "decision_id", "original_name", "file_type", "size", "sha256", "file"
+    )
+
+
 @rate_limited("page_ip")
 def decision_detail(request, pk):
-    """The decision as published, its interpretation (解读) and the adoption report."""
+    """The decision as published, its attachments, its interpretation (解读) and the adoption
+    report."""
     decision = published_decisions().filter(pk=pk).first()
     if decision is None:
         raise Http404
@@ -65,7 +76,30 @@ def decision_detail(request, pk):
     return render(
         request,
         "decisions/public/detail.html",
-        {"decision": decision, "publication": decision.publication, "consultation": consultation},
+        {
+            "decision": decision,
+            "publication": decision.publication,
+            "consultation": consultation,
+            "attachments": list(published_attachments(decision)),
+        },
+    )
+
+
+@rate_limited("page_ip")
+def decision_attachment(request, pk, attachment_pk):
+    """An attachment of a published decision, public exactly while the decision is (第三十二条).
+    Always a download, never rendered inline."""
+    decision = published_decisions().filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    attachment = published_attachments(decision).filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return stored_file_response(
+        file=attachment.file,
+        name=attachment.original_name,
+        file_type=attachment.file_type,
+        sha256=attachment.sha256,
     )
 
 
@@ -205,6 +239,11 @@ urlpatterns = [
         name="decisions-feed",
     ),
     path("decisions/<int:pk>/", decision_detail, name="decision"),
+    path(
+        "decisions/<int:pk>/attachments/<int:attachment_pk>/",
+        decision_attachment,
+        name="decision-attachment",
+    ),
     path("decisions/catalogue/", catalogue_index, name="decision-catalogue-index"),
     path("decisions/catalogue/<int:year>/", catalogue_year, name="decision-catalogue"),
     path("decisions/hearings/", hearing_list, name="decision-hearings"),

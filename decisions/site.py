@@ -11,6 +11,13 @@ from .flows import DecisionFlow
 from .views import catalogue, pages, sessions
 
 
+class DecisionFlowViewset(FlowViewset):
+    """viewflow's pages of DecisionFlow; a process's chart is shown to whoever may see its
+    decision (``pages.DecisionChartView``), linked from the decision's page (issue 18)."""
+
+    chart_view_class = pages.DecisionChartView
+
+
 class DecisionsApplication(Application):
     title = _("Major decisions")
     icon = Icon("gavel")
@@ -93,6 +100,6 @@ def decisions_application() -> Application:
             RegisterViewset(),
             CatalogueViewset(),
             SessionsViewset(),
-            FlowViewset(DecisionFlow, icon=Icon("account_tree")),
+            DecisionFlowViewset(DecisionFlow, icon=Icon("account_tree")),
         ]
     )

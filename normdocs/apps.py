@@ -21,6 +21,14 @@ class NormdocsConfig(AppConfig):
         from .services.deadlines import copy_computed_due
 
         clockrules.register()
+        # The record names the opinion's checklist and the review's method (issue 18).
+        from workflows.record.labels import register_code_labels
+
+        from .rules.drafting import CONTENT_LIMITS, REVIEW_METHODS_REFUSED
+
+        register_code_labels(
+            {**CONTENT_LIMITS, **REVIEW_METHODS_REFUSED, "written_review": _("Written review")}
+        )
         # A clock that awaited its holiday notice fills in the dates the pages show.
         deadline_computed.connect(copy_computed_due, dispatch_uid="normdocs_copy_computed_due")
         # Lifecycle, filing and cleanup steps are not viewflow tasks: list them in the inbox.

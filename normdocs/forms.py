@@ -66,6 +66,15 @@ class ConsultationForm(forms.Form):
         closes_on = data.get("closes_on")
         if closes_on and closes_on - timezone.localdate() >= timedelta(days=MAXIMUM_DAYS):
             self.add_error("closes_on", period_too_long_error())
+        elif closes_on and closes_on <= timezone.localdate():
+            # The service refuses it too (consultations.rules.period_problem): said at the field.
+            self.add_error(
+                "closes_on",
+                forms.ValidationError(
+                    _("The consultation must close on a later day than the day it opens."),
+                    code="closes_before_opening",
+                ),
+            )
         return data
 
 
@@ -161,7 +170,20 @@ class PublishForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    decision_reference = forms.CharField(label=_("Decision"), max_length=200)
+    """The validity task (令第218号 第三十七条): renewal is due before the validity period ends.
+    The page shows, above the form, the day it is due by and every lawful end of the task, each
+    through the service that carries it out (``normdocs/includes/validity_choices.html``):
+    renewal here (``normdoc_renew``); letting it lapse (``normdoc_expire``, the daily sweep);
+    amending it by a new document (``normdoc_create`` with ``amends``); repeal or declaration of
+    invalidity through a cleanup (``cleanup_item_decide``, 谁制定谁清理)."""
+
+    intro_template = "normdocs/includes/validity_choices.html"
+
+    decision_reference = forms.CharField(
+        label=_("Decision"),
+        max_length=200,
+        help_text=_("The issuing body's decision to renew, e.g. the minutes of its meeting."),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
 
 

@@ -24,6 +24,7 @@ from .permissions import (
     is_drafter_for,
     is_legal_affairs_officer_for,
 )
+from .progress import document_progress
 from .rules import RuleRefusal
 
 
@@ -149,14 +150,17 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, bound=None, **kwargs):
         context = super().get_context_data(**kwargs)
         document = self.document
+        deadlines = _deadlines(document)
         context.update(
             document=document,
+            # Where it stands and what comes next (issue 18), with its full-process record.
+            progress=document_progress(document=document, deadlines=deadlines),
             reviews=document.reviews.select_related("reviewer", "submitted_by", "version"),
             deliberations=document.deliberations.select_related("version"),
             versions=document.versions.select_related("created_by"),
             renewals=document.renewals.all(),
             filings=steps.filings(document),
-            deadlines=_deadlines(document),
+            deadlines=deadlines,
             cleanup_items=selectors.document_cleanup_entries(document),
             amendments=document.amendments.all(),
             forms=[

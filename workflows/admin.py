@@ -22,3 +22,20 @@ class ProfileAdmin(admin.ModelAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "seen_at"]
+
+
+# viewflow's admin edits the engine's process and task rows as plain data: a change there
+# bypasses the process lock, the offer check and the full-process record (workflows.tasking).
+# Processes and tasks are read on the flows' own pages and changed only through their steps.
+def _unregister_engine_rows():
+    # viewflow's admin module registers them when imported; import it first, whichever app's
+    # admin the autodiscovery reads first (it imports a module once).
+    import viewflow.workflow.admin  # noqa: F401
+    from viewflow.workflow.models import Process, Task
+
+    for model in (Process, Task):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_engine_rows()

@@ -15,6 +15,7 @@ class InboxViewset(AppMenuMixin, Viewset):
     app_name = "inbox"
 
     index_path = path("", views.InboxView.as_view(), name="index")
+    urge_path = path("urge/<int:task_pk>/", views.task_urge_view, name="urge")
 
 
 class LinkViewset(AppMenuMixin, Viewset):

@@ -3,12 +3,16 @@ and its dispositions, the experts and the risk assessment.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Disposition
-from workflows.consultations.rules import is_period_too_long
+from workflows.consultations.rules import MAXIMUM_DAYS, local_day
+from workflows.consultations.services import minimum_period, period_refusal
 from workflows.files import validate_upload_size
-from workflows.validators import LegalDateTimeField, period_too_long_error
+from workflows.validators import LegalDateTimeField
 
 from ..models import Attachment, RiskDimension, RiskLevel
 from .fields import DATETIME, MultipleFileField, person_label
@@ -76,6 +80,21 @@ class DraftForm(forms.Form):
     )
     submit = forms.BooleanField(label=_("Submit the draft (finish drafting)"), required=False)
 
+    # The page shows ``submit`` as the step's two buttons, "Save" (submit empty) and "Submit and
+    # finish this step" (submit on), not as a checkbox beside "Save"; the field, and so the
+    # API's ``submit`` flag, is unchanged.
+    finish_field = "submit"
+    fields_shown_apart = ("submit",)
+    finish_label = _("Submit the draft and finish this step")
+    finish_note = _(
+        "“Save” keeps the draft and leaves the step open; submitting ends drafting and sends "
+        "the draft to the next stage."
+    )
+
+    @property
+    def finish_bound(self):
+        return self[self.finish_field]
+
     def clean(self):
         data = super().clean()
         if data.get("not_disclosable") and not (data.get("not_disclosable_reason") or "").strip():
@@ -83,21 +102,78 @@ class DraftForm(forms.Form):
         return data
 
 
+_CLOSES_HELP = _(
+    "The period lasts at least %(days)s days (%(source)s) and at most %(max)s days; in any "
+    "case it closes on a later day than it opens."
+)
+_REASON_HELP = _(
+    "Only for a period shorter than %(days)s days, e.g. for urgency; it is published with the "
+    "consultation (%(source)s)."
+)
+
+
+def _period_help_text(template) -> str:
+    days, source = minimum_period()
+    return str(template) % {"days": days, "source": source, "max": MAXIMUM_DAYS}
+
+
+# The minimum is a setting read from the clocks' rules: read when the page shows the help, not
+# when the form class is built (the API builds its schema from the form).
+_period_help = lazy(_period_help_text, str)
+
+
 class ConsultationOpenForm(forms.Form):
-    opens_at = LegalDateTimeField(label=_("Opens at"), widget=DATETIME)
-    closes_at = LegalDateTimeField(label=_("Closes at"), widget=DATETIME)
+    """The public comment period (《重大行政决策程序暂行条例》第十五条). The limits are shown
+    before they are broken (help texts) and refused at their field, with the input kept: the
+    opening day is today or later (a consultation cannot be opened in the past: the public
+    could not have commented), and the period is what ``consultation_open`` accepts
+    (``period_refusal``, the service's own refusal, shown at the field it is about)."""
+
+    opens_at = LegalDateTimeField(
+        label=_("Opens at"),
+        widget=DATETIME,
+        help_text=_("Today or later: a consultation cannot be backdated."),
+    )
+    closes_at = LegalDateTimeField(
+        label=_("Closes at"), widget=DATETIME, help_text=_period_help(_CLOSES_HELP)
+    )
     short_period_reason = forms.CharField(
-        label=_("Reason for a shorter period (published)"), required=False, widget=forms.Textarea
+        label=_("Reason for a shorter period (published)"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_period_help(_REASON_HELP),
     )
     attachments = MultipleFileField(
         label=_("Public attachments (PDF, DOCX or OFD)"), required=False
     )
 
+    # Where each refusal of ``period_refusal`` stands on this form.
+    REFUSAL_FIELDS = {
+        "closes_before_opening": "closes_at",
+        "period_too_long": "closes_at",
+        "short_period_without_reason": "short_period_reason",
+    }
+
     def clean(self):
         data = super().clean()
         opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
-        if opens_at and closes_at and is_period_too_long(opens_at=opens_at, closes_at=closes_at):
-            self.add_error("closes_at", period_too_long_error())
+        if opens_at and local_day(opens_at) < timezone.localdate():
+            self.add_error(
+                "opens_at",
+                ValidationError(
+                    _("The consultation cannot open before today (%(today)s)."),
+                    code="backdated",
+                    params={"today": timezone.localdate().isoformat()},
+                ),
+            )
+        if opens_at and closes_at:
+            refusal = period_refusal(
+                opens_at=opens_at,
+                closes_at=closes_at,
+                short_period_reason=data.get("short_period_reason") or "",
+            )
+            if refusal is not None:
+                self.add_error(self.REFUSAL_FIELDS.get(refusal.code), refusal)
         return data
 
 

@@ -57,7 +57,8 @@ class Publication(models.Model):
         verbose_name_plural = _("publications")
 
     def __str__(self) -> str:
-        return f"{self.decision_id}: {'published' if self.published else 'not published'}"
+        state = _("published") if self.published else _("not published")
+        return f"{self.decision_id}: {state}"
 
 
 class ExecutionReport(models.Model):

@@ -4,6 +4,7 @@ adjustment). Whatever a person may not see is a 404; what they see but may not d
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from viewflow.workflow.flow.views import FlowChartView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -26,6 +28,7 @@ from workflows.uploads import upload_files
 from .. import forms, services
 from ..documents import meeting_minutes_docx
 from ..models import Decision, DecisionProcess, LegalityReview, Meeting, Outcome, Stage
+from ..progress import decision_progress
 from ..selectors import catalogue_visible_to, decision_get_for_user, decisions_visible_to
 from ..steps.pages import (
     AdjustmentWork,
@@ -122,7 +125,7 @@ def _agenda_items(user, decision: Decision) -> list[dict]:
     """The decision's agenda items on numbered sessions (列入县政府第N次常务会议议题), each with
     its session's official name and whether ``user`` may open the session's page."""
     from ..documents import session_title
-    from .sessions import sessions_visible_to
+    from ..session_selectors import sessions_visible_to
 
     items = list(
         decision.agenda_items.exclude(session=None)
@@ -169,7 +172,6 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
             content_type=ContentType.objects.get_for_model(LegalityReview),
             object_id__in=[str(r.pk) for r in reviews],
         ).order_by("due")
-        from django.apps import apps
 
         context.update(
             {
@@ -188,9 +190,9 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
                 "execution_reports": decision.execution_reports.select_related("executing_unit"),
                 "post_evaluations": decision.post_evaluations.select_related("evaluator"),
                 "adjustments": decision.adjustments.select_related("new_decision"),
-                "timeline_url": f"/record/decisions.decision/{decision.pk}/"
-                if apps.is_installed("workflows.record")
-                else "",
+                # Where it stands and what comes next (issue 18): the stepper, the chart of its
+                # process and the full-process record.
+                "progress": decision_progress(decision=decision, user=user),
                 "in_force": decision.stage == Stage.ARCHIVED
                 and decision.outcome in ("adopt", "adopt_with_amendments"),
                 "is_drafter": has_role_in_unit(user=user, role="drafter", unit=decision.lead_unit),
@@ -205,6 +207,26 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
             }
         )
         return context
+
+
+class DecisionChartView(FlowChartView):
+    """viewflow's chart of one decision's process, for whoever may see the decision
+    (``decisions.selectors``); 404 to anyone else, as the decision's page answers. The chart of
+    the whole flow (no process) stays with viewflow's check, and no other page of the flow's
+    viewset is opened by this: they keep their own permissions (``DecisionFlow``)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        process_pk = kwargs.get("process_pk")
+        if process_pk is None:
+            return super().dispatch(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        process = DecisionProcess.objects.filter(pk=process_pk).select_related("decision").first()
+        if process is None or not self.flow_class.instance.has_view_permission(
+            request.user, obj=process
+        ):
+            raise Http404
+        return generic.View.dispatch(self, request, *args, **kwargs)
 
 
 class DecisionActionView(LoginRequiredMixin, generic.TemplateView):

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -46,60 +46,10 @@ from ..forms.sessions import (
     SessionOpenForm,
 )
 from ..models import AgendaItem, Decision, Meeting, Outcome, Session, Stage
-from ..selectors import reads_all
+from ..session_selectors import items_visible_to, sessions_visible_to, units_held
 from ..steps.base import people_with_role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-MEETING_ROLES = ("meeting_secretary", "meeting_member", "principal")
-REVIEW_OFFICE_ROLES = ("legal_advisor", "unit_head")
-UNIT_ROLES = ("drafter", "unit_head", "legal_advisor")
-
-
-# --- who sees what ------------------------------------------------------------------------------
-
-
-def _units(user, roles) -> set[int]:
-    ids: set[int] = set()
-    for role in roles:
-        if has_role(user=user, role=role):
-            ids |= set(units_for_role(user=user, role=role).values_list("pk", flat=True))
-    return ids
-
-
-def _review_governments(user) -> set[int]:
-    offices = _units(user, REVIEW_OFFICE_ROLES)
-    if not offices:
-        return set()
-    return set(Unit.objects.filter(review_office_id__in=offices).values_list("pk", flat=True))
-
-
-def sessions_visible_to(user):
-    """The sessions ``user`` may see (the module's docstring)."""
-    if not (user.is_authenticated and user.is_active):
-        return Session.objects.none()
-    if reads_all(user):
-        return Session.objects.all()
-    governments = _units(user, MEETING_ROLES) | _review_governments(user)
-    condition = Q(government_id__in=governments) | Q(attendance__person=user)
-    if lead_units := _units(user, UNIT_ROLES):
-        condition |= Q(items__lead_unit_id__in=lead_units)
-    ids = Session.objects.filter(condition).values("pk")
-    return Session.objects.filter(pk__in=ids)
-
-
-def items_visible_to(user):
-    """The agenda items ``user`` may see: the secretary's and the review office's of their
-    government, a unit's own, and those on the sessions the person sees."""
-    if not (user.is_authenticated and user.is_active):
-        return AgendaItem.objects.none()
-    if reads_all(user):
-        return AgendaItem.objects.all()
-    governments = _units(user, ("meeting_secretary",)) | _review_governments(user)
-    condition = Q(government_id__in=governments) | Q(session__in=sessions_visible_to(user))
-    if lead_units := _units(user, UNIT_ROLES):
-        condition |= Q(lead_unit_id__in=lead_units)
-    return AgendaItem.objects.filter(condition)
 
 
 def session_get_for_user(*, user, pk) -> Session:
@@ -496,12 +446,12 @@ class ItemsView(LoginRequiredMixin, generic.TemplateView):
 
     @cached_property
     def proposing_units(self):
-        ids = _units(self.request.user, ("drafter", "unit_head"))
+        ids = units_held(self.request.user, ("drafter", "unit_head"))
         return Unit.objects.filter(pk__in=ids).order_by("pk")
 
     @cached_property
     def checking_governments(self) -> set[int]:
-        offices = _units(self.request.user, ("legal_advisor",))
+        offices = units_held(self.request.user, ("legal_advisor",))
         return set(Unit.objects.filter(review_office_id__in=offices).values_list("pk", flat=True))
 
     @cached_property

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
 from workflows.clocks.models import Deadline
+from workflows.clocks.rules import UnknownRule, rule_default
 from workflows.inbox import InboxItem, InboxSlice, RoleGrants
 from workflows.models import Unit
 from workflows.paging import COUNT_CAP
@@ -166,6 +167,17 @@ def _awaiting(rows) -> dict[tuple[str, int], int]:
     }
 
 
+def _legal_source(kind: str) -> str:
+    """The provision the step's clock cites (its rule as registered; no query: the source
+    stays one query however many rows)."""
+    if kind not in _CLOCKS:
+        return ""
+    try:
+        return rule_default(_CLOCKS[kind][2]).legal_source
+    except UnknownRule:
+        return ""
+
+
 def normdoc_inbox_items(
     user, *, grants: RoleGrants | None = None, limit: int | None = None
 ) -> InboxSlice:
@@ -187,6 +199,8 @@ def normdoc_inbox_items(
             stage=_stage(row["i_kind"], row["i_state"]),
             created=row["i_created"],
             key=f"normdocs.{row['i_kind']}:{row['i_ref']}",
+            legal_source=_legal_source(row["i_kind"]),
+            process="normdocs",
         )
         for row in rows
     ]

@@ -78,10 +78,10 @@ def test_a_comment_period_out_of_range_is_an_error_on_its_field_on_the_page(
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
-    # The message stands under its own field (Django's as_div puts it in the field's div).
+    # The message stands directly under its own field's input (form_fields.html).
     assert (
-        body.index(f'name="open-{field}"')
-        > body.index(message)
+        body.index(message)
+        > body.index(f'name="open-{field}"')
         > body.index(f'for="id_open-{field}"')
     )
     assert not Consultation.objects.exists()

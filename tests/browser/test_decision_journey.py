@@ -102,8 +102,9 @@ def test_a_decision_goes_from_the_drafter_to_the_sealed_archive_in_the_browser(
     page.fill("[name=draft-start_decided_by]", "乌恰县人民政府县长")
     page.fill("[name=draft-start_decided_on]", "2026-06-01")
     page.fill("[name=draft-start_reference]", "县长批示〔2026〕第3号")
-    page.check("[name=draft-submit]")
-    submit(page, "draft")
+    # Finishing the step is its own button beside "Save" (issue 18), not a checkbox.
+    with page.expect_navigation():
+        page.click('[data-testid="finish-draft"]')
     assert stage(decision) == "assessment"
 
     open_task(page, live_server, decision, "risk_assessment")

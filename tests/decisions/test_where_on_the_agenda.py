@@ -92,7 +92,7 @@ def test_a_person_who_may_not_see_the_session_gets_its_name_without_a_link(
     client, people, catalogue_item
 ):
     from decisions.selectors import decisions_visible_to
-    from decisions.views.sessions import sessions_visible_to
+    from decisions.session_selectors import sessions_visible_to
 
     drive = Driver(people, catalogue_item)
     d = drive.up_to_meeting()

@@ -11,14 +11,17 @@ December 2026 has no public holiday: a review submitted on Friday 2026-12-04 is 
 from datetime import date
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from decisions import services as decision_services
 from decisions.flows import DecisionFlow
 from tests.decisions import conftest as decisions_fixtures
-from workflows.clocks.models import Deadline, DeadlineRuleOverride
+from workflows.clocks.models import CalendarOverlay, Deadline, DeadlineRuleOverride
 from workflows.clocks.selectors import jurisdiction_default
 from workflows.inbox import inbox_for_user, inbox_items_for_user
+from workflows.paging import CappedPaginator
 from workflows.testing.flows import InboxTestFlow
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +132,104 @@ def test_a_drafter_sees_no_review_task_however_due_it_is(drive, people, travel_t
     items = inbox_items_for_user(user=people["drafter"])
 
     assert not [item for item in items if item.due == date(2026, 12, 15)]
+
+
+# --- the page: due date, legal source and the light by working days left -----------------------
+
+
+def _row(client, task):
+    response = client.get(reverse("workbench:inbox:index"))
+    (row,) = [r for r in response.context["rows"] if r.item.key == f"task:{task.pk}"]
+    return row, response.content.decode()
+
+
+def test_a_dated_task_older_ones_would_push_past_the_first_page_comes_first(
+    client, drive, people, travel_to
+):
+    """The inbox merges its sources by (due, created): the tasks are read in due order in SQL,
+    so a dated task created after a page's worth of undated ones still leads page one."""
+    advisor = people["legal_advisor"]
+    travel_to(date(2026, 11, 30))
+    undated = [
+        InboxTestFlow.start.run(unit_id=people["bureau"].pk).task_set.get(
+            flow_task=InboxTestFlow.review
+        )
+        for _ in range(3)
+    ]
+    dated = _review_task(drive, people, travel_to, date(2026, 12, 4))
+
+    pages = CappedPaginator(inbox_for_user(user=advisor, prefetch=2), 2)
+    first, second = pages.page(1), pages.page(2)
+
+    assert [i.key for i in first] == [f"task:{dated.pk}", f"task:{undated[0].pk}"]
+    assert [i.key for i in second] == [f"task:{t.pk}" for t in undated[1:]]
+    assert first[0].due == date(2026, 12, 15)
+
+
+def test_the_row_shows_the_due_date_its_legal_source_and_the_stage(
+    client, drive, people, travel_to
+):
+    task = _review_task(drive, people, travel_to, date(2026, 12, 4))
+    client.force_login(people["legal_advisor"])
+
+    row, html = _row(client, task)
+
+    assert row.item.due == date(2026, 12, 15)
+    assert row.item.legal_source == "《重大行政决策程序暂行条例》第二十六条"
+    assert row.item.stage == "合法性审查"
+    assert 'data-due="2026-12-15"' in html and "《重大行政决策程序暂行条例》第二十六条" in html
+
+
+@pytest.mark.parametrize(
+    ("today", "colour", "label"),
+    [
+        # (12-04, 12-15] holds 7 working days.
+        (date(2026, 12, 4), "green", "剩余7个工作日"),
+        (date(2026, 12, 9), "green", "剩余4个工作日"),
+        (date(2026, 12, 10), "amber", "剩余3个工作日"),
+        (date(2026, 12, 15), "amber", "剩余0个工作日"),
+        (date(2026, 12, 16), "red", "已逾期"),
+    ],
+)
+def test_the_light_turns_amber_then_red_as_the_working_days_run_out(
+    client, drive, people, travel_to, today, colour, label
+):
+    task = _review_task(drive, people, travel_to, date(2026, 12, 4))
+    client.force_login(people["legal_advisor"])
+    travel_to(today)
+
+    row, html = _row(client, task)
+
+    assert (row.light.colour, row.light.label) == (colour, label)
+    # Said in words beside the colour.
+    assert f'data-light="{colour}"' in html and label in html
+
+
+def test_a_regional_holiday_is_not_a_working_day_left(client, drive, people, travel_to):
+    task = _review_task(drive, people, travel_to, date(2026, 12, 4))
+    client.force_login(people["legal_advisor"])
+    travel_to(date(2026, 12, 9))
+    assert _row(client, task)[0].light.colour == "green"
+    # The jurisdiction declares 12-10 a holiday (a correction of its overlay): 3 days left.
+    CalendarOverlay.objects.create(
+        jurisdiction=jurisdiction_default(),
+        date=date(2026, 12, 10),
+        kind=CalendarOverlay.Kind.HOLIDAY,
+        name="测试",
+    )
+
+    row, _html = _row(client, task)
+
+    assert (row.light.colour, row.light.days) == ("amber", 3)
+
+
+def test_a_clock_awaiting_the_holiday_notice_shows_it_and_no_colour(
+    client, drive, people, review_reaches_unknown_year
+):
+    task = review_task(drive, people)
+    client.force_login(people["legal_advisor"])
+
+    row, html = _row(client, task)
+
+    assert row.light.colour == "awaiting" and str(timezone.localdate().year + 1) in row.light.label
+    assert 'data-testid="inbox-awaiting"' in html

@@ -67,6 +67,14 @@ class ArchiveExport(models.Model):
     def __str__(self) -> str:
         return f"{self.subject_label} @ {timezone.localtime(self.requested_at):%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
+    @property
+    def retention_label(self) -> str:
+        """The retention class as a reader names it (永久, 30年), not its code (issue 18)."""
+        from .conf import RETENTION_CLASSES
+
+        entry = RETENTION_CLASSES.get(self.retention_code)
+        return str(entry[0]) if entry else self.retention_code
+
 
 class LegalHold(models.Model):
     """A subject that must not be disposed of, whatever its retention period, until released."""

@@ -286,6 +286,18 @@ class CalendarYearAdmin(admin.ModelAdmin):
         )
 
 
+def _rule_description(key: str) -> str:
+    """A rule by its description in the reader's language, not its key."""
+    try:
+        return rules.rule_default(key).description or key
+    except rules.UnknownRule:
+        return key
+
+
+def _unit_label(unit: str) -> str:
+    return {rules.WORKING: _("working days"), rules.CALENDAR: _("calendar days")}.get(unit, unit)
+
+
 class DeadlineRuleOverrideForm(forms.ModelForm):
     class Meta:
         model = DeadlineRuleOverride
@@ -297,7 +309,7 @@ class DeadlineRuleOverrideForm(forms.ModelForm):
         self.fields["rule_key"] = forms.ChoiceField(
             label=_("rule"),
             choices=[
-                (rule.key, f"{rule.key} — {rule.description} ({rule.amount} {rule.unit})")
+                (rule.key, f"{rule.description} ({rule.amount} {_unit_label(rule.unit)})")
                 for rule in rules.registered_rules()
             ],
         )
@@ -306,8 +318,13 @@ class DeadlineRuleOverrideForm(forms.ModelForm):
 @admin.register(DeadlineRuleOverride)
 class DeadlineRuleOverrideAdmin(admin.ModelAdmin):
     form = DeadlineRuleOverrideForm
-    list_display = ["rule_key", "amount", "unit", "jurisdiction", "legal_source"]
+    list_display = ["rule", "amount", "unit", "jurisdiction", "legal_source"]
     list_filter = ["jurisdiction", "unit"]
+
+    @admin.display(description=_("Rule"), ordering="rule_key")
+    def rule(self, obj):
+        return _rule_description(obj.rule_key)
+
     search_fields = ["rule_key", "legal_source"]
 
 
@@ -324,11 +341,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyAdmin):
-    list_display = ["subject_label", "rule_key", "start", "due", "status", "responsible_unit"]
-    list_filter = ["status", "rule_key", "jurisdiction"]
+    list_display = ["subject_label", "rule", "start", "due", "status", "responsible_unit"]
+    list_filter = ["status", "jurisdiction"]
     search_fields = ["subject_label", "rule_key", "legal_source"]
     date_hierarchy = "due"
     list_select_related = ["responsible_unit"]
+
+    @admin.display(description=_("Rule"), ordering="rule_key")
+    def rule(self, obj):
+        return _rule_description(obj.rule_key)
 
 
 @admin.register(Reminder)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, Consultation, Disposition
 
@@ -18,7 +19,11 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["pk", "consultation", "submitted_at", "hidden"]
+    list_display = ["number", "consultation", "submitted_at", "hidden"]
+
+    @admin.display(description=_("No."), ordering="pk")
+    def number(self, obj):
+        return obj.pk
 
     def has_change_permission(self, request, obj=None):
         return False

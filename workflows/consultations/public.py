@@ -25,6 +25,7 @@ from django.views.decorators.cache import cache_page
 
 from workflows.files import stored_file_response
 from workflows.public import caching
+from workflows.public.countdown import next_midnight
 from workflows.public.feeds import feed_summary
 from workflows.public.guards import public_post
 from workflows.public.nav import section_register
@@ -218,7 +219,8 @@ def _detail_page(request, pk):
     ``prefetching``), checked against the consultation's version (bumped by every new or
     hidden comment, attachment and change of the consultation, ``public_cache``), and, while
     the consultation takes comments, never served past ``closes_at``: at that moment the form
-    goes (第十四条) whether or not anything was written.
+    goes (第十四条) whether or not anything was written; nor past midnight, when the days left
+    change.
     """
     now = timezone.now()
 
@@ -228,9 +230,9 @@ def _detail_page(request, pk):
         context, exact = _detail_context(request, consultation, accepting=accepting)
         context["csrf_token"] = caching.CSRF_SLOT
         response = render(request, "consultations/public/detail.html", context)
-        return caching.Rendered(
-            response, keep=exact, until=consultation.closes_at if accepting else None
-        )
+        # The days left change at midnight (Asia/Shanghai): no copy outlives its day.
+        until = min(consultation.closes_at, next_midnight(now)) if accepting else None
+        return caching.Rendered(response, keep=exact, until=until)
 
     part = _detail_part(request)
     if part is None:

@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
 
 RULE_KEY = "consultation.comment_period"
 LEGAL_SOURCE_PERIOD = "《重大行政决策程序暂行条例》第十五条"
@@ -38,15 +40,23 @@ def is_period_too_long(*, opens_at: datetime, closes_at: datetime) -> bool:
     return closes_at - opens_at > timedelta(days=MAXIMUM_DAYS)
 
 
+def local_day(moment: datetime) -> date:
+    """The calendar day of ``moment`` in the jurisdiction's time (Asia/Shanghai, the settings'
+    TIME_ZONE): the day a person reads on the page (domain.md §4)."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
 def period_problem(
     *, opens_at: datetime, closes_at: datetime, minimum_days: int, short_period_reason: str
 ) -> str | None:
     """Why this comment period is not acceptable, or None when it is.
 
-    《重大行政决策程序暂行条例》第十五条: a period shorter than the minimum needs a stated reason,
-    which is published with the consultation.
+    《重大行政决策程序暂行条例》第十五条: the period is counted in days (一般不少于30日) and a period
+    shorter than the minimum needs a stated reason, which is published with the consultation.
+    A period closing on the day it opens, or before, is no period of days at all: its closing
+    day must come after its opening day, in the jurisdiction's time (``local_day``).
     """
-    if closes_at <= opens_at:
+    if closes_at <= opens_at or local_day(closes_at) <= local_day(opens_at):
         return "closes_before_opening"
     if is_period_too_long(opens_at=opens_at, closes_at=closes_at):
         return "period_too_long"

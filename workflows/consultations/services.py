@@ -28,6 +28,49 @@ def minimum_period(subject: Model | None = None) -> tuple[int, str]:
     return rule.amount, rule.legal_source
 
 
+def period_refuse(
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    short_period_reason: str = "",
+    subject: Model | None = None,
+) -> None:
+    """Raise the refusal ``consultation_open`` gives this comment period, if any
+    (《重大行政决策程序暂行条例》第十五条: not less than the minimum, 30 days by default, unless a
+    reason is stated and published; the closing day comes after the opening day). Its ``code``
+    names the rule: ``closes_before_opening``, ``period_too_long``,
+    ``short_period_without_reason``."""
+    days, _source = minimum_period(subject)
+    problem = rules.period_problem(
+        opens_at=opens_at,
+        closes_at=closes_at,
+        minimum_days=days,
+        short_period_reason=short_period_reason,
+    )
+    if problem == "period_too_long":
+        raise period_too_long_error()
+    if problem == "closes_before_opening":
+        raise ValidationError(
+            _("The consultation must close on a later day than the day it opens."), code=problem
+        )
+    if problem == "short_period_without_reason":
+        raise ValidationError(
+            _("A comment period shorter than %(days)s days needs a stated reason."),
+            code=problem,
+            params={"days": days},
+        )
+
+
+def period_refusal(**period) -> ValidationError | None:
+    """The refusal of ``period_refuse`` as a value, or None: the forms that open a consultation
+    ask it first to show the service's own refusal at its field."""
+    try:
+        period_refuse(**period)
+    except ValidationError as refusal:
+        return refusal
+    return None
+
+
 @service_atomic
 def consultation_open(
     *,
@@ -39,24 +82,15 @@ def consultation_open(
     closes_at: datetime,
     short_period_reason: str = "",
 ) -> Consultation:
-    """Put ``draft_text`` out for public comment. A short period needs a reason (第十五条)."""
+    """Put ``draft_text`` out for public comment. A short period needs a reason, and the
+    period ends on a later day than it starts (第十五条, ``period_refuse``)."""
     days, legal_source = minimum_period(subject)
-    problem = rules.period_problem(
+    period_refuse(
         opens_at=opens_at,
         closes_at=closes_at,
-        minimum_days=days,
         short_period_reason=short_period_reason,
+        subject=subject,
     )
-    if problem == "period_too_long":
-        raise period_too_long_error()
-    if problem == "closes_before_opening":
-        raise ValidationError(_("The consultation must close after it opens."), code=problem)
-    if problem == "short_period_without_reason":
-        raise ValidationError(
-            _("A comment period shorter than %(days)s days needs a stated reason."),
-            code=problem,
-            params={"days": days},
-        )
     if not draft_text.strip():
         raise ValidationError(_("There is no text to put out for comment."), code="no_text")
     consultation = Consultation.objects.create(

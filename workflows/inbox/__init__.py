@@ -2,15 +2,23 @@
 across every source (``items``). Import from here; the submodules are the implementation."""
 
 from .items import (
+    NO_FILTER,
+    DueLight,
     Inbox,
+    InboxFilter,
     InboxItem,
     InboxSlice,
     InboxSource,
+    done_tasks,
+    due_light,
+    ended_tasks,
     inbox_for_user,
     inbox_items_for_user,
     inbox_sources,
+    process_choices,
     register_inbox_source,
     register_task_clocks,
+    unit_tasks,
 )
 from .offers import (
     NO_GRANTS,
@@ -27,7 +35,15 @@ from .offers import (
 )
 
 __all__ = [
+    "NO_FILTER",
     "NO_GRANTS",
+    "DueLight",
+    "InboxFilter",
+    "done_tasks",
+    "due_light",
+    "ended_tasks",
+    "process_choices",
+    "unit_tasks",
     "OPEN",
     "Inbox",
     "InboxItem",

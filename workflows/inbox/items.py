@@ -18,6 +18,11 @@ clock's running ``Deadline``. Clocks name their subject (a decision, its legalit
 the process, so each process says once where the clocks of its subject are::
 
     register_task_clocks(DecisionProcess, decision_process_clocks)
+
+The inbox page (``workflows.views.InboxView``) has the tabs of government OA systems: 待办
+(``Inbox``), 已办 (``done_tasks``), 办结 (``ended_tasks``) and, for a unit head, 本单位
+(``unit_tasks``, the unit's open tasks to urge, ``urging``); ``InboxFilter`` narrows each to one
+process and one unit; ``due_light`` tells how many working days are left before each due date.
 """
 
 import heapq
@@ -29,15 +34,32 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, DateField, F, IntegerField, OuterRef, Q, Subquery, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.flow import Flow
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
 
+from ..calendar import CalendarRangeError, count_working_days
 from ..clocks.models import Deadline
+from ..models import TaskOffer
 from ..paging import COUNT_CAP
-from ..tasking import node_steps
-from .offers import RoleGrants, role_grants_for, tasks_for_user, with_offers
+from ..tasking import node_steps, step_of_task
+from .offers import OPEN, RoleGrants, role_grants_for, tasks_for_user, with_offers
 
 # --- the inbox across every source --------------------------------------------------------------
 
@@ -57,6 +79,27 @@ class InboxItem:
     key: str = ""  # unique among the person's items, for links and tests
     # No due date yet: its clock waits for this year's holiday notice (domain.md §4).
     awaiting: int | None = None
+    legal_source: str = ""  # the provision setting the due date, as it is cited
+    jurisdiction_id: int | None = None  # whose working-day calendar counts the days left
+    process: str = ""  # the app the work belongs to ("decisions", "normdocs"): the filter
+    unit_ids: tuple[int, ...] = ()  # the units for which it is asked (the unit filter, 催办)
+    task_id: int | None = None  # the viewflow task carrying it, if any (催办)
+    done_at: datetime | None = None  # 已办 / 办结: when the person's part ended
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What the inbox page is narrowed to: one process (an app label, e.g. "decisions": its
+    tasks and its registered source) and one unit (work asked of the person for that unit)."""
+
+    process: str = ""
+    unit: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.process) or self.unit is not None
+
+
+NO_FILTER = InboxFilter()
 
 
 class InboxSlice(list):
@@ -113,10 +156,17 @@ def _sort_key(item: InboxItem):
     return (item.due is None, item.due or date.max, item.created)
 
 
-def _source_slice(source: InboxSource, user, grants: RoleGrants, limit: int | None) -> InboxSlice:
+def _source_slice(
+    source: InboxSource, user, grants: RoleGrants, limit: int | None, unit: int | None = None
+) -> InboxSlice:
     if _is_sliced(source):
+        # A sliced source answers from the grants: for one unit, hand it that unit's only.
+        if unit is not None:
+            grants = grants.restricted_to(unit)
         return source(user, grants=grants, limit=limit)
     items = sorted(source(user), key=_sort_key)
+    if unit is not None:
+        items = [item for item in items if unit in item.unit_ids]
     return InboxSlice(items if limit is None else items[:limit], total=len(items))
 
 
@@ -157,7 +207,8 @@ def _task_relations() -> tuple[str, ...]:
     return tuple(related)
 
 
-def _task_subject(task: Task, children) -> str:
+def _task_subject(task: Task, children):
+    """The object the task's process carries (a decision…), or the process itself."""
     for link, relations in children:
         # A missing reverse one-to-one raises a subclass of AttributeError: getattr's default.
         child = getattr(task.process, link, None)
@@ -166,8 +217,26 @@ def _task_subject(task: Task, children) -> str:
         for name in relations:
             related = getattr(child, name, None)
             if related is not None:
-                return str(related)
-    return str(task.process)
+                return related
+    return task.process
+
+
+def _task_stage(task: Task, subject, step) -> str:
+    """Where the subject stands in its procedure: its stage when it has one (a decision's
+    《重大行政决策程序暂行条例》 stage), else the step's name, else the process's title."""
+    display = getattr(subject, "get_stage_display", None)
+    if callable(display):
+        return str(display())
+    if step is not None:
+        return str(step.name)
+    return str(task.flow_task.flow_class.process_title) if task.flow_task else ""
+
+
+def _task_title(task: Task, step) -> str:
+    """The step's declared name (translated), else viewflow's title of the node."""
+    if step is not None:
+        return str(step.name)
+    return str(task.title or task.flow_task)
 
 
 def _task_url(task: Task) -> str:
@@ -216,9 +285,16 @@ def _task_clock(field: str, output_field):
 
     Built once per registry state: building it cost more than running it (0.8 ms a read);
     Django copies an expression when a query uses it, so the one built serves every query.
+    The clocks' conditions embed content-type ids (``decisions.inbox``): it is built again
+    when the content types are numbered anew (a flushed test database), which Deadline's own
+    content type, read from Django's cache without a query, tells.
     """
     nodes = _clocked_nodes()
-    key = (field, tuple((id(node), rule_keys, id(clocks)) for node, rule_keys, clocks in nodes))
+    key = (
+        field,
+        ContentType.objects.get_for_model(Deadline).pk,
+        tuple((id(node), rule_keys, id(clocks)) for node, rule_keys, clocks in nodes),
+    )
     if key in _built:
         return _built[key]
     process = OuterRef(OuterRef("process_id"))
@@ -240,65 +316,147 @@ def _task_clock(field: str, output_field):
     return built
 
 
-def _task_items(user, grants: RoleGrants, limit: int | None = None) -> InboxSlice:
-    """The person's viewflow tasks in inbox order (earliest due first, undated last, then
-    oldest first): the first ``limit`` of them and their number, capped at ``COUNT_CAP + 1``.
+def _flow_classes() -> list[type]:
+    """Every viewflow Flow class loaded (each process's flow)."""
+    found, todo = [], [Flow]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
 
-    Three queries (four when the page is full: the capped count; a ``COUNT(*) OVER ()`` here
-    counted every offered task, twelve thousand for a county's meeting secretary): the page's
-    ids (tasks only) with their due dates, then those tasks with everything the inbox shows,
-    then their offers (a task may have several, so they cannot be joined in). In one query,
-    the dozen joins naming each task's subject exceed PostgreSQL's join_collapse_limit, and
-    it joined every task before filtering.
+
+def process_key(flow_class: type) -> str:
+    """The app a flow belongs to ("decisions"): the key of the inbox's process filter, the
+    same name the app registers its inbox source under."""
+    config = apps.get_containing_app_config(flow_class.__module__)
+    return config.label if config is not None else ""
+
+
+def process_choices() -> list[tuple[str, str]]:
+    """(key, name) of every process the inbox lists work of: the apps of the loaded flows and
+    of the registered sources, by the app's verbose name."""
+    keys = {process_key(flow) for flow in _flow_classes()} | set(_sources)
+    choices = []
+    for key in sorted(keys):
+        try:
+            choices.append((key, str(apps.get_app_config(key).verbose_name)))
+        except LookupError:
+            continue
+    return choices
+
+
+def _filtered(tasks: QuerySet, flt: InboxFilter) -> QuerySet:
+    """``tasks`` narrowed to one process's flows and to those offered to one unit."""
+    if flt.process:
+        flows = [flow for flow in _flow_classes() if process_key(flow) == flt.process]
+        tasks = tasks.filter(process__flow_class__in=flows) if flows else tasks.none()
+    if flt.unit is not None:
+        tasks = tasks.filter(pk__in=TaskOffer.objects.filter(unit_id=flt.unit).values("task_id"))
+    return tasks
+
+
+BY_DUE = None  # order of the inbox: earliest due first, undated last, then oldest first
+
+
+def _task_slice(
+    candidates: QuerySet,
+    grants: RoleGrants,
+    start: int = 0,
+    stop: int | None = None,
+    *,
+    order: tuple[str, ...] | None = BY_DUE,
+    count: bool = True,
+) -> InboxSlice:
+    """Tasks ``start:stop`` of ``candidates`` in ``order`` (the inbox's, by due date, when
+    None) as inbox items, and how many there are (capped at ``COUNT_CAP + 1``).
+
+    Three queries (four when the page is full: the capped count; five when a task's step meets
+    a clock: its clock's legal source and calendar): the page's ids (tasks only) with their
+    due dates, then those tasks with everything the inbox shows, then their offers (a task may
+    have several, so they cannot be joined in). In one query, the dozen joins naming each
+    task's subject exceed PostgreSQL's join_collapse_limit, and it joined every task before
+    filtering.
     """
     children = _process_children()
-    candidates = tasks_for_user(user=user, grants=grants).select_related(None)
+    candidates = candidates.select_related(None)
     due_date = _task_clock("due", DateField())
-    ordered = candidates.order_by("created", "pk").values_list("pk", flat=True)
-    if due_date is not None:
+    if order is BY_DUE and due_date is not None:
         ordered = (
             candidates.annotate(i_due=due_date)
             .order_by(F("i_due").asc(nulls_last=True), "created", "pk")
-            .values_list("pk", "i_due", "flow_task")
+            .values_list("pk", "i_due")
         )
-    rows = list(ordered if limit is None else ordered[:limit])
-    due = {row[0]: row[1] for row in rows} if due_date is not None else dict.fromkeys(rows)
-    # Undated but clocked: its clock may wait for a year's holiday notice (domain.md §4).
-    clocked = {node for node, _rule_keys, _clocks in _clocked_nodes()}
-    waiting = due_date is not None and any(d is None and n in clocked for _, d, n in rows)
+    else:
+        ordered = candidates.order_by(*(order or ("created", "pk"))).values_list(
+            "pk", Value(None, output_field=DateField())
+        )
+    rows = list(ordered[start:stop])
+    due = dict(rows)
     page = list(due)
     if not page:
         return InboxSlice(total=0)
-    total = len(page)
-    if limit is not None and total >= limit:
+    total = start + len(page)
+    if count and stop is not None and len(page) >= stop - start:
         # More may follow: count them, but never more than the pages can show (paging.py).
         total = max(total, candidates.order_by()[: COUNT_CAP + 1].count())
     found = with_offers(Task.objects.select_related("process", "owner", *_task_relations()))
-    if waiting:
-        found = found.annotate(i_awaiting=_task_clock("awaiting_year", IntegerField()))
+    clock = _task_clock("pk", BigIntegerField())
+    if clock is not None and order is BY_DUE:
+        found = found.annotate(i_clock=clock)
     found = found.in_bulk(page)
-    tasks = [found[pk] for pk in page if pk in found]
-    items = [
-        InboxItem(
-            kind="task",
-            title=str(task.title or task.flow_task),
-            subject=_task_subject(task, children),
-            url=_task_url(task),
-            due=due[task.pk],
-            unit=_task_unit(task, grants),
-            stage=str(task.flow_task.flow_class.process_title) if task.flow_task else "",
-            created=task.created,
-            key=f"task:{task.pk}",
-            awaiting=getattr(task, "i_awaiting", None),
+    clocks = Deadline.objects.only(
+        "due", "awaiting_year", "legal_source", "jurisdiction_id"
+    ).in_bulk([pk for pk in (getattr(t, "i_clock", None) for t in found.values()) if pk])
+    items = []
+    for pk in page:
+        task = found.get(pk)
+        if task is None:
+            continue
+        deadline = clocks.get(getattr(task, "i_clock", None))
+        step = step_of_task(task)
+        step = step[0] if step is not None else None
+        subject = _task_subject(task, children)
+        items.append(
+            InboxItem(
+                kind="task",
+                title=_task_title(task, step),
+                subject=str(subject),
+                url=_task_url(task),
+                due=due[pk] if deadline is None else deadline.due,
+                unit=_task_unit(task, grants),
+                stage=_task_stage(task, subject, step),
+                created=task.created,
+                key=f"task:{task.pk}",
+                awaiting=deadline.awaiting_year if deadline is not None else None,
+                legal_source=deadline.legal_source if deadline is not None else "",
+                jurisdiction_id=deadline.jurisdiction_id if deadline is not None else None,
+                process=process_key(task.flow_task.flow_class) if task.flow_task else "",
+                unit_ids=tuple(dict.fromkeys(offer.unit_id for offer in task.offers.all())),
+                task_id=task.pk,
+                done_at=task.finished if task.status == STATUS.DONE else None,
+            )
         )
-        for task in tasks
-    ]
     return InboxSlice(items, total=total)
 
 
-def _merged(user, grants: RoleGrants, limit: int | None) -> InboxSlice:
-    slices = [_task_items(user, grants, limit)]
-    slices += [_source_slice(source, user, grants, limit) for source in _sources.values()]
+def _task_items(
+    user, grants: RoleGrants, limit: int | None = None, flt: InboxFilter = NO_FILTER
+) -> InboxSlice:
+    """The person's open viewflow tasks in inbox order (earliest due first, undated last, then
+    oldest first): the first ``limit`` of them and their number, capped at ``COUNT_CAP + 1``."""
+    return _task_slice(_filtered(tasks_for_user(user=user, grants=grants), flt), grants, 0, limit)
+
+
+def _merged(
+    user, grants: RoleGrants, limit: int | None, flt: InboxFilter = NO_FILTER
+) -> InboxSlice:
+    slices = [_task_items(user, grants, limit, flt)]
+    slices += [
+        _source_slice(source, user, grants, limit, flt.unit)
+        for name, source in _sources.items()
+        if not flt.process or name == flt.process
+    ]
     # Each slice is in inbox order: merge them (ties keep the tasks-then-sources order).
     items = list(heapq.merge(*slices, key=_sort_key))
     return InboxSlice(items if limit is None else items[:limit], total=sum(s.total for s in slices))
@@ -313,10 +471,18 @@ class Inbox:
     first page costs one read per source with its count included.
     """
 
-    def __init__(self, user, *, prefetch: int = 50):
+    def __init__(
+        self,
+        user,
+        *,
+        prefetch: int = 50,
+        flt: InboxFilter = NO_FILTER,
+        grants: RoleGrants | None = None,
+    ):
         self.user = user
         self.prefetch = prefetch
-        self._grants: RoleGrants | None = None
+        self.flt = flt
+        self._grants: RoleGrants | None = grants
         self._read: InboxSlice | None = None
         self._limit: int | None = 0
 
@@ -338,7 +504,7 @@ class Inbox:
         if not self.user.is_authenticated or not self.user.is_active:
             self._read, self._limit = InboxSlice(), None
             return self._read
-        self._read, self._limit = _merged(self.user, self.grants, top), top
+        self._read, self._limit = _merged(self.user, self.grants, top, self.flt), top
         return self._read
 
     def count(self) -> int:
@@ -364,9 +530,119 @@ class Inbox:
         return iter(self._first(None))
 
 
-def inbox_for_user(*, user, prefetch: int = 50) -> Inbox:
-    """The person's inbox, paged in SQL (for a paginated page)."""
-    return Inbox(user, prefetch=prefetch)
+def inbox_for_user(
+    *, user, prefetch: int = 50, flt: InboxFilter = NO_FILTER, grants: RoleGrants | None = None
+) -> Inbox:
+    """The person's inbox (待办), paged in SQL (for a paginated page); ``grants`` when the
+    request read them already."""
+    return Inbox(user, prefetch=prefetch, flt=flt, grants=grants)
+
+
+# --- 已办, 办结 and the unit's open tasks ----------------------------------------------------------
+
+ENDED = (STATUS.DONE, STATUS.CANCELED)
+
+
+class TaskList:
+    """Tasks of a queryset as inbox items, a page at a time: a sequence for ``Paginator``
+    whose ``count()`` stops at ``COUNT_CAP + 1`` (``workflows.paging``)."""
+
+    def __init__(self, tasks: QuerySet, grants: RoleGrants, *, order: tuple[str, ...] | None):
+        self.tasks = tasks
+        self.grants = grants
+        self.order = order
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.tasks.order_by()[: COUNT_CAP + 1].count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop = index.start or 0, index.stop
+            return list(
+                _task_slice(self.tasks, self.grants, start, stop, order=self.order, count=False)
+            )
+        return self[index : index + 1][0]
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+
+def done_tasks(*, user, grants: RoleGrants, flt: InboxFilter = NO_FILTER) -> TaskList:
+    """已办: the tasks ``user`` completed whose process is still running, latest first."""
+    tasks = Task.objects.filter(owner=user, status=STATUS.DONE).exclude(process__status__in=ENDED)
+    return TaskList(_filtered(tasks, flt), grants, order=("-finished", "-pk"))
+
+
+def ended_tasks(*, user, grants: RoleGrants, flt: InboxFilter = NO_FILTER) -> TaskList:
+    """办结: the processes ``user`` took part in (completed a task of) that have ended, the last
+    ended first; each by the last task the person completed in it."""
+    mine = Task.objects.filter(owner=user, status=STATUS.DONE)
+    last = mine.filter(process_id=OuterRef("process_id")).order_by("-finished", "-pk")
+    tasks = mine.filter(process__status__in=ENDED, pk=Subquery(last.values("pk")[:1]))
+    tasks = _filtered(tasks, flt)
+    return TaskList(tasks, grants, order=("-process__finished", "-pk"))
+
+
+def unit_tasks(*, user, grants: RoleGrants, flt: InboxFilter = NO_FILTER) -> TaskList:
+    """本单位: the open tasks offered to a unit ``user`` heads (unit_head), whoever holds them,
+    earliest due first: what a head may urge (催办)."""
+    heads = grants.unit_ids("unit_head")
+    tasks = Task.objects.filter(
+        status__in=OPEN, pk__in=TaskOffer.objects.filter(unit_id__in=heads).values("task_id")
+    )
+    return TaskList(_filtered(tasks, flt), grants, order=BY_DUE)
+
+
+# --- the light: working days left --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueLight:
+    """How close an item is to its due date, in working days (domain.md §4): ``colour`` green
+    (more than 3 working days left), amber (0 to 3: due today counts 0) or red (overdue), or
+    "awaiting" when the days cannot be counted until a year's holiday notice is entered.
+    ``label`` says the same in words: the colour is never the only sign."""
+
+    colour: str
+    label: str
+    days: int | None = None
+
+
+AMBER_WORKING_DAYS = 3
+
+
+def due_light(
+    item: InboxItem, *, today: date, calendars: dict, default_calendar
+) -> DueLight | None:
+    """The light of ``item`` on ``today`` (Asia/Shanghai), counted on the working-day calendar
+    of its clock's jurisdiction (``calendars``: id → ``WorkCalendar``); None when it has no
+    due date and awaits nothing."""
+    if item.due is None:
+        if item.awaiting:
+            return DueLight(
+                "awaiting",
+                gettext("Awaiting the %(year)s holiday notice") % {"year": item.awaiting},
+            )
+        return None
+    if item.due < today:
+        return DueLight("red", gettext("Overdue"))
+    calendar = calendars.get(item.jurisdiction_id, default_calendar)
+    try:
+        left = count_working_days(today, item.due, calendar=calendar)
+    except CalendarRangeError as error:
+        return DueLight(
+            "awaiting", gettext("Awaiting the %(year)s holiday notice") % {"year": error.year}
+        )
+    label = ngettext("%(days)d working day left", "%(days)d working days left", left) % {
+        "days": left
+    }
+    return DueLight("green" if left > AMBER_WORKING_DAYS else "amber", label, left)
 
 
 def inbox_items_for_user(*, user) -> list[InboxItem]:

@@ -131,6 +131,14 @@ class RoleGrants:
         """Roles under which tasks may be offered to the person: group and unit grant both."""
         return sorted(role for role in self.groups if self.units.get(role))
 
+    def restricted_to(self, unit_id: int) -> "RoleGrants":
+        """The same grants, for ``unit_id`` only: what the person is asked to do for that
+        unit (the inbox's unit filter hands these to the sources)."""
+        units = {role: ids & {unit_id} for role, ids in self.units.items()}
+        return RoleGrants(
+            units={role: ids for role, ids in units.items() if ids}, groups=self.groups
+        )
+
 
 NO_GRANTS = RoleGrants()
 

@@ -6,6 +6,7 @@ from django.views import generic
 
 from . import signing
 from .access import can_view_subject_record, is_record_reader, subject_load
+from .labels import Resolver, action_label, payload_fields
 from .models import Checkpoint
 from .selectors import SubjectKey, content_type_by_label, events_for
 from .verify import events_check, record_verify
@@ -41,7 +42,10 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         events = list(context["events"])
         checks = events_check(events)
+        resolver = Resolver()
+        model = self.key.content_type.model_class()
         context.update(
+            subject_kind=model._meta.verbose_name if model else self.key.label,
             subject=self.subject,
             subject_key=self.key,
             subject_verification=record_verify(subject=self.key),
@@ -50,9 +54,10 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
                 {
                     "event": event,
                     "check": checks[event.seq],
-                    "payload": json.dumps(
-                        event.payload, indent=2, ensure_ascii=False, sort_keys=True
-                    ),
+                    # The action and its payload as a reader reads them (workflows.record.labels);
+                    # the codes stay in data attributes and in the API.
+                    "action_label": action_label(event.action),
+                    "fields": payload_fields(event.payload, resolver),
                 }
                 for event in events
             ],

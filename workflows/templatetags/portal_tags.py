@@ -22,3 +22,13 @@ def fragment_version(scope, ident):
 @register.simple_tag
 def fragment_ttl():
     return caching.ttl()
+
+
+@register.simple_tag
+def days_remaining(consultation):
+    """What is left of a consultation's comment period (workflows.public.countdown)."""
+    from django.utils import timezone
+
+    from workflows.public.countdown import remaining
+
+    return remaining(closes_at=consultation.closes_at, at=timezone.now())

@@ -20,6 +20,10 @@ from ...models import Decision
 class TaskView(LoginRequiredMixin, TemplateView):
     template_name = "decisions/task.html"
     step: Step
+    # How each action of the step reads on its page (``decorate``): ``heading`` and ``hint`` of
+    # its section, on a page of several actions; ``submit_label``, its one button; ``confirm``,
+    # what the person confirms by ticking the box of a confirmation (``forms.ConfirmForm``).
+    action_texts: dict[str, dict] = {}
 
     @cached_property
     def decision(self) -> Decision:
@@ -37,6 +41,19 @@ class TaskView(LoginRequiredMixin, TemplateView):
     def build(self, action, data=None, files=None):
         return self.work.build(action, data=data, files=files, initial=self.initial(action))
 
+    def decorate(self, form):
+        """Give ``form`` the words of its action on this page (``action_texts``); the bound
+        form of a refusal gets the same, so the page reads the same after an error."""
+        texts = self.action_texts.get(form.action, {})
+        for attr in ("heading", "hint", "submit_label"):
+            if attr in texts:
+                setattr(form, attr, texts[attr])
+        if "confirm" in texts and "confirm" in form.fields:
+            form.fields["confirm"].label = texts["confirm"]
+            # A validated form has built its bound fields, each with the label it had then.
+            form["confirm"].label = texts["confirm"]
+        return form
+
     def extra_context_data(self) -> dict:
         return {}
 
@@ -50,6 +67,7 @@ class TaskView(LoginRequiredMixin, TemplateView):
         if bound is not None and bound.action not in shown:
             # A refused action is shown with its error, even when it is not on offer yet.
             context["forms"].append(bound)
+        context["forms"] = [self.decorate(form) for form in context["forms"]]
         context["decision"] = self.decision
         context["step"] = self.step
         context["activation"] = self.request.activation

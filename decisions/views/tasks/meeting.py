@@ -1,6 +1,8 @@
 """The pages of the meeting, the Party report, publication and the archive
 (``decisions.steps.meeting``)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from ... import services
 from ...steps import step_of_node
 from .base import TaskView
@@ -38,6 +40,15 @@ class PublicationView(TaskView):
 
 class ArchiveView(TaskView):
     step = step_of_node("archive")
+    action_texts = {
+        "seal": {
+            "confirm": _(
+                "I confirm that the record is complete and seal the decision's archive; a "
+                "sealed archive cannot be changed (第三十三条)."
+            ),
+            "submit_label": _("Seal the archive"),
+        },
+    }
 
     def extra_context_data(self):
         return {"checklist": services.archive_checklist(self.decision)}

@@ -1,0 +1,232 @@
+"""Where a decision stands in its procedure (issue 18): the stages of ``rules.stages.STAGE_ORDER``
+as a stepper, each finished one with when and by whom (the flow's finished tasks), the current
+one with who holds it or to whom it is offered (its open tasks and their offers), its running
+legal clocks with their due dates and legal sources (``workflows.clocks``), and the ones still
+to come. Legal source: 《重大行政决策程序暂行条例》 (国务院令第713号), 第十二条至第三十三条.
+
+Nothing here is a second record of the stage: the stage is ``Decision.stage`` (written by
+``decisions.lifecycle``), the work is the flow's tasks, the people are the tasks' owners and
+offers, the articles are the step declarations (``decisions.steps``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import pgettext_lazy
+from viewflow.workflow import flow
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows.clocks.models import Deadline
+from workflows.consultations.models import Consultation
+from workflows.inbox import may_act_on_task, with_offers
+from workflows.progress import (
+    CURRENT,
+    DONE,
+    NEXT,
+    SKIPPED,
+    Holder,
+    Progress,
+    StageShown,
+    clocks_shown,
+    offer_label,
+    person_name,
+    record_url,
+    states_by_position,
+)
+
+from .flows import DecisionFlow
+from .models import Decision, DecisionProcess, LegalityReview, Outcome, Stage
+from .rules.stages import DECREE, STAGE_ORDER
+from .steps import BY_NODE
+
+# The flow's nodes by the stage of the procedure their work belongs to. Each human node carries
+# a declared step (``decisions.steps``); the gates, timers and joins belong to the stage they
+# close. tests/decisions/test_progress.py checks every node of DecisionFlow is placed.
+STAGE_NODES: dict[str, tuple[str, ...]] = {
+    Stage.DRAFTING: ("start", "draft", "check_disclosure"),
+    Stage.CONSULTATION: ("open_consultation", "wait_consultation", "close_consultation"),
+    Stage.DISPOSITION: ("dispose_comments",),
+    Stage.ASSESSMENT: (
+        "split_assessments",
+        "expert_argumentation",
+        "risk_assessment",
+        "join_assessments",
+        "complete_assessments",
+        "check_risk",
+    ),
+    Stage.LEGALITY_REVIEW: (
+        "submit_legality",
+        "legality_review",
+        "approve_legality",
+        "check_legality",
+    ),
+    Stage.PACKAGE: ("package_check",),
+    Stage.MEETING: ("meeting", "route_outcome"),
+    Stage.AMENDING: (
+        "incorporate_amendments",
+        "approve_amendments",
+        "confirm_amendments",
+        "check_amendments",
+    ),
+    Stage.PARTY_REPORT: ("party_report",),
+    Stage.PUBLICATION: ("publication",),
+    Stage.ARCHIVING: ("archive",),
+    Stage.ARCHIVED: ("end",),
+}
+NODE_STAGE = {node: stage for stage, nodes in STAGE_NODES.items() for node in nodes}
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
+
+
+# The step whose declared source covers its whole stage, where the stage has several steps
+# citing parts of one range (the review office's review, 第二十五条至第二十八条; the amendments
+# the meeting decided, 第三十条).
+STAGE_SOURCE_NODES = {
+    Stage.LEGALITY_REVIEW: ("legality_review",),
+    Stage.AMENDING: ("incorporate_amendments",),
+}
+
+
+def stage_source(stage: str) -> str:
+    """The articles the stage's work is done under: the legal sources its steps declare."""
+    sources: list[str] = []
+    for node in STAGE_SOURCE_NODES.get(stage, STAGE_NODES.get(stage, ())):
+        declared = BY_NODE.get(node)
+        if declared is not None and declared.source not in sources:
+            sources.append(declared.source)
+    return f"{DECREE}{'；'.join(sources)}" if sources else ""
+
+
+def _tasks(decision: Decision) -> list[Task]:
+    """The flow's tasks of the decision, oldest first, with their owners and offers."""
+    return list(
+        with_offers(
+            Task.objects.filter(
+                process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk")
+            ).select_related("owner")
+        ).order_by("created", "pk")
+    )
+
+
+def _deadlines(decision: Decision) -> list[Deadline]:
+    """The legal clocks of the decision and of the items its steps opened them on (its
+    legality reviews, its consultations)."""
+    reviews = [str(pk) for pk in decision.legality_reviews.values_list("pk", flat=True)]
+    consultations = [
+        str(pk)
+        for pk in Consultation.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Decision), subject_id=decision.pk
+        ).values_list("pk", flat=True)
+    ]
+    subjects = (
+        Q(content_type=ContentType.objects.get_for_model(Decision), object_id=str(decision.pk))
+        | Q(content_type=ContentType.objects.get_for_model(LegalityReview), object_id__in=reviews)
+        | Q(
+            content_type=ContentType.objects.get_for_model(Consultation),
+            object_id__in=consultations,
+        )
+    )
+    return list(Deadline.objects.filter(subjects).select_related("responsible_unit"))
+
+
+def _holder(task: Task, *, user=None) -> Holder:
+    """Who has ``task``: its owner, else the (role, unit) pairs it is offered to; a timer has
+    nobody (it runs by itself)."""
+    node = task.flow_task
+    declared = BY_NODE.get(node.name)
+    url = ""
+    if declared is not None and user is not None and may_act_on_task(user=user, task=task):
+        url = node.reverse("index", args=[task.process_id, task.pk])
+    return Holder(
+        work=declared.name if declared is not None else node.task_title,
+        person=person_name(task.owner) if task.owner_id else "",
+        offered_to=[offer_label(offer.role, offer.unit) for offer in task.offers.all()],
+        url=url,
+    )
+
+
+def _skipped(decision: Decision, stage: str, states: dict[str, str], tasks) -> object:
+    """Why ``stage`` is not part of this decision's path, or "" when it is (a decision that
+    may not be disclosed skips the public comment, 第十四条; only an adoption with amendments
+    passes ``amending``, 第三十条; a rejected decision is archived from the meeting)."""
+    if stage in (Stage.CONSULTATION, Stage.DISPOSITION) and decision.not_disclosable:
+        return pgettext_lazy("progress", "Not put out for public comment: %(reason)s") % {
+            "reason": decision.not_disclosable_reason
+        }
+    passed = states[stage] == DONE
+    had_work = any(NODE_STAGE.get(t.flow_task.name) == stage for t in tasks)
+    if stage == Stage.AMENDING and passed and not had_work:
+        return pgettext_lazy("progress", "The meeting adopted it without amendments.")
+    if (
+        stage in (Stage.AMENDING, Stage.PARTY_REPORT, Stage.PUBLICATION)
+        and decision.outcome == Outcome.REJECTED
+        and states[stage] != CURRENT
+    ):
+        return pgettext_lazy("progress", "The meeting did not adopt it.")
+    if stage in (Stage.CONSULTATION, Stage.DISPOSITION) and passed and not had_work and tasks:
+        return pgettext_lazy("progress", "Not put out for public comment.")
+    return ""
+
+
+def decision_progress(*, decision: Decision, user=None) -> Progress:
+    """The stepper of ``decision`` as ``user`` reads it (a task they may take is linked)."""
+    tasks = _tasks(decision)
+    states = states_by_position(
+        list(STAGE_ORDER), decision.stage, finished=decision.stage == Stage.ARCHIVED
+    )
+    clocks = clocks_shown(_deadlines(decision))
+    stages = []
+    for key in STAGE_ORDER:
+        shown = StageShown(key=key, name=Stage(key).label, state=states[key])
+        shown.source = stage_source(key)
+        skipped = _skipped(decision, key, states, tasks)
+        if skipped and shown.state != CURRENT:
+            shown.state, shown.note = SKIPPED, skipped
+        elif key == Stage.AMENDING and shown.state == NEXT:
+            shown.note = pgettext_lazy(
+                "progress", "Only when the meeting adopts it with amendments."
+            )
+        if shown.state == DONE:
+            finished = [
+                t
+                for t in tasks
+                if NODE_STAGE.get(t.flow_task.name) == key and t.status == STATUS.DONE
+            ]
+            people = [t for t in finished if t.owner_id]
+            if key == Stage.ARCHIVED and decision.sealed_at:
+                shown.done_at = decision.sealed_at
+            elif finished:
+                shown.done_at = max(t.finished or t.created for t in finished)
+            if people:
+                shown.done_by = person_name(
+                    max(people, key=lambda t: t.finished or t.created).owner
+                )
+            elif key == Stage.ARCHIVED:
+                archived = [t for t in tasks if t.flow_task.name == "archive" and t.owner_id]
+                shown.done_by = person_name(archived[-1].owner) if archived else ""
+        if shown.state == CURRENT:
+            shown.holders = [
+                _holder(t, user=user) for t in tasks if t.status in OPEN and not _is_gate(t)
+            ]
+            shown.clocks = clocks
+        stages.append(shown)
+    process = DecisionProcess.objects.filter(decision=decision).only("pk").first()
+    return Progress(
+        stages=stages,
+        record_url=record_url(decision),
+        chart_url=DecisionFlow.instance.reverse("process_chart", args=[process.pk])
+        if process is not None
+        else "",
+        chart_label=pgettext_lazy("progress", "Flow chart of this decision"),
+    )
+
+
+def _is_gate(task: Task) -> bool:
+    """A join or switch waiting inside the engine: no one's work. A timer is shown: the
+    stage waits for it (the comment period running, 第十五条)."""
+    return BY_NODE.get(task.flow_task.name) is None and not isinstance(task.flow_task, flow.Timer)
+
+
+__all__ = ["NEXT", "decision_progress", "stage_source", "NODE_STAGE", "STAGE_NODES"]
