@@ -5,6 +5,12 @@ Apps add endpoints by registering viewsets on ``workflows.api.routers.router`` f
 """
 
 from django.urls import include, path, re_path
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
@@ -13,10 +19,20 @@ from workflows.api.views import NotFoundView
 
 urlpatterns = [
     path("v1/", include("workflows.api.urls")),
-    # The schema is public: it describes endpoints, never data.
+    # The schema is public: it describes endpoints, never data. JSON unless YAML is asked for
+    # (``?format=yaml`` or an Accept header): what client generators read first.
     path(
         "schema/",
-        SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]),
+        SpectacularAPIView.as_view(
+            permission_classes=[AllowAny],
+            authentication_classes=[],
+            renderer_classes=[
+                OpenApiJsonRenderer,
+                OpenApiJsonRenderer2,
+                OpenApiYamlRenderer,
+                OpenApiYamlRenderer2,
+            ],
+        ),
         name="api-schema",
     ),
     # Swagger UI for signed-in staff.

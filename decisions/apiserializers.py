@@ -21,6 +21,7 @@ from .models import (
     RiskLevel,
     Stage,
 )
+from .steps import BY_NODE
 
 # --- representations -------------------------------------------------------------------------
 
@@ -55,11 +56,25 @@ class DecisionSerializer(serializers.ModelSerializer):
         ]
 
 
+class OptionSerializer(serializers.Serializer):
+    """An alternative option (第十三条)."""
+
+    title = serializers.CharField(max_length=300)
+    text = serializers.CharField(required=False, allow_blank=True)
+
+
 class OpenTaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     node = serializers.CharField()
     status = serializers.CharField()
     owner = serializers.CharField(allow_null=True)
+    routes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The step's operations: POST /api/v1/decisions/{id}/<route>/.",
+    )
+    roles = serializers.ListField(
+        child=serializers.CharField(), help_text="The roles the step is offered to."
+    )
 
 
 class LegalityReviewBriefSerializer(serializers.ModelSerializer):
@@ -149,6 +164,10 @@ class DecisionAgendaItemSerializer(serializers.ModelSerializer):
 
 
 class DecisionDetailSerializer(DecisionSerializer):
+    legal_basis = serializers.ListField(
+        child=serializers.CharField(), help_text="The legal basis, one entry per law or article."
+    )
+    options = OptionSerializer(many=True, help_text="Alternative options (第十三条).")
     open_tasks = serializers.SerializerMethodField()
     legality_review = serializers.SerializerMethodField()
     agenda_items = serializers.SerializerMethodField()
@@ -208,15 +227,21 @@ class DecisionDetailSerializer(DecisionSerializer):
 
     @extend_schema_field(OpenTaskSerializer(many=True))
     def get_open_tasks(self, decision) -> list[dict]:
-        return [
-            {
-                "id": task.pk,
-                "node": task.flow_task.name if task.flow_task else "",
-                "status": task.status,
-                "owner": task.owner.get_username() if task.owner_id else None,
-            }
-            for task in self._open_tasks(decision)
-        ]
+        answer = []
+        for task in self._open_tasks(decision):
+            node = task.flow_task.name if task.flow_task else ""
+            declared = BY_NODE.get(node)
+            answer.append(
+                {
+                    "id": task.pk,
+                    "node": node,
+                    "status": task.status,
+                    "owner": task.owner.get_username() if task.owner_id else None,
+                    "routes": [a.route for a in declared.actions.values()] if declared else [],
+                    "roles": list(declared.roles) if declared else [],
+                }
+            )
+        return answer
 
 
 class DecisionQuerySerializer(serializers.Serializer):
@@ -256,7 +281,8 @@ class TaskCompleteSerializer(serializers.Serializer):
     data = serializers.DictField(
         required=False,
         default=dict,
-        help_text="The action's fields, as the decision's sub-route of that step takes them.",
+        help_text="The action's fields: the JSON object the decision's sub-route of that step "
+        "takes (its request schema, e.g. DecisionDraftRequest for `draft`).",
     )
 
 

@@ -30,6 +30,7 @@ from workflows.api.forms import (
     form_multipart_serializer,
     form_serializer,
 )
+from workflows.api.schema import roles_extension, roles_sentence
 from workflows.api.views import error_response, visible_object_or_404
 from workflows.consultations.api import SubjectConsultationsMixin
 from workflows.uploads import upload_files
@@ -82,6 +83,7 @@ class PostEvaluationSerializer(serializers.ModelSerializer):
 
 
 UPLOAD_COMPONENT = "DecisionAttachmentUpload"
+UPLOAD_ROLES = (("drafter", "lead unit"),)  # AttachmentUploadWork.may_act
 REPORT_COMPONENT = "DecisionPostEvaluationReportRequest"
 
 
@@ -117,6 +119,10 @@ class DecisionMaterialsMixin(SubjectConsultationsMixin):
             409: error_response("The decision is archived and sealed."),
             415: error_response("The body is not multipart/form-data."),
         },
+        extensions=roles_extension(UPLOAD_ROLES),
+        description="Add a PDF, DOCX or OFD file (multipart ``file``) of a ``kind``. The type is "
+        "read from the content, never the name, and the size is limited, as on the upload "
+        f"page.\n\n{roles_sentence(UPLOAD_ROLES)}",
     )
     @attachments.mapping.post
     def attachment_upload(self, request, pk=None):
@@ -184,6 +190,11 @@ class DecisionMaterialsMixin(SubjectConsultationsMixin):
             404: error_response("No such post-evaluation of a decision the caller may see."),
             409: error_response("The report was already written."),
         },
+        extensions={"x-roles": [{"role": "evaluator", "unit": "post-evaluation"}]},
+        description="The evaluator's report (第三十六条). The evaluator was chosen among the "
+        "people who did not assess the decision before it was taken "
+        "(``post-evaluation-start``).\n\nWho may act: only the person chosen as the "
+        "post-evaluation's `evaluator` (whatever their roles).",
     )
     @action(
         detail=True,

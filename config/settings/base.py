@@ -254,6 +254,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.CursorPage",
+    # Bodies are JSON; the upload operations set their own multipart parser. A body of another
+    # type is a 415 (a form body's repeated keys were once read as well as its fields).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "workflows.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public": env_str("FAZHI_API_PUBLIC_RATE", "60/min")},
     # The throttles use workflows.public.ratelimit.client_ip; anything of DRF's that reads
@@ -296,6 +299,9 @@ SPECTACULAR_SETTINGS = {
         "CleanupItemOutcomeEnum": "normdocs.models.CleanupItem.Outcome",
         "AttachmentKindEnum": "decisions.models.decision.Attachment.Kind",
         "LegalityReviewOutcomeEnum": "decisions.models.review.LegalityReview.Outcome",
+        "SessionKindEnum": "decisions.models.meeting.Meeting.Kind",
+        "SessionStatusEnum": "decisions.models.session.Session.Status",
+        "FilingStatusEnum": "normdocs.models.filing.Filing.Status",
     },
 }
 

@@ -18,10 +18,12 @@ from .documents import (
     DocumentSerializer,
     DocumentViewSet,
     DraftingBodySerializer,
+    DraftingBodyViewSet,
 )
 
 router.register("normdocs", DocumentViewSet, basename="normdoc")
 router.register("cleanups", CleanupViewSet, basename="cleanup")
+router.register("drafting-bodies", DraftingBodyViewSet, basename="drafting-body")
 
 __all__ = [
     "REFUSALS",
@@ -32,4 +34,5 @@ __all__ = [
     "DocumentSerializer",
     "DocumentViewSet",
     "DraftingBodySerializer",
+    "DraftingBodyViewSet",
 ]

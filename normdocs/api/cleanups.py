@@ -23,8 +23,20 @@ from ..permissions import (
 from .documents import REFUSALS, refusal_message
 
 
+class CleanupScopeSerializer(serializers.Serializer):
+    """Which in-force documents a campaign covers (every key optional, combined with AND)."""
+
+    drafting_bodies = serializers.ListField(child=serializers.IntegerField(), required=False)
+    issuer_codes = serializers.ListField(child=serializers.CharField(), required=False)
+    published_from = serializers.DateField(required=False)
+    published_to = serializers.DateField(required=False)
+    keyword = serializers.CharField(required=False)
+    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
 class CleanupSerializer(serializers.ModelSerializer):
     government = UnitBriefSerializer()
+    scope = CleanupScopeSerializer(read_only=True)
 
     class Meta:
         model = CleanupCampaign
@@ -67,6 +79,15 @@ class CleanupItemSerializer(serializers.ModelSerializer):
 # --- cleanup campaigns -----------------------------------------------------------------------
 
 
+class CommaListField(serializers.ListField):
+    """An array; a comma-separated string (the type before version 1.1) is still read."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [part.strip() for part in data.split(",") if part.strip()]
+        return super().to_internal_value(data)
+
+
 class CleanupOpenSerializer(serializers.Serializer):
     """A special or dynamic cleanup, scoped by a filter (37号 五(十八))."""
 
@@ -76,10 +97,16 @@ class CleanupOpenSerializer(serializers.Serializer):
     government = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     title = serializers.CharField(max_length=300)
     keyword = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    issuer_codes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    issuer_codes = CommaListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=25
+    )
     published_from = serializers.DateField(required=False, allow_null=True)
     published_to = serializers.DateField(required=False, allow_null=True)
-    documents = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    documents = CommaListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=200,
+    )
 
 
 @extend_schema(tags=["cleanups"])
@@ -113,6 +140,9 @@ class CleanupViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
             raise ValidationError({"government": [_("No such government.")]})
         if not is_legal_affairs_officer_for(user=request.user, government=government.unit):
             raise PermissionDenied
+        for key in ("issuer_codes", "documents"):  # the page's comma-separated text
+            if key in data:
+                data[key] = ",".join(str(v) for v in data[key])
         form = forms.CleanupOpenForm(data={k: v for k, v in data.items() if v is not None})
         if not form.is_valid():
             raise form_errors(form)

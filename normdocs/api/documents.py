@@ -6,17 +6,25 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 
 from workflows.api.exceptions import Conflict
-from workflows.api.forms import form_data, form_errors, form_serializer
+from workflows.api.forms import (
+    LinesField,
+    form_data,
+    form_errors,
+    form_serializer,
+    lines_shape,
+    shape_field,
+)
+from workflows.api.schema import roles_extension, roles_sentence
 from workflows.api.serializers import UnitBriefSerializer
 from workflows.api.views import StaffViewSet, error_response, query_params
 from workflows.calendar import CalendarRangeError
 from workflows.consultations.api import SubjectConsultationsMixin
 
-from .. import services
+from .. import forms, services
 from ..models import DocumentVersion, DraftingBody, Filing, NormativeDocument, Status
 from ..permissions import (
     documents_visible_to,
@@ -27,11 +35,51 @@ from ..steps import document_steps, filing, filings
 
 REFUSALS = (RuleRefusal, DjangoValidationError, CalendarRangeError)
 
+# The legal basis is an array of strings wherever the API takes or gives it (decisions too).
+shape_field(forms.SubmitReviewForm, "legal_basis", lines_shape(max_length=50_000))
+
+# The document type: the register's series (恰政规〔2024〕1号 or 恰政发〔2024〕1号). The API's
+# values are stable English words; the Chinese characters (the values before version 1.1)
+# are still accepted on input.
+DOC_TYPES = {"normative": "规", "general": "发"}
+DOC_TYPE_CHOICES = [
+    ("normative", "规 (规范性文件, the 规 series of the register)"),
+    ("general", "发 (the 发 series)"),
+]
+
+
+class DocTypeField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=DOC_TYPE_CHOICES, **kwargs)
+
+    def to_internal_value(self, data):
+        legacy = {character: word for word, character in DOC_TYPES.items()}
+        return super().to_internal_value(legacy.get(data, data))
+
+    def to_representation(self, value):
+        legacy = {character: word for word, character in DOC_TYPES.items()}
+        return legacy.get(value, value)
+
+
+class LinesTextField(serializers.ListField):
+    """A text field of the register kept one entry per line, given as an array of strings."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(), read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
 
 def refusal_message(refusal) -> list[str]:
+    """The refusal's messages, each with the refusal's code (the error body's ``code``)."""
     if isinstance(refusal, DjangoValidationError):
-        return [str(m) for m in refusal.messages]
-    return [str(refusal)]
+        return [
+            ErrorDetail(str(message), code=error.code or "invalid")
+            for error in refusal.error_list
+            for message in error.messages
+        ]
+    return [ErrorDetail(str(refusal), code=getattr(refusal, "code", None) or "invalid")]
 
 
 # --- representations -------------------------------------------------------------------------
@@ -44,9 +92,16 @@ class DraftingBodySerializer(serializers.ModelSerializer):
         model = DraftingBody
         fields = ["id", "unit", "kind", "issuer_codes"]
 
+    issuer_codes = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The issuer codes (发文机关代字) its documents are numbered with, e.g. 恰政.",
+    )
+
 
 class DocumentSerializer(serializers.ModelSerializer):
     drafting_body = DraftingBodySerializer()
+    doc_type = DocTypeField(read_only=True)
 
     class Meta:
         model = NormativeDocument
@@ -109,10 +164,21 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
         fields = ["number", "kind", "sha256", "created_at", "note"]
 
 
+class DocumentOpenTaskSerializer(serializers.Serializer):
+    """A step open on the document now, with who may take it (as the step declares)."""
+
+    node = serializers.CharField(help_text="The step's key (normdocs.steps).")
+    name = serializers.CharField()
+    route = serializers.CharField(help_text="The operation: POST /api/v1/normdocs/{id}/<route>/.")
+    roles = serializers.ListField(child=serializers.CharField())
+
+
 class DocumentDetailSerializer(DocumentSerializer):
+    legal_basis = LinesTextField(help_text="The legal basis, one entry per law or article.")
     # The filing with the government of the installation (kept for its readers); every
     # filing, in and outside the installation, is in ``filings``.
     filing_status = serializers.SerializerMethodField()
+    open_tasks = serializers.SerializerMethodField()
     filings = serializers.SerializerMethodField()
     versions = serializers.SerializerMethodField()
 
@@ -127,8 +193,23 @@ class DocumentDetailSerializer(DocumentSerializer):
             "filing_status",
             "filings",
             "versions",
+            "open_tasks",
         ]
 
+    @extend_schema_field(DocumentOpenTaskSerializer(many=True))
+    def get_open_tasks(self, document) -> list[dict]:
+        return [
+            {
+                "node": step.key,
+                "name": str(step.name),
+                "route": step.key.replace("_", "-"),
+                "roles": list(step.roles),
+            }
+            for step in document_steps().values()
+            if step.is_open(document)
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Filing.Status.choices, allow_null=True))
     def get_filing_status(self, document) -> str | None:
         found = filing(document)
         return found.status if found else None
@@ -162,9 +243,9 @@ class DocumentCreateSerializer(serializers.Serializer):
     drafting_body = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     title = serializers.CharField(max_length=300)
     issuer_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    doc_type = serializers.ChoiceField(choices=[("规", "规"), ("发", "发")], default="规")
+    doc_type = DocTypeField(default="normative")
     text = serializers.CharField(max_length=200_000, required=False, allow_blank=True)
-    legal_basis = serializers.CharField(required=False, allow_blank=True)
+    legal_basis = LinesField(child=serializers.CharField(), required=False)
     cited_laws = serializers.CharField(required=False, allow_blank=True)
     touches_public_interest = serializers.BooleanField(required=False, default=False)
 
@@ -221,6 +302,9 @@ class DocumentViewSet(
         serializer = DocumentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data["doc_type"] = DOC_TYPES[data["doc_type"]]
+        if "legal_basis" in data:
+            data["legal_basis"] = "\n".join(data["legal_basis"])
         body = DraftingBody.objects.select_related("unit").filter(pk=data.pop("drafting_body"))
         body = body.first()
         if body is None:
@@ -277,8 +361,13 @@ def _document_method(name: str):
     def method(self, request, pk=None):
         return self._act(request, name)
 
+    roles = [
+        (role, offer.unit.__name__.replace("_", " "))
+        for offer in step.offered_to
+        for role in offer.roles
+    ]
     method.__name__ = name
-    method.__doc__ = f"{step.name} ({step.source}). Offered to: {', '.join(step.roles)}."
+    method.__doc__ = f"{step.name} ({step.source}).\n\n{roles_sentence(roles)}"
     # ``action`` first: it replaces the function's ``kwargs``, where ``extend_schema`` keeps the
     # operation's schema; applied the other way round the request body and the 409 were lost.
     method = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(method)
@@ -290,8 +379,23 @@ def _document_method(name: str):
             403: error_response("The caller's roles do not allow this on the document."),
             409: error_response("The document is not in a state for this action."),
         },
+        extensions=roles_extension(roles),
     )(method)
 
 
 for _name in document_steps():
     setattr(DocumentViewSet, _name, _document_method(_name))
+
+
+@extend_schema(tags=["normative documents"])
+class DraftingBodyViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The drafting-body list (制定主体清单, 国办发〔2018〕37号 二(一)): the ids ``POST /normdocs/``
+    takes as ``drafting_body`` (they differ from the units' ids). Every member of staff sees
+    it, as the staff pages do."""
+
+    queryset = DraftingBody.objects.none()
+    serializer_class = DraftingBodySerializer
+    ordering = "id"
+
+    def visible_queryset(self):
+        return DraftingBody.objects.select_related("unit")

@@ -118,8 +118,19 @@ def filing_submit(*, filing: Filing, by, received_on: date | None = None) -> Fil
             code="receiving_body_outside",
             params={"body": filing.receiving_body.name},
         )
-    source = _move(filing, Filing.Status.RECEIVED)
     received_on = received_on or today()
+    published_on = document.published_on
+    if published_on is not None and received_on < published_on:
+        # 令第218号: a document is filed after it is published (within 30 days of it).
+        raise RuleRefusal(
+            _(
+                "A filing cannot be received before the document was published "
+                "(published on %(date)s)."
+            ),
+            code="received_before_publication",
+            params={"date": published_on.isoformat()},
+        )
+    source = _move(filing, Filing.Status.RECEIVED)
     deadlines.meet(filing, deadlines.FILING, at=act_time(received_on))
     review = deadlines.open_clock(
         subject=filing,

@@ -74,6 +74,7 @@ def normdoc_publish(
             _("Only the issuing body's publisher publishes its documents."), code="not_publisher"
         )
     published_on = published_on or today()
+    _require_published_after_registration(document, published_on)
     effective_on = rules.effective_date(
         published_on=published_on,
         after_days=setting("EFFECTIVE_AFTER_DAYS"),
@@ -109,6 +110,23 @@ def normdoc_publish(
     if effective_on <= (today()):
         normdoc_enter_into_force(document=document, on=max(effective_on, published_on))
     return document
+
+
+def _require_published_after_registration(document: NormativeDocument, published_on: date):
+    """三统一 (国办发〔2018〕37号 二(六)): a document is registered and numbered, then printed
+    and published under that number, so it cannot be published before its registration."""
+    if document.registered_at is None:
+        return
+    registered_on = timezone.localdate(document.registered_at)
+    if published_on < registered_on:
+        raise RuleRefusal(
+            _(
+                "The publication date cannot be before the registration date "
+                "(registered on %(date)s)."
+            ),
+            code="published_before_registration",
+            params={"date": registered_on.isoformat()},
+        )
 
 
 @transaction.atomic

@@ -74,7 +74,7 @@ def submitted(api, people, catalogue_item):
 def _open(client, decision, files):
     now = timezone.now()
     return client.post(
-        f"/api/v1/decisions/{decision.pk}/consultation-open/",
+        f"/api/v1/decisions/{decision.pk}/consultation-open/upload/",
         {
             "opens_at": (now - timedelta(hours=1)).isoformat(),
             "closes_at": (now + timedelta(days=31)).isoformat(),

@@ -235,7 +235,7 @@ def test_a_drafting_step_takes_its_attachment_as_multipart(api, people, catalogu
     )
     decision = Decision.objects.get(pk=created.json()["id"])
     response = client.post(
-        f"/api/v1/decisions/{decision.pk}/draft/",
+        f"/api/v1/decisions/{decision.pk}/draft/upload/",
         {
             "title": "关于调整城区供热价格的决定",
             "draft_text": "第一条 ……",

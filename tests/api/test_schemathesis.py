@@ -44,7 +44,14 @@ from schemathesis.specs.openapi.checks import (
 )
 from viewflow.workflow.models import Task
 
-from decisions.models import CatalogueItem, Decision, ExpertOpinion, Hearing
+from decisions.models import (
+    CatalogueItem,
+    Decision,
+    ExpertOpinion,
+    ExpertProfile,
+    Hearing,
+    Session,
+)
 from normdocs.models import CleanupCampaign, DraftingBody, NormativeDocument
 from workflows.clocks.models import Deadline, Notification
 from workflows.consultations.models import Comment, Consultation
@@ -91,6 +98,9 @@ PATH_MODELS = {
     "cleanups": CleanupCampaign,
     "consultations": Consultation,
     "public": Consultation,
+    "sessions": Session,
+    "experts": ExpertProfile,
+    "drafting-bodies": DraftingBody,
 }
 # A body or query field → the model whose ids it takes.
 FIELD_MODELS = {
@@ -111,6 +121,10 @@ FIELD_MODELS = {
     "speaker": User,
     "evaluator": User,
     "present": User,
+    "person": User,
+    "presenter": User,
+    "session": Session,
+    "experts": ExpertProfile,
 }
 RECORD_SUBJECTS = {
     "decisions.decision": Decision,

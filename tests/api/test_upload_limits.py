@@ -95,7 +95,7 @@ def test_an_optional_attachment_past_the_limit_is_a_400_on_it_by_the_task_api(
 ):
     scenario = Scenario(drive, people)
     response = api(people["drafter"]).post(
-        f"/api/v1/decisions/{scenario.d.pk}/draft/",
+        f"/api/v1/decisions/{scenario.d.pk}/draft/upload/",
         {
             "attachment": big_pdf(SIZES[how]),
             "title": "新标题",

@@ -152,7 +152,13 @@ def drive(officials):
                     meeting_on=date.today(),
                     adopted=True,
                 )
-                services.normdoc_register(document=document, by=officials["publisher"], year=year)
+                # A publication entered after the fact was registered no later than it.
+                services.normdoc_register(
+                    document=document,
+                    by=officials["publisher"],
+                    year=year,
+                    on=published_on if published_on and published_on < date.today() else None,
+                )
             elif step == "published":
                 services.normdoc_publish(
                     document=document,

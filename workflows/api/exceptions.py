@@ -79,7 +79,20 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-def _as_api_exception(exc: Exception) -> Exception:
+def _unsupported(exc: exceptions.UnsupportedMediaType, context) -> exceptions.APIException:
+    """415 naming what the operation takes and what was sent."""
+    request = (context or {}).get("request")
+    parsers = getattr(request, "parsers", None) or []
+    accepted = " or ".join(parser.media_type for parser in parsers) or "application/json"
+    sent = (getattr(request, "content_type", "") or "").split(";")[0].strip()
+    return exceptions.UnsupportedMediaType(
+        sent,
+        detail=_("This operation takes a body of type %(accepted)s, not “%(sent)s”.")
+        % {"accepted": accepted, "sent": sent},
+    )
+
+
+def _as_api_exception(exc: Exception, context=None) -> Exception:
     """Domain and library errors as the API exception that names their meaning."""
     if isinstance(exc, StaleState):
         return Conflict(detail=str(exc), code=exc.code)
@@ -97,6 +110,8 @@ def _as_api_exception(exc: Exception) -> Exception:
         return PayloadTooLarge(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return exceptions.ParseError(detail=_("The request has too many fields or files."))
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return _unsupported(exc, context)
     if isinstance(exc, CalendarRangeError):
         return exceptions.ValidationError(
             detail={"non_field_errors": [str(exc)]}, code="calendar_year_unknown"
@@ -121,19 +136,33 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
+def _refusal_code(exc: exceptions.ValidationError) -> str | None:
+    """The code of a rule's refusal (``non_field_errors`` only, with one code of its own, e.g.
+    ``published_before_registration``): a caller can tell refusals apart without reading the
+    words. Field errors keep ``invalid``."""
+    detail = exc.detail
+    if not isinstance(detail, dict) or list(detail) != ["non_field_errors"]:
+        return None
+    codes = {getattr(item, "code", None) for item in detail["non_field_errors"]}
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    return code if code and code not in ("invalid", "error") else None
+
+
 def api_exception_handler(exc, context):
     """DRF's handler (headers such as WWW-Authenticate and Retry-After), then our body shape.
 
     Anything it does not recognise still raises: a 500 is a bug to fix, not to disguise.
     """
-    exc = _as_api_exception(exc)
+    exc = _as_api_exception(exc, context)
     response = exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "detail": str(_("Invalid input.")),
-            "code": "invalid",
+            "code": _refusal_code(exc) or "invalid",
             "errors": _flatten(exc.detail),
         }
         return response

@@ -28,10 +28,13 @@ def upload_refusal(error: DjangoValidationError, *, field: str) -> ValidationErr
 
 
 def download_responses(description: str) -> dict:
-    """``extend_schema(responses=...)`` of a download: the file in one of the accepted types."""
+    """``extend_schema(responses=...)`` of a download: the file's bytes. Listed first as
+    ``application/octet-stream`` (what a generated client reads as a file), then as each type
+    the file may be served with (its Content-Type is the type read from its content)."""
+    types = ["application/octet-stream", *CONTENT_TYPES.values()]
     return {
         (200, content_type): OpenApiResponse(response=OpenApiTypes.BINARY, description=description)
-        for content_type in CONTENT_TYPES.values()
+        for content_type in types
     }
 
 

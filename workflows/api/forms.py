@@ -5,11 +5,20 @@ An API action that the UI performs through a form takes the same fields as a JSO
 (a form field would crash on a number where it expects text); the form itself then parses the
 values exactly as it does for the page, so the two interfaces cannot drift apart.
 
-A form with a file field (an upload) also takes ``multipart/form-data``: the same fields as
-form fields, plus the files (``form_multipart_serializer`` in the schema, ``form_files`` for
-the form). The files are checked where the page checks them: by the form and then by the
-service's ``workflows.files.upload_check``.
+Request bodies are JSON (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``). A form with a file
+field (an upload) has, besides its JSON operation, its own ``multipart/form-data`` operation:
+the same fields as form fields, plus the files (``form_multipart_serializer`` in the schema,
+``form_files`` for the form). The files are checked where the page checks them: by the form and
+then by the service's ``workflows.files.upload_check``.
+
+A form field whose page text stands for structured data (the legal basis typed one per line,
+options typed as blocks) is typed in the API as what it stands for (``shape_field``): an array
+of strings, an array of objects; the API turns it back into the page's text for the form.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -26,9 +35,56 @@ MAX_ID = 2**31 - 1
 _SERIALIZERS: dict[str, type[serializers.Serializer]] = {}
 
 
-def _field_for(field: forms.Field) -> serializers.Field | None:
+@dataclass(frozen=True)
+class FieldShape:
+    """How the API types one form field: ``field(**common)`` builds the serializer field (the
+    schema and the JSON type check), ``to_form(value)`` gives the form the page's text."""
+
+    field: Callable[..., serializers.Field]
+    to_form: Callable[[Any], Any]
+
+
+_SHAPES: dict[tuple[type, str], FieldShape] = {}
+
+
+def shape_field(form_class: type[forms.Form], name: str, shape: FieldShape) -> None:
+    """Type ``form_class``'s field ``name`` in the API as ``shape`` (before its serializer is
+    first built)."""
+    _SHAPES[(form_class, name)] = shape
+
+
+def _shape_of(form_class: type[forms.Form], name: str) -> FieldShape | None:
+    for klass in form_class.__mro__:
+        if (klass, name) in _SHAPES:
+            return _SHAPES[(klass, name)]
+    return None
+
+
+class LinesField(serializers.ListField):
+    """An array of strings; a string (the schema before version 1.1 typed it so) is still read
+    as one entry per line."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [line for line in data.splitlines() if line.strip()]
+        return super().to_internal_value(data)
+
+
+def lines_shape(*, max_length: int = 500) -> FieldShape:
+    """A text typed one entry per line on the page: an array of strings in the API."""
+    return FieldShape(
+        field=lambda **common: LinesField(
+            child=serializers.CharField(max_length=max_length), **common
+        ),
+        to_form=lambda value: "\n".join(str(v).replace("\n", " ") for v in value),
+    )
+
+
+def _field_for(field: forms.Field, shape: FieldShape | None = None) -> serializers.Field | None:
     common = {"required": field.required, "help_text": str(field.label or "")}
     optional = not field.required
+    if shape is not None:
+        return shape.field(**common)
     if isinstance(field, forms.FileField):
         return None  # files go through the UI's upload page; JSON carries no file
     if isinstance(field, forms.ModelMultipleChoiceField):
@@ -112,7 +168,7 @@ def form_serializer(
         if files and isinstance(field, forms.FileField):
             converted = _file_field_for(field)
         else:
-            converted = _field_for(field)
+            converted = _field_for(field, _shape_of(form_class, field_name))
         if converted is not None:
             attrs[field_name] = converted
     attrs["__doc__"] = (form_class.__doc__ or "").strip() or f"The fields of {name}."
@@ -130,14 +186,14 @@ def form_multipart_serializer(
 
 def form_request(form_class: type[forms.Form], *, name: str):
     """What ``extend_schema(request=...)`` documents for an action parsed by ``form_class``:
-    a JSON object, and for a form with files also a multipart body named ``<name>Upload``."""
-    json_body = form_serializer(form_class, name=name)
-    if not form_has_files(form_class):
-        return json_body
-    return {
-        "application/json": json_body,
-        "multipart/form-data": form_multipart_serializer(form_class, name=f"{name}Upload"),
-    }
+    a JSON object (its files, if any, go to the action's own upload operation,
+    ``form_upload_request``)."""
+    return {"application/json": form_serializer(form_class, name=name)}
+
+
+def form_upload_request(form_class: type[forms.Form], *, name: str):
+    """The multipart body of the upload operation of an action whose form takes files."""
+    return {"multipart/form-data": form_multipart_serializer(form_class, name=f"{name}Upload")}
 
 
 def form_files(form_class: type[forms.Form], files, *, prefix: str | None = None) -> MultiValueDict:
@@ -177,14 +233,26 @@ def form_data(
     """
     if not isinstance(payload, dict):
         raise ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
+    if hasattr(payload, "getlist"):
+        # A multipart body repeats the key of an array: every value, once each.
+        payload = {
+            key: payload.getlist(key) if key in list_keys else payload[key]
+            for list_keys in [_list_fields(form_class, name)]
+            for key in payload
+        }
     serializer = form_serializer(form_class, name=name)(data=payload)
     serializer.is_valid(raise_exception=True)
     data = {}
-    for key, field in serializer.fields.items():
+    for key in serializer.fields:
         if key in payload and payload[key] is not None:
-            value = payload[key]
-            if isinstance(field, serializers.ListField) and hasattr(payload, "getlist"):
-                # A form-encoded body repeats the key: every value, not only the last.
-                value = payload.getlist(key)
+            value = payload[key]  # as sent: the form parses it as the page's field does
+            shape = _shape_of(form_class, key)
+            if shape is not None:
+                value = shape.to_form(serializer.validated_data[key])
             data[f"{prefix}-{key}" if prefix else key] = value
     return data
+
+
+def _list_fields(form_class: type[forms.Form], name: str) -> set[str]:
+    fields = form_serializer(form_class, name=name)().fields
+    return {key for key, field in fields.items() if isinstance(field, serializers.ListField)}

@@ -1,12 +1,14 @@
 """Cursor pagination for every list: stable under inserts, no COUNT(*), bounded pages."""
 
 from base64 import b64decode
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 
 
 class CursorPage(CursorPagination):
@@ -75,6 +77,51 @@ class CursorPage(CursorPagination):
             (low is None or value >= low) and (high is None or value <= high)
         ):
             raise self._invalid_cursor()
+
+    # ``next_cursor``/``previous_cursor``: the value to pass as ``cursor`` for the next or previous
+    # page (a generated client calls the list operation again with it); ``next``/``previous``
+    # are the same pages as URLs.
+    def get_next_cursor(self) -> str | None:
+        return self._cursor_of(self.get_next_link())
+
+    def get_previous_cursor(self) -> str | None:
+        return self._cursor_of(self.get_previous_link())
+
+    def _cursor_of(self, link: str | None) -> str | None:
+        if link is None:
+            return None
+        return parse_qs(urlsplit(link).query).get(self.cursor_query_param, [None])[0]
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "next_cursor": self.get_next_cursor(),
+                "previous_cursor": self.get_previous_cursor(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        cursor = {"type": "string", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "next_cursor", "previous_cursor", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "next_cursor": {
+                    **cursor,
+                    "description": "Pass as `cursor` for the next page; null on the last.",
+                },
+                "previous_cursor": {
+                    **cursor,
+                    "description": "Pass as `cursor` for the previous page; null on the first.",
+                },
+                "results": schema,
+            },
+        }
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

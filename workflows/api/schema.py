@@ -7,6 +7,7 @@ throttled. Operation-specific errors (409, a 403 with its own meaning) still go 
 those descriptions win.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import AllowAny
 
@@ -20,11 +21,51 @@ _DESCRIPTIONS = {
     "403": "Not allowed: the caller may see this but may not do it.",
     "404": "No such object, or one the caller may not see.",
     "413": "The body is larger than this operation accepts.",
-    "415": "The body is not JSON.",
+    "415": "The body is not of the type this operation takes (application/json unless the "
+    "operation says otherwise).",
     "429": "Too many requests: retry after the number of seconds in Retry-After.",
     "503": "The portal cannot take submissions while a service it depends on is down; nothing "
     "was recorded: retry after the number of seconds in Retry-After.",
 }
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The token scheme with its prefix said where generators and people look for it."""
+
+    target_class = "rest_framework.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "The header is `Authorization: Token <key>`: the word `Token`, a "
+            "space, then the key (not `Bearer`). A generated client needs the prefix set, e.g. "
+            'openapi-python-client\'s `AuthenticatedClient(token=key, prefix="Token")`.',
+            "x-token-prefix": "Token",
+        }
+
+
+def roles_sentence(roles) -> str:
+    """``roles`` ((role, unit of the subject) pairs) as the sentence an operation's description
+    ends with."""
+    from django.utils import translation
+
+    from workflows.roles import ROLES
+
+    if not roles:
+        return "Who may act: nobody by role (see the operation's description)."
+    with translation.override("en"):
+        named = [f"`{role}` ({ROLES[role]}) of the {unit}" for role, unit in roles]
+    return "Who may act: whoever holds " + "; or ".join(named) + "."
+
+
+def roles_extension(roles) -> dict:
+    """``extend_schema(extensions=...)``: the ``x-roles`` of an operation that acts on a
+    process, one ``{"role", "unit"}`` per role that may take it."""
+    return {"x-roles": [{"role": role, "unit": unit} for role, unit in roles]}
 
 
 class FazhiAutoSchema(AutoSchema):
@@ -39,6 +80,9 @@ class FazhiAutoSchema(AutoSchema):
             responses[code]["description"] = (
                 responses[code].get("description") or (_DESCRIPTIONS[code])
             )
+        if "415" in responses and operation.get("requestBody"):
+            types = " or ".join(operation["requestBody"]["content"])
+            responses["415"]["description"] = f"The body is not {types}."
         for code in ("429", "503"):
             if code in responses:
                 responses[code]["headers"] = {

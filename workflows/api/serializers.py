@@ -137,7 +137,9 @@ class EventSerializer(serializers.ModelSerializer):
     """One record event with whether it verifies (``check``)."""
 
     actor_user = serializers.IntegerField(source="actor_user_id", allow_null=True)
-    payload = serializers.JSONField()
+    payload = serializers.DictField(
+        help_text="What the action recorded: its own keys, in the record as hashed."
+    )
     check = serializers.SerializerMethodField()
 
     class Meta:
@@ -178,6 +180,12 @@ class RecordPageSerializer(serializers.Serializer):
     verification = VerificationSerializer()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="The `cursor` of the next page, or null on the last."
+    )
+    previous_cursor = serializers.CharField(
+        allow_null=True, help_text="The `cursor` of the previous page, or null on the first."
+    )
     results = EventSerializer(many=True)
 
 

@@ -238,6 +238,8 @@ class RecordView(APIView):
                 "verification": serializers.VerificationSerializer(result).data,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
+                "next_cursor": paginator.get_next_cursor(),
+                "previous_cursor": paginator.get_previous_cursor(),
                 "results": serializers.EventSerializer(
                     page, many=True, context={"checks": checks}
                 ).data,
