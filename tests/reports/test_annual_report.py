@@ -229,3 +229,17 @@ def test_the_deadline_section_counts_met_and_overdue_clocks_by_unit(db, justice_
         "waived": 0,
     }
     assert "逾期事项涉及乌恰县司法局2项" in "".join(section["sentences"])
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_page_downloads_the_year_it_shows_in_all_three_formats(client, archivist, year):
+    """The 2026 page once downloaded annual-report-2025.* (issue 18)."""
+    client.force_login(archivist)
+    page = client.get(f"/reports/{year}/").content.decode()
+
+    for fmt in ("docx", "md", "json"):
+        assert f'href="/reports/{year}/?format={fmt}"' in page
+        response = client.get(f"/reports/{year}/?format={fmt}")
+        assert response.status_code == 200
+        assert f'filename="annual-report-{year}.{fmt}"' in response["Content-Disposition"]
+    assert client.get(f"/reports/{year}/?format=json").json()["year"] == year
