@@ -9,7 +9,7 @@ COPY normdocs ./normdocs
 COPY templates ./templates
 COPY locale ./locale
 COPY manage.py ./
-RUN pip install --no-cache-dir . && pybabel compile -d locale -D django
+RUN pip install --no-cache-dir . && pybabel compile -d locale -D django && pybabel compile -d locale -D djangojs
 # Static files are collected at build time into /app/staticfiles (hashed names in a manifest,
 # compressed copies; config/storage.py): without them every page fails. The same command runs
 # in tests/config/test_production_serving.py. The dummy values only satisfy the settings'

@@ -27,6 +27,7 @@ install-dev: $(VENV)/.installed-dev
 # Compiled catalogues are generated, never committed; babel compiles them without GNU gettext.
 messages: | $(BIN)/python
 	$(BIN)/pybabel compile -d locale -D django
+	$(BIN)/pybabel compile -d locale -D djangojs
 
 migrate: install messages
 	mkdir -p var

@@ -139,6 +139,7 @@ def _name_groups_and_permissions():
         "change": _("Can change %(model)s"),
         "delete": _("Can delete %(model)s"),
         "view": _("Can view %(model)s"),
+        "manage": _("Can manage %(model)s"),  # viewflow's permission on its process models
     }
 
     def permission_str(self) -> str:

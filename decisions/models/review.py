@@ -108,7 +108,8 @@ class LegalityReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.decision_id}: {self.outcome or self.status}"
+        state = self.get_outcome_display() if self.outcome else self.get_status_display()
+        return f"{self.decision_id}: {state}"
 
 
 class LegalityOpinionRegister(models.Model):

@@ -124,7 +124,7 @@ class Filing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document} · {self.receiver} · {self.status}"
+        return f"{self.document} · {self.receiver} · {self.get_status_display()}"
 
     @property
     def is_external(self) -> bool:

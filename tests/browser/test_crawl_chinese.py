@@ -53,19 +53,6 @@ ALLOWED_WORDS = {
 
 ALLOWED_LOWER = {word.lower() for word in ALLOWED_WORDS}
 
-# Words still found on the administrator's pages, whose fix is not in this change. TEMPORARY:
-# keyed by page pattern (numbers collapsed to N); an empty dict is the goal (issue 18).
-TEMPORARY_ALLOWED: dict[str, set[str]] = {
-    # Django's select-several widget (SelectFilter2.js) draws its hints from the admin's
-    # JavaScript catalogue, which reaches these pages untranslated; and viewflow's own
-    # permission "Can manage process" (its Process model) is stored and printed in English.
-    "/admin/auth/group/add/": {"*"},
-    "/admin/auth/group/N/change/": {"*"},
-    "/admin/auth/user/N/change/": {"*"},
-    # The deadlines' list filters by the stored status codes of their subjects.
-    "/admin/clocks/deadline/": {"due", "received", "submitted"},
-}
-
 # Pages that list identifiers and recorded data, not words: the time zones of the tz database
 # (Asia/Shanghai), which the schedule forms offer by their IANA names; the login logs' browser
 # identifications (Mozilla/5.0 ...) and paths, as the browsers sent them.
@@ -237,10 +224,7 @@ def crawl(
             continue
         seen = page.evaluate(READ_PAGE, ICON_SELECTOR)
         landed = pattern_of(page.url)
-        allowed = TEMPORARY_ALLOWED.get(landed, set())
-        words = [w for w in foreign_words(seen["text"], known_names) if w not in allowed]
-        if "*" in allowed or landed in IDENTIFIER_PAGES:
-            words = []
+        words = [] if landed in IDENTIFIER_PAGES else foreign_words(seen["text"], known_names)
         yield page.url, response.status, words
         queue.extend(link for link in seen["links"] if link.startswith(base))
 
