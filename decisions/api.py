@@ -236,6 +236,7 @@ class DecisionViewSet(
             201: DecisionDetailSerializer,
             403: error_response("The caller is not a drafter of the lead unit."),
         },
+        extensions=roles_extension([("drafter", "lead unit")]),
     )
     def create(self, request):
         """Initiate a decision and start its process: the drafting task goes to the lead

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from workflows.api.exceptions import Conflict
 from workflows.api.forms import form_data, form_errors, form_serializer
+from workflows.api.schema import roles_extension
 from workflows.api.serializers import UnitBriefSerializer
 from workflows.api.views import StaffViewSet, error_response
 
@@ -126,6 +127,7 @@ class CleanupViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
             201: CleanupSerializer,
             403: error_response("Only a legal-affairs officer of the government opens one."),
         },
+        extensions=roles_extension([("legal_advisor", "government")]),
     )
     def create(self, request):
         """Open a special or dynamic cleanup: one review item per in-force document in scope."""
@@ -178,6 +180,9 @@ class CleanupViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
             403: error_response("Only the item's drafting body decides it (谁制定谁清理)."),
             409: error_response("The campaign is closed or the item was decided meanwhile."),
         },
+        extensions=roles_extension(
+            [("drafter", "drafting body's unit"), ("unit_head", "drafting body's unit")]
+        ),
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
@@ -217,6 +222,7 @@ class CleanupViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
             403: error_response("Only a legal-affairs officer of the government closes it."),
             409: error_response("The campaign is already closed."),
         },
+        extensions=roles_extension([("legal_advisor", "government")]),
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):

@@ -296,6 +296,7 @@ class DocumentViewSet(
             201: DocumentDetailSerializer,
             403: error_response("The caller is not a drafter of the drafting body."),
         },
+        extensions=roles_extension([("drafter", "drafting body's unit")]),
     )
     def create(self, request):
         """Start a draft (国办发〔2018〕37号 二(一)): only a body on the drafting-body list."""

@@ -185,3 +185,26 @@ def test_the_schema_is_json_unless_yaml_is_asked_for():
     yaml = Client().get("/api/schema/", {"format": "yaml"})
     assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
     assert yaml.content.startswith(b"openapi:")
+
+
+# Writes that change no process (a person's notifications, a citizen's comment) and the generic
+# task operations, whose roles are those of the task (each open task lists them).
+NOT_A_PROCESS_STEP = {
+    ("post", "/api/v1/notifications/{id}/mark-read/"),
+    ("post", "/api/v1/notifications/mark-all-read/"),
+    ("post", "/api/v1/public/consultations/{id}/comments/"),
+    ("post", "/api/v1/tasks/{id}/claim/"),
+    ("post", "/api/v1/tasks/{id}/complete/"),
+}
+
+
+def test_every_operation_that_changes_a_process_names_its_roles(schema):
+    unnamed = [
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch", "delete")
+        and (method, path) not in NOT_A_PROCESS_STEP
+        and not operation.get("x-roles")
+    ]
+    assert unnamed == []

@@ -25,6 +25,7 @@ from workflows.api.exceptions import PayloadTooLarge
 from workflows.api.files import StoredFileSerializer, download_responses, file_download
 from workflows.api.pagination import CursorPage
 from workflows.api.routers import router
+from workflows.api.schema import roles_extension
 from workflows.api.throttling import PUBLIC_API, LimitsThrottle, PublicRateThrottle
 from workflows.api.views import StaffViewSet, error_response, visible_object_or_404
 from workflows.public.guards import HONEYPOT_FIELD, body_too_large, max_body_bytes
@@ -216,6 +217,7 @@ class ConsultationViewSet(StaffViewSet, mixins.RetrieveModelMixin):
             200: StaffCommentSerializer,
             403: error_response("The caller may read the comments but not handle them."),
         },
+        extensions=roles_extension([("drafter", "unit that drafts the subject")]),
     )
     @action(detail=True, methods=["post"])
     def dispose(self, request, pk=None):
@@ -240,6 +242,7 @@ class ConsultationViewSet(StaffViewSet, mixins.RetrieveModelMixin):
             200: StaffCommentSerializer,
             403: error_response("The caller may read the comments but not hide them."),
         },
+        extensions=roles_extension([("drafter", "unit that drafts the subject")]),
     )
     @action(detail=True, methods=["post"])
     def hide(self, request, pk=None):
