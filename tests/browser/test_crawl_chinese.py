@@ -229,32 +229,7 @@ def crawl(
         queue.extend(link for link in seen["links"] if link.startswith(base))
 
 
-# The prefixes under which test modules register their throw-away deadline rules
-# (tests/workflows/clocks/conftest.py, tests/faults/conftest.py).
-TEST_RULE_PREFIXES = ("test.", "faults.")
-
-
-@pytest.fixture
-def product_rules_only(monkeypatch):
-    """Only the product's deadline rules: test modules register throw-away rules with English
-    descriptions ("Legality review") at import, which the rule-override form of the admin would
-    otherwise list when the whole suite runs."""
-    from workflows.clocks import rules
-
-    monkeypatch.setattr(
-        rules,
-        "_registry",
-        {
-            key: rule
-            for key, rule in rules._registry.items()
-            if not key.startswith(TEST_RULE_PREFIXES)
-        },
-    )
-
-
-def test_every_staff_page_of_every_demo_person_speaks_chinese(
-    browser, live_server, demo_county, product_rules_only
-):
+def test_every_staff_page_of_every_demo_person_speaks_chinese(browser, live_server, demo_county):
     known = known_names_of(demo_county)
     visits_in_all: dict[str, int] = defaultdict(int)
     failures = []

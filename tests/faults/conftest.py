@@ -11,22 +11,29 @@ from django.db import connection
 
 from tests.decisions.conftest import catalogue_item, drive, people  # noqa: F401
 from tests.support import celery_worker, own_redis_started
-from workflows.clocks.rules import WORKING, DeadlineRule, register_rule
+from workflows.clocks.rules import WORKING, DeadlineRule, register_rule, unregister_rule
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM_TIMEOUT = 2  # seconds, in the test process and its workers
 
-REVIEW = register_rule(
-    DeadlineRule(
-        key="faults.legality_review",
-        unit=WORKING,
-        amount=7,
-        legal_source="《重大行政决策程序暂行条例》第二十六条",
-        description="Legality review",
-    )
+# A throw-away rule of the drills, registered only while one of them runs (``review_rule``).
+REVIEW = DeadlineRule(
+    key="faults.legality_review",
+    unit=WORKING,
+    amount=7,
+    legal_source="《重大行政决策程序暂行条例》第二十六条",
+    description="Legality review",
 )
 START = date(2024, 9, 27)  # 7 working days later: the 调休 Saturday 2024-10-12
 FIRST_DAY_OVERDUE = date(2024, 10, 14)
+
+
+@pytest.fixture(autouse=True)
+def review_rule():
+    """The drills' rule, registered for the test and removed after it."""
+    register_rule(REVIEW)
+    yield
+    unregister_rule(REVIEW.key)
 
 
 @pytest.fixture

@@ -4,26 +4,35 @@ from datetime import date
 
 import pytest
 
-from workflows.clocks.rules import CALENDAR, WORKING, DeadlineRule, register_rule
+from workflows.clocks.rules import CALENDAR, WORKING, DeadlineRule, register_rule, unregister_rule
 
-LEGALITY_REVIEW = register_rule(
-    DeadlineRule(
-        key="test.legality_review",
-        unit=WORKING,
-        amount=7,
-        legal_source="《重大行政决策程序暂行条例》第二十六条",
-        description="Legality review",
-    )
+# Throw-away rules of these tests, registered only while one of them runs (``clock_rules``):
+# no other test (the crawl of the admin's rule-override form, for one) sees them.
+LEGALITY_REVIEW = DeadlineRule(
+    key="test.legality_review",
+    unit=WORKING,
+    amount=7,
+    legal_source="《重大行政决策程序暂行条例》第二十六条",
+    description="Legality review",
 )
-PUBLIC_COMMENT = register_rule(
-    DeadlineRule(
-        key="test.public_comment",
-        unit=CALENDAR,
-        amount=30,
-        legal_source="《重大行政决策程序暂行条例》第十四条",
-        description="Public comment",
-    )
+PUBLIC_COMMENT = DeadlineRule(
+    key="test.public_comment",
+    unit=CALENDAR,
+    amount=30,
+    legal_source="《重大行政决策程序暂行条例》第十四条",
+    description="Public comment",
 )
+
+
+@pytest.fixture(autouse=True)
+def clock_rules():
+    """The test rules, registered for the test and removed after it."""
+    for rule in (LEGALITY_REVIEW, PUBLIC_COMMENT):
+        register_rule(rule)
+    yield
+    for rule in (LEGALITY_REVIEW, PUBLIC_COMMENT):
+        unregister_rule(rule.key)
+
 
 # Friday before National Day 2024: 7 working days later is the 调休 Saturday 2024-10-12.
 START = date(2024, 9, 27)
