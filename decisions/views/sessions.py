@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -460,6 +460,7 @@ class ItemsView(LoginRequiredMixin, generic.TemplateView):
         review lets them go to the meeting (``normdocs.rules.deliberation_refusal``, 国办发
         〔2018〕115号 一(三)) and that are not on an agenda already (a deferred one may come
         again)."""
+        from normdocs.models import LegalityReview as DocumentReview
         from normdocs.models import NormativeDocument
         from normdocs.models import Status as DocumentStatus
         from normdocs.rules.drafting import deliberation_refusal
@@ -469,27 +470,28 @@ class ItemsView(LoginRequiredMixin, generic.TemplateView):
         pending = AgendaItem.objects.filter(document_id=OuterRef("pk")).exclude(
             deliberation__head_decision__in=(Outcome.DEFERRED, Outcome.REJECTED)
         )
+        # Each candidate's latest review read in the same statement, not one query each.
+        latest = DocumentReview.objects.filter(document_id=OuterRef("pk")).order_by("-id")
         candidates = (
             NormativeDocument.objects.filter(
                 status=DocumentStatus.DELIBERATION,
                 drafting_body__unit__in=self.proposing_units,
             )
             .exclude(Exists(pending))
-            .select_related("drafting_body__unit")
+            .annotate(
+                review_outcome=Subquery(latest.values("outcome")[:1]),
+                review_amended_at=Subquery(latest.values("amendments_recorded_at")[:1]),
+            )
         )
-        ids = []
-        for document in candidates:
-            review = document.reviews.order_by("-id").first()
-            if (
-                review is not None
-                and review.outcome
-                and deliberation_refusal(
-                    review_outcome=review.outcome,
-                    amendments_recorded=bool(review.amendments_recorded_at),
-                )
-                is None
-            ):
-                ids.append(document.pk)
+        ids = [
+            pk
+            for pk, outcome, amended_at in candidates.values_list(
+                "pk", "review_outcome", "review_amended_at"
+            )
+            if outcome
+            and deliberation_refusal(review_outcome=outcome, amendments_recorded=bool(amended_at))
+            is None
+        ]
         return (
             NormativeDocument.objects.filter(pk__in=ids)
             .select_related("drafting_body__unit")
