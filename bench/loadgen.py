@@ -1,11 +1,24 @@
-"""A small HTTP load generator for ``bench.portal``, run as its own process.
+"""A small HTTP load generator for ``bench.portal`` and ``bench.concurrency``, run as its own
+process.
 
     python -m bench.loadgen URL [--post] [--seconds 8] [--max-requests 5000] [--concurrency 4]
+    python -m bench.loadgen --mix MIX.json [--session COOKIE ...] [--sessions-file FILE]
+        [--header "X-Forwarded-Proto: https" ...] [--seconds 8] [--concurrency 30]
 
 Loopback only (it refuses any other host), bounded by time and by a request count. Each of
 ``--concurrency`` threads keeps one session; with ``--post`` it first GETs the page for the
-CSRF cookie and token, then POSTs a comment form to it. Prints one JSON line: requests, errors,
-seconds, requests/s, p50/p95 latency.
+CSRF cookie and token, then POSTs a comment form to it.
+
+With ``--mix`` the threads GET a list of endpoints instead of one URL: the file holds a JSON
+list of ``{"name": …, "url": …}``; thread i cycles through the list starting at entry
+i mod len(list), so that at any moment the threads are spread over the endpoints. Thread i sends
+the cookie ``--session`` number i mod n (each value a ``name=value`` cookie, or one a line in
+``--sessions-file``), so n threads log in as n people in turn; an endpoint's ``url`` may be a
+list, one URL per session in the same order (each person's own decision). In a mix only a 200
+counts as an answer: a redirect (to the login page, say) is an error, not followed.
+
+Prints one JSON line: requests, errors, seconds, requests/s, p50/p95 latency; with ``--mix``
+also ``endpoints``: per endpoint name its requests, errors, first error, requests/s, p50/p95.
 """
 
 import argparse
@@ -18,22 +31,73 @@ from urllib.parse import urlsplit
 import requests
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def percentiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+
+    def pct(p):
+        return round(ordered[int((len(ordered) - 1) * p)] * 1000, 2) if ordered else None
+
+    return {"p50_ms": pct(0.5), "p95_ms": pct(0.95)}
+
+
+def mix_load(path: str) -> list[dict]:
+    with open(path) as f:
+        mix = json.load(f)
+    if not isinstance(mix, list) or not mix:
+        raise SystemExit("--mix: a non-empty JSON list of {name, url}")
+    for entry in mix:
+        urls = entry["url"] if isinstance(entry["url"], list) else [entry["url"]]
+        if not urls or any(urlsplit(u).hostname not in LOOPBACK for u in urls):
+            raise SystemExit(f"loopback only: {entry}")
+    return mix
+
+
+def cookies_load(args) -> list[str]:
+    cookies = list(args.session or [])
+    if args.sessions_file:
+        with open(args.sessions_file) as f:
+            cookies += [line.strip() for line in f if line.strip()]
+    return cookies
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("url")
+    parser.add_argument("url", nargs="?")
     parser.add_argument("--post", action="store_true")
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--mix", help="JSON file: a list of {name, url} endpoints")
+    parser.add_argument(
+        "--session", action="append", help="a cookie, name=value; repeatable (thread i: i mod n)"
+    )
+    parser.add_argument("--sessions-file", help="cookies, name=value, one a line")
+    parser.add_argument(
+        "--header", action="append", default=[], help='an extra header, "Name: value"'
+    )
     args = parser.parse_args()
-    if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
+    if (args.url is None) == (args.mix is None):
+        raise SystemExit("give either a URL or --mix")
+    if args.mix and args.post:
+        raise SystemExit("--post measures one page: not with --mix")
+    if args.url and urlsplit(args.url).hostname not in LOOPBACK:
         raise SystemExit("loopback only")
+    mix = mix_load(args.mix) if args.mix else None
+    cookies = cookies_load(args)
+    extra_headers = {}
+    for header in args.header:
+        name, _, value = header.partition(":")
+        extra_headers[name.strip()] = value.strip()
 
     lock = threading.Lock()
     latencies: list[float] = []
     errors: list[str] = []
+    by_endpoint: dict[str, dict] = {
+        entry["name"]: {"latencies": [], "errors": []} for entry in (mix or [])
+    }
     budget = [args.max_requests]
 
     def take() -> bool:
@@ -45,8 +109,40 @@ def main() -> None:
 
     stop_at = time.perf_counter() + args.seconds
 
+    def worker_mix(index: int) -> None:
+        session = requests.Session()
+        headers = dict(extra_headers)
+        person = index % len(cookies) if cookies else 0
+        if cookies:
+            headers["Cookie"] = cookies[person]
+        n = index % len(mix)
+        while time.perf_counter() < stop_at and take():
+            entry = mix[n % len(mix)]
+            n += 1
+            urls = entry["url"] if isinstance(entry["url"], list) else [entry["url"]]
+            url = urls[person % len(urls)]
+            started = time.perf_counter()
+            try:
+                response = session.get(url, headers=headers, timeout=30, allow_redirects=False)
+                ok = response.status_code == 200
+                error = f"{response.status_code} {url} {response.headers.get('Location', '')}"
+            except requests.RequestException as exc:
+                ok, error = False, f"{url}: {exc!r}"
+            elapsed = time.perf_counter() - started
+            with lock:
+                record = by_endpoint[entry["name"]]
+                if ok:
+                    latencies.append(elapsed)
+                    record["latencies"].append(elapsed)
+                else:
+                    errors.append(error[:300])
+                    record["errors"].append(error[:300])
+
     def worker(index: int) -> None:
         session = requests.Session()
+        session.headers.update(extra_headers)
+        if cookies:
+            session.headers["Cookie"] = cookies[index % len(cookies)]
         data = None
         if args.post:
             page = session.get(args.url, timeout=30)
@@ -86,31 +182,34 @@ def main() -> None:
                 else:
                     errors.append(str(getattr(response, "status_code", response))[:200])
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.concurrency)]
+    target = worker_mix if mix else worker
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(args.concurrency)]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - began
-    ordered = sorted(latencies)
-
-    def pct(p):
-        return round(ordered[int((len(ordered) - 1) * p)] * 1000, 2) if ordered else None
-
-    print(
-        json.dumps(
-            {
-                "requests": len(latencies),
-                "errors": len(errors),
-                "first_error": errors[0] if errors else None,
-                "seconds": round(seconds, 2),
-                "rps": round(len(latencies) / seconds, 1),
-                "p50_ms": pct(0.5),
-                "p95_ms": pct(0.95),
+    out = {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "seconds": round(seconds, 2),
+        "rps": round(len(latencies) / seconds, 1),
+        **percentiles(latencies),
+    }
+    if mix:
+        out["endpoints"] = {
+            name: {
+                "requests": len(r["latencies"]),
+                "errors": len(r["errors"]),
+                "first_error": r["errors"][0] if r["errors"] else None,
+                "rps": round(len(r["latencies"]) / seconds, 1),
+                **percentiles(r["latencies"]),
             }
-        )
-    )
+            for name, r in by_endpoint.items()
+        }
+    print(json.dumps(out, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -32,13 +32,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def open_consultation():
+def open_consultation(p: dict | None = None):
+    """A decision of the bench people (``bench.engine.people``; made afresh unless ``p`` is
+    given) with its public consultation open for 30 days."""
     from django.utils import timezone
 
     from bench.engine import people
     from decisions import services as s
 
-    p = people()
+    p = p or people()
     d = s.decision_initiate(
         by=p["drafter"],
         lead_unit=p["bureau"],

@@ -2,7 +2,7 @@
 last, one JSON line with every figure.
 
     DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python -m bench.run [--quick]
-        [--only engine,inbox,sweep,record,portal,cleanup]
+        [--only engine,inbox,sweep,record,portal,cleanup,concurrency]
 
 Each figure is a ratio to a reference measured in the same run (the machine is noisy).
 """
@@ -18,7 +18,7 @@ import time
 
 from bench import harness
 
-SECTIONS = ["engine", "inbox", "sweep", "record", "portal", "cleanup"]
+SECTIONS = ["engine", "inbox", "sweep", "record", "portal", "cleanup", "concurrency"]
 # (section, figure, target, higher is better)
 TARGETS = [
     # An engine built on viewflow cannot outrun bare viewflow: the agreed floor is half its
@@ -35,6 +35,12 @@ TARGETS = [
     ("record", "verify_ratio_to_hashlib_sha256_sm3", 0.30, True),
     ("portal", "page_ratio", 0.5, True),
     ("cleanup", "ratio_to_reference", 20.0, False),
+    # 30 people at once on 2 workers, at the large size: each p95 against the bare view's p95
+    # at the same concurrency (the queue in front of the workers is in both), and a staff
+    # page's p95 may not follow the county's history (1k → 100k decisions).
+    ("concurrency", "staff_max_p95_ratio_30", 10.0, False),
+    ("concurrency", "staff_max_growth_30", 1.5, False),
+    ("concurrency", "portal_max_p95_ratio_30", 5.0, False),
 ]
 
 
