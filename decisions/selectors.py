@@ -49,12 +49,16 @@ read of ``Unit``) are read first; the decisions are then filtered on their index
 ``lead_unit_id`` / ``government_id`` / ``id`` against those few literal ids (and on ``stage``
 within a government's rows), never
 through a per-row subquery on guardian's generic object-permission table (its ``object_pk`` is
-text, cast row by row). The only subqueries are on decision-side tables by their indexed
-``decision_id`` (a legality review, an agenda item or a publication exists), each limited to
-the governments the person serves.
+text, cast row by row). The only subqueries are on decision-side tables (a legality review, an
+agenda item or a publication exists), each limited to the governments the person serves, and
+each read once as an array of decision ids on PostgreSQL (``_has``): every branch is then an
+index condition (the lead unit; the government and stage, ``decision_government_stage_idx``;
+the primary key), which PostgreSQL ORs in a bitmap, so a secretary who sees none of a
+county's 100,000 decisions costs a few index probes rather than a test of each.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from workflows.inbox.offers import RoleGrants, role_grants_for
@@ -90,6 +94,27 @@ READ_ALL_ROLES = ("archivist", "administrator")
 
 FROM_THE_AGENDA = stages_from(Stage.MEETING)
 FROM_PUBLICATION = stages_from(Stage.PUBLICATION)
+
+
+class _AnyOf(Func):
+    """``column = ANY(ARRAY(subquery))``: the subquery runs once, and the decisions it names
+    are read through the primary key's index, so PostgreSQL can OR it with the other
+    branches' index scans (a bitmap OR) instead of testing every decision of a government
+    with a per-row ``EXISTS``."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _has(related: QuerySet) -> Q:
+    """The decisions named by ``related`` (rows of a decision-side table, by their indexed
+    ``decision_id``): read once as an array on PostgreSQL (issue 22: the secretary's list
+    tested an agenda item for each of 100,000 decisions), a correlated ``EXISTS`` elsewhere."""
+    if connection.vendor == "postgresql":
+        ids = related.filter(decision_id__isnull=False).order_by().values("decision_id")
+        return Q(_AnyOf(F("pk"), Subquery(ids)))
+    return Q(Exists(related.filter(decision_id=OuterRef("pk"))))
 
 
 def reads_all(user) -> bool:
@@ -163,19 +188,13 @@ def decisions_visible_to(*, user, grants: RoleGrants | None = None) -> QuerySet[
     member_of, reviews_for = _governments(grants)
     if reviews_for:
         condition |= Q(government_id__in=reviews_for) & (
-            Q(Exists(LegalityReview.objects.filter(decision_id=OuterRef("pk"))))
-            | Q(Exists(AgendaItem.objects.filter(decision_id=OuterRef("pk"))))
+            _has(LegalityReview.objects.all()) | _has(AgendaItem.objects.all())
         )
     if secretariat := _held_units(grants, ("meeting_secretary",)):
-        condition |= Q(government_id__in=secretariat) & Q(
-            Exists(AgendaItem.objects.filter(decision_id=OuterRef("pk")))
-        )
+        condition |= Q(government_id__in=secretariat) & _has(AgendaItem.objects.all())
     if at_meetings := _held_units(grants, MEETING_ROLES):
         condition |= Q(government_id__in=at_meetings) & (
-            Q(stage__in=FROM_THE_AGENDA)
-            | Q(
-                Exists(AgendaItem.objects.filter(decision_id=OuterRef("pk"), session__isnull=False))
-            )
+            Q(stage__in=FROM_THE_AGENDA) | _has(AgendaItem.objects.filter(session__isnull=False))
         )
     if publishes := _held_units(grants, PUBLISHING_ROLES):
         # A rejected decision goes from the meeting to the archive without publication.
@@ -183,8 +202,8 @@ def decisions_visible_to(*, user, grants: RoleGrants | None = None) -> QuerySet[
             outcome=Outcome.REJECTED
         )
     if member_of:
-        condition |= Q(government_id__in=member_of) & Q(
-            Exists(Publication.objects.filter(decision_id=OuterRef("pk"), published=True))
+        condition |= Q(government_id__in=member_of) & _has(
+            Publication.objects.filter(published=True)
         )
     return Decision.objects.filter(condition)
 

@@ -42,7 +42,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         if isinstance(self.object_list, QuerySet):
-            return self.object_list[: self.cap + 1].count()
+            # Unordered: the count stops at the cap's row wherever it finds it, instead of
+            # sorting every visible row first (a drafter's 2,500 decisions at 100,000).
+            return self.object_list.order_by()[: self.cap + 1].count()
         return min(super().count, self.cap + 1)
 
     @property

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views import generic
 from django.views.decorators.cache import never_cache
@@ -31,6 +32,8 @@ from .inbox import (
     role_grants_for,
     unit_tasks,
 )
+from .inbox import groups as inbox_groups
+from .inbox.groups import DATED, OVERDUE, UNDATED, inbox_grouped, queue_head, queue_is_large
 from .inbox.items import _task_url
 from .inbox.urging import may_urge, task_urge
 from .models import Unit
@@ -47,6 +50,15 @@ TAB_NAMES = {
 }
 
 
+# The grouped view of a large to-do list (``workflows.inbox.groups``), by due date.
+GROUP_NAMES = {
+    OVERDUE: _("Overdue"),
+    DATED: _("With a due date, soonest first"),
+    UNDATED: _("Without a due date, waiting longest first"),
+}
+LIST, GROUPED = "list", "grouped"
+
+
 @dataclass(frozen=True)
 class InboxRow:
     """One row of the inbox page: the item, its light, and whether the reader may urge it."""
@@ -60,7 +72,9 @@ class InboxView(LoginRequiredMixin, generic.ListView):
     """Everything waiting for the signed-in person, across both processes: viewflow tasks and
     the items of every registered inbox source, earliest due first (待办); what they did
     (已办, 办结); for a unit head, the unit's open tasks to urge (本单位). Narrowed by process
-    and unit from the query string."""
+    and unit from the query string. A to-do list of more than ``groups.LARGE_QUEUE`` tasks
+    opens grouped by due date (``workflows.inbox.groups``), the full list one click away
+    (``?view=list``)."""
 
     template_name = "workflows/inbox.html"
     context_object_name = "items"
@@ -88,9 +102,25 @@ class InboxView(LoginRequiredMixin, generic.ListView):
             process=process if process in dict(self.processes) else "",
             unit=unit if unit in units else None,
         )
+        # A large to-do list opens grouped by due date (issue 22: a secretary is offered
+        # thousands of meeting tasks); ``view=list`` asks for the full list, as does any
+        # filter or page number.
+        self.view, self.head = LIST, None
+        if (
+            self.tab == TODO
+            and not self.filter
+            and request.GET.get("view") != LIST
+            and "page" not in request.GET
+            and request.user.is_authenticated
+        ):
+            self.head = queue_head(user=request.user, grants=self.grants)
+            if queue_is_large(user=request.user, grants=self.grants, head=self.head):
+                self.view = GROUPED
 
     def get_queryset(self):
         user, flt = self.request.user, self.filter
+        if self.view == GROUPED:
+            return []  # the groups are read in get_context_data
         if self.tab == DONE:
             return done_tasks(user=user, grants=self.grants, flt=flt)
         if self.tab == ENDED:
@@ -100,7 +130,12 @@ class InboxView(LoginRequiredMixin, generic.ListView):
         return inbox_for_user(user=user, prefetch=self.paginate_by, flt=flt, grants=self.grants)
 
     def _query(self, **changes) -> str:
-        values = {"tab": self.tab, "process": self.filter.process, "unit": self.filter.unit}
+        values = {
+            "tab": self.tab,
+            "process": self.filter.process,
+            "unit": self.filter.unit,
+            "view": LIST if self.view == LIST and "view" in self.request.GET else "",
+        }
         values.update(changes)
         if values["tab"] == TODO:  # the default: the plain address
             del values["tab"]
@@ -125,10 +160,37 @@ class InboxView(LoginRequiredMixin, generic.ListView):
             for item in items
         ]
 
+    def _groups(self) -> list[dict]:
+        groups = inbox_grouped(
+            user=self.request.user,
+            grants=self.grants,
+            today=timezone.localdate(),
+            head=self.head,
+        )
+        rows = self._rows([item for group in groups for item in group.items])
+        found, at = [], 0
+        for group in groups:
+            found.append(
+                {
+                    "key": group.key,
+                    "name": GROUP_NAMES[group.key],
+                    "rows": rows[at : at + len(group.items)],
+                    "total": group.total,
+                    "more": group.more,
+                }
+            )
+            at += len(group.items)
+        return found
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         units = Unit.objects.filter(pk__in=self.units).order_by("name") if self.units else []
+        groups = self._groups() if self.view == GROUPED else []
         context.update(
+            view=self.view,
+            groups=groups,
+            large=inbox_groups.LARGE_QUEUE,
+            list_url="?" + self._query(view=LIST),
             today=timezone.localdate(),
             rows=self._rows(context["object_list"]),
             tab=self.tab,

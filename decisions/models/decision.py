@@ -118,7 +118,12 @@ class Decision(models.Model):
         ordering = ["-created_at"]
         # The register lists the newest first, fifty at a time: read from this index instead
         # of sorting every visible decision (issue 22).
-        indexes = [models.Index(fields=["-created_at"], name="decision_created_idx")]
+        # The meeting's and the publishers' decisions are those of a government from a stage
+        # on (decisions.selectors): read from this index, not by testing each of its rows.
+        indexes = [
+            models.Index(fields=["-created_at"], name="decision_created_idx"),
+            models.Index(fields=["government", "stage"], name="decision_government_stage_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(catalogue_item__isnull=False)

@@ -186,6 +186,26 @@ def _deliberation_offered() -> Q:
     )
 
 
+def branch_roles(kind: str) -> tuple[str, ...]:
+    """The roles whose unit grants a branch reads (``_units``): a person holding none of them
+    finds nothing in it, so the inbox leaves it out of the query (issue 22: planning all the
+    branches cost ten times more than running them)."""
+    if kind == "deliberation":
+        return tuple(
+            role for offer in document_steps()["deliberate"].offered_to for role in offer.roles
+        )
+    if kind == "cleanup":
+        return ("drafter", "unit_head")
+    if kind == "cleanup_close":
+        return ("legal_advisor",)
+    return roles_of_inbox_kind(kind)
+
+
+def branch_kind(branch) -> str:
+    """The kind a branch of ``_branches`` lists (its ``i_kind`` column)."""
+    return branch.query.annotations["i_kind"].value
+
+
 def _branches() -> list:
     units = _units
     roles = _roles

@@ -24,7 +24,7 @@ from ..models import (
     NormativeDocument,
     Status,
 )
-from .branches import _GRANTS, TITLES, _branches
+from .branches import _GRANTS, TITLES, _branches, branch_kind, branch_roles
 
 # The steps whose due date is a clock: (the clock's subject, the row's column naming it, rule).
 _CLOCKS = {
@@ -44,12 +44,24 @@ def _content_types() -> tuple[int, ...]:
 
 
 @cache
-def _compiled(content_types: tuple[int, ...]) -> tuple[str, tuple]:
-    """The union of every branch as SQL and its fixed parameters, in inbox order with the
-    total capped at ``COUNT_CAP + 1`` (never a count over every row), as a second common
-    table expression after ``inbox_grants``, waiting for a LIMIT. Keyed by the content-type
-    ids it embeds: a flushed test database may number them anew."""
-    first, *rest = _branches()
+def _kinds() -> tuple[str, ...]:
+    return tuple(branch_kind(branch) for branch in _branches())
+
+
+def _kinds_for(roles) -> tuple[str, ...]:
+    """The branches a person holding unit grants for ``roles`` may find something in."""
+    held = set(roles)
+    return tuple(kind for kind in _kinds() if held.intersection(branch_roles(kind)))
+
+
+@cache
+def _compiled(content_types: tuple[int, ...], kinds: tuple[str, ...]) -> tuple[str, tuple]:
+    """The union of the branches of ``kinds`` as SQL and its fixed parameters, in inbox order
+    with the total capped at ``COUNT_CAP + 1`` (never a count over every row), as a second
+    common table expression after ``inbox_grants``, waiting for a LIMIT. Keyed by the
+    content-type ids it embeds (a flushed test database may number them anew) and by the
+    branches it holds."""
+    first, *rest = [branch for branch in _branches() if branch_kind(branch) in kinds]
     union, params = first.union(*rest, all=True).query.sql_with_params()
     sql = (
         f", inbox_items AS ({union}) "
@@ -96,16 +108,21 @@ def normdoc_inbox_rows(*, user, grants: RoleGrants | None = None, limit: int | N
     at ``workflows.paging.COUNT_CAP + 1``): one SQL query. ``grants``: the person's grants
     when the request has read them already."""
     content_types = _content_types()
-    sql, params = _compiled(content_types)
     if grants is None:
+        kinds = _kinds()
         head, head_params = _grants_from_guardian(), [user.pk, content_types[-1]]
     else:
+        # Only the branches of the roles the person holds a unit grant for: none, no query.
+        kinds = _kinds_for(grants.units)
+        if not kinds:
+            return []
         pairs = [
             (unit_permission_codename(role), unit)
             for role, units in grants.units.items()
             for unit in units
         ]
         head, head_params = _grants_given(pairs)
+    sql, params = _compiled(content_types, kinds)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH {_GRANTS} AS MATERIALIZED ({head}) {sql}", [*head_params, *params, limit]

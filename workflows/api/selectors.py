@@ -15,6 +15,7 @@ from viewflow.workflow.models import Task
 from workflows.clocks.models import Deadline, Notification
 from workflows.clocks.selectors import notifications_for
 from workflows.inbox import offers_for_user, role_grants_for, tasks_for_user, with_offers
+from workflows.inbox.queue import OpenTaskIds
 from workflows.models import Unit
 from workflows.record.access import is_record_reader
 from workflows.roles import ROLES, unit_permission_codename
@@ -63,6 +64,12 @@ def _with_task_relations(tasks: QuerySet[Task]) -> QuerySet[Task]:
 def tasks_inbox(*, user) -> QuerySet[Task]:
     """The caller's inbox: what ``workflows.inbox.tasks_for_user`` says, nothing more."""
     return _with_task_relations(tasks_for_user(user=user))
+
+
+def tasks_inbox_ids(*, user) -> OpenTaskIds:
+    """The ids of the caller's inbox (``tasks_inbox``), newest first, for cursor pages: read
+    over the offers of their (role, unit) pairs a page at a time, whatever the inbox's size."""
+    return OpenTaskIds(user)
 
 
 def tasks_by_ids(ids: list[int]) -> list[Task]:

@@ -172,10 +172,10 @@ class TaskViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
         return selectors.tasks_inbox(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        # Page over the bare task ids first, then load the page's tasks with what the
-        # serializer shows: joined before the LIMIT, every task of the inbox was joined.
-        ids = self.filter_queryset(self.get_queryset()).select_related(None).only("id")
-        page = self.paginate_queryset(ids)
+        # Page over the bare task ids first (a page's worth per (role, unit) the caller holds,
+        # never the whole inbox: issue 22), then load the page's tasks with what the
+        # serializer shows.
+        page = self.paginate_queryset(selectors.tasks_inbox_ids(user=request.user))
         tasks = selectors.tasks_by_ids([task.pk for task in page])
         return self.get_paginated_response(self.get_serializer(tasks, many=True).data)
 

@@ -1,6 +1,9 @@
-"""Who may take which human task (``offers``) and the inbox of everything waiting for a person
-across every source (``items``). Import from here; the submodules are the implementation."""
+"""Who may take which human task (``offers``), the inbox of everything waiting for a person
+across every source (``items``), the person's open tasks read a page at a time over their
+offers (``queue``) and a large to-do list grouped by due date (``groups``). Import from here;
+the submodules are the implementation."""
 
+from .groups import InboxGroup, inbox_grouped, queue_is_large
 from .items import (
     NO_FILTER,
     DueLight,
@@ -33,11 +36,16 @@ from .offers import (
     unit_ids_for_role,
     with_offers,
 )
+from .queue import OpenTaskIds
 
 __all__ = [
     "NO_FILTER",
     "NO_GRANTS",
     "DueLight",
+    "InboxGroup",
+    "OpenTaskIds",
+    "inbox_grouped",
+    "queue_is_large",
     "InboxFilter",
     "done_tasks",
     "due_light",
