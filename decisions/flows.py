@@ -43,6 +43,11 @@ class OfferedView(flow.View):
     def can_assign(self, user, task):
         return not task.owner_id and may_act_on_task(user=user, task=task)
 
+    # ``can_assign`` is "unassigned and ``may_act_on_task``" and nothing else: the task's
+    # re-read under the process lock reads that answer with the task rather than in a statement
+    # of its own (``workflows.tasking.may_take``). A subclass changing ``can_assign`` is asked.
+    can_assign_by_offers = can_assign
+
     @property
     def view_path(self):
         return path(
@@ -102,8 +107,13 @@ class DecisionFlow(flow.Flow):
     process_description = _("《重大行政决策程序暂行条例》: from the catalogue to the archive.")
     summary_template = "{{ process.decision.title }} — {{ process.decision.get_stage_display }}"
     # Read with the task under the process lock (workflows.tasking): the units the next
-    # task is offered to (``_units``), without a query of their own.
-    process_select_related = ("decision__lead_unit", "decision__government")
+    # task is offered to (``_units``) and the government's review office (the legality
+    # review's steps and services), without a query of their own.
+    process_select_related = (
+        "decision__lead_unit",
+        "decision__government",
+        "decision__government__review_office",
+    )
 
     start = flow.StartHandle(this.start_process).Annotation(title=_("Initiation")).Next(this.draft)
 
@@ -116,7 +126,7 @@ class DecisionFlow(flow.Flow):
     )
     open_consultation = step_node(task_views.ConsultationOpenView).Next(this.wait_consultation)
     wait_consultation = (
-        flow.Timer(this.consultation_closes_at)
+        gates.Timer(this.consultation_closes_at)
         .Annotation(title=_("Comment period running"))
         .Next(this.close_consultation)
     )
@@ -128,7 +138,7 @@ class DecisionFlow(flow.Flow):
     dispose_comments = step_node(task_views.DisposeCommentsView).Next(this.split_assessments)
 
     split_assessments = (
-        flow.Split()
+        gates.Split()
         .Annotation(title=_("Expert argumentation and risk assessment in parallel"))
         .Next(this.expert_argumentation, case=this.needs_experts)
         .Next(this.risk_assessment)

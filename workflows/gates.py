@@ -1,5 +1,5 @@
-"""viewflow's gates and automatic steps (If, Switch, Join, Function, End) without a savepoint each
-where none can serve.
+"""viewflow's gates and automatic steps (If, Switch, Split, Join, Function, Timer, End) without
+a savepoint each where none can serve.
 
 viewflow runs each of these nodes inside ``exception_guard()`` and its own savepoint
 (``transaction.atomic(savepoint=True)``: two statements per node). The savepoint serves the
@@ -16,6 +16,12 @@ else it is exactly viewflow's node.
 
     check_risk = gates.If(this.risk_controllable).Then(this.submit_legality).Else(this.draft)
 
+Where the node joins the transaction, three more statements of viewflow's go too, each said
+where it is done: a gate's task row is inserted once it is complete rather than inserted then
+updated (``WrittenOnceActivation``), the join asks whether it is done once rather than twice
+in a row (``JoinActivation.is_done``), and the end writes viewflow's process row but not the
+flow's own table of a multi-table process, which it never changes (``EndActivation``).
+
 The activation bodies are viewflow 2's, with only the savepoint made conditional. They were
 copied from django-viewflow ``COPIED_FROM``; ``tests/workflows/test_gates_version.py`` fails on
 any other installed version, so an upgrade re-reads viewflow's nodes before it lands.
@@ -23,14 +29,20 @@ any other installed version, so an upgrade re-reads viewflow's nodes before it l
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import datetime, timedelta
+from functools import cache
+
+from django.db import connection, transaction
 from django.utils.timezone import now
+from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.models import Process
 from viewflow.workflow.nodes import end as end_nodes
 from viewflow.workflow.nodes import func as func_nodes
-from viewflow.workflow.nodes import if_gate, join, switch
+from viewflow.workflow.nodes import if_gate, join, split, switch
+from viewflow.workflow.nodes import timer as timer_nodes
 from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
@@ -42,11 +54,68 @@ COPIED_FROM = "2.4.0"
 def node_transaction():
     """viewflow's savepoint around a node's work, or none where it can serve nobody (see the
     module's docstring)."""
-    needed = not (context.propagate_exception and is_all_or_nothing())
-    return transaction.atomic(savepoint=needed)
+    return transaction.atomic(savepoint=not _joins_transaction())
 
 
-class IfActivation(if_gate.IfActivation):
+def _joins_transaction() -> bool:
+    return context.propagate_exception and is_all_or_nothing()
+
+
+class WrittenOnce:
+    """A node's task row written once, when the node has done its work, rather than inserted
+    when it is created and updated straight after (viewflow: ``Activation.create``, then
+    ``complete`` or, for a timer, ``activate``).
+
+    Only where the node joins the transaction (``node_transaction``: a person's action under
+    the process lock, all or nothing): viewflow's ``_activate_next`` creates, activates and
+    completes a gate in one go before anything follows it, nothing reads its row in between
+    (its condition or function reads the process's objects, not the gate's task), and an error
+    rolls the whole transaction back, so the row that stays is the same row. Elsewhere (a timer
+    firing, a job: the error is kept on the task) it is viewflow's ``create`` exactly. The
+    node's incoming link (``previous``) is written with the row (``_task_write``).
+    """
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not _joins_transaction():
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation._previous_unwritten = prev_activation.task
+        # viewflow keeps activations in sets, hashed by their task's id: one not written yet
+        # is hashed by its task object, for its whole life (it does not move in a set).
+        activation._unwritten_hash = hash(id(task))
+        return activation
+
+    def __hash__(self):
+        unwritten = self.__dict__.get("_unwritten_hash")
+        return unwritten if unwritten is not None else super().__hash__()
+
+    def _task_write(self) -> None:
+        """``self.task.save()``, and the incoming link of a row written here for the first time."""
+        self.task.save()
+        previous = self.__dict__.pop("_previous_unwritten", None)
+        if previous is not None:
+            self.task.previous.add(previous)
+
+
+class WrittenOnceActivation(WrittenOnce, Activation):
+    """A gate whose row is written once, when it completes (``WrittenOnce``)."""
+
+    @Activation.status.super()
+    def complete(self):
+        """viewflow's ``Activation.complete``, writing the row with its incoming link."""
+        assert connection.in_atomic_block
+        self.task.finished = now()
+        self._task_write()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class IfActivation(WrittenOnceActivation, if_gate.IfActivation):
     @Activation.status.super()
     def activate(self):
         with self.exception_guard(), node_transaction():
@@ -57,7 +126,7 @@ class If(if_gate.If):
     activation_class = IfActivation
 
 
-class SwitchActivation(switch.SwitchActivation):
+class SwitchActivation(WrittenOnceActivation, switch.SwitchActivation):
     @Activation.status.super()
     def activate(self):
         with self.exception_guard(), node_transaction():
@@ -77,7 +146,7 @@ class Switch(switch.Switch):
     activation_class = SwitchActivation
 
 
-class FunctionActivation(func_nodes.FunctionActivation):
+class FunctionActivation(WrittenOnceActivation, func_nodes.FunctionActivation):
     @Activation.status.super()
     def activate(self):
         with self.exception_guard(), node_transaction():
@@ -88,6 +157,41 @@ class FunctionActivation(func_nodes.FunctionActivation):
 
 class Function(func_nodes.Function):
     activation_class = FunctionActivation
+
+
+class TimerActivation(WrittenOnce, timer_nodes.TimerActivation):
+    """viewflow's database-backed timer: scheduled without a savepoint where the node joins the
+    transaction, its row written once with the due moment (``WrittenOnce``)."""
+
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), node_transaction():
+            delay = self.flow_task._delay
+            if callable(delay):
+                delay = delay(self)
+            if isinstance(delay, timedelta):
+                delay = now() + delay
+            if not isinstance(delay, datetime):
+                raise ValueError(f"Timer delay must be a timedelta or datetime, got {delay!r}")
+            self.task.scheduled = delay
+            self._task_write()
+
+
+class Timer(flow.Timer):
+    """viewflow's ``flow.Timer`` (its pages too), with the activation above."""
+
+    activation_class = TimerActivation
+
+
+class SplitActivation(WrittenOnceActivation, split.SplitActivation):
+    """viewflow's parallel split; its row written once (its branches' tokens carry the row's
+    id: they are made after ``complete`` wrote it)."""
+
+
+class Split(flow.Split):
+    """viewflow's ``flow.Split`` (its pages too), with the activation above."""
+
+    activation_class = SplitActivation
 
 
 class EndActivation(end_nodes.EndActivation):
@@ -106,11 +210,19 @@ class EndActivation(end_nodes.EndActivation):
             if active_tasks_count == 0:
                 self.process.status = STATUS.DONE
                 self.process.finished = now()
-                self.process.save()
+                # viewflow saves every field of every table of a multi-table process; the
+                # flow's own table (ours: the decision's link, written at the start and never
+                # changed) is left out, viewflow's row is written whole as viewflow does.
+                self.process.save(update_fields=_viewflow_process_fields())
 
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
             if active_tasks_count == 0:
                 flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+@cache
+def _viewflow_process_fields() -> tuple[str, ...]:
+    return tuple(field.name for field in Process._meta.concrete_fields if not field.primary_key)
 
 
 class End(end_nodes.End):
@@ -123,7 +235,9 @@ class JoinActivation(join.JoinActivation):
         """viewflow's ``JoinActivation.complete`` (its transition and ``is_done`` condition
         kept), the savepoint made conditional."""
         with self.exception_guard(), node_transaction():
-            join_prefixes = self._join_token_prefixes()
+            join_prefixes = self.__dict__.pop("_prefixes_checked", None)
+            if join_prefixes is None:
+                join_prefixes = self._join_token_prefixes()
             if len(join_prefixes) > 1:
                 raise FlowRuntimeError(
                     f"Multiple tokens {join_prefixes} came to join {self.flow_task.name}"
@@ -137,6 +251,35 @@ class JoinActivation(join.JoinActivation):
                     self.cancel_active_tasks(active_tasks)
 
             super(join.JoinActivation, self).complete.original()
+
+    def is_done(self):
+        """viewflow's ``JoinActivation.is_done``, asked once where it is asked twice in a row.
+
+        viewflow asks it as ``complete.can_proceed()`` and again as the condition of the
+        ``complete()`` called straight after, and ``complete`` reads the incoming tokens a third
+        time. Where the join joins the transaction (``node_transaction``: under the process
+        lock, nothing written between the two), a "done" answer is kept for that next question
+        only, with the tokens it read for ``complete``; any other answer is never kept.
+        """
+        kept = self.__dict__.pop("_done_kept", None)
+        if kept is not None:
+            self._prefixes_checked = kept
+            return True
+        join_prefixes = self._join_token_prefixes()
+        if len(join_prefixes) != 1:
+            done = len(join_prefixes) > 1
+        else:
+            active_tasks = self._active_join_tasks(next(iter(join_prefixes)))
+            done = (
+                bool(
+                    self.flow_task._continue_on_condition
+                    and self.flow_task._continue_on_condition(self, active_tasks)
+                )
+                or not active_tasks.exists()
+            )
+        if done and _joins_transaction():
+            self._done_kept = join_prefixes
+        return done
 
 
 class Join(join.Join):

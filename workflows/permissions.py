@@ -12,7 +12,9 @@ What is remembered, and for how long:
   there each (person, role, unit) is asked once and the answer reused until the block ends.
   ``workflows.tasking`` opens such a block around exactly one task action (``task_complete`` or
   ``task_run``: the offer check and the services it runs, under the process lock, in one
-  transaction), where the same person's role over the same unit is asked several times. A grant
+  transaction), where the same person's role over the same unit is asked several times; the
+  acting person's answers for the (role, unit) pairs the task is offered to are read with the
+  task under the lock (``offered_role_checks``) rather than asked one by one. A grant
   or revocation through this module, or a change of anyone's groups, inside the block forgets
   what it remembered (a grant made with guardian directly does not). ``role_holders_in_unit``
   asks the same of several people in one statement and is remembered alike. Nothing is
@@ -29,12 +31,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import BigIntegerField, JSONField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Substr
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from .models import Unit
+from .models import TaskOffer, Unit
 from .roles import ROLES, unit_permission_codename
 
 
@@ -152,6 +155,49 @@ def has_role_in_unit(*, user, role: str, unit: Unit) -> bool:
     return answer
 
 
+def offered_role_checks(*, user, task_id_column: str) -> RawSQL | None:
+    """A column for a query of tasks: for each offer of the task, ``[role, unit id, held]``,
+    ``held`` being what ``has_role_in_unit`` would answer for ``user``, role and unit (the same
+    grants, direct or through a group, in the same SQL as ``_held_sql``), as JSON.
+
+    ``workflows.tasking`` reads it with the task under the process lock and hands it to
+    ``role_checks_remember``: the services then find the acting person's role over the units
+    the task is offered to already answered, without a statement of their own. None when the
+    answer does not come from the database (an inactive person or a superuser), nothing is
+    remembered (outside ``role_checks_memoised()``) or the database is not PostgreSQL (its
+    JSON functions; elsewhere the services ask as usual).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    if not user.is_active or user.is_superuser or _role_checks.get() is None:
+        return None
+    unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
+    held = [unit_type, unit_type, _ROLE_PREFIX]
+    return RawSQL(
+        _offered_checks_sql(task_id_column), [user.pk, *held, user.pk, *held], JSONField()
+    )
+
+
+def role_checks_remember(*, user, answers) -> None:
+    """Remember ``answers`` (``[role, unit id, held]`` read by ``offered_role_checks`` in this
+    block) as ``has_role_in_unit`` would have remembered them; outside a block, nothing."""
+    memo = _role_checks.get()
+    if memo is None or not user.is_active or user.is_superuser:
+        return
+    for role, unit_id, held in answers:
+        memo[(user.pk, role, unit_id)] = bool(held)
+
+
+@cache
+def _offered_checks_sql(task_id_column: str) -> str:
+    q = connection.ops.quote_name
+    held = _held_condition(unit_pk="CAST(f.unit_id AS text)", codename="%s || f.role")
+    return (
+        f"SELECT COALESCE(jsonb_agg(jsonb_build_array(f.role, f.unit_id, {held})), "
+        f"'[]'::jsonb) FROM {q(TaskOffer._meta.db_table)} f WHERE f.task_id = {task_id_column}"
+    )
+
+
 def role_holders_in_unit(*, users: Iterable, role: str, unit: Unit) -> set[int]:
     """The ids of those of ``users`` for whom ``has_role_in_unit`` is true, asked in one
     statement (a meeting's members) rather than one per person; remembered like it."""
@@ -183,20 +229,31 @@ def role_holders_in_unit(*, users: Iterable, role: str, unit: Unit) -> set[int]:
 @cache
 def _held_sql() -> str:
     """Does the user hold the permission on the object, directly or through a group?"""
+    return f"SELECT {_held_condition(unit_pk='%s', codename='%s')}"
+
+
+def _held_condition(*, unit_pk: str, codename: str) -> str:
+    """The condition ``has_role_in_unit`` asks, with the unit's id (as guardian keeps it, text)
+    and the permission's codename given as SQL: its parameters, in order, are the user's id,
+    the unit's content type, [the unit's id,] the unit's content type, [the codename,] then
+    the same again for the grants to the user's groups (the bracketed ones where ``unit_pk``
+    and ``codename`` are placeholders). ``has_role_in_unit`` and ``offered_role_checks`` both
+    ask it, so that their answers are one definition."""
     q = connection.ops.quote_name
     direct = get_user_obj_perms_model(Unit)._meta.db_table
     grouped = get_group_obj_perms_model(Unit)._meta.db_table
     memberships = get_user_model().groups.through._meta.db_table
     permission = Permission._meta.db_table
     condition = (
-        "o.content_type_id = %s AND o.object_pk = %s AND p.content_type_id = %s AND p.codename = %s"
+        f"o.content_type_id = %s AND o.object_pk = {unit_pk} "
+        f"AND p.content_type_id = %s AND p.codename = {codename}"
     )
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {q(direct)} o JOIN {q(permission)} p "
+        f"(EXISTS (SELECT 1 FROM {q(direct)} o JOIN {q(permission)} p "
         f"ON p.id = o.permission_id WHERE o.user_id = %s AND {condition}) "
         f"OR EXISTS (SELECT 1 FROM {q(grouped)} o JOIN {q(permission)} p "
         f"ON p.id = o.permission_id JOIN {q(memberships)} m ON m.group_id = o.group_id "
-        f"WHERE m.user_id = %s AND {condition})"
+        f"WHERE m.user_id = %s AND {condition}))"
     )
 
 

@@ -8,7 +8,9 @@ services directly). Both do, in this order and nothing else:
    the task done or taken);
 2. check the task is open and the person may take it: its owner, or a holder of a role it is
    offered to while nobody has taken it; from here to the end of the action each person's role
-   over a unit is asked of the database once (``permissions.role_checks_memoised``);
+   over a unit is asked of the database once (``permissions.role_checks_memoised``), and so
+   are the legal clocks' jurisdiction, rule overrides and calendar version
+   (``clocks.selectors.clock_reads_memoised``);
 3. run the service in the lock's transaction, which is all or nothing (a refusal leaves
    nothing half-done), so its services take no savepoints (``workflows.transactions``);
 4. claim the task for the person on their first successful action and, when the step is done,
@@ -21,18 +23,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from .calendar import CalendarRangeError
+from .clocks.selectors import clock_reads_memoised
 from .errors import StaleState
 from .locks import row_hold
-from .permissions import has_role_in_unit, role_checks_memoised
+from .permissions import (
+    has_role_in_unit,
+    offered_role_checks,
+    role_checks_memoised,
+    role_checks_remember,
+)
 from .steps import Step
 from .transactions import all_or_nothing
 
@@ -61,8 +73,54 @@ def step_of_task(task: Task) -> tuple[Step, Callable] | None:
 
 
 def may_take(user, task: Task) -> bool:
-    """The owner of the task, or a holder of an offered (role, unit) while it is unassigned."""
-    return task.owner_id == user.pk or (not task.owner_id and task.flow_task.can_assign(user, task))
+    """The owner of the task, or a holder of an offered (role, unit) while it is unassigned.
+
+    The node's ``can_assign`` answers the second half, unless the task was re-read under the
+    process lock with the answer (``_offer_check``) and the node declares that its
+    ``can_assign`` is exactly that answer (``can_assign_by_offers``, see ``_offer_check``).
+    """
+    if task.owner_id == user.pk:
+        return True
+    if task.owner_id:
+        return False
+    offered = getattr(task, "offered_to_user", None)
+    if offered is not None and _can_assign_by_offers(task.flow_task):
+        return bool(offered)
+    return task.flow_task.can_assign(user, task)
+
+
+def _can_assign_by_offers(node) -> bool:
+    """The node's ``can_assign`` is the one it names as ``can_assign_by_offers``: "unassigned
+    and ``inbox.may_act_on_task``" and nothing else (``decisions.flows.OfferedView``). A
+    subclass that overrides ``can_assign`` without naming it again is asked itself."""
+    vouched = getattr(type(node), "can_assign_by_offers", None)
+    return vouched is not None and vouched is type(node).can_assign
+
+
+def _offer_check(user, task: Task):
+    """``inbox.may_act_on_task`` for ``user`` and ``task`` as a column of the task's re-read:
+    its own statement (``_may_act_sql``, the one definition), with its own arguments, read in
+    the same statement as the task it asks about. None for a person it answers without the
+    database (not authenticated or inactive: no)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    # workflows.inbox imports this module: its statement is imported when first needed.
+    from .inbox.offers import _PERMISSION_PREFIX, _may_act_sql
+    from .inbox.offers import OPEN as OFFER_OPEN
+    from .models import Unit
+
+    unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
+    arguments = [
+        task.pk,
+        user.pk,
+        *OFFER_OPEN,
+        STATUS.NEW,
+        user.pk,
+        _PERMISSION_PREFIX,
+        user.pk,
+        unit_type,
+    ]  # may_act_on_task's, in its order
+    return RawSQL(_may_act_sql(), arguments, BooleanField())
 
 
 class StepRefused(ValidationError):
@@ -88,7 +146,20 @@ def _locked_open_task(task: Task, user) -> Task:
     # The process comes as the flow's own class in the same query: viewflow's activation
     # would otherwise read it again (``Process.coerced``).
     flow_class = task.flow_task.flow_class
-    task = Task.objects.select_related(*_process_paths(flow_class)).get(pk=task.pk)
+    tasks = Task.objects.select_related(*_process_paths(flow_class))
+    # The person's role over each unit the task is offered to, in the same statement: the
+    # services ask exactly that (``permissions.offered_role_checks``).
+    checks = offered_role_checks(user=user, task_id_column=_task_id_column())
+    if checks is not None:
+        tasks = tasks.annotate(offered_role_checks=checks)
+    # Whether it is offered to the person (the offer check below), in the same statement.
+    if _can_assign_by_offers(task.flow_task):
+        offered = _offer_check(user, task)
+        if offered is not None:
+            tasks = tasks.annotate(offered_to_user=offered)
+    task = tasks.get(pk=task.pk)
+    if checks is not None:
+        role_checks_remember(user=user, answers=task.offered_role_checks)
     _hold_rows_locked_with_process(task, flow_class)
     if task.status not in OPEN:
         raise StaleState(_("The task is already completed."), code="task_done")
@@ -97,6 +168,12 @@ def _locked_open_task(task: Task, user) -> Task:
             raise StaleState(_("Somebody else took this task."), code="task_taken")
         raise PermissionDenied(_("This task is not offered to you."))
     return task
+
+
+@cache
+def _task_id_column() -> str:
+    q = connection.ops.quote_name
+    return f"{q(Task._meta.db_table)}.{q(Task._meta.pk.column)}"
 
 
 def _hold_rows_locked_with_process(task: Task, flow_class) -> None:
@@ -170,6 +247,7 @@ def task_run(*, task: Task, user, service: Callable[[], Any], finishes: bool = T
         transaction.atomic(savepoint=False),
         all_or_nothing(),
         role_checks_memoised(),
+        clock_reads_memoised(),
     ):
         task = _locked_open_task(task, user)
         with transaction.atomic(savepoint=False):
@@ -200,6 +278,7 @@ def task_complete(*, task: Task, user, action: str, data=None, files=None) -> Do
         transaction.atomic(savepoint=False),
         all_or_nothing(),
         role_checks_memoised(),
+        clock_reads_memoised(),
     ):
         task = _locked_open_task(task, user)
         work = step.work(subject_of(task), user)

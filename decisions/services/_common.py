@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,13 @@ def act_time(at: datetime | None) -> datetime:
     if at is not None and at > timezone.now():
         raise ValidationError(_("An act cannot be dated in the future."), code="act_in_future")
     return at or timezone.now()
+
+
+def count_of(rows: QuerySet) -> Subquery:
+    """The number of ``rows`` (filtered on an ``OuterRef`` of the query it goes in) as a
+    column: a checklist reads all its counts of one decision in one statement."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def act_on(at: datetime) -> dict:

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,15 @@ from ..models import (
     Publication,
     Stage,
 )
-from ._common import act_on, act_time, lock, missing_error, require_role, require_stage
+from ._common import (
+    act_on,
+    act_time,
+    count_of,
+    lock,
+    missing_error,
+    require_role,
+    require_stage,
+)
 from .amendments import published_version
 
 
@@ -135,10 +144,36 @@ def publication_record(
 
 def archive_facts(decision: Decision) -> rules.ArchiveFacts:
     consultation = consultation_latest(subject=decision)
-    concluded = decision.meetings.filter(status=Meeting.Status.CONCLUDED)
+
+    def of_decision(related) -> QuerySet:
+        return related.model.objects.filter(decision=OuterRef("pk"))
+
+    count = count_of
+    concluded = of_decision(decision.meetings).filter(status=Meeting.Status.CONCLUDED)
+    # What the checklist counts, in one statement rather than one per count.
+    facts = {
+        "draft_versions": count(of_decision(decision.versions)),
+        "expert_opinions": count(of_decision(decision.expert_opinions)),
+        "hearings_recorded": count(of_decision(decision.hearings).filter(record_signed=True)),
+        "risk_assessments": count(of_decision(decision.risk_assessments)),
+        "legality_reviews_completed": count(
+            of_decision(decision.legality_reviews).filter(status="completed")
+        ),
+        "meetings_concluded": count(concluded),
+        # The minutes are generated from the recorded statements; they exist once the head has
+        # spoken and decided.
+        "has_minutes": Exists(concluded.exclude(head_statement="")),
+        "has_party_report": Exists(PartyReport.objects.filter(decision=OuterRef("pk"))),
+        "has_publication": Exists(Publication.objects.filter(decision=OuterRef("pk"))),
+    }
+    row = (
+        Decision.objects.filter(pk=decision.pk)
+        .values_list(*facts.values())  # expressions: their names would clash with the model's
+        .get()
+    )
+    counted = dict(zip(facts, row, strict=True))
     return rules.ArchiveFacts(
         outcome=decision.outcome,
-        draft_versions=decision.versions.count(),
         consultation_required=rules.is_consultation_required(
             not_disclosable=decision.not_disclosable
         ),
@@ -146,17 +181,8 @@ def archive_facts(decision: Decision) -> rules.ArchiveFacts:
         and consultation.status == Consultation.Status.FINISHED,
         not_disclosable_reason=decision.not_disclosable_reason,
         expert_argumentation_needed=decision.expert_argumentation_needed,
-        expert_opinions=decision.expert_opinions.count(),
         hearing_needed=decision.hearing_needed,
-        hearings_recorded=decision.hearings.filter(record_signed=True).count(),
-        risk_assessments=decision.risk_assessments.count(),
-        legality_reviews_completed=decision.legality_reviews.filter(status="completed").count(),
-        meetings_concluded=concluded.count(),
-        # The minutes are generated from the recorded statements; they exist once the head
-        # has spoken and decided.
-        has_minutes=concluded.exclude(head_statement="").exists(),
-        has_party_report=PartyReport.objects.filter(decision=decision).exists(),
-        has_publication=Publication.objects.filter(decision=decision).exists(),
+        **counted,
     )
 
 

@@ -346,15 +346,16 @@ def risk_assessment_submit(
         overall_level=overall_level,
         submitted_at=act_time(at),
     )
-    for name in rules.RISK_DIMENSIONS:
-        row = dimensions[name]
-        RiskDimension.objects.create(
+    RiskDimension.objects.bulk_create(  # one statement for the four
+        RiskDimension(
             assessment=assessment,
             dimension=name,
-            level=row["level"],
-            risk_points=row["risk_points"].strip(),
-            mitigations=row["mitigations"].strip(),
+            level=dimensions[name]["level"],
+            risk_points=dimensions[name]["risk_points"].strip(),
+            mitigations=dimensions[name]["mitigations"].strip(),
         )
+        for name in rules.RISK_DIMENSIONS
+    )
     record_append(
         actor=by,
         action="decision.risk_assessed",

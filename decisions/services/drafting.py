@@ -254,7 +254,8 @@ def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None)
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.DRAFTING)
-    if not decision.draft_text.strip() or not decision.versions.exists():
+    versions = decision.versions.count()  # the check and the record both need it
+    if not decision.draft_text.strip() or not versions:
         raise ValidationError(_("Save a draft first."), code="no_draft")
     missing = start_rules.start_decision_missing(
         decided_by=decision.start_decided_by,
@@ -295,7 +296,7 @@ def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None)
     )
     payload = {
         "stage": decision.stage,
-        "version": decision.versions.count(),
+        "version": versions,
         **act_on(act_time(at)),
     }
     if not consultation_required:

@@ -8,21 +8,33 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Consultation
 from workflows.consultations.selectors import consultation_latest
 from workflows.locks import row_held, row_hold
-from workflows.record.services import record_append
+from workflows.record.services import record_append, record_append_several
 from workflows.transactions import service_atomic
 
 from .. import rules
 from ..lifecycle import decision_stage_move
-from ..models import Attendance, Decision, Meeting, Outcome, Stage, Statement
+from ..models import (
+    Attendance,
+    Decision,
+    DraftVersion,
+    ExpertOpinion,
+    Hearing,
+    Meeting,
+    Outcome,
+    Stage,
+    Statement,
+)
 from ._common import (
     act_on,
     act_time,
+    count_of,
     lock,
     missing_error,
     require_not_sealed,
@@ -36,8 +48,20 @@ from .review import passes_review
 def package_facts(decision: Decision) -> rules.PackageFacts:
     consultation = consultation_latest(subject=decision)
     risk = latest_risk_assessment(decision)
+    opinions = ExpertOpinion.objects.filter(decision=OuterRef("pk"))
+    # What the package counts, in one statement rather than one per count.
+    has_version, expert_opinions, expert_opinions_unhandled, hearings_recorded = (
+        Decision.objects.filter(pk=decision.pk)
+        .values_list(
+            Exists(DraftVersion.objects.filter(decision=OuterRef("pk"))),
+            count_of(opinions),
+            count_of(opinions.filter(handling="")),
+            count_of(Hearing.objects.filter(decision=OuterRef("pk"), record_signed=True)),
+        )
+        .get()
+    )
     return rules.PackageFacts(
-        has_draft=bool(decision.draft_text.strip()) and decision.versions.exists(),
+        has_draft=bool(decision.draft_text.strip()) and has_version,
         affects_market_actors=decision.affects_market_actors,
         has_fair_competition_review=bool(decision.fair_competition_review.strip()),
         consultation_required=rules.is_consultation_required(
@@ -47,10 +71,10 @@ def package_facts(decision: Decision) -> rules.PackageFacts:
         and consultation.status == Consultation.Status.FINISHED
         and bool(consultation.adoption_report),
         expert_argumentation_needed=decision.expert_argumentation_needed,
-        expert_opinions=decision.expert_opinions.count(),
-        expert_opinions_unhandled=decision.expert_opinions.filter(handling="").count(),
+        expert_opinions=expert_opinions,
+        expert_opinions_unhandled=expert_opinions_unhandled,
         hearing_needed=decision.hearing_needed,
-        hearings_recorded=decision.hearings.filter(record_signed=True).count(),
+        hearings_recorded=hearings_recorded,
         has_risk_report=risk is not None,
         risk_uncontrollable=risk is not None
         and rules.is_risk_uncontrollable(overall_level=risk.overall_level),
@@ -93,7 +117,7 @@ def _lock_meeting(meeting: Meeting) -> tuple[Decision | None, Meeting]:
     if held is None:
         held = (
             Meeting.objects.select_for_update(of=("self",))
-            .select_related("item__session__government")
+            .select_related("item__government", "item__session__government")
             .get(pk=meeting.pk)
         )
         row_hold(held)
@@ -113,15 +137,18 @@ def _government_of(meeting: Meeting, decision: Decision | None):
 
 def _record(*, by, action: str, meeting: Meeting, decision: Decision | None, payload: dict):
     """On the session (when the meeting is an agenda item's) and on the decision (if any)."""
+    events = []
     if meeting.item_id is not None and meeting.item.session_id is not None:
-        record_append(
-            actor=by,
-            action=action.replace("decision.", "session.", 1),
-            subject=meeting.item.session,
-            payload={**payload, "item": meeting.item_id},
+        events.append(
+            (
+                action.replace("decision.", "session.", 1),
+                meeting.item.session,
+                {**payload, "item": meeting.item_id},
+            )
         )
     if decision is not None:
-        record_append(actor=by, action=action, subject=decision, payload=payload)
+        events.append((action, decision, payload))
+    record_append_several(actor=by, events=events)  # both in one statement
 
 
 @service_atomic
@@ -137,15 +164,19 @@ def meeting_statement_record(
         raise ValidationError(
             _("The administrative head speaks last, when deciding."), code="head_speaks_last"
         )
-    if not meeting.attendance.filter(
+    # Whether the speaker is a member present, and who has spoken: one statement for both.
+    member_present = meeting.attendance.filter(
         person=speaker, present=True, role=Attendance.Role.MEMBER
-    ).exists():
+    ).values_list("person_id", Value(True))
+    spoken_by = meeting.statements.order_by().values_list("speaker_id", Value(False))
+    rows = list(member_present.union(spoken_by, all=True))
+    if not any(is_attendance for _person_id, is_attendance in rows):
         raise ValidationError(_("Only a member present may speak."), code="not_present")
     if position not in Statement.Position.values:
         raise ValidationError(_("Unknown position."), code="invalid_position")
     if not text.strip():
         raise ValidationError(_("Record what was said."), code="text_required")
-    spoken = list(meeting.statements.values_list("speaker_id", flat=True))  # one query for both
+    spoken = [person_id for person_id, is_attendance in rows if not is_attendance]
     if speaker.pk in spoken:
         raise ValidationError(
             _("This member's statement is already recorded."), code="already_spoken"

@@ -12,6 +12,7 @@ office's name (合法性审查意见书) and the decision moved on.
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +62,11 @@ def latest_review(decision: Decision) -> LegalityReview | None:
 
 def passes_review(decision: Decision) -> bool:
     """The latest completed review lets the draft go to the meeting (第二十五条)."""
-    review = latest_review(decision)
+    return review_passes(latest_review(decision))
+
+
+def review_passes(review: LegalityReview | None) -> bool:
+    """``review`` (a decision's latest) lets the draft go to the meeting (第二十五条)."""
     return review is not None and rules.may_go_to_meeting(
         reviewed=review.status == LegalityReview.Status.COMPLETED,
         outcome=review.outcome,
@@ -79,10 +84,20 @@ def was_returned(decision: Decision) -> bool:
 def has_drafted(*, decision: Decision, user) -> bool:
     """``user`` started the decision, wrote a version of its draft or sent it to review: such
     a person never reviews it (第二十五条: the review office reviews the lead unit's draft)."""
+    if decision.created_by_id == user.pk:
+        return True
+    wrote = decision.versions.filter(created_by=user).order_by().values("pk")
+    submitted = decision.legality_reviews.filter(submitted_by=user).order_by().values("pk")
+    return bool(wrote.union(submitted, all=True)[:1])  # both asked in one statement
+
+
+def _review_locked(review: LegalityReview) -> LegalityReview:
+    """``review`` read afresh under a row lock (its row only), with the review office and the
+    draft version it names, which the services read of it."""
     return (
-        decision.created_by_id == user.pk
-        or decision.versions.filter(created_by=user).exists()
-        or decision.legality_reviews.filter(submitted_by=user).exists()
+        LegalityReview.objects.select_for_update(of=("self",))
+        .select_related("review_office", "draft_version")
+        .get(pk=review.pk)
     )
 
 
@@ -234,7 +249,7 @@ def legality_review_return(
     reason) and the drafter submits again, which opens a new review with a new clock."""
     decision = lock(review.decision_id)
     require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = LegalityReview.objects.select_for_update().get(pk=review.pk)
+    review = _review_locked(review)
     _require_reviewer(review=review, decision=decision, by=by, role="legal_advisor")
     if review.status != LegalityReview.Status.SUBMITTED:
         raise ValidationError(
@@ -295,7 +310,7 @@ def legality_review_complete(
     (``legality_review_approve``)."""
     decision = lock(review.decision_id)
     require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = LegalityReview.objects.select_for_update().get(pk=review.pk)
+    review = _review_locked(review)
     _require_reviewer(review=review, decision=decision, by=by, role="legal_advisor")
     if review.status != LegalityReview.Status.SUBMITTED:
         raise ValidationError(_("This review is already completed."), code="review_completed")
@@ -342,7 +357,26 @@ def legality_review_complete(
 def _opinion_number_allocate(*, office: Unit, year: int) -> int:
     """The next serial of ``office``'s opinions in ``year``: the register row is created if
     missing (a concurrent creator loses quietly) and locked, so concurrent approvals queue on
-    it and each takes exactly the next number; a rolled-back approval gives its number back."""
+    it and each takes exactly the next number; a rolled-back approval gives its number back.
+
+    On PostgreSQL in one statement: an INSERT that, when the row exists, moves it on instead
+    (``ON CONFLICT … DO UPDATE`` locks the row and, under READ COMMITTED, moves it on from the
+    last committed number, as the lock-then-read below does)."""
+    if connection.vendor == "postgresql":
+        q = connection.ops.quote_name
+        meta = LegalityOpinionRegister._meta
+        office_column = q(meta.get_field("office").column)
+        year_column = q(meta.get_field("year").column)
+        serial_column = q(meta.get_field("last_serial").column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {q(meta.db_table)} AS r ({office_column}, {year_column}, "
+                f"{serial_column}) VALUES (%s, %s, 1) ON CONFLICT ({office_column}, "
+                f"{year_column}) DO UPDATE SET {serial_column} = r.{serial_column} + 1 "
+                f"RETURNING {serial_column}",
+                [office.pk, year],
+            )
+            return cursor.fetchone()[0]
     LegalityOpinionRegister.objects.bulk_create(
         [LegalityOpinionRegister(office=office, year=year)], ignore_conflicts=True
     )
@@ -367,7 +401,7 @@ def legality_review_approve(
     unlawful (第二十五条), unless an exploratory reform states its legal risk explicitly."""
     decision = lock(review.decision_id)
     require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = LegalityReview.objects.select_for_update().get(pk=review.pk)
+    review = _review_locked(review)
     office = _require_reviewer(review=review, decision=decision, by=by, role="unit_head")
     if review.status != LegalityReview.Status.AWAITING_APPROVAL:
         raise ValidationError(
@@ -388,9 +422,8 @@ def legality_review_approve(
     review.completed_at = completed_at
     review.status = LegalityReview.Status.COMPLETED
     review.save()
-    deadline = _review_deadline(review)
-    if deadline is not None:
-        deadline_meet(deadline=deadline, at=completed_at, by=by)
+    if review.deadline_id is not None:  # read under its lock by deadline_meet
+        deadline_meet(deadline=review.deadline_id, at=completed_at, by=by)
     passes = rules.may_go_to_meeting(
         reviewed=True,
         outcome=review.outcome,
@@ -428,7 +461,7 @@ def legality_opinion_send_back(*, review: LegalityReview, by, note: str) -> Lega
     and its clock keeps running (第二十八条: the opinion is the office's)."""
     decision = lock(review.decision_id)
     require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = LegalityReview.objects.select_for_update().get(pk=review.pk)
+    review = _review_locked(review)
     _require_reviewer(review=review, decision=decision, by=by, role="unit_head")
     if review.status != LegalityReview.Status.AWAITING_APPROVAL:
         raise ValidationError(

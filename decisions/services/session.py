@@ -73,10 +73,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from normdocs.rules.drafting import deliberation_refusal
+from workflows.locks import row_held, row_hold
 from workflows.models import Unit
 from workflows.offices import _government, review_office_of
 from workflows.permissions import has_role_in_unit, role_holders_in_unit
-from workflows.record.services import record_append
+from workflows.record.services import record_append, record_append_several
 from workflows.transactions import service_atomic
 
 from ..models import (
@@ -99,7 +100,7 @@ from ._common import (
     require_role,
     require_stage,
 )
-from .review import latest_review, passes_review
+from .review import latest_review, passes_review, review_passes
 
 
 def _require_secretary(*, by, government: Unit) -> None:
@@ -107,11 +108,18 @@ def _require_secretary(*, by, government: Unit) -> None:
 
 
 def _lock_session(session: Session) -> Session:
-    return (
-        Session.objects.select_for_update(of=("self",))
-        .select_related("government")
-        .get(pk=session.pk)
-    )
+    """The session under a row lock, with its government. A meeting's services lock it one
+    after the other in one task action: the copy this transaction holds is used again
+    (``workflows.locks.row_held``; every change to a session is made through its instance)."""
+    held = row_held(Session, session.pk)
+    if held is None:
+        held = (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("government")
+            .get(pk=session.pk)
+        )
+        row_hold(held)
+    return held
 
 
 def _session_payload(session: Session) -> dict:
@@ -398,7 +406,7 @@ def _deliberation_create(item: AgendaItem, session: Session, by) -> Meeting:
         kind=session.kind,
         held_at=session.held_at,
         secretary=by,
-        principal=session.principal,
+        principal_id=session.principal_id,
     )
     Attendance.objects.bulk_create(
         Attendance(
@@ -480,7 +488,8 @@ def session_agenda_add_decision(
     if decision.government_id != session.government_id:
         raise ValidationError(_("The decision is for another government."), code="other_government")
     require_not_sealed(decision)
-    if not passes_review(decision):
+    review = latest_review(decision)
+    if not review_passes(review):
         raise ValidationError(
             _("A draft not reviewed, or found unlawful, may not go to the meeting."),
             code="legality_review_required",
@@ -491,7 +500,6 @@ def session_agenda_add_decision(
             _("The decision is on an agenda already and not decided yet."),
             code="already_on_agenda",
         )
-    review = latest_review(decision)
     item = AgendaItem(
         government=session.government,
         kind=AgendaItem.Kind.MAJOR_DECISION,
@@ -517,13 +525,13 @@ def session_agenda_add_decision(
         "order": item.order,
         **act_on(item.proposed_at),
     }
-    record_append(
+    record_append_several(  # both in one statement
         actor=by,
-        action="session.item_added",
-        subject=session,
-        payload={**payload, "decision": decision.pk},
+        events=[
+            ("session.item_added", session, {**payload, "decision": decision.pk}),
+            ("decision.scheduled", decision, payload),
+        ],
     )
-    record_append(actor=by, action="decision.scheduled", subject=decision, payload=payload)
     return item
 
 
@@ -553,7 +561,10 @@ def session_open(
     _require_secretary(by=by, government=government)
     if session.status != Session.Status.PLANNED:
         raise ValidationError(_("The session is open or concluded already."), code="session_open")
-    if not session.items.exists():
+    # The agenda, read once: its emptiness refuses, each item gets its deliberation, and each
+    # decision on it its event.
+    items = list(session.items.select_related("decision").order_by("order"))
+    if not items:
         raise ValidationError(_("The agenda is empty."), code="agenda_empty")
     present = list(present)
     absent = [_person_and_reason(entry) for entry in absent]
@@ -580,7 +591,7 @@ def session_open(
     rows = [
         SessionAttendance(
             session=session,
-            person=session.principal,
+            person_id=session.principal_id,
             role=SessionAttendance.Role.PRINCIPAL,
             present=True,
         )
@@ -622,7 +633,7 @@ def session_open(
     session.status = Session.Status.OPEN
     session.opened_at = act_time(at)
     session.save(update_fields=["status", "opened_at"])
-    for item in session.items.select_related("decision").order_by("order"):
+    for item in items:
         _deliberation_create(item, session, by)
     payload = {
         **_session_payload(session),
@@ -633,14 +644,17 @@ def session_open(
         "quorum": quorum(),
         **act_on(session.opened_at),
     }
-    record_append(actor=by, action="session.opened", subject=session, payload=payload)
-    for item in session.items.exclude(decision=None).select_related("decision").order_by("order"):
-        record_append(
-            actor=by,
-            action="decision.meeting_opened",
-            subject=item.decision,
-            payload={**payload, "item": item.pk},
-        )
+    record_append_several(  # the session's event and each decision's, in one statement
+        actor=by,
+        events=[
+            ("session.opened", session, payload),
+            *(
+                ("decision.meeting_opened", item.decision, {**payload, "item": item.pk})
+                for item in items
+                if item.decision_id is not None
+            ),
+        ],
+    )
     return session
 
 

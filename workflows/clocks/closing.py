@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,17 +25,33 @@ class DeadlineClosed(ValidationError):
     """The deadline was already met or waived."""
 
 
-def _lock(deadline: Deadline) -> Deadline:
-    return Deadline.objects.select_for_update().get(pk=deadline.pk)
+def _lock(deadline: Deadline | int) -> Deadline:
+    pk = deadline if isinstance(deadline, int) else deadline.pk
+    return Deadline.objects.select_for_update().get(pk=pk)
 
 
 @service_atomic
-def deadline_meet(*, deadline: Deadline, at: datetime | None = None, by=None) -> Deadline:
+def deadline_meet(*, deadline: Deadline | int, at: datetime | None = None, by=None) -> Deadline:
     """The step was done: stop the clock (late if it was overdue) and cancel unsent reminders.
 
+    ``deadline`` is the clock or its id: it is read again under its row lock either way.
     Meeting a met deadline again changes nothing; a waived one cannot be met.
     """
-    row = _lock(deadline)
+    return _meet_locked(_lock(deadline), at=at, by=by)
+
+
+@service_atomic
+def deadlines_meet_running(
+    *, deadlines: QuerySet[Deadline], at: datetime | None = None, by=None
+) -> list[Deadline]:
+    """``deadline_meet`` for each running clock of ``deadlines`` (``selectors.deadlines_for``
+    of an item), read and locked in one statement rather than read, then locked one by one."""
+    running = deadlines.filter(status__in=Deadline.RUNNING).select_for_update(of=("self",))
+    return [_meet_locked(row, at=at, by=by) for row in running]
+
+
+def _meet_locked(row: Deadline, *, at: datetime | None, by) -> Deadline:
+    """``deadline_meet`` of ``row``, read under its lock in this transaction."""
     if row.status == Deadline.Status.MET:
         return row
     if row.status == Deadline.Status.WAIVED:

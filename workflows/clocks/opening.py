@@ -111,7 +111,8 @@ def deadline_open(
             status__in=Deadline.RUNNING,
         )
     people = list(responsible_people)
-    deadline.responsible_people.set(people)
+    if people:  # the row was just inserted: it names nobody yet, nothing to read or remove
+        deadline.responsible_people.add(*people)
     record_append(
         actor=ACTOR_SYSTEM,
         action="deadline.opened",

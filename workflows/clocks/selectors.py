@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +32,48 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
+# --- reads remembered within one task action --------------------------------------------------
+#
+# A task action (``workflows.tasking``) opens a legal clock or two, each asking for the
+# jurisdiction, the rule's override and the calendar's version: the same rows, which nothing in
+# the action changes (an administrator does, in the admin). Inside ``clock_reads_memoised()``
+# each is read once; a change to a jurisdiction, an override or a calendar made inside the block
+# (post_save/post_delete, ``signals.calendar_version_bump``) forgets everything. Nothing is
+# remembered outside such a block, nor after it ends.
+
+_reads: ContextVar[dict | None] = ContextVar("fazhi_clock_reads", default=None)
+
+
+@contextmanager
+def clock_reads_memoised() -> Iterator[None]:
+    """Within the block, read the jurisdiction, each rule's override and the calendar's
+    version once (see above). A block inside another keeps the outer's reads."""
+    if _reads.get() is not None:
+        yield
+        return
+    token = _reads.set({})
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
+def clock_reads_forget(**kwargs) -> None:
+    """Forget what the open block read (a receiver of the signals named above)."""
+    memo = _reads.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _remembered(key: tuple, read: Callable[[], Any]) -> Any:
+    memo = _reads.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 # --- jurisdictions and calendars ------------------------------------------------------------
 
 
@@ -37,11 +83,14 @@ def jurisdiction_default() -> Jurisdiction:
     Migration 0002 creates it; it is re-created here when missing because test databases are
     emptied with TRUNCATE between transactional tests, which also removes migration data.
     """
-    return Jurisdiction.objects.get_or_create(
-        is_default=True,
-        # A Xinjiang county: 肉孜节 and 古尔邦节 are regional holidays (migration 0005).
-        defaults={"name": DEFAULT_JURISDICTION_NAME, "has_regional_holidays": True},
-    )[0]
+    return _remembered(
+        ("jurisdiction",),
+        lambda: Jurisdiction.objects.get_or_create(
+            is_default=True,
+            # A Xinjiang county: 肉孜节 and 古尔邦节 are regional holidays (migration 0005).
+            defaults={"name": DEFAULT_JURISDICTION_NAME, "has_regional_holidays": True},
+        )[0],
+    )
 
 
 def national_years_entered() -> list[NationalYear]:
@@ -101,10 +150,13 @@ def calendar_for(jurisdiction: Jurisdiction | None = None) -> WorkCalendar:
     call, without a restart.
     """
     jurisdiction = jurisdiction or jurisdiction_default()
-    version = (
-        Jurisdiction.objects.filter(pk=jurisdiction.pk)
-        .values_list("calendar_version", flat=True)
-        .get()
+    version = _remembered(
+        ("calendar_version", jurisdiction.pk),
+        lambda: (
+            Jurisdiction.objects.filter(pk=jurisdiction.pk)
+            .values_list("calendar_version", flat=True)
+            .get()
+        ),
     )
     return _calendar(jurisdiction.pk, jurisdiction.name, version)
 
@@ -147,7 +199,12 @@ def rule_for(key: str, *, jurisdiction: Jurisdiction | None = None) -> rules.Dea
     """
     rule = rules.rule_default(key)
     jurisdiction = jurisdiction or jurisdiction_default()
-    override = DeadlineRuleOverride.objects.filter(jurisdiction=jurisdiction, rule_key=key).first()
+    override = _remembered(
+        ("override", jurisdiction.pk, key),
+        lambda: DeadlineRuleOverride.objects.filter(
+            jurisdiction=jurisdiction, rule_key=key
+        ).first(),
+    )
     if override is None:
         return rule
     return rule.with_override(

@@ -6,7 +6,13 @@ waited for it) and ``notifying`` (in-app notifications); this module names them 
 ``from workflows.clocks.services import …`` is the one import for callers.
 """
 
-from .closing import DeadlineClosed, deadline_meet, deadline_waive, deadlines_mark_overdue
+from .closing import (
+    DeadlineClosed,
+    deadline_meet,
+    deadline_waive,
+    deadlines_mark_overdue,
+    deadlines_meet_running,
+)
 from .holiday_notices import (
     ComputeReport,
     calendar_year_enter,
@@ -27,6 +33,7 @@ __all__ = [
     "calendar_year_enter",
     "calendar_year_record",
     "deadline_meet",
+    "deadlines_meet_running",
     "deadline_open",
     "deadline_waive",
     "deadlines_compute_awaiting",

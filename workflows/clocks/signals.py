@@ -16,7 +16,14 @@ import secrets
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from .models import CalendarOverlay, CalendarYear, CalendarYearDay, Jurisdiction
+from .models import (
+    CalendarOverlay,
+    CalendarYear,
+    CalendarYearDay,
+    DeadlineRuleOverride,
+    Jurisdiction,
+)
+from .selectors import clock_reads_forget
 
 # Sent with ``deadline=`` when a clock that awaited a holiday notice gets its due date, inside
 # the transaction that stores it: a domain app that copies a due date onto its own rows (a
@@ -32,3 +39,13 @@ deadline_computed = Signal()
 @receiver(post_delete, sender=CalendarYearDay, dispatch_uid="clocks_calendar_day_deleted")
 def calendar_version_bump(**kwargs) -> None:
     Jurisdiction.objects.update(calendar_version=secrets.randbelow(2**31 - 2) + 1)
+    clock_reads_forget()
+
+
+@receiver(post_save, sender=Jurisdiction, dispatch_uid="clocks_jurisdiction_saved")
+@receiver(post_delete, sender=Jurisdiction, dispatch_uid="clocks_jurisdiction_deleted")
+@receiver(post_save, sender=DeadlineRuleOverride, dispatch_uid="clocks_rule_override_saved")
+@receiver(post_delete, sender=DeadlineRuleOverride, dispatch_uid="clocks_rule_override_deleted")
+def clock_reads_changed(**kwargs) -> None:
+    """A task action that changes a jurisdiction or an override reads them afresh."""
+    clock_reads_forget()

@@ -8,9 +8,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows.clocks.models import Deadline
 from workflows.clocks.selectors import deadlines_for, rule_for
-from workflows.clocks.services import deadline_meet, deadline_open
+from workflows.clocks.services import deadline_open, deadlines_meet_running
 from workflows.files import upload_store
 from workflows.record.services import record_append
 from workflows.validators import period_too_long_error
@@ -228,15 +227,24 @@ def comment_dispose(*, comment: Comment, by, outcome: str, reason: str = "") -> 
         raise ValidationError(
             _("The consultation is finished; dispositions are final."), code="finished"
         )
-    disposition, _created = Disposition.objects.update_or_create(
-        comment=comment,
-        defaults={
-            "outcome": outcome,
-            "reason": reason.strip(),
-            "decided_by": by,
-            "decided_at": timezone.now(),
-        },
-    )
+    # What ``update_or_create`` does, without its two savepoints: it takes them to survive
+    # another transaction creating the same comment's disposition between its read and its
+    # insert, which the consultation's row lock above rules out (every disposition is written
+    # here, under it). A savepoint would also make the rows this transaction holds be read
+    # again (``workflows.locks.row_held``).
+    fields = {
+        "outcome": outcome,
+        "reason": reason.strip(),
+        "decided_by": by,
+        "decided_at": timezone.now(),
+    }
+    disposition = Disposition.objects.select_for_update().filter(comment=comment).first()
+    if disposition is None:
+        disposition = Disposition.objects.create(comment=comment, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(disposition, name, value)
+        disposition.save(update_fields=list(fields))
     record_append(
         actor=by,
         action="consultation.comment_disposed",
@@ -260,8 +268,9 @@ def consultation_close(
         return False
     public_cache.forget(consultation.pk)  # update() sends no post_save
     consultation.refresh_from_db()
-    for deadline in deadlines_for(consultation).filter(status__in=Deadline.RUNNING):
-        deadline_meet(deadline=deadline, at=at, by=None if by == "system" else by)
+    deadlines_meet_running(
+        deadlines=deadlines_for(consultation), at=at, by=None if by == "system" else by
+    )
     record_append(
         actor=by,
         action="consultation.closed",

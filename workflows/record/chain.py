@@ -101,21 +101,23 @@ def _chain_head_create() -> None:
     )
 
 
-def _event_insert_and_head_set(event: Event) -> None:
-    """Insert ``event`` and point the (locked) chain head at its hash.
+def _event_insert_and_head_set(events: list[Event]) -> None:
+    """Insert ``events`` (numbered on from the head, each linked to the one before) and point
+    the (locked) chain head at the last one's hash.
 
-    On PostgreSQL both happen in one statement: the INSERT as a data-modifying CTE whose
-    RETURNING feeds the head's UPDATE. The UPDATE only matches while the head still carries
-    the event's number, which holds while our lock does; if it ever matched nothing the
+    On PostgreSQL all in one statement: the INSERT as a data-modifying CTE whose RETURNING
+    feeds the head's UPDATE. The UPDATE only matches while the head still carries the last
+    event's number, which holds while our lock does; if it ever matched nothing the
     statement's INSERT is in the transaction all the same, so we raise and, appending without
-    a savepoint, the whole transaction (event included) can only roll back: no fork, no gap.
+    a savepoint, the whole transaction (events included) can only roll back: no fork, no gap.
     """
-    if connection.vendor != "postgresql":  # no data-modifying CTEs (SQLite): two statements
-        event._appending = True
-        event.save()
-        _chain_head_set(seq=event.seq, last_hash=event.hash)
+    if connection.vendor != "postgresql":  # no data-modifying CTEs (SQLite): one per event
+        for event in events:
+            event._appending = True
+            event.save()
+        _chain_head_set(seq=events[-1].seq, last_hash=events[-1].hash)
         return
-    insert_sql, params = _insert_sql(connection.vendor), _insert_params(event)
+    insert_sql = _insert_sql(connection.vendor, len(events))
     seq_column = connection.ops.quote_name(Event._meta.get_field("seq").column)
     hash_column = connection.ops.quote_name(Event._meta.get_field("hash").column)
     sql = (
@@ -123,57 +125,65 @@ def _event_insert_and_head_set(event: Event) -> None:
         f"UPDATE {_head_table()} AS head SET last_hash = appended.{hash_column} "
         f"FROM appended WHERE head.id = %s AND head.last_seq = appended.{seq_column}"
     )
+    params = [value for event in events for value in _insert_params(event)]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, ChainHead.SINGLETON_ID])
         if cursor.rowcount != 1:  # cannot happen while we hold the lock; refuse to fork if it does
             raise RuntimeError("the record's chain head moved while it was locked")
-    # What Model.save() would have left behind: a saved, unchangeable row.
-    event._state.adding = False
-    event._state.db = connection.alias
+    for event in events:  # what Model.save() would have left behind: saved, unchangeable rows
+        event._state.adding = False
+        event._state.db = connection.alias
 
 
-def _event_insert_after_held_head(event: Event) -> bool:
-    """Insert ``event`` and move the head to it, in one statement, if the head is still at
-    the event's predecessor (number and hash); False, having written nothing, if it is not.
+def _event_insert_after_held_head(events: list[Event]) -> bool:
+    """Insert ``events`` and move the head to the last one, in one statement, if the head is
+    still at the first one's predecessor (number and hash); False, having written nothing, if
+    it is not.
 
     Only for a transaction that already holds the head's lock (``_held_head``): the UPDATE
     moves the head only from where we remember it, and the INSERT reads its values through
     that UPDATE, so a head elsewhere (moved behind our back in this very transaction, which
     only a tamperer does) inserts nothing, and the caller appends the ordinary way.
     """
+    first, last = events[0], events[-1]
     with connection.cursor() as cursor:
         cursor.execute(
-            _insert_after_held_head_sql(connection.vendor),
+            _insert_after_held_head_sql(connection.vendor, len(events)),
             [
-                event.seq,
-                event.hash,
+                last.seq,
+                last.hash,
                 ChainHead.SINGLETON_ID,
-                event.seq - 1,
-                event.prev_hash,
-                *_insert_params(event),
+                first.seq - 1,
+                first.prev_hash,
+                *(value for event in events for value in _insert_params(event)),
             ],
         )
-        if cursor.rowcount != 1:
+        if cursor.rowcount != len(events):
+            if cursor.rowcount:  # cannot happen: the head moved for some rows and not others
+                raise RuntimeError("the record's chain head moved while it was locked")
             return False
-    event._state.adding = False
-    event._state.db = connection.alias
+    for event in events:
+        event._state.adding = False
+        event._state.db = connection.alias
     return True
 
 
 # The event's INSERT is the same text every time: Django builds it once per database vendor
-# (building it cost more than running it), and each append prepares only its values.
+# and number of rows (building it cost more than running it), and each append prepares only
+# its values.
 _INSERT_FIELDS = [f for f in Event._meta.local_concrete_fields if not f.generated]
 
 
 @cache
-def _insert_sql(vendor: str) -> str:
-    """``INSERT INTO record_event (columns) VALUES (%s, …)``, as Django writes it."""
+def _insert_sql(vendor: str, rows: int = 1) -> str:
+    """``INSERT INTO record_event (columns) VALUES (%s, …)[, (%s, …)…]``, as Django writes it."""
     insert = InsertQuery(Event)
     insert.insert_values(_INSERT_FIELDS, [Event()])
     ((sql, params),) = insert.get_compiler(connection=connection).as_sql()
     if len(params) != len(_INSERT_FIELDS) or sql.count("%s") != len(_INSERT_FIELDS):
         raise RuntimeError("an event's insert no longer has one plain value per column")
-    return sql
+    head, values = sql.split(" VALUES ", 1)
+    return f"{head} VALUES {', '.join([values] * rows)}"
 
 
 def _insert_params(event: Event) -> list:
@@ -182,16 +192,17 @@ def _insert_params(event: Event) -> list:
 
 
 @cache
-def _insert_after_held_head_sql(vendor: str) -> str:
-    """The head moved from where we remember it to the event, and the event inserted only if
-    it did: ``INSERT INTO t (columns) SELECT %s, … FROM moved``, each value cast to its
-    column's type (a SELECT list does not take the target's)."""
+def _insert_after_held_head_sql(vendor: str, rows: int = 1) -> str:
+    """The head moved from where we remember it to the last event, and the events inserted
+    only if it did: ``INSERT INTO t (columns) SELECT %s, … FROM moved [UNION ALL SELECT …]``,
+    each value cast to its column's type (a SELECT list does not take the target's)."""
     head, _values = _insert_sql(vendor).split(" VALUES (", 1)
     values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in _INSERT_FIELDS)
+    selects = " UNION ALL ".join([f"SELECT {values} FROM moved"] * rows)
     return (
         f"WITH moved AS (UPDATE {_head_table()} SET last_seq = %s, last_hash = %s "
         "WHERE id = %s AND last_seq = %s AND last_hash = %s RETURNING id) "
-        f"{head} SELECT {values} FROM moved"
+        f"{head} {selects}"
     )
 
 

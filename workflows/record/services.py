@@ -52,44 +52,68 @@ def record_append(
     append waits for that commit: call this as the last write of a service, after its own
     row locks, to keep the wait short and the lock order deadlock-free.
     """
+    return record_append_several(actor=actor, events=[(action, subject, payload)])[0]
+
+
+def record_append_several(
+    *,
+    actor: Any,
+    events: "list[tuple[str, Any | SubjectKey, Mapping[str, Any] | None]]",
+) -> list[Event]:
+    """Append one event per ``(action, subject, payload)`` of ``events``, in that order, all by
+    ``actor``: what as many ``record_append`` calls would append (the same checks, fields,
+    numbers and hashes), in one statement instead of one per event (two when the transaction
+    does not hold the chain head yet). A service that records one change on two subjects (a
+    session and its decision) appends both together.
+    """
     actor_snapshot = _actor_snapshot(actor)
-    _check_action(action)
-    key, safe_payload = _checked_entry(subject, payload)
+    prepared = []
+    for action, subject, payload in events:
+        _check_action(action)
+        prepared.append((action, *_checked_entry(subject, payload)))
+    if not prepared:
+        return []
 
     # The caller's transaction, or one of its own outside any. No savepoint: a failed append
     # must fail the caller's change with it (and a savepoint costs two statements per event).
     with transaction.atomic(savepoint=False):
         with_sm3 = getattr(settings, "FAZHI_RECORD_SM3", True)
 
-        def event_after(seq: int, prev_hash: str) -> Event:
-            event = Event(
-                **_event_fields(
-                    seq=seq,
-                    # taken under the lock, so times never run backwards along seq
-                    at=timezone.now(),
-                    actor=actor_snapshot,
-                    action=action,
-                    key=key,
-                    payload=safe_payload,
-                    prev_hash=prev_hash,
-                    with_sm3=with_sm3,
+        def events_after(seq: int, prev_hash: str) -> list[Event]:
+            """The events numbered from ``seq``, the first linked to ``prev_hash``."""
+            chained = []
+            for number, (action, key, safe_payload) in enumerate(prepared, start=seq):
+                event = Event(
+                    **_event_fields(
+                        seq=number,
+                        # taken under the lock, so times never run backwards along seq
+                        at=timezone.now(),
+                        actor=actor_snapshot,
+                        action=action,
+                        key=key,
+                        payload=safe_payload,
+                        prev_hash=prev_hash,
+                        with_sm3=with_sm3,
+                    )
                 )
-            )
-            event.content_type = key.content_type  # cached: the caller reads it without a query
-            return event
+                event.content_type = key.content_type  # cached: read without a query
+                chained.append(event)
+                prev_hash = event.hash
+            return chained
 
         held = _held_head()
         # This transaction holds the head's lock already and knows where it stands: one
         # statement, which inserts nothing unless the head is where we think it is.
         if held is not None and _event_insert_after_held_head(
-            event := event_after(held[0] + 1, held[1])
+            appended := events_after(held[0] + 1, held[1])
         ):
-            _hold_head(event.seq, event.hash)
-            return event
-        event = event_after(*_chain_head_advance())
-        _event_insert_and_head_set(event)
-        _hold_head(event.seq, event.hash)
-    return event
+            _hold_head(appended[-1].seq, appended[-1].hash)
+            return appended
+        last_seq, prev_hash = _chain_head_advance(len(prepared))
+        appended = events_after(last_seq - len(prepared) + 1, prev_hash)
+        _event_insert_and_head_set(appended)
+        _hold_head(appended[-1].seq, appended[-1].hash)
+    return appended
 
 
 def _check_action(action: Any) -> None:
@@ -165,8 +189,10 @@ def record_append_many(
 ) -> int:
     """Append one event per ``(subject, payload)`` of ``entries``, all by ``actor`` and all
     ``action``, in that order, inside the caller's transaction; returns how many. The same
-    events, hashes and rules as that many ``record_append`` calls, in three statements instead
-    of two per event: the reminder sweep marks hundreds of clocks overdue at once.
+    events, hashes and rules as that many ``record_append`` calls, in three statements (the
+    rows sent with COPY) rather than one per event: the reminder sweep marks hundreds of clocks
+    overdue at once. A few events of different actions go together through
+    ``record_append_several``.
     """
     actor_snapshot = _actor_snapshot(actor)
     _check_action(action)
