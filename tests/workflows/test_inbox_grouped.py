@@ -193,3 +193,31 @@ def test_a_task_the_person_claimed_is_listed_once_in_the_grouped_view(client, pe
 
     assert response.context["view"] == "grouped"
     assert _group_keys(response) == {"undated": [f"task:{t.pk}" for t in tasks[:2]]}
+
+
+def test_the_grouped_view_shows_the_soonest_due_first_not_the_oldest(
+    client, drive, people, travel_to, small_limits
+):
+    # Submitted first, due last; and so on: submitted last, due first. More dated tasks than
+    # the group's first rows read (GROUP_SIZE + 1): ordered by age, the soonest is not read.
+    last = _review_task(drive, people, travel_to, date(2026, 12, 1), working_days=20)
+    third = _review_task(drive, people, travel_to, date(2026, 12, 1), working_days=16)
+    second = _review_task(drive, people, travel_to, date(2026, 12, 2), working_days=12)
+    first = _review_task(drive, people, travel_to, date(2026, 12, 4))
+    undated = _reviews(people["bureau"], 2)
+    client.force_login(people["legal_advisor"])
+
+    response = _page(client)
+
+    assert first.pk > second.pk > third.pk > last.pk
+    assert _group_keys(response) == {
+        "dated": [f"task:{first.pk}", f"task:{second.pk}"],
+        "undated": [f"task:{t.pk}" for t in undated],
+    }
+    dated = response.context["groups"][0]
+    assert dated["total"] == 4 and dated["more"]
+    dues = [row.item.due for row in dated["rows"]]
+    assert dues == sorted(dues) and dues[0] == date(2026, 12, 15)
+    # The full list agrees: the same four, soonest first, then the undated, oldest first.
+    listed = [row.item.key for row in _page(client, view="list").context["rows"]]
+    assert listed == [f"task:{t.pk}" for t in (first, second, third, last, *undated)]

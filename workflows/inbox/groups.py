@@ -30,14 +30,13 @@ from viewflow.workflow.models import Task
 
 from ..tasking import node_steps
 from .items import (
-    BY_DUE,
     InboxItem,
     _clocked_nodes,
+    _items_by_id,
     _sort_key,
     _source_slice,
     _sources,
     _task_clock,
-    _task_slice,
 )
 from .offers import OPEN, RoleGrants, tasks_for_user
 from .queue import OpenTaskIds
@@ -97,16 +96,27 @@ def _split(grants: RoleGrants, roles) -> tuple[RoleGrants, RoleGrants]:
     )
 
 
-# Each task's due date is read once in ``tasks``; ``OFFSET 0`` keeps PostgreSQL from pulling
-# that subquery up, which copied the clock's subquery into the bucket and the order (three
-# reads per task).
+# Each task's due date is read once, into ``y`` (materialised: PostgreSQL copied the clock's
+# subquery into each use of it otherwise). Of each bucket only its first rows are sorted (a
+# top-N sort each) and the buckets are counted in one pass (``c``), joined to every row: sorting
+# every task by bucket and due date to number them took a third of the statement at 12,480.
+_HEAD = (
+    "SELECT * FROM (SELECT '{key}' AS i_bucket, i_due, i_created, i_pk FROM y WHERE {where} "
+    "ORDER BY {order} LIMIT %s) AS h_{key}"
+)
 _BUCKETED = (
-    "SELECT i_bucket, i_due, i_created, i_pk, i_count FROM (SELECT x.*, "
-    "ROW_NUMBER() OVER (PARTITION BY i_bucket ORDER BY i_due ASC NULLS LAST, i_created, i_pk) "
-    "AS i_rank, COUNT(*) OVER (PARTITION BY i_bucket) AS i_count FROM (SELECT y.*, "
-    f"CASE WHEN i_due IS NULL THEN '{UNDATED}' WHEN i_due < %s THEN '{OVERDUE}' "
-    f"ELSE '{DATED}' END AS i_bucket FROM ({{tasks}} OFFSET 0) AS y(i_pk, i_created, i_due)) AS x) AS z "
-    "WHERE i_rank <= %s"
+    "WITH y(i_pk, i_created, i_due) AS MATERIALIZED ({tasks}), "
+    "c(n_overdue, n_dated, n_undated) AS (SELECT COUNT(CASE WHEN i_due < %s THEN 1 END), "
+    "COUNT(CASE WHEN i_due >= %s THEN 1 END), COUNT(CASE WHEN i_due IS NULL THEN 1 END) FROM y) "
+    "SELECT h.*, c.* FROM ("
+    + " UNION ALL ".join(
+        (
+            _HEAD.format(key=OVERDUE, where="i_due < %s", order="i_due, i_created, i_pk"),
+            _HEAD.format(key=DATED, where="i_due >= %s", order="i_due, i_created, i_pk"),
+            _HEAD.format(key=UNDATED, where="i_due IS NULL", order="i_created, i_pk"),
+        )
+    )
+    + ") AS h CROSS JOIN c"
 )
 
 
@@ -134,11 +144,14 @@ def _dated_heads(
     tasks = tasks.annotate(i_due=Value(None, output_field=DateField()) if due is None else due)
     inner, params = tasks.values_list("pk", "created", "i_due").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_BUCKETED.format(tasks=inner), [today, *params, size + 1])
+        top = size + 1
+        cursor.execute(
+            _BUCKETED.format(tasks=inner), [*params, today, today, today, top, today, top, top]
+        )
         rows = cursor.fetchall()
-    for key, when, created, pk, count in rows:
+    for key, when, created, pk, *counts in rows:
         heads[key].append((when is None, when or date.max, created, pk))
-        totals[key] = count  # every row of a bucket carries its count
+        totals = dict(zip((OVERDUE, DATED, UNDATED), counts, strict=True))  # on every row
     buckets = {
         key: ([row[-1] for row in sorted(found)[: size + 1]], totals[key])
         for key, found in heads.items()
@@ -152,10 +165,7 @@ def _items_of(ids: list[int], grants: RoleGrants, *, clocked: bool) -> list[Inbo
     cost more than running it, and a secretary's tasks have none."""
     if not ids:
         return []
-    order = BY_DUE if clocked else ("created", "pk")
-    return list(
-        _task_slice(Task.objects.filter(pk__in=ids), grants, 0, None, order=order, count=False)
-    )
+    return list(_items_by_id(ids, grants, clocked=clocked).values())
 
 
 def inbox_grouped(
