@@ -6,14 +6,22 @@
 The decisions are generated in bulk with COPY, not through the services: each has its viewflow
 process, 5 tasks (4 done, 1 open and offered to the role that acts next, in the lead unit or
 the county government; the risk assessment also to the lead unit's risk assessors) and 10
-record events. The lead units cycle through 40 departments; every open legality review is offered
-to the legal advisors of the county's review office (司法局), as the flow offers it, and the
-advisor holds that role, as in the demo — an eighth of all decisions. The record events are filler rows the inbox never reads (they make the
-tables the size a county reaches), but real ones: each batch claims its sequence numbers from
-the record's chain head under its lock, continues the chain from the head's hash with SHA-256
-over the canonical bytes (no SM3, as with ``FAZHI_RECORD_SM3`` off) and moves the head to its
-last event, so the generator can run on any database and later appends (and
-``record_verify``) find an intact chain (``Generator.verify``).
+record events. The lead units cycle through 40 departments; every open legality review is
+offered to the legal advisors of the county's review office (司法局), as the flow offers it, and
+the advisor holds that role, as in the demo — an eighth of all decisions. Each of those
+decisions also has what ``legality_review_submit`` leaves behind: its draft version, the
+legality review under way (submitted within the last two weeks, the opinion needed by the
+7-working-day minimum or by a later date given) and the review's running clock on it
+(``clocks_deadline``, rule ``decision.legality_review``, responsible: the office's legal
+advisors; those past due marked overdue, as the sweep would) — the clock the inbox reads for
+the task's due date. No other open node meets a clock
+(``decisions.inbox.decision_process_clocks``). The record events are filler rows the inbox
+never reads (they make the tables the size a county reaches), but real ones: each batch claims
+its sequence numbers from the record's chain head under its lock, continues the chain from the
+head's hash with SHA-256 over the canonical bytes (no SM3, as with ``FAZHI_RECORD_SM3`` off) and
+moves the head to its last event, so the generator can run on any database and later appends
+(and ``record_verify``) find an intact chain (``Generator.verify``, which also checks that every
+open legality review has its running clock).
 
 Latency is measured in this process with Django's test client (middleware, authentication,
 template or serializer included; no network): p50 and p95 of ``--requests`` GETs after a
@@ -26,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import time
+from types import SimpleNamespace
 
 from bench import harness
 
@@ -52,6 +61,14 @@ ALSO_OFFERED = {"risk_assessment": ("risk_assessor", "lead")}
 # 22: each ≤ 25 ms at 100k decisions): the secretary is offered every county-level meeting
 # task (an eighth of the decisions), the drafter those of their department, the archivist reads all.
 STAFF = ("secretary", "drafter", "archivist")
+# The open legality reviews' clocks, as ``legality_review_submit`` leaves them: submitted up to
+# REVIEW_SUBMITTED_WITHIN days ago, half due on the minimum the rule computes (7 working days,
+# 第二十六条), half on a later date the submission gave, REVIEW_GIVEN_DAYS calendar days after
+# submission; under a tenth are overdue (marked so, as the sweep would have), most are due in
+# the next weeks.
+REVIEW_SUBMITTED_WITHIN = 14
+REVIEW_GIVEN_DAYS = (14, 42)
+REVIEW_TABLES = ("decisions_draftversion", "decisions_legalityreview", "clocks_deadline")
 
 
 class Generator:
@@ -81,6 +98,83 @@ class Generator:
         self.offered_in = {"county": p["county"], "review_office": p["review_office"]}
         self.decision_type = ContentType.objects.get_for_model(Decision).pk
         self.made = 0
+        self._review_clock_init()
+
+    def _review_clock_init(self) -> None:
+        """What every open legality review's clock shares (``deadline_open`` in
+        ``legality_review_submit``): the rule as it stands, the default jurisdiction, and the
+        actors the step is offered to (the review office's legal advisors)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.utils import timezone, translation
+
+        from decisions.models import LegalityReview
+        from decisions.services.review import RULE_KEY
+        from decisions.steps import step_of_node
+        from workflows.clocks.selectors import calendar_for, jurisdiction_default, rule_for
+
+        self.review_type = ContentType.objects.get_for_model(LegalityReview).pk
+        self.jurisdiction = jurisdiction_default()
+        self.review_rule = rule_for(RULE_KEY, jurisdiction=self.jurisdiction)
+        self.review_calendar = calendar_for(self.jurisdiction)
+        with translation.override(None):
+            self.review_stage = str(self.review_rule.description)[:300]
+        # ``str(review)`` as the clock copies it when it opens: "<decision id>: <status>".
+        self.review_label = str(LegalityReview.Status.SUBMITTED.label)
+        self.today = timezone.localdate()
+        # Whom the clock reminds and shows to, read from the step as the service reads it
+        # (``legality_review_actors``): the legal advisors of the county's review office, the
+        # same for every generated decision (they are all the county's).
+        county_decision = SimpleNamespace(government=self.p["county"], lead_unit=None)
+        self.review_actors = step_of_node("legality_review").offered_units(county_decision)[0]
+        if self.review_actors[1] != self.offered_in["review_office"]:
+            raise RuntimeError(f"the review step is offered to {self.review_actors}")
+        self._minimum_on: dict[dt.date, tuple[dt.date | None, int | None]] = {}
+
+    def _minimum(self, start: dt.date) -> tuple[dt.date | None, int | None]:
+        """(the 7th working day after ``start``, None), or (None, the year whose holiday notice
+        the count waits for): ``legality_review_earliest`` and the clock's own computation."""
+        from workflows.calendar import CalendarRangeError
+
+        if start not in self._minimum_on:
+            try:
+                due = self.review_rule.due(start, calendar=self.review_calendar)
+                self._minimum_on[start] = (due, None)
+            except CalendarRangeError as unknown:
+                self._minimum_on[start] = (None, unknown.year)
+        return self._minimum_on[start]
+
+    def _review_clock(self, k: int) -> dict:
+        """When the ``k``-th decision's review was submitted and when its opinion is due: the
+        LegalityReview's and the Deadline's dates, as ``legality_review_submit`` sets them."""
+        from django.utils import timezone
+
+        from workflows.clocks.rules import CALENDAR
+
+        h = (k * 7919) % 10_007  # a fixed spread, the same on every run
+        start = self.today - dt.timedelta(days=h % REVIEW_SUBMITTED_WITHIN)
+        submitted_at = timezone.make_aware(
+            dt.datetime.combine(start, dt.time(9, 30)) + dt.timedelta(minutes=h % 480)
+        )
+        minimum_on, awaiting = self._minimum(start)
+        low, high = REVIEW_GIVEN_DAYS
+        if h % 2 and minimum_on is not None:  # the submission gave a later date: calendar days
+            given = start + dt.timedelta(days=low + h % (high - low))
+            due, needed_by = max(given, minimum_on), max(given, minimum_on)
+            unit, amount = CALENDAR, (due - start).days
+        else:  # not given: the reviewer gets exactly the minimum, in the rule's own unit
+            due, needed_by = minimum_on, minimum_on
+            unit, amount = self.review_rule.unit, self.review_rule.amount
+        return {
+            "start": start,
+            "submitted_at": submitted_at,
+            "minimum_on": minimum_on,
+            "unchecked_year": awaiting,
+            "needed_by": needed_by,
+            "due": due,
+            "unit": unit,
+            "amount": amount,
+            "status": "overdue" if due is not None and due < self.today else "open",
+        }
 
     def _next_ids(self, cursor) -> dict:
         ids = {}
@@ -89,6 +183,7 @@ class Generator:
             "viewflow_process",
             "viewflow_task",
             "workflows_taskoffer",
+            *REVIEW_TABLES,
         ):
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             ids[table] = cursor.fetchone()[0] + 1
@@ -114,13 +209,16 @@ class Generator:
             seq = last_seq - n * EVENTS_PER_DECISION
             ids = self._next_ids(cursor)
             raw = cursor.cursor
+            review_role, review_office = self.review_actors
             decisions, processes, links, tasks, offers, events = [], [], [], [], [], []
+            versions, reviews, clocks = [], [], []
             d_id, pr_id, t_id, o_id = (
                 ids["decisions_decision"],
                 ids["viewflow_process"],
                 ids["viewflow_task"],
                 ids["workflows_taskoffer"],
             )
+            v_id, r_id, c_id = (ids[table] for table in REVIEW_TABLES)
             for i in range(n):
                 k = self.made + i
                 unit = self.units[k % UNITS]
@@ -210,6 +308,79 @@ class Generator:
                     offers.append((o_id, also, t_id, self._offer_unit(also_where, unit).pk))
                     o_id += 1
                 t_id += 1
+                if node == "legality_review":
+                    # What ``legality_review_submit`` left: the draft version sent, the review
+                    # under way and its running clock, on the review (第二十五条、第二十六条).
+                    c = self._review_clock(k)
+                    text = f"基准决策{k}草案"
+                    versions.append(
+                        (
+                            v_id,
+                            d_id,
+                            1,
+                            f"基准决策{k}",
+                            text,
+                            "[]",
+                            "[]",
+                            sha256_hex(text.encode()),
+                            "draft",
+                            "",
+                            False,
+                            "",
+                            p["drafter"].pk,
+                            at,
+                        )
+                    )
+                    reviews.append(
+                        (
+                            r_id,
+                            d_id,
+                            v_id,
+                            review_office.pk,
+                            "[]",
+                            "已依法履行公众参与、风险评估程序。",
+                            p["drafter"].pk,
+                            c["submitted_at"],
+                            c["needed_by"],
+                            c["minimum_on"],
+                            "",
+                            c["unchecked_year"],
+                            c["due"],
+                            c_id,
+                            "submitted",
+                            "[]",
+                            "",
+                            "",
+                            "",
+                            "",
+                            False,
+                            "",
+                            "",
+                        )
+                    )
+                    clocks.append(
+                        (
+                            c_id,
+                            self.review_type,
+                            str(r_id),
+                            f"{d_id}: {self.review_label}"[:500],
+                            self.jurisdiction.pk,
+                            self.review_rule.key,
+                            self.review_stage,
+                            self.review_rule.legal_source,
+                            c["start"],
+                            c["unit"],
+                            c["amount"],
+                            c["due"],
+                            c["unchecked_year"] if c["due"] is None else None,
+                            c["status"],
+                            c["submitted_at"],
+                            "",
+                            review_office.pk,
+                            review_role,
+                        )
+                    )
+                    v_id, r_id, c_id = v_id + 1, r_id + 1, c_id + 1
                 for e in range(EVENTS_PER_DECISION):
                     seq += 1
                     payload = {"n": e, "opinion": "经审查，符合法定程序。"}
@@ -280,6 +451,37 @@ class Generator:
             self._copy(raw, "workflows_taskoffer", "id, role, task_id, unit_id", offers)
             self._copy(
                 raw,
+                "decisions_draftversion",
+                (
+                    "id, decision_id, number, title, text, options, legal_basis, sha256, kind, "
+                    "amendments, substantive, review_opinion, created_by_id, created_at"
+                ),
+                versions,
+            )
+            self._copy(
+                raw,
+                "decisions_legalityreview",
+                (
+                    "id, decision_id, draft_version_id, review_office_id, legal_basis, "
+                    "procedures_account, submitted_by_id, submitted_at, opinion_needed_by, "
+                    "minimum_on, short_time_reason, minimum_unchecked_year, due_on, deadline_id, "
+                    "status, returned_missing, return_note, outcome, opinion, amendments, "
+                    "exploratory_reform, legal_risk_statement, opinion_number"
+                ),
+                reviews,
+            )
+            self._copy(
+                raw,
+                "clocks_deadline",
+                (
+                    "id, content_type_id, object_id, subject_label, jurisdiction_id, rule_key, "
+                    "rule_description, legal_source, start, unit, amount, due, awaiting_year, "
+                    "status, opened_at, waived_reason, responsible_unit_id, responsible_role"
+                ),
+                clocks,
+            )
+            self._copy(
+                raw,
                 "record_event",
                 (
                     "seq, at, actor_kind, actor_user_id, actor_label, action, content_type_id, object_id, "
@@ -292,6 +494,7 @@ class Generator:
                 "viewflow_process",
                 "viewflow_task",
                 "workflows_taskoffer",
+                *REVIEW_TABLES,
             ):
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
@@ -306,12 +509,43 @@ class Generator:
 
     @staticmethod
     def verify() -> None:
-        """Walk the whole record chain (head included); raise if it does not verify."""
+        """Walk the whole record chain (head included) and check the open legality reviews'
+        clocks; raise if either does not verify."""
         from workflows.record.verify import record_verify
 
         result = record_verify()
         if not result.ok:
             raise RuntimeError(f"the record chain does not verify after generation: {result}")
+        Generator._verify_review_clocks()
+
+    @staticmethod
+    def _verify_review_clocks() -> None:
+        """Raise unless every open legality review task has its review under way with a running
+        clock on it, where the inbox looks (``decisions.inbox.decision_process_clocks``)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        from decisions.models import LegalityReview
+        from decisions.services.review import RULE_KEY
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM viewflow_task t WHERE t.flow_task = %s AND t.status = 'NEW' "
+                "AND NOT EXISTS (SELECT 1 FROM decisions_decisionprocess dp "
+                "JOIN decisions_legalityreview r ON r.decision_id = dp.decision_id "
+                "AND r.status = 'submitted' "
+                "JOIN clocks_deadline c ON c.content_type_id = %s AND c.object_id = r.id::text "
+                "AND c.rule_key = %s AND c.status IN ('open', 'overdue') "
+                "WHERE dp.process_ptr_id = t.process_id)",
+                [
+                    "decisions/flows.DecisionFlow.legality_review",
+                    ContentType.objects.get_for_model(LegalityReview).pk,
+                    RULE_KEY,
+                ],
+            )
+            (missing,) = cursor.fetchone()
+        if missing:
+            raise RuntimeError(f"{missing} open legality reviews have no running clock")
 
     @staticmethod
     def _copy(raw, table: str, columns: str, rows: list) -> None:
