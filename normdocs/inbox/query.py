@@ -2,11 +2,14 @@
 ``UNION ALL`` with the person's grants as a common table expression, and its rows turned into
 ``InboxItem``s in inbox order."""
 
+from datetime import UTC, date
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
@@ -125,10 +128,30 @@ def normdoc_inbox_rows(*, user, grants: RoleGrants | None = None, limit: int | N
     sql, params = _compiled(content_types, kinds)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH {_GRANTS} AS MATERIALIZED ({head}) {sql}", [*head_params, *params, limit]
+            f"WITH {_GRANTS} AS MATERIALIZED ({head}) {sql}",
+            # No limit: PostgreSQL reads LIMIT NULL as none, SQLite wants a negative number.
+            [
+                *head_params,
+                *params,
+                -1 if limit is None and connection.vendor == "sqlite" else limit,
+            ],
         )
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [_typed(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def _typed(row: dict) -> dict:
+    """The row's due date and creation time as the ORM reads them. SQLite (the embedded
+    default) gives a union's column its declared type only when the first branch selects a
+    table column: which branch is first depends on the person's roles, so a computed date
+    may come back as text."""
+    due, created = row["i_due"], row["i_created"]
+    if isinstance(due, str):
+        row["i_due"] = date.fromisoformat(due[:10])
+    if isinstance(created, str):
+        moment = parse_datetime(created)
+        row["i_created"] = make_aware(moment, UTC) if is_naive(moment) else moment
+    return row
 
 
 def _stage(kind: str, state: str) -> str:

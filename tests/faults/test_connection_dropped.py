@@ -62,8 +62,9 @@ DROP_POINTS = {
     "record chain head": ('UPDATE "record_chainhead"', 1),
     # The event's INSERT and the chain head's move are one statement (record_append).
     "record event insert": ('WITH appended AS (INSERT INTO "record_event"', 1),
-    # The task's owner is written with its finish (workflows.tasking): two UPDATEs.
-    "task finished": ('UPDATE "viewflow_task"', 2),
+    # The task's owner is written with its finish (workflows.tasking) and the gates after it
+    # insert their rows whole (workflows.gates.WrittenOnce): the one UPDATE is the finish.
+    "task finished": ('UPDATE "viewflow_task"', 1),
 }
 
 
