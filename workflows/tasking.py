@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import BooleanField
@@ -99,28 +98,15 @@ def _can_assign_by_offers(node) -> bool:
 
 def _offer_check(user, task: Task):
     """``inbox.may_act_on_task`` for ``user`` and ``task`` as a column of the task's re-read:
-    its own statement (``_may_act_sql``, the one definition), with its own arguments, read in
+    its own statement (``inbox.offers.may_act_statement``, the one definition), with its own arguments, read in
     the same statement as the task it asks about. None for a person it answers without the
     database (not authenticated or inactive: no)."""
     if not user.is_authenticated or not user.is_active:
         return None
     # workflows.inbox imports this module: its statement is imported when first needed.
-    from .inbox.offers import _PERMISSION_PREFIX, _may_act_sql
-    from .inbox.offers import OPEN as OFFER_OPEN
-    from .models import Unit
+    from .inbox.offers import may_act_statement
 
-    unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
-    arguments = [
-        task.pk,
-        user.pk,
-        *OFFER_OPEN,
-        STATUS.NEW,
-        user.pk,
-        _PERMISSION_PREFIX,
-        user.pk,
-        unit_type,
-    ]  # may_act_on_task's, in its order
-    return RawSQL(_may_act_sql(), arguments, BooleanField())
+    return RawSQL(*may_act_statement(user=user, task_id=task.pk), BooleanField())
 
 
 class StepRefused(ValidationError):

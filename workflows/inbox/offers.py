@@ -231,22 +231,27 @@ def may_act_on_task(*, user, task: Task) -> bool:
     asks it, and building it with the ORM cost ten times more than running it)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
     with connection.cursor() as cursor:
-        cursor.execute(
-            _may_act_sql(),
-            [
-                task.pk,
-                user.pk,
-                *OPEN,
-                STATUS.NEW,
-                user.pk,
-                _PERMISSION_PREFIX,
-                user.pk,
-                unit_type,
-            ],
-        )
+        cursor.execute(*may_act_statement(user=user, task_id=task.pk))
         return bool(cursor.fetchone()[0])
+
+
+def may_act_statement(*, user, task_id: int) -> tuple[str, list]:
+    """``may_act_on_task``'s statement and its arguments, for an authenticated, active
+    ``user`` (``workflows.tasking`` reads it as a column of the task's re-read under the
+    process lock: one statement for both)."""
+    unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
+    arguments = [
+        task_id,
+        user.pk,
+        *OPEN,
+        STATUS.NEW,
+        user.pk,
+        _PERMISSION_PREFIX,
+        user.pk,
+        unit_type,
+    ]
+    return _may_act_sql(), arguments
 
 
 @cache
