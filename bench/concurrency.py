@@ -76,6 +76,7 @@ import requests
 
 from bench import drill, harness
 from bench import drill_procs as procs
+from bench.portal import free_port
 
 SETTINGS = "bench.concurrency_settings"
 LOGS = harness.ROOT / "var" / "concurrency"
@@ -408,7 +409,7 @@ class Server:
 
     @classmethod
     def make(cls, *, size: int, label: str, database: str, env: dict[str, str]) -> Server:
-        port = _free_port()
+        port = free_port()
         web = procs.gunicorn({**env, "DATABASE_URL": harness.url_for(database)}, port)
         web.name = f"gunicorn-{label}"
         web.log_path = LOGS / f"{web.name}.log"
@@ -483,14 +484,6 @@ def server_times(
             who: pct(values)["server_p95_ms"] for who, values in persons.items()
         }
     return out
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def report(results, sizes, users_levels, seconds, generate_s, chosen) -> None:

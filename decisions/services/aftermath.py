@@ -148,18 +148,17 @@ def archive_facts(decision: Decision) -> rules.ArchiveFacts:
     def of_decision(related) -> QuerySet:
         return related.model.objects.filter(decision=OuterRef("pk"))
 
-    count = count_of
     concluded = of_decision(decision.meetings).filter(status=Meeting.Status.CONCLUDED)
     # What the checklist counts, in one statement rather than one per count.
     facts = {
-        "draft_versions": count(of_decision(decision.versions)),
-        "expert_opinions": count(of_decision(decision.expert_opinions)),
-        "hearings_recorded": count(of_decision(decision.hearings).filter(record_signed=True)),
-        "risk_assessments": count(of_decision(decision.risk_assessments)),
-        "legality_reviews_completed": count(
+        "draft_versions": count_of(of_decision(decision.versions)),
+        "expert_opinions": count_of(of_decision(decision.expert_opinions)),
+        "hearings_recorded": count_of(of_decision(decision.hearings).filter(record_signed=True)),
+        "risk_assessments": count_of(of_decision(decision.risk_assessments)),
+        "legality_reviews_completed": count_of(
             of_decision(decision.legality_reviews).filter(status="completed")
         ),
-        "meetings_concluded": count(concluded),
+        "meetings_concluded": count_of(concluded),
         # The minutes are generated from the recorded statements; they exist once the head has
         # spoken and decided.
         "has_minutes": Exists(concluded.exclude(head_statement="")),

@@ -2,14 +2,11 @@
 ``UNION ALL`` with the person's grants as a common table expression, and its rows turned into
 ``InboxItem``s in inbox order."""
 
-from datetime import UTC, date
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
@@ -144,13 +141,11 @@ def _typed(row: dict) -> dict:
     """The row's due date and creation time as the ORM reads them. SQLite (the embedded
     default) gives a union's column its declared type only when the first branch selects a
     table column: which branch is first depends on the person's roles, so a computed date
-    may come back as text."""
-    due, created = row["i_due"], row["i_created"]
-    if isinstance(due, str):
-        row["i_due"] = date.fromisoformat(due[:10])
-    if isinstance(created, str):
-        moment = parse_datetime(created)
-        row["i_created"] = make_aware(moment, UTC) if is_naive(moment) else moment
+    may come back as text. Converted by the backend's own converters, as the ORM does."""
+    if connection.vendor == "sqlite":
+        ops = connection.ops
+        row["i_due"] = ops.convert_datefield_value(row["i_due"], None, connection)
+        row["i_created"] = ops.convert_datetimefield_value(row["i_created"], None, connection)
     return row
 
 
