@@ -16,7 +16,7 @@ class DecisionsConfig(AppConfig):
         from workflows.record.access import register_subject_access
 
         from . import archive, report, rules  # noqa: F401 (archive adapter, report section)
-        from .inbox import decision_inbox_items, decision_process_clocks
+        from .inbox import decision_clock_processes, decision_inbox_items, decision_process_clocks
         from .models import Decision, DecisionProcess
         from .selectors import decision_is_visible
         from .services.review import review_copy_computed_due
@@ -41,4 +41,4 @@ class DecisionsConfig(AppConfig):
         # A post-evaluation report is not a viewflow task: listed for its evaluator.
         register_inbox_source("decisions", decision_inbox_items)
         # A task is due when the clock its step meets is (the legality review's clock).
-        register_task_clocks(DecisionProcess, decision_process_clocks)
+        register_task_clocks(DecisionProcess, decision_process_clocks, decision_clock_processes)

@@ -4,14 +4,31 @@ an expert the lead unit chose (第十九条至第二十一条). Evaluators and e
 government; without this they would learn of their work from the notification alone."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workflows.inbox import InboxItem
 
-from .models import ExpertOpinion, ExpertSelection, LegalityReview, PostEvaluation, Stage
+from .models import (
+    DecisionProcess,
+    ExpertOpinion,
+    ExpertSelection,
+    LegalityReview,
+    PostEvaluation,
+    Stage,
+)
 
 
 def decision_process_clocks(process) -> Q:
@@ -25,15 +42,49 @@ def decision_process_clocks(process) -> Q:
     An equality with one review, not ``IN`` its reviews: PostgreSQL then looks the clock up in
     the running clocks' (content type, object id, rule) index instead of testing every running
     review clock."""
+    # The decision's id from its process by primary key, then the highest id of its reviews on
+    # their decision index: cheaper per task than joining the decision and sorting its reviews
+    # (issue 22: the legal advisor's grouped inbox reads the clock of every review task).
+    decision = DecisionProcess.objects.filter(pk=OuterRef(process)).order_by()
+    decision = decision.values("decision_id")[:1]
     latest = (
-        LegalityReview.objects.filter(decision__process=process)
-        .order_by("-pk")
-        .annotate(ref=Cast("pk", CharField()))
-        .values("ref")[:1]
+        LegalityReview.objects.filter(decision_id=Subquery(decision))
+        .order_by()
+        .values("decision_id")
+        .annotate(ref=Cast(Max("pk"), CharField()))
+        .values("ref")
     )
     return Q(
         content_type=ContentType.objects.get_for_model(LegalityReview),
         object_id=Subquery(latest),
+    )
+
+
+def decision_clock_processes(deadlines):
+    """The way back from a clock to its decision process (``register_task_clocks``): of the
+    running ``deadlines``, those on a decision's latest legality review (the only clocks
+    ``decision_process_clocks`` names), each annotated with the pk of the decision's process
+    (``i_process``). Per clock: the review by primary key (its id is the clock's object id, read
+    as a number only for a review's clock), whether a later review of the decision exists, and
+    the decision's process by its one-to-one: index lookups, a constant cost per clock."""
+    review_type = ContentType.objects.get_for_model(LegalityReview)
+    later = LegalityReview.objects.filter(
+        decision_id=OuterRef("decision_id"), pk__gt=OuterRef("pk")
+    )
+    decision = (
+        LegalityReview.objects.filter(pk=OuterRef(OuterRef("i_review")))
+        .exclude(Exists(later))
+        .order_by()
+        .values("decision_id")[:1]
+    )
+    process = DecisionProcess.objects.filter(decision_id=Subquery(decision)).order_by()
+    process = process.values("pk")[:1]
+    return deadlines.filter(content_type=review_type).annotate(
+        i_review=Case(
+            When(content_type=review_type, then=Cast("object_id", BigIntegerField())),
+            output_field=BigIntegerField(),
+        ),
+        i_process=Subquery(process),
     )
 
 

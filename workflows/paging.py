@@ -15,6 +15,24 @@ from django.utils.functional import cached_property
 COUNT_CAP = 1000
 
 
+class CappedCount(int):
+    """A number counted up to ``COUNT_CAP + 1`` at most: ``capped`` when it passed the cap,
+    and then shown as "more than ``cap``" (the grouped inbox's group counts, issue 22)."""
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self > COUNT_CAP
+
+
+def capped(count: int) -> CappedCount:
+    """``count``, stopped at ``COUNT_CAP + 1``."""
+    return CappedCount(min(count, COUNT_CAP + 1))
+
+
 class CappedPage(Page):
     """A page read past the cap: ``has_next`` from the extra row it read."""
 

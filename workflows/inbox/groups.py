@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import DateField, Value
 from viewflow.workflow.models import Task
 
+from ..paging import capped
 from ..tasking import node_steps
 from .items import (
     InboxItem,
@@ -52,7 +53,8 @@ OVERDUE, DATED, UNDATED = "overdue", "dated", "undated"
 @dataclass
 class InboxGroup:
     """One group of the grouped view: its first items and how many it holds (``total``,
-    None when only "more than the items shown" is known)."""
+    None when only "more than the items shown" is known; counted up to ``COUNT_CAP + 1``, a
+    ``paging.CappedCount`` whose ``capped`` says "more than ``COUNT_CAP``")."""
 
     key: str
     items: list[InboxItem] = field(default_factory=list)
@@ -153,7 +155,7 @@ def _dated_heads(
         heads[key].append((when is None, when or date.max, created, pk))
         totals = dict(zip((OVERDUE, DATED, UNDATED), counts, strict=True))  # on every row
     buckets = {
-        key: ([row[-1] for row in sorted(found)[: size + 1]], totals[key])
+        key: ([row[-1] for row in sorted(found)[: size + 1]], capped(totals[key]))
         for key, found in heads.items()
     }
     return buckets, None if under.offered_roles() else frozenset(owned)
@@ -219,7 +221,7 @@ def inbox_grouped(
                 continue
             group = groups[OVERDUE if item.due < today else DATED]
             group.items.append(item)
-            group.total = None if cut or group.total is None else group.total + 1
+            group.total = None if cut or group.total is None else capped(group.total + 1)
     for key in (OVERDUE, DATED):
         groups[key].items = sorted(groups[key].items, key=_sort_key)[:size]
     undated.sort(key=_sort_key)

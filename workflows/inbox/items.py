@@ -17,7 +17,11 @@ A viewflow task is due when its step (``workflows.steps``) meets a clock: the du
 clock's running ``Deadline``. Clocks name their subject (a decision, its legality review…), not
 the process, so each process says once where the clocks of its subject are::
 
-    register_task_clocks(DecisionProcess, decision_process_clocks)
+    register_task_clocks(DecisionProcess, decision_process_clocks, decision_clock_processes)
+
+and, third, the way back from a clock to its process: a large queue is then listed in due order
+from the clocks' side, the running clocks walked in due order to the tasks that meet them
+(``workflows.inbox.due``), instead of reading every task's clock to show fifty.
 
 The inbox page (``workflows.views.InboxView``) has the tabs of government OA systems: 待办
 (``Inbox``), 已办 (``done_tasks``), 办结 (``ended_tasks``) and, for a unit head, 本单位
@@ -135,13 +139,25 @@ def inbox_sources() -> dict[str, InboxSource]:
 # used inside a subquery of Deadline (``OuterRef(OuterRef("process_id"))``).
 TaskClocks = Callable[[Any], Q]
 _task_clocks: dict[type, TaskClocks] = {}
+# process model -> processes(deadlines) -> the inverse: of a queryset of running Deadlines,
+# those that are clocks of a process's subject (as ``clocks`` names them), each annotated with
+# that process's pk as ``i_process``. With it, the inbox reads a large queue in due order from
+# the clocks' side (``workflows.inbox.due``).
+ClockProcesses = Callable[[QuerySet], QuerySet]
+_clock_processes: dict[type, ClockProcesses] = {}
 
 
-def register_task_clocks(process_model: type[Process], clocks: TaskClocks) -> None:
+def register_task_clocks(
+    process_model: type[Process], clocks: TaskClocks, processes: ClockProcesses | None = None
+) -> None:
     """Say where the clocks of the subject of a ``process_model`` are, so that its tasks show
-    the due date of the clock their step meets (and the inbox lists them by it). Registering
-    again replaces."""
+    the due date of the clock their step meets (and the inbox lists them by it); and, with
+    ``processes``, the way back from a clock to its process. Registering again replaces."""
     _task_clocks[process_model] = clocks
+    if processes is None:
+        _clock_processes.pop(process_model, None)
+    else:
+        _clock_processes[process_model] = processes
 
 
 @cache
@@ -386,9 +402,12 @@ def _task_slice(
     *,
     order: tuple[str, ...] | None = BY_DUE,
     count: bool = True,
+    who=None,
 ) -> InboxSlice:
     """Tasks ``start:stop`` of ``candidates`` in ``order`` (the inbox's, by due date, when
-    None) as inbox items, and how many there are (capped at ``COUNT_CAP + 1``).
+    None) as inbox items, and how many there are (capped at ``COUNT_CAP + 1``). ``who``
+    (``due.Who``) says whose tasks ``candidates`` are, in SQL: in due order, a large queue is
+    then read from the clocks' side (``workflows.inbox.due``).
 
     Three queries (four when the page is full: the capped count; five when a task's step meets
     a clock: its clock's legal source and calendar): the page's ids (tasks only) with their
@@ -400,16 +419,19 @@ def _task_slice(
     candidates = candidates.select_related(None)
     due_date = _task_clock("due", DateField())
     if order is BY_DUE and due_date is not None:
-        ordered = (
-            candidates.annotate(i_due=due_date)
-            .order_by(F("i_due").asc(nulls_last=True), "created", "pk")
-            .values_list("pk", "i_due")
-        )
+        rows = _walked_rows(candidates, who, start, stop)
+        if rows is None:
+            ordered = (
+                candidates.annotate(i_due=due_date)
+                .order_by(F("i_due").asc(nulls_last=True), "created", "pk")
+                .values_list("pk", "i_due")
+            )
+            rows = list(ordered[start:stop])
     else:
         ordered = candidates.order_by(*(order or ("created", "pk"))).values_list(
             "pk", Value(None, output_field=DateField())
         )
-    rows = list(ordered[start:stop])
+        rows = list(ordered[start:stop])
     due = dict(rows)
     page = list(due)
     if not page:
@@ -428,6 +450,32 @@ def _task_slice(
             item = replace(item, due=due[pk])
         items.append(item)
     return InboxSlice(items, total=total)
+
+
+def _walked_rows(candidates: QuerySet, who, start: int, stop: int | None) -> list | None:
+    """(id, due date) of tasks ``start:stop`` of ``candidates`` in due order, read from the
+    clocks' side (``due.walk``) when ``who`` holds more than ``due.FORWARD_LIMIT`` tasks at
+    clocked steps; None when reading each task's clock costs less (or cannot be avoided).
+
+    The dated tasks come first: the first ``stop`` of them walked in due order; the undated
+    follow, oldest first, read (each with its clock) only when the page reaches past the
+    dated ones."""
+    from . import due
+
+    if who is None or stop is None or not due.walk_pays(who):
+        return None
+    dated, found, done = due.first(who, size=stop, cap=stop)
+    rows = [(pk, when) for pk, when, _created in dated[start:stop]]
+    if len(rows) < stop - start and done:
+        skip = max(0, start - found)
+        undated = (
+            candidates.annotate(i_due=_task_clock("due", DateField()))
+            .filter(i_due__isnull=True)
+            .order_by("created", "pk")
+            .values_list("pk", "i_due")
+        )
+        rows += list(undated[skip : skip + stop - start - len(rows)])
+    return rows
 
 
 def _items_by_id(ids: Iterable[int], grants: RoleGrants, *, clocked: bool) -> dict[int, InboxItem]:
@@ -479,7 +527,11 @@ def _task_items(
 ) -> InboxSlice:
     """The person's open viewflow tasks in inbox order (earliest due first, undated last, then
     oldest first): the first ``limit`` of them and their number, capped at ``COUNT_CAP + 1``."""
-    return _task_slice(_filtered(tasks_for_user(user=user, grants=grants), flt), grants, 0, limit)
+    from .due import Who
+
+    who = Who(user.pk, grants, flt.process, flt.unit)
+    tasks = _filtered(tasks_for_user(user=user, grants=grants), flt)
+    return _task_slice(tasks, grants, 0, limit, who=who)
 
 
 def _merged(

@@ -98,6 +98,14 @@ class Deadline(models.Model):
             models.Index(
                 fields=["responsible_unit", "responsible_role"], name="clocks_deadline_actors"
             ),
+            # The running clocks with a due date, soonest first: the inbox walks them in due
+            # order to the tasks that meet them, stopping once a page is full (issue 22,
+            # ``workflows.inbox.due``).
+            models.Index(
+                fields=["due", "id"],
+                condition=Q(status__in=["open", "overdue"], due__isnull=False),
+                name="clocks_deadline_running_due",
+            ),
             # The few clocks awaiting a holiday notice: looked for by every sweep.
             models.Index(
                 fields=["awaiting_year"],
