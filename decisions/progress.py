@@ -11,6 +11,8 @@ offers, the articles are the step declarations (``decisions.steps``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
@@ -99,46 +101,90 @@ def stage_source(stage: str) -> str:
     return f"{DECREE}{'；'.join(sources)}" if sources else ""
 
 
-def _tasks(decision: Decision) -> list[Task]:
-    """The flow's tasks of the decision, oldest first, with their owners and offers."""
+@dataclass
+class ProgressReads:
+    """What the stepper reads of a decision, read once: its processes (newest first), their
+    tasks (oldest first, with owners and offers), the legal clocks of the decision and of its
+    legality reviews and consultations, and ``may_act``: the answers of
+    ``may_act_on_task`` already asked for the reader, by task id. The decision's page reads
+    them itself and shows its open steps and review clocks from the same reading."""
+
+    process_ids: list[int]
+    tasks: list[Task]
+    deadlines: list[Deadline]
+    may_act: dict[int, bool] = field(default_factory=dict)
+
+
+def progress_reads(
+    decision: Decision,
+    *,
+    review_ids: list[int] | None = None,
+    consultation_ids: list[int] | None = None,
+) -> ProgressReads:
+    """Read what ``decision_progress`` needs; the ids of the decision's legality reviews and
+    consultations are read here unless the caller has them."""
+    process_ids = list(
+        DecisionProcess.objects.filter(decision=decision).values_list("pk", flat=True)
+    )
+    if review_ids is None:
+        review_ids = list(decision.legality_reviews.values_list("pk", flat=True))
+    if consultation_ids is None:
+        consultation_ids = list(
+            Consultation.objects.filter(
+                subject_type=ContentType.objects.get_for_model(Decision), subject_id=decision.pk
+            ).values_list("pk", flat=True)
+        )
+    return ProgressReads(
+        process_ids=process_ids,
+        tasks=_tasks(process_ids),
+        deadlines=_deadlines(decision, review_ids, consultation_ids),
+    )
+
+
+def _tasks(process_ids: list[int]) -> list[Task]:
+    """The flow's tasks of the decision's processes, oldest first, with their owners and
+    offers."""
+    if not process_ids:
+        return []
     return list(
         with_offers(
-            Task.objects.filter(
-                process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk")
-            ).select_related("owner")
+            Task.objects.filter(process_id__in=process_ids).select_related("owner")
         ).order_by("created", "pk")
     )
 
 
-def _deadlines(decision: Decision) -> list[Deadline]:
+def _deadlines(
+    decision: Decision, review_ids: list[int], consultation_ids: list[int]
+) -> list[Deadline]:
     """The legal clocks of the decision and of the items its steps opened them on (its
     legality reviews, its consultations)."""
-    reviews = [str(pk) for pk in decision.legality_reviews.values_list("pk", flat=True)]
-    consultations = [
-        str(pk)
-        for pk in Consultation.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Decision), subject_id=decision.pk
-        ).values_list("pk", flat=True)
-    ]
-    subjects = (
-        Q(content_type=ContentType.objects.get_for_model(Decision), object_id=str(decision.pk))
-        | Q(content_type=ContentType.objects.get_for_model(LegalityReview), object_id__in=reviews)
-        | Q(
-            content_type=ContentType.objects.get_for_model(Consultation),
-            object_id__in=consultations,
-        )
+    subjects = Q(
+        content_type=ContentType.objects.get_for_model(Decision), object_id=str(decision.pk)
     )
+    if review_ids:
+        subjects |= Q(
+            content_type=ContentType.objects.get_for_model(LegalityReview),
+            object_id__in=[str(pk) for pk in review_ids],
+        )
+    if consultation_ids:
+        subjects |= Q(
+            content_type=ContentType.objects.get_for_model(Consultation),
+            object_id__in=[str(pk) for pk in consultation_ids],
+        )
     return list(Deadline.objects.filter(subjects).select_related("responsible_unit"))
 
 
-def _holder(task: Task, *, user=None) -> Holder:
+def _holder(task: Task, *, user=None, may_act: dict[int, bool]) -> Holder:
     """Who has ``task``: its owner, else the (role, unit) pairs it is offered to; a timer has
-    nobody (it runs by itself)."""
+    nobody (it runs by itself). ``may_act`` holds the answers already asked, by task id."""
     node = task.flow_task
     declared = BY_NODE.get(node.name)
     url = ""
-    if declared is not None and user is not None and may_act_on_task(user=user, task=task):
-        url = node.reverse("index", args=[task.process_id, task.pk])
+    if declared is not None and user is not None:
+        if task.pk not in may_act:
+            may_act[task.pk] = may_act_on_task(user=user, task=task)
+        if may_act[task.pk]:
+            url = node.reverse("index", args=[task.process_id, task.pk])
     return Holder(
         work=declared.name if declared is not None else node.task_title,
         person=person_name(task.owner) if task.owner_id else "",
@@ -170,13 +216,18 @@ def _skipped(decision: Decision, stage: str, states: dict[str, str], tasks) -> o
     return ""
 
 
-def decision_progress(*, decision: Decision, user=None) -> Progress:
-    """The stepper of ``decision`` as ``user`` reads it (a task they may take is linked)."""
-    tasks = _tasks(decision)
+def decision_progress(
+    *, decision: Decision, user=None, reads: ProgressReads | None = None
+) -> Progress:
+    """The stepper of ``decision`` as ``user`` reads it (a task they may take is linked), from
+    ``reads`` when the caller has read them (``progress_reads``)."""
+    if reads is None:
+        reads = progress_reads(decision)
+    tasks = reads.tasks
     states = states_by_position(
         list(STAGE_ORDER), decision.stage, finished=decision.stage == Stage.ARCHIVED
     )
-    clocks = clocks_shown(_deadlines(decision))
+    clocks = clocks_shown(reads.deadlines)
     stages = []
     for key in STAGE_ORDER:
         shown = StageShown(key=key, name=Stage(key).label, state=states[key])
@@ -208,16 +259,18 @@ def decision_progress(*, decision: Decision, user=None) -> Progress:
                 shown.done_by = person_name(archived[-1].owner) if archived else ""
         if shown.state == CURRENT:
             shown.holders = [
-                _holder(t, user=user) for t in tasks if t.status in OPEN and not _is_gate(t)
+                _holder(t, user=user, may_act=reads.may_act)
+                for t in tasks
+                if t.status in OPEN and not _is_gate(t)
             ]
             shown.clocks = clocks
         stages.append(shown)
-    process = DecisionProcess.objects.filter(decision=decision).only("pk").first()
     return Progress(
         stages=stages,
         record_url=record_url(decision),
-        chart_url=DecisionFlow.instance.reverse("process_chart", args=[process.pk])
-        if process is not None
+        # The newest process (``Process.Meta.ordering``), as the chart of the decision.
+        chart_url=DecisionFlow.instance.reverse("process_chart", args=[reads.process_ids[0]])
+        if reads.process_ids
         else "",
         chart_label=pgettext_lazy("progress", "Flow chart of this decision"),
     )
@@ -229,4 +282,12 @@ def _is_gate(task: Task) -> bool:
     return BY_NODE.get(task.flow_task.name) is None and not isinstance(task.flow_task, flow.Timer)
 
 
-__all__ = ["NEXT", "decision_progress", "stage_source", "NODE_STAGE", "STAGE_NODES"]
+__all__ = [
+    "NEXT",
+    "ProgressReads",
+    "decision_progress",
+    "progress_reads",
+    "stage_source",
+    "NODE_STAGE",
+    "STAGE_NODES",
+]

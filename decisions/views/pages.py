@@ -5,7 +5,6 @@ adjustment). Whatever a person may not see is a 404; what they see but may not d
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -14,21 +13,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import FlowChartView
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from workflows.clocks.models import Deadline
-from workflows.consultations.selectors import consultations_for_subject
 from workflows.files import stored_file_response
-from workflows.inbox import may_act_on_task, with_offers
 from workflows.paging import CappedPaginator
-from workflows.permissions import has_role, has_role_in_unit, units_for_role
+from workflows.permissions import has_role, units_for_role
 from workflows.uploads import upload_files
 
 from .. import forms, services
 from ..documents import meeting_minutes_docx
-from ..models import Decision, DecisionProcess, LegalityReview, Meeting, Outcome, Stage
-from ..progress import decision_progress
+from ..models import Decision, DecisionProcess, LegalityReview, Meeting, Stage
 from ..selectors import catalogue_visible_to, decision_get_for_user, decisions_visible_to
 from ..steps.pages import (
     AdjustmentWork,
@@ -39,6 +32,7 @@ from ..steps.pages import (
     PostEvaluationReportWork,
     PostEvaluationStartWork,
 )
+from .detail import DecisionDetailView  # noqa: F401 - the site mounts it from this module
 
 
 class DecisionListView(LoginRequiredMixin, generic.ListView):
@@ -110,103 +104,6 @@ class DecisionStartView(LoginRequiredMixin, generic.FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         return redirect("decisions:register:detail", pk=decision.pk)
-
-
-def open_tasks(decision: Decision):
-    return with_offers(
-        Task.objects.filter(
-            process_id__in=DecisionProcess.objects.filter(decision=decision).values("pk"),
-            status__in=[STATUS.NEW, STATUS.ASSIGNED],
-        ).select_related("owner")
-    )
-
-
-def _agenda_items(user, decision: Decision) -> list[dict]:
-    """The decision's agenda items on numbered sessions (列入县政府第N次常务会议议题), each with
-    its session's official name and whether ``user`` may open the session's page."""
-    from ..documents import session_title
-    from ..session_selectors import sessions_visible_to
-
-    items = list(
-        decision.agenda_items.exclude(session=None)
-        .select_related("session__government", "deliberation")
-        .order_by("session__held_at", "session_id", "order")
-    )
-    visible = set(
-        sessions_visible_to(user)
-        .filter(pk__in=[item.session_id for item in items])
-        .values_list("pk", flat=True)
-    )
-    return [
-        {
-            "item": item,
-            "session": item.session,
-            "title": session_title(item.session),
-            "visible": item.session_id in visible,
-            "outcome": item.outcome,
-            "outcome_display": Outcome(item.outcome).label if item.outcome else "",
-        }
-        for item in items
-    ]
-
-
-class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
-    template_name = "decisions/decision_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        decision = decision_get_for_user(user=user, pk=kwargs["pk"])
-        tasks = []
-        for task in open_tasks(decision):
-            tasks.append(
-                {
-                    "task": task,
-                    "name": task.flow_task.name,
-                    "mine": may_act_on_task(user=user, task=task),
-                    "url": task.flow_task.reverse("index", args=[task.process_id, task.pk]),
-                }
-            )
-        reviews = list(decision.legality_reviews.all())
-        deadlines = Deadline.objects.filter(
-            content_type=ContentType.objects.get_for_model(LegalityReview),
-            object_id__in=[str(r.pk) for r in reviews],
-        ).order_by("due")
-
-        context.update(
-            {
-                "decision": decision,
-                "agenda_items": _agenda_items(user, decision),
-                "tasks": tasks,
-                "versions": decision.versions.all(),
-                "attachments": decision.attachments.all(),
-                "consultations": consultations_for_subject(subject=decision),
-                "hearings": decision.hearings.all(),
-                "opinions": decision.expert_opinions.select_related("expert__user"),
-                "risk": decision.risk_assessments.prefetch_related("dimensions").last(),
-                "reviews": reviews,
-                "deadlines": deadlines,
-                "meetings": decision.meetings.all(),
-                "execution_reports": decision.execution_reports.select_related("executing_unit"),
-                "post_evaluations": decision.post_evaluations.select_related("evaluator"),
-                "adjustments": decision.adjustments.select_related("new_decision"),
-                # Where it stands and what comes next (issue 18): the stepper, the chart of its
-                # process and the full-process record.
-                "progress": decision_progress(decision=decision, user=user),
-                "in_force": decision.stage == Stage.ARCHIVED
-                and decision.outcome in ("adopt", "adopt_with_amendments"),
-                "is_drafter": has_role_in_unit(user=user, role="drafter", unit=decision.lead_unit),
-                # Only an expert the lead unit chose may give an opinion (第十九条).
-                "is_expert": has_role_in_unit(user=user, role="expert", unit=decision.government)
-                and decision.expert_selections.filter(
-                    expert__user=user, withdrawn_at=None
-                ).exists(),
-                "is_principal": has_role_in_unit(
-                    user=user, role="principal", unit=decision.government
-                ),
-            }
-        )
-        return context
 
 
 class DecisionChartView(FlowChartView):
