@@ -89,6 +89,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", False
+):
+    # psycopg 3 sends the parameters apart from the statement, and prepares a statement on the
+    # server from its second use on a connection: PostgreSQL then plans each repeated statement
+    # once per connection instead of on every call.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and permissions -----------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 from functools import cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.sql.subqueries import InsertQuery
 
 from .canonical import GENESIS_HASH
@@ -54,10 +54,57 @@ def _hold_head(seq: int, last_hash: str) -> None:
         return
 
     def held_until_the_transaction_ends() -> None:
-        """Nothing to do: its presence among the pending callbacks is what counts."""
+        """Its presence among the pending callbacks is what counts; run, it remembers where
+        the committed transaction left the head (``_committed_head_guess``)."""
+        held = getattr(connection, _HELD, None)
+        if held is not None and held[0] is held_until_the_transaction_ends:
+            setattr(connection, _COMMITTED, (held[2], held[3]))
 
     transaction.on_commit(held_until_the_transaction_ends)
     setattr(connection, _HELD, (held_until_the_transaction_ends, sids, seq, last_hash))
+
+
+# --- where this connection's last commit left the head ----------------------------------------
+#
+# A transaction's first append must learn where the head stands: one statement to move it and
+# read its hash, a second to insert. Where this connection's last committing transaction left
+# it is a guess that is right whenever nobody appended since (one clerk, or a quiet moment):
+# the held-head statement (``_event_insert_after_held_head``) takes the lock and moves the head
+# only if it is still there, and inserts nothing otherwise, so a wrong guess costs one
+# statement and never a fork. A connection whose guesses keep missing (a busy chain) tries
+# only now and then.
+
+_COMMITTED = "_fazhi_record_head_committed"
+_MISSES = "_fazhi_record_head_guess_misses"
+_TRY_AFTER_MISSES = 2  # guess every time until this many misses in a row,
+_TRY_EVERY = 16  # then once in this many transactions
+
+
+def _committed_head_guess() -> tuple[int, str] | None:
+    """(last seq, last hash) where this connection's last commit left the head, to try once
+    in this transaction, or None (not worth trying, or nothing known)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    guess = getattr(connection, _COMMITTED, None)
+    if guess is None:
+        return None
+    setattr(connection, _COMMITTED, None)  # one try per commit
+    misses = getattr(connection, _MISSES, 0)
+    if misses >= _TRY_AFTER_MISSES and misses % _TRY_EVERY:
+        setattr(connection, _MISSES, misses + 1)
+        return None
+    return guess
+
+
+def _committed_head_guessed(*, hit: bool) -> None:
+    setattr(connection, _MISSES, 0 if hit else getattr(connection, _MISSES, 0) + 1)
+
+
+def _forget_committed_head(*, using: str = DEFAULT_DB_ALIAS, **_signal) -> None:
+    """Forget the guess and the misses: the database was migrated or emptied under the
+    connection (``post_migrate``, which ``flush`` sends too)."""
+    setattr(connections[using], _COMMITTED, None)
+    setattr(connections[using], _MISSES, 0)
 
 
 def _head_table() -> str:

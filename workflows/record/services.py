@@ -16,6 +16,8 @@ from .canonical import canonical_bytes, checkpoint_bytes, json_safe, sha256_hex,
 from .chain import (
     _chain_head_advance,
     _chain_head_set,
+    _committed_head_guess,
+    _committed_head_guessed,
     _event_insert_after_held_head,
     _event_insert_and_head_set,
     _events_insert,
@@ -102,13 +104,17 @@ def record_append_several(
             return chained
 
         held = _held_head()
-        # This transaction holds the head's lock already and knows where it stands: one
+        # This transaction holds the head's lock already and knows where it stands, or its
+        # first append guesses the head is where this connection's last commit left it: one
         # statement, which inserts nothing unless the head is where we think it is.
-        if held is not None and _event_insert_after_held_head(
-            appended := events_after(held[0] + 1, held[1])
-        ):
-            _hold_head(appended[-1].seq, appended[-1].hash)
-            return appended
+        guessed = held is None and (held := _committed_head_guess()) is not None
+        if held is not None:
+            hit = _event_insert_after_held_head(appended := events_after(held[0] + 1, held[1]))
+            if guessed:
+                _committed_head_guessed(hit=hit)
+            if hit:
+                _hold_head(appended[-1].seq, appended[-1].hash)
+                return appended
         last_seq, prev_hash = _chain_head_advance(len(prepared))
         appended = events_after(last_seq - len(prepared) + 1, prev_hash)
         _event_insert_and_head_set(appended)
