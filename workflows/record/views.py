@@ -1,15 +1,29 @@
 import json
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.utils.functional import cached_property
 from django.views import generic
 
 from . import signing
 from .access import can_view_subject_record, is_record_reader, subject_load
-from .labels import Resolver, action_label, payload_fields
+from .labels import Resolver, action_label, payload_fields, payloads_prefetch
 from .models import Checkpoint
 from .selectors import SubjectKey, content_type_by_label, events_for
 from .verify import events_check, record_verify
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told how many items there are (the subject's verification counted them)."""
+
+    def __init__(self, *args, known_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
@@ -31,24 +45,38 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
         self.subject = subject_load(self.key)
         if not can_view_subject_record(user=request.user, key=self.key, subject=self.subject):
             raise Http404
-        if self.subject is None and not events_for(self.key).exists():
+        # Walks every event of the subject: how many there are comes with it (no COUNT).
+        self.verification = record_verify(subject=self.key)
+        if self.subject is None and not self.verification.checked:
             raise Http404
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return events_for(self.key)
 
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        return _CountedPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            known_count=self.verification.checked,
+            **kw,
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = list(context["events"])
         checks = events_check(events)
         resolver = Resolver()
+        # The names the payloads give by id (units, people, sessions…): one query per model.
+        payloads_prefetch((event.payload for event in events), resolver)
         model = self.key.content_type.model_class()
         context.update(
             subject_kind=model._meta.verbose_name if model else self.key.label,
             subject=self.subject,
             subject_key=self.key,
-            subject_verification=record_verify(subject=self.key),
+            subject_verification=self.verification,
             may_download_checkpoints=is_record_reader(self.request.user),
             rows=[
                 {
