@@ -54,11 +54,27 @@ agenda item or a publication exists), each limited to the governments the person
 each read once as an array of decision ids on PostgreSQL (``_has``): every branch is then an
 index condition (the lead unit; the government and stage, ``decision_government_stage_idx``;
 the primary key), which PostgreSQL ORs in a bitmap, so a secretary who sees none of a
-county's 100,000 decisions costs a few index probes rather than a test of each.
+county's 100,000 decisions costs a few index probes rather than a test of each. A legality
+review carries its decision's government (kept by a trigger on PostgreSQL), so the review
+office's array is read from the reviews' own index, not by joining the government's
+decisions. Asked about one decision (``decision_is_visible``, ``decision_get_for_user``: every
+decision page), the rules are one statement after the grants: each branch asks that decision's
+row, its government's row and, by ``EXISTS``, its own rows (``_one_decision``).
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    Manager,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from workflows.inbox.offers import RoleGrants, role_grants_for
@@ -71,6 +87,7 @@ from .models import (
     CatalogueItem,
     Decision,
     ExpertOpinion,
+    ExpertProfile,
     ExpertSelection,
     LegalityReview,
     Outcome,
@@ -107,7 +124,7 @@ class _AnyOf(Func):
     output_field = BooleanField()
 
 
-def _has(related: QuerySet, governments: list[int]) -> Q:
+def _has(related: QuerySet | Manager, governments: list[int], *, own_government: bool = False) -> Q:
     """The decisions of ``governments`` named by ``related`` (rows of a decision-side table, by
     their indexed ``decision_id``): read once as an array on PostgreSQL (issue 22: the
     secretary's list tested an agenda item for each of 100,000 decisions), a correlated
@@ -117,12 +134,25 @@ def _has(related: QuerySet, governments: list[int]) -> Q:
     it is a filter PostgreSQL evaluates for every row the bitmap fetches, and ``id = ANY`` of
     an array read at run time is a linear search (a review office's 12,480 reviews made the
     advisor's list 260 ms); alone, the branch is an index condition and is not evaluated
-    again."""
-    related = related.filter(decision__government_id__in=governments)
+    again.
+
+    ``own_government``: the rows carry their decision's government themselves (a legality
+    review's ``government``, kept by a PostgreSQL trigger): asked there, the subquery reads
+    the related table's index on (government, decision) alone instead of joining every
+    decision of the government (issue 22: a sequential scan of 100,000 decisions for the
+    review office's 12,480 reviews)."""
+    # One ``filter`` call: each call copies the query, and this runs for every branch.
     if connection.vendor == "postgresql":
-        ids = related.filter(decision_id__isnull=False).order_by().values("decision_id")
+        government = "government_id__in" if own_government else "decision__government_id__in"
+        ids = (
+            related.filter(**{government: governments, "decision_id__isnull": False})
+            .order_by()
+            .values("decision_id")
+        )
         return Q(_AnyOf(F("pk"), Subquery(ids)))
-    return Q(Exists(related.filter(decision_id=OuterRef("pk"))))
+    return Q(
+        Exists(related.filter(decision__government_id__in=governments, decision_id=OuterRef("pk")))
+    )
 
 
 def reads_all(user) -> bool:
@@ -178,16 +208,27 @@ def _governments(grants: RoleGrants) -> tuple[list[int], list[int]]:
     return sorted(member_of), sorted(reviews_for)
 
 
-def decisions_visible_to(*, user, grants: RoleGrants | None = None) -> QuerySet[Decision]:
+def decisions_visible_to(
+    *, user, grants: RoleGrants | None = None, pk: int | str | None = None
+) -> QuerySet[Decision]:
     """The decisions ``user`` may see (the rules of the module's docstring). Pass ``grants``
     (``role_grants_for``) when the request already read them; at most three small queries
     otherwise (grants, the person's own decisions, their units), then one filter on indexed
-    columns against literal ids."""
+    columns against literal ids.
+
+    ``pk``: only that decision, if they may see it (``decision_is_visible``,
+    ``decision_get_for_user``): after the grants, one statement, each rule asked of that
+    decision's row and its own rows (``_one_decision``)."""
     if not (user.is_authenticated and user.is_active):
         return Decision.objects.none()
+    decisions = Decision.objects.all() if pk is None else Decision.objects.filter(pk=pk)
     if _reads_all(user):
-        return Decision.objects.all()
+        return decisions
     grants = role_grants_for(user=user) if grants is None else grants
+    if pk is not None:
+        # An int, as the ORM's own filter makes it (a ValueError otherwise, as there).
+        pk = Decision._meta.pk.get_prep_value(pk)
+        return decisions.filter(_one_decision(user, grants, pk))
     condition = Q(pk__in=[])
     if own := _own_decision_ids(user):
         condition |= Q(pk__in=own)
@@ -195,11 +236,10 @@ def decisions_visible_to(*, user, grants: RoleGrants | None = None) -> QuerySet[
         condition |= Q(lead_unit_id__in=lead_units)
     member_of, reviews_for = _governments(grants)
     if reviews_for:
-        condition |= _has(LegalityReview.objects.all(), reviews_for) | _has(
-            AgendaItem.objects.all(), reviews_for
-        )
+        condition |= _has(LegalityReview.objects, reviews_for, own_government=True)
+        condition |= _has(AgendaItem.objects, reviews_for)
     if secretariat := _held_units(grants, ("meeting_secretary",)):
-        condition |= _has(AgendaItem.objects.all(), secretariat)
+        condition |= _has(AgendaItem.objects, secretariat)
     if at_meetings := _held_units(grants, MEETING_ROLES):
         condition |= Q(government_id__in=at_meetings, stage__in=FROM_THE_AGENDA) | _has(
             AgendaItem.objects.filter(session__isnull=False), at_meetings
@@ -211,17 +251,106 @@ def decisions_visible_to(*, user, grants: RoleGrants | None = None) -> QuerySet[
         )
     if member_of:
         condition |= _has(Publication.objects.filter(published=True), member_of)
-    return Decision.objects.filter(condition)
+    return decisions.filter(condition)
+
+
+def _exists(model, where: str = "") -> str:
+    """``EXISTS`` a row of ``model`` on the decision (a ``%s`` for its id: asked once, as one
+    probe of the index on ``decision_id``, not per row) and ``where``, in SQL."""
+    q = connection.ops.quote_name
+    column = model._meta.get_field("decision").column
+    return f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} r WHERE r.{q(column)} = %s{where})"
+
+
+def _expert(model, where: str = "") -> str:
+    """``EXISTS`` a row of ``model`` on the decision by the person (a second ``%s``) as an
+    expert."""
+    q = connection.ops.quote_name
+    return _exists(
+        model,
+        f" AND r.{q('expert_id')} IN (SELECT {q('id')} FROM {q(ExpertProfile._meta.db_table)} "
+        f"WHERE {q('user_id')} = %s){where}",
+    )
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _one_decision(user, grants: RoleGrants, pk) -> RawSQL:
+    """The rules of ``decisions_visible_to``, asked of decision ``pk`` (the one the query
+    reads), as one condition in SQL (issue 22: a decision's pages asked it in four statements,
+    and composing it with the ORM cost more than the statements saved). The person's own ties
+    and the decision's reviews, agenda items and publication are ``EXISTS`` on their indexed
+    ``decision_id``; which governments the person serves is asked of the decision's own
+    government row instead of reading their units first: a government they hold a role in, or
+    the parent of a department they hold one in (``_governments``), or a government whose
+    review office they serve. The person's units are literal, from ``grants``."""
+    q = connection.ops.quote_name
+    d, unit = q(Decision._meta.db_table), q(Unit._meta.db_table)
+    government, stage = f"{d}.{q('government_id')}", f"{d}.{q('stage')}"
+    unit_id, office = f"g.{q('id')}", f"g.{q('review_office_id')}"
+    agenda = _exists(AgendaItem)
+    branches = [
+        _exists(PostEvaluation, f" AND r.{q('evaluator_id')} = %s"),
+        _exists(RiskAssessment, f" AND r.{q('assessor_id')} = %s"),
+        _expert(ExpertSelection, f" AND r.{q('withdrawn_at')} IS NULL"),
+        _expert(ExpertOpinion),
+    ]
+    params: list = [pk, user.pk] * 4
+    if lead_units := _held_units(grants, UNIT_ROLES):
+        branches.append(_in(f"{d}.{q('lead_unit_id')}", lead_units))
+        params += lead_units
+    if reviewer_units := _held_units(grants, REVIEW_OFFICE_ROLES):
+        branches.append(
+            f"EXISTS (SELECT 1 FROM {unit} g WHERE {unit_id} = {government} AND g.{q('kind')} "
+            f"= %s AND {_in(office, reviewer_units)}) AND "
+            f"({_exists(LegalityReview)} OR {agenda})"
+        )
+        params += [Unit.Kind.GOVERNMENT.value, *reviewer_units, pk, pk]
+    if secretariat := _held_units(grants, ("meeting_secretary",)):
+        branches.append(f"{_in(government, secretariat)} AND {agenda}")
+        params += [*secretariat, pk]
+    if at_meetings := _held_units(grants, MEETING_ROLES):
+        on_session = _exists(AgendaItem, f" AND r.{q('session_id')} IS NOT NULL")
+        branches.append(
+            f"{_in(government, at_meetings)} AND ({_in(stage, FROM_THE_AGENDA)} OR {on_session})"
+        )
+        params += [*at_meetings, *FROM_THE_AGENDA, pk]
+    if publishes := _held_units(grants, PUBLISHING_ROLES):
+        # A rejected decision goes from the meeting to the archive without publication.
+        branches.append(
+            f"{_in(government, publishes)} AND {_in(stage, FROM_PUBLICATION)} "
+            f"AND {d}.{q('outcome')} <> %s"
+        )
+        params += [*publishes, *FROM_PUBLICATION, Outcome.REJECTED.value]
+    if held := _held_units(grants, ROLES):
+        levels = [Unit.Kind.GOVERNMENT.value, Unit.Kind.TOWNSHIP.value]
+        branches.append(
+            f"(EXISTS (SELECT 1 FROM {unit} g WHERE {unit_id} = {government} AND "
+            f"{_in(unit_id, held)} AND g.{q('kind')} IN (%s, %s)) OR "
+            f"EXISTS (SELECT 1 FROM {unit} g WHERE {_in(unit_id, held)} AND "
+            f"g.{q('parent_id')} = {government} AND g.{q('kind')} NOT IN (%s, %s))) AND "
+            + _exists(Publication, f" AND r.{q('published')} = %s")
+        )
+        params += [*held, *levels, *held, *levels, pk, True]
+    return RawSQL("(" + " OR ".join(f"({b})" for b in branches) + ")", params, BooleanField())
 
 
 def decision_is_visible(*, user, decision: Decision) -> bool:
-    return decisions_visible_to(user=user).filter(pk=decision.pk).exists()
+    return decisions_visible_to(user=user, pk=decision.pk).exists()
 
 
 def decision_get_for_user(*, user, pk: int) -> Decision:
     """The decision, or Http404 when it does not exist *for this user*."""
+    if pk is None:
+        raise Http404
     try:
-        return decisions_visible_to(user=user).select_related("lead_unit", "government").get(pk=pk)
+        return (
+            decisions_visible_to(user=user, pk=pk)
+            .select_related("lead_unit", "government", "catalogue_item")
+            .get()
+        )
     except (Decision.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -48,6 +48,20 @@ class LegalityReview(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The deciding government of ``decision``, copied (issue 22): the review office's list
+    # reads "the decisions of its governments with a review" from the reviews alone, through
+    # ``legalityreview_government_idx``, not by joining every decision of the government.
+    # On PostgreSQL a trigger (migration 0010) sets it on every insert, however the row is
+    # written, and follows a change of the decision's government; visibility reads it there.
+    government = models.ForeignKey(
+        "workflows.Unit",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     legal_basis = models.JSONField(_("legal basis"), default=list)
     procedures_account = models.TextField(_("account of the procedures done"))
     submitted_by = models.ForeignKey(
@@ -100,6 +114,9 @@ class LegalityReview(models.Model):
         verbose_name = _("legality review")
         verbose_name_plural = _("legality reviews")
         ordering = ["submitted_at", "pk"]
+        indexes = [
+            models.Index(fields=["government", "decision"], name="legalityreview_government_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review_office", "opinion_year", "opinion_serial"],

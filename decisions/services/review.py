@@ -197,6 +197,7 @@ def legality_review_submit(
         decision=decision,
         draft_version=decision.versions.order_by("-number").first(),
         review_office=office,
+        government_id=decision.government_id,
         legal_basis=decision.legal_basis,
         procedures_account=procedures_account.strip(),
         submitted_by=by,

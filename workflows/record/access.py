@@ -5,7 +5,9 @@ everything too. Anyone else sees a subject's record only when the app that owns 
 says they may see the subject itself, through a predicate it registers here, typically in its
 ``AppConfig.ready()``::
 
-    register_subject_access(Decision, lambda user, decision: decision_is_visible(decision, user))
+    register_subject_access(
+        Decision, lambda user, decision: decision_is_visible(user=user, decision=decision)
+    )
 
 A model nobody registered is readable by archivists and superusers only.
 """
