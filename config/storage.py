@@ -7,6 +7,12 @@ weights it leaves out), which would make production unbuildable. Such a referenc
 third-party file is left as written and logged; the same fault in our own static files, or a
 ``{% static %}`` in our own templates naming a file that was not collected, still fails
 ``collectstatic`` — and with it the image build.
+
+Each ``{% static %}`` asks the storage for the file's URL: the manifest lookup itself is a dict,
+but around it Django splits, unquotes and joins the name and the URL each time (9 of the 13 µs
+a ``static()`` took, a dozen times a staff page). With DEBUG off, the URL of a name cannot
+change while the process runs (the manifest is read once, when the storage is made), so
+``url`` remembers it (issue 22).
 """
 
 import logging
@@ -29,10 +35,40 @@ _NOT_FOUND = re.compile(r"^The file '(?P<missing>.+)' could not be found")
 _STATIC_TAG = re.compile(r"""\{%\s*static\s+(?P<quote>['"])(?P<name>[^'"]+)(?P=quote)""")
 
 
+# How many URLs ``url`` remembers: the names come from our templates (a few hundred at most); a
+# name past this is computed each time rather than let the memo grow without bound.
+URLS_REMEMBERED = 2048
+
+
 class FazhiStaticFilesStorage(CompressedManifestStaticFilesStorage):
-    """WhiteNoise's compressed manifest storage, tolerant only of third-party packages' faults."""
+    """WhiteNoise's compressed manifest storage, tolerant only of third-party packages' faults,
+    remembering each name's URL for the process."""
 
     _third_party_names: frozenset[str] = frozenset()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls: dict[tuple[str, bool], str] = {}
+
+    def url(self, name, force=False):
+        """Django's URL of ``name`` (hashed unless DEBUG), remembered with DEBUG off. A name
+        missing from the manifest raises each time, as Django's does, and is not remembered."""
+        if settings.DEBUG and not force:
+            return super().url(name, force)
+        key = (name, force)
+        try:
+            return self._urls[key]
+        except KeyError:
+            pass
+        url = super().url(name, force)
+        if len(self._urls) < URLS_REMEMBERED:
+            self._urls[key] = url
+        return url
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        # Django's hook for a changed setting (tests' override_settings): forget, whichever.
+        super()._clear_cached_properties(setting, **kwargs)
+        self._urls.clear()
 
     def post_process(self, paths, dry_run=False, **options):
         # Checked before hashing and compressing: a broken template fails the build at once.
@@ -44,10 +80,12 @@ class FazhiStaticFilesStorage(CompressedManifestStaticFilesStorage):
             name for name, (storage, _path) in paths.items() if not _is_own(storage, own_roots)
         )
         self._logged_missing: set[tuple[str, str]] = set()
+        self._urls.clear()  # collectstatic hashes the files afresh
         try:
             yield from super().post_process(paths, dry_run=dry_run, **options)
         finally:
             self._third_party_names = frozenset()
+            self._urls.clear()
 
     def url_converter(self, name, hashed_files, template=None):
         convert = super().url_converter(name, hashed_files, template)
