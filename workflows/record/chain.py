@@ -187,10 +187,12 @@ def _event_insert_after_held_head(events: list[Event]) -> bool:
     still at the first one's predecessor (number and hash); False, having written nothing, if
     it is not.
 
-    Only for a transaction that already holds the head's lock (``_held_head``): the UPDATE
-    moves the head only from where we remember it, and the INSERT reads its values through
-    that UPDATE, so a head elsewhere (moved behind our back in this very transaction, which
-    only a tamperer does) inserts nothing, and the caller appends the ordinary way.
+    For a transaction that holds the head's lock already (``_held_head``), or that guesses the
+    head is where this connection's last commit left it (``_committed_head_guess``): the
+    UPDATE takes the head's lock (waiting for any other holder, then reading the head as that
+    one left it) and moves it only from where we remember it, and the INSERT reads its values
+    through that UPDATE, so a head elsewhere (appended to by someone else since, or moved
+    behind our back) inserts nothing, and the caller appends the ordinary way.
     """
     first, last = events[0], events[-1]
     with connection.cursor() as cursor:
