@@ -7,6 +7,8 @@ from django.utils.translation import pgettext_lazy
 from viewflow.fsm import FSMField
 from viewflow.workflow.models import Process
 
+from workflows.choices import choice_display
+
 from .. import rules
 
 
@@ -91,6 +93,10 @@ class Decision(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=30, choices=Outcome.choices, blank=True, default=""
     )
+    # Their labels read once per language (workflows.choices): lists and inboxes show both on
+    # every row, and Django's own get_FOO_display rebuilds the choices at each call.
+    get_stage_display = choice_display("stage")
+    get_outcome_display = choice_display("outcome")
     supersedes = models.ForeignKey(
         "self",
         verbose_name=_("adjusts decision"),

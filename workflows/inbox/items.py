@@ -34,7 +34,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cache, partialmethod
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -52,8 +52,6 @@ from django.db.models import (
     When,
 )
 from django.urls import NoReverseMatch
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.flow import Flow
@@ -239,26 +237,9 @@ def _task_subject(task: Task, children):
     return task.process
 
 
-@cache
-def _stage_choices(model: type) -> tuple[str, dict] | None:
-    """(attribute, value → label) of ``model``'s ``stage`` field when its ``get_stage_display``
-    is Django's own (the field's choices); None otherwise. Django's builds the choices' dict
-    again at each call, translating every label to hash it: a tenth of the items' cost."""
-    display = inspect.getattr_static(model, "get_stage_display", None)
-    field = display.keywords.get("field") if isinstance(display, partialmethod) else None
-    if field is None:
-        return None
-    return field.attname, dict(make_hashable(field.flatchoices))
-
-
 def _task_stage(task: Task, subject, step) -> str:
     """Where the subject stands in its procedure: its stage when it has one (a decision's
     《重大行政决策程序暂行条例》 stage), else the step's name, else the process's title."""
-    choices = _stage_choices(type(subject))
-    if choices is not None:
-        # As Django's get_FOO_display, the choices' dict read once.
-        value = getattr(subject, choices[0])
-        return str(force_str(choices[1].get(make_hashable(value), value), strings_only=True))
     display = getattr(subject, "get_stage_display", None)
     if callable(display):
         return str(display())
