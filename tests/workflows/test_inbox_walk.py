@@ -16,22 +16,19 @@ from decisions.models import LegalityReview
 from workflows import paging
 from workflows.clocks.models import Deadline
 from workflows.clocks.services import deadline_waive
-from workflows.inbox import due, groups, task_offer
+from workflows.inbox import due, task_offer
 from workflows.inbox.items import NO_FILTER, InboxFilter, _filtered, _task_slice
 from workflows.inbox.offers import role_grants_for, tasks_for_user
-from workflows.testing.flows import InboxTestFlow
 
+from . import test_inbox_grouped as grouped
 from .test_inbox_due import _review_task, decisions_fixtures  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 people, catalogue_item = decisions_fixtures.people, decisions_fixtures.catalogue_item
+# The grouped view's tests make the same decisions, review tasks and small limits.
+drive, small_limits, _reviews = grouped.drive, grouped.small_limits, grouped._reviews
 URL = "workbench:inbox:index"
-
-
-@pytest.fixture
-def drive(people, catalogue_item):
-    return decisions_fixtures.Driver(people, catalogue_item, flow=True)
 
 
 @pytest.fixture(autouse=True)
@@ -43,19 +40,6 @@ def urls_loaded():
 @pytest.fixture
 def walk_always(monkeypatch):
     monkeypatch.setattr(due, "FORWARD_LIMIT", 0)
-
-
-@pytest.fixture
-def small_limits(monkeypatch):
-    monkeypatch.setattr(groups, "LARGE_QUEUE", 3)
-    monkeypatch.setattr(groups, "GROUP_SIZE", 2)
-
-
-def _reviews(unit, n):
-    return [
-        InboxTestFlow.start.run(unit_id=unit.pk).task_set.get(flow_task=InboxTestFlow.review)
-        for _ in range(n)
-    ]
 
 
 def _clock_of(task) -> Deadline:

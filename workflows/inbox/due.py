@@ -48,6 +48,14 @@ class Who:
     unit: int | None = None
 
 
+def _offered_under(pairs: list[tuple[str, list[int]]]) -> tuple[str, list]:
+    """The offer ``o`` is under one of ``pairs`` ((role, the units it is held over))."""
+    sql = " OR ".join(
+        f"(o.role = %s AND o.unit_id IN ({', '.join(['%s'] * len(units))}))" for _r, units in pairs
+    )
+    return sql, [value for role, units in pairs for value in (role, *units)]
+
+
 def _who_sql(who: Who) -> tuple[str, list]:
     """``who``'s condition on the task ``t``, per task by index: ``tasks_for_user``'s (the
     owner's open tasks; an unclaimed new task offered to a (role, unit) held)."""
@@ -55,15 +63,12 @@ def _who_sql(who: Who) -> tuple[str, list]:
     sql, params = "(t.owner_id = %s AND t.status IN (%s, %s))", [who.user_id, *OPEN]
     pairs = [(role, who.grants.unit_ids(role)) for role in who.grants.offered_roles()]
     if pairs:
-        held = " OR ".join(
-            f"(o.role = %s AND o.unit_id IN ({', '.join(['%s'] * len(units))}))"
-            for _role, units in pairs
-        )
+        held, held_params = _offered_under(pairs)
         sql = (
             f"({sql} OR (t.owner_id IS NULL AND t.status = %s AND EXISTS (SELECT 1 FROM "
             f"{offer} o WHERE o.task_id = t.id AND ({held}))))"
         )
-        params += [STATUS.NEW, *(value for role, units in pairs for value in (role, *units))]
+        params += [STATUS.NEW, *held_params]
     if who.unit is not None:
         sql += f" AND EXISTS (SELECT 1 FROM {offer} u WHERE u.task_id = t.id AND u.unit_id = %s)"
         params.append(who.unit)
@@ -197,16 +202,13 @@ def walk_pays(who: Who) -> bool:
         return False
     nodes = [node for flow_tasks, _keys, _processes in branches for node in flow_tasks]
     q = connection.ops.quote_name
-    held = " OR ".join(
-        f"(o.role = %s AND o.unit_id IN ({', '.join(['%s'] * len(units))}))" for _r, units in pairs
-    )
+    held, params = _offered_under(pairs)
     sql = (
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {q(TaskOffer._meta.db_table)} o WHERE ({held}) "
         f"AND EXISTS (SELECT 1 FROM {q(Task._meta.db_table)} t WHERE t.id = o.task_id "
         f"AND t.owner_id IS NULL AND t.status = %s AND t.flow_task IN "
         f"({', '.join(['%s'] * len(nodes))})) LIMIT %s) AS c"
     )
-    params = [value for role, units in pairs for value in (role, *units)]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, STATUS.NEW, *nodes, FORWARD_LIMIT + 1])
         return cursor.fetchone()[0] > FORWARD_LIMIT
