@@ -195,7 +195,9 @@ class Generator:
 
     def add(self, n: int) -> float:
         from django.db import connection, transaction
+        from django.db.models import Q
 
+        from workflows.inbox.undated import undated_tasks_refresh
         from workflows.record.canonical import canonical_bytes, sha256_hex
         from workflows.record.services import _chain_head_advance, _chain_head_set
 
@@ -502,6 +504,9 @@ class Generator:
             if seq != last_seq:  # cannot happen: we numbered exactly what we claimed
                 raise RuntimeError(f"generated events end at #{seq}, the head claimed #{last_seq}")
             _chain_head_set(seq=last_seq, last_hash=prev_hash)
+            # The tasks copied in bypassed the receivers that keep the grouped inbox's
+            # undated rows: computed for this batch's tasks, as the data migration does.
+            undated_tasks_refresh(tasks=Q(pk__gte=ids["viewflow_task"]))
         self.made += n
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -517,6 +522,7 @@ class Generator:
         if not result.ok:
             raise RuntimeError(f"the record chain does not verify after generation: {result}")
         Generator._verify_review_clocks()
+        Generator._verify_undated_tasks()
 
     @staticmethod
     def _verify_review_clocks() -> None:
@@ -546,6 +552,20 @@ class Generator:
             (missing,) = cursor.fetchone()
         if missing:
             raise RuntimeError(f"{missing} open legality reviews have no running clock")
+
+    @staticmethod
+    def _verify_undated_tasks() -> None:
+        """Raise unless the grouped inbox's undated rows are exactly the open tasks at clocked
+        steps whose clock gives no due date (``workflows.inbox.undated``)."""
+        from workflows.inbox.undated import undated_tasks_expected
+        from workflows.models import UndatedTask
+
+        expected = set(undated_tasks_expected())
+        kept = set(UndatedTask.objects.values_list("task_id", "created"))
+        if kept != expected:
+            raise RuntimeError(
+                f"undated rows: {len(kept - expected)} too many, {len(expected - kept)} missing"
+            )
 
     @staticmethod
     def _copy(raw, table: str, columns: str, rows: list) -> None:

@@ -23,6 +23,24 @@ class WorkflowsConfig(AppConfig):
             sender=get_user_model().groups.through,
             dispatch_uid="workflows.forget_group_names",
         )
+        _keep_undated_tasks()
+
+
+def _keep_undated_tasks():
+    """The grouped inbox's tasks without a due date are kept as rows, recomputed where a task
+    or a clock changes (``workflows.inbox.undated``)."""
+    from django.db.models.signals import post_save
+    from viewflow.workflow.models import Task
+
+    from .clocks.models import Deadline
+    from .clocks.signals import deadlines_opened
+    from .inbox import undated
+
+    post_save.connect(undated.task_saved, sender=Task, dispatch_uid="workflows.undated_task")
+    post_save.connect(
+        undated.deadline_saved, sender=Deadline, dispatch_uid="workflows.undated_deadline"
+    )
+    deadlines_opened.connect(undated.deadlines_opened, dispatch_uid="workflows.undated_opened")
 
 
 def _title_flow_nodes_by_their_title():

@@ -123,3 +123,26 @@ class TaskOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} → {self.role}@{self.unit_id}"
+
+
+class UndatedTask(models.Model):
+    """An open task at a step that meets a clock whose clock gives it no due date: waived or
+    met, awaiting a holiday notice (domain.md §4), or not opened yet (issue 22).
+
+    The grouped inbox lists such tasks oldest first. Proving that a task has no running dated
+    clock needs its clock read, and a legal advisor is offered ~12,500 reviews at 100,000
+    decisions: the set is kept here instead, recomputed from the one definition of a task's due
+    date (``workflows.inbox.items._task_clock``) wherever it can change
+    (``workflows.inbox.undated``). ``created`` is the task's, copied for the order.
+    """
+
+    task = models.OneToOneField(
+        "viewflow.Task", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    created = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["created", "task"])]
+
+    def __str__(self) -> str:
+        return str(self.task_id)

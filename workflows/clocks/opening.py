@@ -27,6 +27,7 @@ from ..transactions import service_atomic
 from .models import Deadline, Jurisdiction
 from .rules import CALENDAR
 from .selectors import calendar_for, jurisdiction_default, rule_for
+from .signals import deadlines_opened
 
 
 def _msgid(text) -> str:
@@ -110,6 +111,7 @@ def deadline_open(
             rule_key=rule_key,
             status__in=Deadline.RUNNING,
         )
+    deadlines_opened.send(sender=Deadline, deadlines=[deadline])
     people = list(responsible_people)
     if people:  # the row was just inserted: it names nobody yet, nothing to read or remove
         deadline.responsible_people.add(*people)
@@ -288,6 +290,7 @@ def deadlines_open_many(
             )
             for _type, _id, subject, unit in keyed
         ]
+    deadlines_opened.send(sender=Deadline, deadlines=opened)
     record_append_many(
         actor=ACTOR_SYSTEM,
         action="deadline.opened",

@@ -29,6 +29,10 @@ from .selectors import clock_reads_forget
 # the transaction that stores it: a domain app that copies a due date onto its own rows (a
 # review's "due on") updates them here, so the copy and the clock commit together.
 deadline_computed = Signal()
+# Sent with ``deadlines=`` (the rows just inserted) when clocks are opened, inside the
+# transaction that inserts them: opening inserts without model signals (``opening``), and the
+# inbox keeps the tasks a clock dates (``workflows.inbox.undated``).
+deadlines_opened = Signal()
 
 
 @receiver(post_save, sender=CalendarOverlay, dispatch_uid="clocks_overlay_saved")
