@@ -16,21 +16,27 @@ COUNT_CAP = 1000
 
 
 class CappedCount(int):
-    """A number counted up to ``COUNT_CAP + 1`` at most: ``capped`` when it passed the cap,
-    and then shown as "more than ``cap``" (the grouped inbox's group counts, issue 22)."""
+    """A number counted up to ``cap + 1`` at most (``COUNT_CAP`` unless said): ``capped``
+    when it passed the cap, and then shown as "more than ``cap``" (the grouped inbox's group
+    counts, issue 22)."""
+
+    def __new__(cls, value: int, cap: int = COUNT_CAP):
+        count = super().__new__(cls, value)
+        count._cap = cap
+        return count
 
     @property
     def cap(self) -> int:
-        return COUNT_CAP
+        return self._cap
 
     @property
     def capped(self) -> bool:
-        return self > COUNT_CAP
+        return self > self._cap
 
 
-def capped(count: int) -> CappedCount:
-    """``count``, stopped at ``COUNT_CAP + 1``."""
-    return CappedCount(min(count, COUNT_CAP + 1))
+def capped(count: int, cap: int = COUNT_CAP) -> CappedCount:
+    """``count``, stopped at ``cap + 1``."""
+    return CappedCount(min(count, cap + 1), cap)
 
 
 class CappedPage(Page):

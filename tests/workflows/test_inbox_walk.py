@@ -16,7 +16,7 @@ from decisions.models import LegalityReview
 from workflows import paging
 from workflows.clocks.models import Deadline
 from workflows.clocks.services import deadline_waive
-from workflows.inbox import due, task_offer
+from workflows.inbox import due, groups, task_offer
 from workflows.inbox.items import NO_FILTER, InboxFilter, _filtered, _task_slice
 from workflows.inbox.offers import role_grants_for, tasks_for_user
 
@@ -87,8 +87,8 @@ def test_the_clocks_side_reads_the_same_list_as_each_tasks_clock(mixed, people, 
 
     forward, walked = _both(advisor, stop=50)
 
-    # Ties on a due date (the two of 12-15, both submitted on 12-04) go the oldest first.
-    same = sorted(mixed["dated"][:2], key=lambda t: (t.created, t.pk))
+    # Ties on a due date (the two of 12-15, both submitted on 12-04) go the clock started first.
+    same = sorted(mixed["dated"][:2], key=lambda t: _clock_of(t).pk)
     expected = [t.pk for t in (*same, *mixed["dated"][2:], *mixed["undated"])]
     assert [item.task_id for item in forward] == expected
     assert walked == forward and walked.total == forward.total == 8
@@ -183,7 +183,7 @@ def test_the_grouped_counts_stop_at_the_cap_and_say_more_than_it(
     assert {row.item.key for row in found["dated"]["rows"]} == first_two
     assert "共4项" in response.content.decode()
 
-    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    monkeypatch.setattr(groups, "GROUP_COUNT_CAP", 3)
     response, found = _groups(client)
     total = found["dated"]["total"]
     assert total.capped and total.cap == 3 and found["dated"]["more"]
@@ -200,6 +200,9 @@ def test_a_count_at_the_cap_is_exact():
     assert paging.capped(paging.COUNT_CAP) == paging.COUNT_CAP
     assert not paging.capped(paging.COUNT_CAP).capped
     assert paging.capped(10**6) == paging.COUNT_CAP + 1 and paging.capped(10**6).capped
+    # The grouped view counts a group to its own, lower cap.
+    assert paging.capped(101, 100).capped and paging.capped(101, 100).cap == 100
+    assert paging.capped(10**6, 100) == 101 and not paging.capped(100, 100).capped
 
 
 def test_a_clock_on_a_superseded_review_dates_no_task(drive, people, travel_to, walk_always):

@@ -89,6 +89,9 @@ class InboxItem:
     unit_ids: tuple[int, ...] = ()  # the units for which it is asked (the unit filter, 催办)
     task_id: int | None = None  # the viewflow task carrying it, if any (催办)
     done_at: datetime | None = None  # 已办 / 办结: when the person's part ended
+    # The running clock giving ``due``: among items due the same day, the one whose clock
+    # started first comes first (``_sort_key``).
+    clock_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,13 @@ def _is_sliced(source: InboxSource) -> bool:
 
 
 def _sort_key(item: InboxItem):
-    # Earliest legal deadline first; undated work after it, longest waiting first.
-    return (item.due is None, item.due or date.max, item.created)
+    """The inbox's order: the earliest legal deadline first, and among those due the same day
+    the one whose clock started first (its id: the running clocks are walked in that order,
+    ``due.walk``), then the longest waiting; undated work after all of them, longest waiting
+    first. An item with a due date but no clock (a source's) leads its day."""
+    if item.due is None:
+        return (True, date.max, 0, item.created)
+    return (False, item.due, item.clock_id or 0, item.created)
 
 
 def _source_slice(
@@ -321,7 +329,7 @@ def _task_clock(field: str, output_field):
                 Deadline.objects.filter(
                     clocks(process), rule_key__in=rule_keys, status__in=Deadline.RUNNING
                 )
-                .order_by(F("due").asc(nulls_last=True))
+                .order_by(F("due").asc(nulls_last=True), "pk")
                 .values(field)[:1]
             ),
         )
@@ -402,9 +410,18 @@ def _task_slice(
     if order is BY_DUE and due_date is not None:
         rows = _walked_rows(candidates, who, start, stop)
         if rows is None:
+            # Among tasks due the same day, the clock started first (``_sort_key``); the
+            # undated oldest first, whatever clock awaits a notice for them.
             ordered = (
-                candidates.annotate(i_due=due_date)
-                .order_by(F("i_due").asc(nulls_last=True), "created", "pk")
+                candidates.annotate(
+                    i_due=due_date,
+                    i_clock=Case(
+                        When(i_due__isnull=False, then=_task_clock("pk", BigIntegerField())),
+                        default=None,
+                        output_field=BigIntegerField(),
+                    ),
+                )
+                .order_by(F("i_due").asc(nulls_last=True), "i_clock", "created", "pk")
                 .values_list("pk", "i_due")
             )
             rows = list(ordered[start:stop])
@@ -499,6 +516,7 @@ def _items_by_id(ids: Iterable[int], grants: RoleGrants, *, clocked: bool) -> di
             unit_ids=tuple(dict.fromkeys(offer.unit_id for offer in task.offers.all())),
             task_id=task.pk,
             done_at=task.finished if task.status == STATUS.DONE else None,
+            clock_id=deadline.pk if deadline is not None else None,
         )
     return items
 
