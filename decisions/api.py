@@ -211,7 +211,13 @@ class DecisionViewSet(
         return DecisionDetailSerializer if self.action != "list" else DecisionSerializer
 
     def visible_queryset(self):
-        return decisions_visible_to(user=self.request.user).select_related(
+        return self._visible(self.kwargs.get(self.lookup_field))
+
+    def _visible(self, pk=None):
+        """The decisions the caller may see; with ``pk`` (a route of one decision, or the
+        one just made), that decision's visibility asked of its row alone: the grants and one
+        statement, not the three reads a list needs first (issue 22)."""
+        return decisions_visible_to(user=self.request.user, pk=pk).select_related(
             "lead_unit", "government"
         )
 
@@ -256,7 +262,7 @@ class DecisionViewSet(
         pk = services.decision_start(
             by=request.user, lead_unit=lead_unit, catalogue_item=item, **data
         ).pk
-        decision = read_after_commit(lambda: self.visible_queryset().get(pk=pk))
+        decision = read_after_commit(lambda: self._visible(pk).get())
         return Response(DecisionDetailSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     def _stage_action(self, request, route: str):
@@ -414,9 +420,9 @@ class TaskCompleteViewSet(StaffViewSet):
         task, decision = read_after_commit(
             lambda: (
                 self.visible_queryset().get(pk=task_pk),
-                decisions_visible_to(user=request.user)
+                decisions_visible_to(user=request.user, pk=decision_pk)
                 .select_related("lead_unit", "government")
-                .get(pk=decision_pk),
+                .get(),
             )
         )
         return Response(

@@ -381,6 +381,13 @@ _OBJECT_KEYS = {
     "documents": ("normdocs", "NormativeDocument", "normdocs:register:detail"),
     "drafting_bodies": ("normdocs", "DraftingBody", None),
 }
+# Every key whose integer values are ids shown by name, read by ``_render`` and by
+# ``payloads_prefetch`` alike: key -> (app label, model name, URL name or None).
+_NAMED_KEYS = {
+    **_OBJECT_KEYS,
+    **{key: ("auth", "User", None) for key in _PERSON_KEYS},
+    **{key: ("workflows", "Unit", None) for key in _UNIT_KEYS},
+}
 
 
 @dataclass
@@ -464,12 +471,9 @@ def _render(key: str, value, resolver: Resolver) -> str:
     if isinstance(value, list):
         return "、".join(_render(key, item, resolver) for item in value)
     if isinstance(value, int):
-        if key in _UNIT_KEYS:
-            return resolver.name("workflows", "Unit", value)
-        if key in _PERSON_KEYS:
-            return resolver.name("auth", "User", value)
-        if key in _OBJECT_KEYS:
-            return resolver.name(*_OBJECT_KEYS[key][:2], value, _OBJECT_KEYS[key][2])
+        if key in _NAMED_KEYS:
+            app_label, model_name, url_name = _NAMED_KEYS[key]
+            return resolver.name(app_label, model_name, value, url_name)
         return str(value)
     if isinstance(value, str):
         if key == "rule":
@@ -503,24 +507,28 @@ def _key_label(parent: str, key: str) -> str:
     return value_label(parent, key) or value_label(key, key) or key
 
 
-class _Wanted(Resolver):
-    """Notes the names ``payload_fields`` asks for instead of looking them up."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.wanted: dict[tuple[str, str, int], str | None] = {}
-
-    def name(self, app_label: str, model_name: str, pk: int, url_name: str | None = None) -> str:
-        self.wanted.setdefault((app_label, model_name, pk), url_name)
-        return ""
-
-
 def payloads_prefetch(payloads, resolver: Resolver) -> None:
     """Look up at once every name the ``payloads`` will ask ``resolver`` for."""
-    wanted = _Wanted()
+    wanted: dict[tuple[str, str, int], str | None] = {}
     for payload in payloads:
-        payload_fields(payload, wanted)
-    resolver.prefetch(wanted.wanted)
+        _names_wanted("", payload, wanted)
+    resolver.prefetch(wanted)
+
+
+def _names_wanted(key: str, value, wanted: dict) -> None:
+    """Note the names ``payload_fields`` will ask for ``value`` under ``key``: the ids
+    ``_render`` names, in the fields of a dict and the items of a list (a dict in a list is
+    shown as text), without building the fields twice (issue 22)."""
+    if isinstance(value, dict):
+        for child_key, child in value.items():
+            _names_wanted(child_key, child, wanted)
+    elif isinstance(value, list):
+        for item in value:
+            if not isinstance(item, dict):
+                _names_wanted(key, item, wanted)
+    elif isinstance(value, int) and not isinstance(value, bool) and key in _NAMED_KEYS:
+        app_label, model_name, url_name = _NAMED_KEYS[key]
+        wanted.setdefault((app_label, model_name, value), url_name)
 
 
 def payload_fields(payload, resolver: Resolver | None = None, parent: str = "") -> list[Field]:
@@ -541,3 +549,21 @@ def payload_fields(payload, resolver: Resolver | None = None, parent: str = "") 
                 Field(key=key, label=label, value=mark_safe(_render(key, value, resolver)))
             )
     return fields
+
+
+def fields_html(fields: list[Field]) -> str:
+    """``fields`` as the timeline shows them: a definition list, nested fields as nested lists,
+    a dash when there are none. Built here rather than by a template including itself for
+    every nested field: one include per event cost more than the rest of its row (issue 22)."""
+    if not fields:
+        return mark_safe("—\n")
+    items = "".join(
+        format_html(
+            '\n  <dt data-key="{}">{}</dt>\n  <dd>{}</dd>',
+            field.key,
+            field.label,
+            fields_html(field.children) if field.children is not None else field.value,
+        )
+        for field in fields
+    )
+    return mark_safe(f'<dl class="fz-record-fields">{items}\n</dl>\n')

@@ -8,22 +8,33 @@ from django.views import generic
 
 from . import signing
 from .access import can_view_subject_record, is_record_reader, subject_load
-from .labels import Resolver, action_label, payload_fields, payloads_prefetch
+from .labels import Resolver, action_label, fields_html, payload_fields, payloads_prefetch
 from .models import Checkpoint
-from .selectors import SubjectKey, content_type_by_label, events_for
-from .verify import events_check, record_verify
+from .selectors import SubjectKey, content_type_by_label
+from .verify import SubjectPage, subject_page_verify
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told how many items there are (the subject's verification counted them)."""
+class _WalkedPaginator(Paginator):
+    """The subject's pages, counted by its verification, whose walk kept the page asked for
+    (``subject_page_verify``): no COUNT, and the page is not read again."""
 
-    def __init__(self, *args, known_count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = known_count
+    def __init__(self, walked: SubjectPage, per_page: int, **kwargs):
+        super().__init__(walked.events, per_page, **kwargs)
+        self._walked = walked
 
     @cached_property
     def count(self) -> int:
-        return self._known_count
+        return self._walked.verification.checked
+
+    def page(self, number):
+        """``Paginator.page``, its slice taken from the events the walk kept."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        first = self._walked.first
+        return self._get_page(self.object_list[bottom - first : top - first], number, self)
 
 
 class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
@@ -45,29 +56,45 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
         self.subject = subject_load(self.key)
         if not can_view_subject_record(user=request.user, key=self.key, subject=self.subject):
             raise Http404
-        # Walks every event of the subject: how many there are comes with it (no COUNT).
-        self.verification = record_verify(subject=self.key)
+        # Walks every event of the subject: how many there are comes with it (no COUNT), and
+        # the page's events with their checks (no second read).
+        self.walked = subject_page_verify(self.key, keep=self._page_positions())
+        self.verification = self.walked.verification
         if self.subject is None and not self.verification.checked:
             raise Http404
         return super().get(request, *args, **kwargs)
 
+    def _page_positions(self) -> slice:
+        """The positions among the subject's events of the page asked for, read as
+        ``paginate_queryset`` reads the page: a number from 1 or "last" (anything else is a
+        404 there, and keeps nothing here)."""
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        if page == "last":
+            return slice(-self.paginate_by, None)
+        try:
+            number = int(page)
+        except ValueError:
+            return slice(0, 0)
+        if number < 1:
+            return slice(0, 0)
+        return slice((number - 1) * self.paginate_by, number * self.paginate_by)
+
     def get_queryset(self):
-        return events_for(self.key)
+        return self.walked.events
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
-        return _CountedPaginator(
-            queryset,
+        return _WalkedPaginator(
+            self.walked,
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            known_count=self.verification.checked,
             **kw,
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = list(context["events"])
-        checks = events_check(events)
+        checks = self.walked.checks
         resolver = Resolver()
         # The names the payloads give by id (units, people, sessions…): one query per model.
         payloads_prefetch((event.payload for event in events), resolver)
@@ -85,7 +112,7 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
                     # The action and its payload as a reader reads them (workflows.record.labels);
                     # the codes stay in data attributes and in the API.
                     "action_label": action_label(event.action),
-                    "fields": payload_fields(event.payload, resolver),
+                    "details": fields_html(payload_fields(event.payload, resolver)),
                 }
                 for event in events
             ],
