@@ -184,7 +184,12 @@ class InboxView(LoginRequiredMixin, generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        units = Unit.objects.filter(pk__in=self.units).order_by("name") if self.units else []
+        # (id, name) pairs for the unit filter: the options need nothing else of a unit.
+        units = (
+            Unit.objects.filter(pk__in=self.units).order_by("name").values_list("pk", "name")
+            if self.units
+            else []
+        )
         groups = self._groups() if self.view == GROUPED else []
         context.update(
             view=self.view,

@@ -1,0 +1,67 @@
+"""The register of decisions (``DecisionListView``): each row read in the view, in a number of
+statements that does not grow with the rows (issue 22)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions.models import Decision, Stage
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = "decisions:register:index"
+
+
+def _statements(client, url) -> tuple[int, str]:
+    """The page's statements, counted on the connection (``CaptureQueriesContext`` loses those
+    before ``request_started``, which empties its log)."""
+    count = 0
+
+    def counting(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        response = client.get(url)
+    assert response.status_code == 200
+    return count, response.content.decode()
+
+
+def test_the_register_reads_as_many_statements_for_four_decisions_as_for_one(drive, people, client):
+    drive.initiate()
+    client.force_login(people["drafter"])
+    one, _ = _statements(client, reverse(REGISTER))
+    for _ in range(3):
+        drive.initiate()
+    four, html = _statements(client, reverse(REGISTER))
+    assert html.count('data-testid="decision-row"') == 4
+    assert four == one
+
+
+def test_each_row_links_to_its_decision_and_shows_its_unit_stage_outcome_and_update(
+    drive, people, client
+):
+    decisions = [drive.initiate(), drive.initiate()]
+    Decision.objects.filter(pk=decisions[1].pk).update(outcome="adopt")
+    client.force_login(people["drafter"])
+    html = client.get(reverse(REGISTER)).content.decode()
+    for d in Decision.objects.filter(pk__in=[d.pk for d in decisions]):
+        updated = timezone.localtime(d.updated_at).strftime("%Y-%m-%d %H:%M")
+        assert (
+            f'<tr data-testid="decision-row" data-decision="{d.pk}" data-stage="{d.stage}">'
+            f'<td><a href="{reverse("decisions:register:detail", args=[d.pk])}">{d.title}</a></td>'
+            f"<td>{d.lead_unit.name}</td><td>{d.get_stage_display()}</td>"
+            f"<td>{d.get_outcome_display()}</td><td>{updated}</td></tr>"
+        ) in html
+
+
+def test_the_stage_asked_for_is_the_one_selected(drive, people, client):
+    drive.initiate()
+    client.force_login(people["drafter"])
+    html = client.get(reverse(REGISTER), {"stage": Stage.DRAFTING}).content.decode()
+    assert f'<option value="{Stage.DRAFTING}" selected>' in html
+    assert html.count(" selected>") == 1
+    html = client.get(reverse(REGISTER)).content.decode()
+    assert " selected>" not in html
