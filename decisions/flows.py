@@ -267,14 +267,22 @@ class DecisionFlow(flow.Flow):
         return self._decision(activation).stage == Stage.CONSULTATION
 
     def consultation_closes_at(self, activation):
-        from workflows.consultations.selectors import consultation_latest
+        """The period the consultation just opened was given (第十五条): the service's own
+        copy, kept while the decision is held (``services.latest_consultation``)."""
+        from .services import latest_consultation
 
-        return consultation_latest(subject=self._decision(activation)).closes_at
+        return latest_consultation(self._decision(activation)).closes_at
 
     def do_close_consultation(self, activation):
+        """The timer fired: the service locks and reads the decision itself, so it is given
+        only the id; its locked copy then serves the offers of the task created next."""
         from .services import decision_consultation_close
 
-        decision_consultation_close(decision=self._decision(activation))
+        decision_id = activation.process.decision_id
+        decision_consultation_close(decision=decision_id)
+        held = row_held(Decision, decision_id)
+        if held is not None:
+            activation.process.decision = held
 
     def needs_experts(self, activation):
         return self._decision(activation).expert_argumentation_needed

@@ -60,6 +60,7 @@ from .participation import (
     hearing_announce,
     hearing_record,
     hearing_schedule,
+    latest_consultation,
 )
 from .review import (
     latest_review,
@@ -133,6 +134,7 @@ __all__ = [
     "hearing_announce",
     "hearing_record",
     "hearing_schedule",
+    "latest_consultation",
     "latest_review",
     "latest_risk_assessment",
     "legality_opinion_send_back",

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,85 @@ def lock(decision: Decision | int) -> Decision:
     )
     row_hold(decision)
     return decision
+
+
+# --- reads kept while a row is held ---------------------------------------------------------------
+#
+# One task action asks the same question of a decision more than once: the bench or a page
+# finds the latest legality review, the service locks and changes it, then the flow's Switch asks
+# whether it was returned and whether it awaits approval; the timer asks the consultation just
+# opened for its closing moment; each statement of a meeting asks who is present and who spoke.
+# While this transaction holds the row (``lock``, ``meeting._lock_meeting``), nobody else can
+# write what is asked: every service that does locks that row first. So the first answer is
+# kept beside the held row and given again, and a service writing it in this same transaction
+# replaces or forgets it. The kept answers go with the hold: once the row is no longer held (the
+# transaction ended, a savepoint was opened since: ``workflows.locks.row_held``), the question
+# is asked of the database again. Never across transactions, never for a row not held.
+
+_KEPT = "_fazhi_held_row_reads"
+
+
+def _kept(row, *, create: bool) -> dict | None:
+    """What is kept for ``row`` (a model instance, or a decision's id) while this transaction
+    holds it, or None when it is not held (or nothing is kept yet and ``create`` is false)."""
+    model, pk = (Decision, row) if isinstance(row, int) else (type(row), row.pk)
+    held = row_held(model, pk)
+    if held is None:
+        return None
+    store = getattr(connection, _KEPT, None)
+    if store is None:
+        store = {}
+        setattr(connection, _KEPT, store)
+    entry = store.get((model, pk))
+    if entry is not None and entry[0] is held:
+        return entry[1]
+    if not create:
+        return None
+    # What earlier holds kept is void: dropped here so that a long-lived connection keeps
+    # only the rows its current transaction holds.
+    void = [key for key, (instance, _kept) in store.items() if row_held(*key) is not instance]
+    for key in void:
+        del store[key]
+    store[(model, pk)] = (held, {})
+    return store[(model, pk)][1]
+
+
+def held_read(row, key: str, read):
+    """``read()``, asked once while this transaction holds ``row`` (see above): later calls
+    with the same ``key`` get the same answer without a statement."""
+    kept = _kept(row, create=True)
+    if kept is None:
+        return read()
+    if key not in kept:
+        kept[key] = read()
+    return kept[key]
+
+
+def held_remember(row, key: str, value) -> None:
+    """``value`` is now the answer to ``key`` (the service has just written it)."""
+    kept = _kept(row, create=True)
+    if kept is not None:
+        kept[key] = value
+
+
+def held_written(row, key: str, instance) -> None:
+    """``instance`` was just saved: when it is the row kept under ``key``, it replaces it (the
+    kept copy is stale); another row leaves the answer as it was."""
+    kept = _kept(row, create=False)
+    if kept is not None and getattr(kept.get(key), "pk", None) == instance.pk:
+        kept[key] = instance
+
+
+def held_forget(key: str, row=None) -> None:
+    """Forget ``key`` for ``row``, or for every held row when a write that did not go through
+    a kept instance (a ``QuerySet.update``) may have changed any of them."""
+    if row is not None:
+        kept = _kept(row, create=False)
+        if kept is not None:
+            kept.pop(key, None)
+        return
+    for _instance, kept in getattr(connection, _KEPT, {}).values():
+        kept.pop(key, None)
 
 
 def require_not_sealed(decision: Decision) -> None:

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Consultation
-from workflows.consultations.selectors import consultation_latest
 from workflows.record.services import record_append
 from workflows.transactions import service_atomic
 
@@ -34,6 +33,7 @@ from ._common import (
     require_stage,
 )
 from .amendments import published_version
+from .participation import latest_consultation_column
 
 
 @service_atomic
@@ -89,8 +89,19 @@ def publication_record(
     require_role(user=by, role="publisher", unit=decision.government)
     require_stage(decision, Stage.PUBLICATION)
     published = not decision.not_disclosable
+    # Whether the Party committee was told, and the latest consultation's state and adoption
+    # report (published with the decision), in one statement.
+    has_party_report, consultation_status, adoption_report = (
+        Decision.objects.filter(pk=decision.pk)
+        .values_list(
+            Exists(PartyReport.objects.filter(decision=OuterRef("pk"))),
+            latest_consultation_column("status"),
+            latest_consultation_column("adoption_report"),
+        )
+        .get()
+    )
     problem = rules.publication_problem(
-        has_party_report=hasattr(decision, "party_report"),
+        has_party_report=has_party_report,
         not_disclosable=decision.not_disclosable,
         published=published,
         interpretation=interpretation,
@@ -103,7 +114,6 @@ def publication_record(
         raise ValidationError(
             _("Give the date and the channel of publication."), code="channel_required"
         )
-    consultation = consultation_latest(subject=decision)
     # The text published is the version the meeting adopted, or the approved version carrying
     # the amendments it decided (第三十条、第三十二条); never the unamended draft.
     version = published_version(decision) if published else None
@@ -119,8 +129,8 @@ def publication_record(
         version=version,
         text_sha256=hashlib.sha256(text.encode()).hexdigest() if published else "",
         interpretation=interpretation.strip() if published else "",
-        adoption_report=consultation.adoption_report
-        if published and consultation and consultation.status == Consultation.Status.FINISHED
+        adoption_report=adoption_report
+        if published and consultation_status == Consultation.Status.FINISHED
         else "",
         recorded_by=by,
     )
@@ -143,13 +153,12 @@ def publication_record(
 
 
 def archive_facts(decision: Decision) -> rules.ArchiveFacts:
-    consultation = consultation_latest(subject=decision)
-
     def of_decision(related) -> QuerySet:
         return related.model.objects.filter(decision=OuterRef("pk"))
 
     concluded = of_decision(decision.meetings).filter(status=Meeting.Status.CONCLUDED)
-    # What the checklist counts, in one statement rather than one per count.
+    # What the checklist counts, and the state of the latest consultation, in one statement
+    # rather than one each.
     facts = {
         "draft_versions": count_of(of_decision(decision.versions)),
         "expert_opinions": count_of(of_decision(decision.expert_opinions)),
@@ -164,6 +173,7 @@ def archive_facts(decision: Decision) -> rules.ArchiveFacts:
         "has_minutes": Exists(concluded.exclude(head_statement="")),
         "has_party_report": Exists(PartyReport.objects.filter(decision=OuterRef("pk"))),
         "has_publication": Exists(Publication.objects.filter(decision=OuterRef("pk"))),
+        "consultation_status": latest_consultation_column("status"),
     }
     row = (
         Decision.objects.filter(pk=decision.pk)
@@ -171,13 +181,13 @@ def archive_facts(decision: Decision) -> rules.ArchiveFacts:
         .get()
     )
     counted = dict(zip(facts, row, strict=True))
+    consultation_status = counted.pop("consultation_status")
     return rules.ArchiveFacts(
         outcome=decision.outcome,
         consultation_required=rules.is_consultation_required(
             not_disclosable=decision.not_disclosable
         ),
-        consultation_finished=consultation is not None
-        and consultation.status == Consultation.Status.FINISHED,
+        consultation_finished=consultation_status == Consultation.Status.FINISHED,
         not_disclosable_reason=decision.not_disclosable_reason,
         expert_argumentation_needed=decision.expert_argumentation_needed,
         hearing_needed=decision.hearing_needed,

@@ -42,16 +42,18 @@ def published_version(decision: Decision) -> DraftVersion | None:
     """The version the decision is published in (第三十二条): the latest amended version that
     was approved (and, when substantive, confirmed lawful), else the latest draft version, the
     text the meeting adopted."""
-    for version in decision.versions.filter(
-        kind=DraftVersion.Kind.AMENDED, returned_at=None
-    ).order_by("-number"):
-        if rules.amended_version_ready(
+    amended = decision.versions.filter(kind=DraftVersion.Kind.AMENDED, returned_at=None)
+    latest_draft = decision.versions.filter(kind=DraftVersion.Kind.DRAFT).order_by("-number")[:1]
+    # Both read in one statement; the order is set here, not by the union.
+    versions = sorted(amended.union(latest_draft, all=True), key=lambda v: -v.number)
+    for version in versions:
+        if version.kind == DraftVersion.Kind.AMENDED and rules.amended_version_ready(
             approved=version.approved_at is not None,
             substantive=version.substantive,
             confirmed_lawful=version.review_confirmed_at is not None,
         ):
             return version
-    return decision.versions.filter(kind=DraftVersion.Kind.DRAFT).order_by("-number").first()
+    return next((v for v in versions if v.kind == DraftVersion.Kind.DRAFT), None)
 
 
 def _lock_version(version: DraftVersion) -> tuple[Decision, DraftVersion]:

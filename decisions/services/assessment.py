@@ -6,6 +6,7 @@ report counts risk assessments by it, domain.md §5)."""
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -370,8 +371,18 @@ def risk_assessment_submit(
     return assessment
 
 
+LATEST_FIRST = ("-submitted_at", "-pk")  # which risk assessment is a decision's latest
+
+
 def latest_risk_assessment(decision: Decision) -> RiskAssessment | None:
-    return decision.risk_assessments.order_by("-submitted_at", "-pk").first()
+    return decision.risk_assessments.order_by(*LATEST_FIRST).first()
+
+
+def latest_risk_level_column() -> Subquery:
+    """The overall level of the latest risk assessment of the decision a query is on
+    (``OuterRef("pk")``), as one of its columns; None when it has none."""
+    latest = RiskAssessment.objects.filter(decision=OuterRef("pk")).order_by(*LATEST_FIRST)
+    return Subquery(latest.values("overall_level")[:1])
 
 
 @service_atomic

@@ -5,7 +5,9 @@ import hashlib
 import json
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Consultation
@@ -20,6 +22,7 @@ from ..rules import start as start_rules
 from ._common import (
     act_on,
     act_time,
+    count_of,
     lock,
     missing_error,
     require_not_sealed,
@@ -254,7 +257,22 @@ def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None)
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.DRAFTING)
-    versions = decision.versions.count()  # the check and the record both need it
+    # The versions (the check and the record both need their number) and whether a finished
+    # consultation exists, in one statement.
+    versions, consulted = (
+        Decision.objects.filter(pk=decision.pk)
+        .values_list(
+            count_of(DraftVersion.objects.filter(decision=OuterRef("pk"))),
+            Exists(
+                Consultation.objects.filter(
+                    subject_type=ContentType.objects.get_for_model(Decision),
+                    subject_id=OuterRef("pk"),
+                    status=Consultation.Status.FINISHED,
+                )
+            ),
+        )
+        .get()
+    )
     if not decision.draft_text.strip() or not versions:
         raise ValidationError(_("Save a draft first."), code="no_draft")
     missing = start_rules.start_decision_missing(
@@ -277,15 +295,7 @@ def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None)
             code="drafting_explanation_required",
         )
     consultation_required = rules.is_consultation_required(not_disclosable=decision.not_disclosable)
-    already_consulted = (
-        consultation_required
-        and Consultation.objects.filter(
-            subject_type__model="decision",
-            subject_type__app_label="decisions",
-            subject_id=decision.pk,
-            status=Consultation.Status.FINISHED,
-        ).exists()
-    )
+    already_consulted = consultation_required and consulted
     # A draft sent back by the risk assessment or the legality review was already consulted on;
     # it goes straight to the assessments again.
     decision_stage_move(

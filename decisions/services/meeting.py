@@ -8,12 +8,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Consultation
-from workflows.consultations.selectors import consultation_latest
 from workflows.locks import row_held, row_hold
 from workflows.record.services import record_append, record_append_several
 from workflows.transactions import service_atomic
@@ -35,28 +34,44 @@ from ._common import (
     act_on,
     act_time,
     count_of,
+    held_read,
     lock,
     missing_error,
     require_not_sealed,
     require_role,
     require_stage,
 )
-from .assessment import latest_risk_assessment
-from .review import passes_review
+from .assessment import latest_risk_level_column
+from .participation import latest_consultation_column
+from .review import latest_review_column, review_passes_column
 
 
 def package_facts(decision: Decision) -> rules.PackageFacts:
-    consultation = consultation_latest(subject=decision)
-    risk = latest_risk_assessment(decision)
     opinions = ExpertOpinion.objects.filter(decision=OuterRef("pk"))
-    # What the package counts, in one statement rather than one per count.
-    has_version, expert_opinions, expert_opinions_unhandled, hearings_recorded = (
+    # What the package counts, and what it reads of the latest consultation, risk assessment
+    # and legality review, in one statement rather than one each.
+    (
+        has_version,
+        expert_opinions,
+        expert_opinions_unhandled,
+        hearings_recorded,
+        consultation_status,
+        consultation_reported,
+        risk_level,
+        review,
+    ) = (
         Decision.objects.filter(pk=decision.pk)
         .values_list(
             Exists(DraftVersion.objects.filter(decision=OuterRef("pk"))),
             count_of(opinions),
             count_of(opinions.filter(handling="")),
             count_of(Hearing.objects.filter(decision=OuterRef("pk"), record_signed=True)),
+            latest_consultation_column("status"),
+            latest_consultation_column(
+                ExpressionWrapper(~Q(adoption_report=""), output_field=BooleanField())
+            ),
+            latest_risk_level_column(),
+            latest_review_column(),
         )
         .get()
     )
@@ -67,18 +82,17 @@ def package_facts(decision: Decision) -> rules.PackageFacts:
         consultation_required=rules.is_consultation_required(
             not_disclosable=decision.not_disclosable
         ),
-        has_adoption_report=consultation is not None
-        and consultation.status == Consultation.Status.FINISHED
-        and bool(consultation.adoption_report),
+        has_adoption_report=consultation_status == Consultation.Status.FINISHED
+        and bool(consultation_reported),
         expert_argumentation_needed=decision.expert_argumentation_needed,
         expert_opinions=expert_opinions,
         expert_opinions_unhandled=expert_opinions_unhandled,
         hearing_needed=decision.hearing_needed,
         hearings_recorded=hearings_recorded,
-        has_risk_report=risk is not None,
-        risk_uncontrollable=risk is not None
-        and rules.is_risk_uncontrollable(overall_level=risk.overall_level),
-        may_go_to_meeting=passes_review(decision),
+        has_risk_report=risk_level is not None,
+        risk_uncontrollable=risk_level is not None
+        and rules.is_risk_uncontrollable(overall_level=risk_level),
+        may_go_to_meeting=review_passes_column(review),
     )
 
 
@@ -129,6 +143,32 @@ def _lock_meeting(meeting: Meeting) -> tuple[Decision | None, Meeting]:
     return decision, meeting
 
 
+SITTING = "sitting"  # what ``_sitting`` keeps while the meeting is held
+
+
+def _sitting(meeting: Meeting) -> tuple[set[int], list[tuple[int, str]]]:
+    """The members present at the held ``meeting``, and what was said so far in speaking order
+    as (speaker's id, position): read in one statement once while this transaction holds the
+    meeting (``_common.held_read``), then answered from there for each member's statement and
+    the head's decision. The attendance is written when the meeting is created; statements only
+    by the two services below, under the meeting's lock, each adding its own to what is kept."""
+
+    def read():
+        present = meeting.attendance.filter(present=True, role=Attendance.Role.MEMBER).values_list(
+            "person_id", Value(0), Value("")
+        )  # order 0: a member present
+        said = meeting.statements.order_by().values_list("speaker_id", "order", "position")
+        members, statements = set(), []
+        for person_id, order, position in present.union(said, all=True):
+            if order == 0:
+                members.add(person_id)
+            else:
+                statements.append((order, person_id, position))
+        return members, [(speaker, position) for _order, speaker, position in sorted(statements)]
+
+    return held_read(meeting, SITTING, read)
+
+
 def _government_of(meeting: Meeting, decision: Decision | None):
     if meeting.item_id is not None:
         return meeting.item.government
@@ -164,19 +204,14 @@ def meeting_statement_record(
         raise ValidationError(
             _("The administrative head speaks last, when deciding."), code="head_speaks_last"
         )
-    # Whether the speaker is a member present, and who has spoken: one statement for both.
-    member_present = meeting.attendance.filter(
-        person=speaker, present=True, role=Attendance.Role.MEMBER
-    ).values_list("person_id", Value(True))
-    spoken_by = meeting.statements.order_by().values_list("speaker_id", Value(False))
-    rows = list(member_present.union(spoken_by, all=True))
-    if not any(is_attendance for _person_id, is_attendance in rows):
+    members, said = _sitting(meeting)
+    if speaker.pk not in members:
         raise ValidationError(_("Only a member present may speak."), code="not_present")
     if position not in Statement.Position.values:
         raise ValidationError(_("Unknown position."), code="invalid_position")
     if not text.strip():
         raise ValidationError(_("Record what was said."), code="text_required")
-    spoken = [person_id for person_id, is_attendance in rows if not is_attendance]
+    spoken = [speaker_id for speaker_id, _position in said]
     if speaker.pk in spoken:
         raise ValidationError(
             _("This member's statement is already recorded."), code="already_spoken"
@@ -194,6 +229,7 @@ def meeting_statement_record(
         recorded_at=spoke_at,
         recorded_by=by,
     )
+    said.append((speaker.pk, position))
     _record(
         by=by,
         action="decision.meeting_statement",
@@ -282,12 +318,7 @@ def meeting_decide(
         _require_secretary(by=by, government=_government_of(meeting, decision))
     if head_decision not in HEAD_POSITION:
         raise ValidationError(_("Unknown decision."), code="invalid_decision")
-    present_members = list(
-        meeting.attendance.filter(present=True, role=Attendance.Role.MEMBER).values_list(
-            "person_id", flat=True
-        )
-    )
-    said = list(meeting.statements.values_list("speaker_id", "position"))
+    present_members, said = _sitting(meeting)
     spoken = [speaker_id for speaker_id, _position in said]
     if not rules.head_may_speak(present_member_ids=present_members, spoken_ids=spoken):
         raise ValidationError(
@@ -328,6 +359,7 @@ def meeting_decide(
         recorded_at=now,
         recorded_by=by,
     )
+    said.append((meeting.principal_id, HEAD_POSITION[head_decision]))
     meeting.head_decision = head_decision
     meeting.head_statement = statement
     meeting.head_reason = reason.strip()

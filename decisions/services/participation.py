@@ -4,7 +4,9 @@ hearings (第十六条、第十七条)."""
 import hashlib
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations import services as consultation_services
@@ -16,7 +18,37 @@ from workflows.transactions import service_atomic
 from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Decision, Hearing, Stage
-from ._common import act_on, act_time, lock, require_not_sealed, require_role, require_stage
+from ._common import (
+    act_on,
+    act_time,
+    held_read,
+    held_remember,
+    held_written,
+    lock,
+    require_not_sealed,
+    require_role,
+    require_stage,
+)
+
+LATEST = "latest_consultation"  # what ``latest_consultation`` keeps while the decision is held
+
+
+def latest_consultation(decision: Decision) -> Consultation | None:
+    """The decision's latest consultation (``consultation_latest``), read once while this
+    transaction holds the decision (``_common.held_read``): the flow's timer asks the one just
+    opened for its closing moment. The services below that change it hand their copy on."""
+    return held_read(decision, LATEST, lambda: consultation_latest(subject=decision))
+
+
+def latest_consultation_column(value) -> Subquery:
+    """``value`` (a field's name or an expression) of the latest consultation of the decision a
+    query is on (``OuterRef("pk")``), as one of its columns, None when it has none: the package
+    and archive checklists read it with their counts in one statement. Latest in
+    ``consultation_latest``'s order."""
+    latest = Consultation.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Decision), subject_id=OuterRef("pk")
+    ).order_by("-opens_at", "-pk")
+    return Subquery(latest.values(value=F(value) if isinstance(value, str) else value)[:1])
 
 
 @service_atomic
@@ -35,7 +67,7 @@ def decision_consultation_open(
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.CONSULTATION)
-    latest = consultation_latest(subject=decision)
+    latest = latest_consultation(decision)
     if latest is not None and latest.status != Consultation.Status.FINISHED:
         raise ValidationError(_("A consultation is already running."), code="consultation_running")
     consultation = consultation_services.consultation_open(
@@ -47,6 +79,8 @@ def decision_consultation_open(
         closes_at=closes_at,
         short_period_reason=short_period_reason,
     )
+    if latest is None or consultation.opens_at >= latest.opens_at:  # consultation_latest's order
+        held_remember(decision, LATEST, consultation)
     for name, data in attachments:
         consultation_services.consultation_attachment_add(
             consultation=consultation, by=by, name=name, data=data
@@ -66,13 +100,14 @@ def decision_consultation_open(
 
 
 @service_atomic
-def decision_consultation_close(*, decision: Decision, at: datetime | None = None) -> bool:
+def decision_consultation_close(*, decision: Decision | int, at: datetime | None = None) -> bool:
     """The comment period ran out (the flow's timer): the lead unit now handles the comments.
-    Harmless when run twice."""
+    Harmless when run twice. ``decision`` may be its id (the timer has only that)."""
     decision = lock(decision)
-    consultation = consultation_latest(subject=decision)
+    consultation = latest_consultation(decision)
     if consultation is None:
         return False
+    # Closing refreshes the instance it is given: the kept copy stays current.
     closed = consultation_services.consultation_close(consultation=consultation, at=at)
     if decision.stage == Stage.CONSULTATION and consultation.status != Consultation.Status.OPEN:
         decision_stage_move(decision=decision, move="close_consultation")
@@ -116,8 +151,10 @@ def decision_consultation_finish(
     decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.DISPOSITION)
-    consultation = consultation_latest(subject=decision)
-    consultation = consultation_services.consultation_finish(consultation=consultation, by=by)
+    consultation = consultation_services.consultation_finish(
+        consultation=latest_consultation(decision), by=by
+    )
+    held_written(decision, LATEST, consultation)
     decision_stage_move(decision=decision, move="finish_consultation")
     record_append(
         actor=by,

@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +30,24 @@ from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import Decision, LegalityOpinionRegister, LegalityReview, Stage
 from ..rules import preparation
-from ._common import act_on, act_time, lock, missing_error, require_role, require_stage
+from ._common import (
+    act_on,
+    act_time,
+    held_forget,
+    held_read,
+    held_written,
+    lock,
+    missing_error,
+    require_role,
+    require_stage,
+)
 
 RULE_KEY = "decision.legality_review"
 RUNNING = (LegalityReview.Status.SUBMITTED, LegalityReview.Status.AWAITING_APPROVAL)
+LATEST = "latest_review"  # what ``latest_review`` keeps while the decision is held
+LATEST_FIRST = ("-submitted_at", "-pk")  # which review is a decision's latest
+# What ``review_passes`` reads of a review.
+PASSES_READS = ("status", "outcome", "exploratory_reform", "legal_risk_statement")
 
 
 def legality_review_actors(decision: Decision) -> tuple[str, Unit]:
@@ -54,10 +70,32 @@ def review_copy_computed_due(*, deadline, **_kwargs) -> None:
         LegalityReview.objects.filter(deadline_id=deadline.pk, opinion_needed_by=None).update(
             opinion_needed_by=deadline.due, minimum_on=deadline.due, minimum_unchecked_year=None
         )
+        held_forget(LATEST)  # changed past any kept copy, of a decision not known here
 
 
 def latest_review(decision: Decision) -> LegalityReview | None:
-    return decision.legality_reviews.order_by("-submitted_at", "-pk").first()
+    """The decision's latest review, read once while this transaction holds the decision
+    (``_common.held_read``): the flow's gates ask it again after the service that wrote it.
+    Each service below that saves a review hands its copy on (``held_written``)."""
+    return held_read(
+        decision, LATEST, lambda: decision.legality_reviews.order_by(*LATEST_FIRST).first()
+    )
+
+
+def latest_review_column() -> Subquery:
+    """What ``review_passes`` reads of the latest review of the decision a query is on
+    (``OuterRef("pk")``), as one of its columns: the package check reads it with its counts in
+    one statement. ``review_passes_column`` answers from it."""
+    latest = LegalityReview.objects.filter(decision=OuterRef("pk")).order_by(*LATEST_FIRST)
+    return Subquery(
+        latest.values(value=JSONObject(**{name: name for name in PASSES_READS}))[:1],
+        output_field=JSONField(),
+    )
+
+
+def review_passes_column(value: dict | None) -> bool:
+    """``review_passes`` of the latest review as ``latest_review_column`` read it (None: none)."""
+    return review_passes(None if value is None else LegalityReview(**value))
 
 
 def passes_review(decision: Decision) -> bool:
@@ -207,6 +245,7 @@ def legality_review_submit(
         short_time_reason=short_time_reason,
         minimum_unchecked_year=unchecked_year,
     )
+    held_forget(LATEST, decision)  # a new review: which is the latest is asked again
     role, unit = legality_review_actors(decision)
     deadline = deadline_open(
         subject=review,
@@ -273,6 +312,7 @@ def legality_review_return(
     review.save(
         update_fields=["status", "returned_missing", "return_note", "returned_by", "returned_at"]
     )
+    held_written(decision, LATEST, review)
     deadline = _review_deadline(review)
     if deadline is not None and deadline.is_running:
         labels = "、".join(str(LegalityReview.Missing(m).label) for m in missing)
@@ -341,6 +381,7 @@ def legality_review_complete(
     if review.concluded_at < review.submitted_at:
         raise ValidationError(_("A review cannot end before it began."), code="before_submission")
     review.save()
+    held_written(decision, LATEST, review)
     record_append(
         actor=by,
         action="decision.legality_opinion_prepared",
@@ -423,6 +464,7 @@ def legality_review_approve(
     review.completed_at = completed_at
     review.status = LegalityReview.Status.COMPLETED
     review.save()
+    held_written(decision, LATEST, review)
     if review.deadline_id is not None:  # read under its lock by deadline_meet
         deadline_meet(deadline=review.deadline_id, at=completed_at, by=by)
     passes = rules.may_go_to_meeting(
@@ -474,6 +516,7 @@ def legality_opinion_send_back(*, review: LegalityReview, by, note: str) -> Lega
         )
     review.status = LegalityReview.Status.SUBMITTED
     review.save(update_fields=["status"])
+    held_written(decision, LATEST, review)
     record_append(
         actor=by,
         action="decision.legality_opinion_sent_back",
