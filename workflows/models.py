@@ -142,6 +142,8 @@ class UndatedTask(models.Model):
     created = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("task without a due date")
+        verbose_name_plural = _("tasks without a due date")
         indexes = [models.Index(fields=["created", "task"])]
 
     def __str__(self) -> str:

@@ -103,7 +103,8 @@ def undated_tasks_refresh(*, tasks: Q) -> None:
         wanted_sql, wanted_params = wanted.query.sql_with_params()
         insert = (
             f"INSERT INTO {table} (task_id, created) SELECT w.task_id, w.created FROM w "
-            "ON CONFLICT DO NOTHING"
+            # (``WHERE true``: SQLite reads ``ON`` after a bare SELECT as a join's.)
+            "WHERE true ON CONFLICT DO NOTHING"
         )
         if connection.vendor == "postgresql":
             cursor.execute(

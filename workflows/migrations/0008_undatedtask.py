@@ -31,6 +31,8 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField()),
             ],
             options={
+                'verbose_name': 'task without a due date',
+                'verbose_name_plural': 'tasks without a due date',
                 'indexes': [models.Index(fields=['created', 'task'], name='workflows_u_created_aaf539_idx')],
             },
         ),
