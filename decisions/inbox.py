@@ -3,16 +3,21 @@ report owed by the evaluator chosen for it (第三十六条), and the written, s
 an expert the lead unit chose (第十九条至第二十一条). Evaluators and experts are often outside the
 government; without this they would learn of their work from the notification alone."""
 
+from functools import cache
+
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
     Exists,
+    F,
     Max,
     OuterRef,
     Q,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Cast
@@ -88,73 +93,107 @@ def decision_clock_processes(deadlines):
     )
 
 
-def _post_evaluation_items(user) -> list[InboxItem]:
-    """One query: the post-evaluations ``user`` still has to report on."""
-    pending = (
-        PostEvaluation.objects.filter(evaluator=user, completed_at=None)
-        .select_related("decision__lead_unit")
-        .order_by("started_at", "pk")
-    )
-    return [
-        InboxItem(
-            kind="decisions.post_evaluation",
-            title=_("Write the post-evaluation report"),
-            subject=evaluation.decision.title,
-            url=reverse(
-                "decisions:register:evaluation_report",
-                kwargs={"pk": evaluation.decision_id, "evaluation_pk": evaluation.pk},
-            ),
-            due=None,
-            unit=evaluation.evaluator_organisation or str(evaluation.decision.lead_unit),
-            stage=_("Post-evaluation"),
-            created=evaluation.started_at,
-            key=f"post_evaluation:{evaluation.pk}",
-            process="decisions",
-            unit_ids=(evaluation.decision.lead_unit_id,),
+# Stands for the person's id while the statement of their reports and opinions is compiled.
+_USER = -7_310_530
+_POST_EVALUATION, _EXPERT_OPINION = 0, 1
+
+
+@cache
+def _owed_sql(vendor: str) -> tuple[str, tuple]:
+    """One statement for both kinds of work the person owes, compiled once per database
+    vendor (composing the two queries with the ORM on every inbox read cost more than running
+    them, and they find nothing for most staff), ``_USER`` where their id goes. Its rows:
+    (kind, id, decision id, decision title, lead unit id, lead unit name, evaluating
+    organisation, since when), the post-evaluations first, each kind oldest first.
+
+    - the post-evaluations ``user`` still has to report on (第三十六条);
+    - the decisions on whose argumentation ``user`` was chosen as an expert and still owes an
+      opinion: not withdrawn, in the pool, no opinion given, the decision still at the
+      assessment stage (the only stage an opinion is taken at; 第十九条至第二十一条)."""
+    columns = ("kind", "pk", "decision_id", "title", "unit_id", "unit", "organisation", "since")
+    evaluations = (
+        PostEvaluation.objects.filter(evaluator=_USER, completed_at=None)
+        .annotate(
+            kind=Value(_POST_EVALUATION),
+            title=F("decision__title"),
+            unit_id=F("decision__lead_unit_id"),
+            unit=F("decision__lead_unit__name"),
+            organisation=F("evaluator_organisation"),
+            since=F("started_at"),
         )
-        for evaluation in pending
-    ]
-
-
-def _expert_opinion_items(user) -> list[InboxItem]:
-    """One query: the decisions on whose argumentation ``user`` was chosen as an expert and
-    still owes an opinion: not withdrawn, no opinion given, the decision still at the
-    assessment stage (the only stage an opinion is taken at). No clock runs for an opinion
-    (the Interim Regulations set none), so the item has no due date."""
+        .order_by()
+        .values_list(*columns)
+    )
     given = ExpertOpinion.objects.filter(
         decision_id=OuterRef("decision_id"), expert_id=OuterRef("expert_id")
     )
-    pending = (
+    selections = (
         ExpertSelection.objects.filter(
-            expert__user=user,
+            expert__user=_USER,
             expert__active=True,
             withdrawn_at=None,
             decision__stage=Stage.ASSESSMENT,
         )
         .exclude(Exists(given))
-        .select_related("decision__lead_unit")
-        .order_by("chosen_at", "pk")
-    )
-    return [
-        InboxItem(
-            kind="decisions.expert_opinion",
-            title=_("Give your expert opinion"),
-            subject=selection.decision.title,
-            url=reverse("decisions:register:opinion", kwargs={"pk": selection.decision_id}),
-            due=None,
-            unit=str(selection.decision.lead_unit),
-            stage=str(Stage.ASSESSMENT.label),
-            created=selection.chosen_at,
-            key=f"expert_opinion:{selection.pk}",
-            process="decisions",
-            unit_ids=(selection.decision.lead_unit_id,),
+        .annotate(
+            kind=Value(_EXPERT_OPINION),
+            title=F("decision__title"),
+            unit_id=F("decision__lead_unit_id"),
+            unit=F("decision__lead_unit__name"),
+            organisation=Value("", output_field=CharField()),
+            since=F("chosen_at"),
         )
-        for selection in pending
-    ]
+        .order_by()
+        .values_list(*columns)
+    )
+    owed = evaluations.union(selections, all=True).order_by("kind", "since", "pk")
+    sql, params = owed.query.sql_with_params()
+    if list(params).count(_USER) != 2:
+        raise RuntimeError("cannot find the person's id in the statement of what they owe")
+    return sql, tuple(params)
+
+
+def _owed_item(kind, pk, decision_id, title, unit_id, unit, organisation, since) -> InboxItem:
+    if kind == _POST_EVALUATION:
+        return InboxItem(
+            kind="decisions.post_evaluation",
+            title=_("Write the post-evaluation report"),
+            subject=title,
+            url=reverse(
+                "decisions:register:evaluation_report",
+                kwargs={"pk": decision_id, "evaluation_pk": pk},
+            ),
+            due=None,
+            unit=organisation or unit,
+            stage=_("Post-evaluation"),
+            created=since,
+            key=f"post_evaluation:{pk}",
+            process="decisions",
+            unit_ids=(unit_id,),
+        )
+    # No clock runs for an opinion (the Interim Regulations set none): no due date.
+    return InboxItem(
+        kind="decisions.expert_opinion",
+        title=_("Give your expert opinion"),
+        subject=title,
+        url=reverse("decisions:register:opinion", kwargs={"pk": decision_id}),
+        due=None,
+        unit=unit,
+        stage=str(Stage.ASSESSMENT.label),
+        created=since,
+        key=f"expert_opinion:{pk}",
+        process="decisions",
+        unit_ids=(unit_id,),
+    )
 
 
 def decision_inbox_items(user) -> list[InboxItem]:
-    """Two queries, whatever the number: the reports and opinions ``user`` still owes."""
+    """One statement, whatever the number: the reports and opinions ``user`` still owes
+    (``_owed_sql``), the reports first."""
     if not (user.is_authenticated and user.is_active):
         return []
-    return _post_evaluation_items(user) + _expert_opinion_items(user)
+    sql, params = _owed_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _USER else p for p in params])
+        rows = cursor.fetchall()
+    return [_owed_item(*row) for row in rows]

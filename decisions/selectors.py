@@ -62,6 +62,8 @@ decision page), the rules are one statement after the grants: each branch asks t
 row, its government's row and, by ``EXISTS``, its own rows (``_one_decision``).
 """
 
+from functools import cache
+
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -167,20 +169,38 @@ def _held_units(grants: RoleGrants, roles) -> list[int]:
     return grants.unit_ids(*(role for role in roles if role in grants.groups))
 
 
+# Stands for the person's id while the statement of their own decisions is compiled.
+_USER = -7_310_532
+
+
 def _own_decision_ids(user) -> list[int]:
-    """The decisions ``user`` is tied to in person, whatever their grants, in one statement:
-    evaluated (第三十六条), risk-assessed (第二十二条), chosen as an expert and not withdrawn,
-    or given an expert opinion on (第十九条至第二十一条)."""
-    evaluated = PostEvaluation.objects.filter(evaluator=user).values_list("decision_id")
-    assessed = RiskAssessment.objects.filter(assessor=user).values_list("decision_id")
-    chosen = ExpertSelection.objects.filter(expert__user=user, withdrawn_at=None).values_list(
+    """The decisions ``user`` is tied to in person, whatever their grants, in one statement
+    (``_own_sql``)."""
+    sql, params = _own_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _USER else p for p in params])
+        return sorted({pk for (pk,) in cursor.fetchall()})
+
+
+@cache
+def _own_sql(vendor: str) -> tuple[str, tuple]:
+    """The decisions a person evaluated (第三十六条), risk-assessed (第二十二条), was chosen
+    for as an expert and not withdrawn, or gave an expert opinion on (第十九条至第二十一条),
+    compiled once per database vendor with ``_USER`` where their id goes (composing it with
+    the ORM on every list cost more than running it)."""
+    evaluated = PostEvaluation.objects.filter(evaluator=_USER).values_list("decision_id")
+    assessed = RiskAssessment.objects.filter(assessor=_USER).values_list("decision_id")
+    chosen = ExpertSelection.objects.filter(expert__user=_USER, withdrawn_at=None).values_list(
         "decision_id"
     )
-    opined = ExpertOpinion.objects.filter(expert__user=user).values_list("decision_id")
+    opined = ExpertOpinion.objects.filter(expert__user=_USER).values_list("decision_id")
     ids = evaluated.order_by().union(
         assessed.order_by(), chosen.order_by(), opined.order_by(), all=True
     )
-    return sorted({pk for (pk,) in ids})
+    sql, params = ids.query.sql_with_params()
+    if list(params).count(_USER) != 4:
+        raise RuntimeError("cannot find the person's id in the statement of their decisions")
+    return sql, tuple(params)
 
 
 def _governments(grants: RoleGrants) -> tuple[list[int], list[int]]:

@@ -6,8 +6,8 @@ question ("may this person act as legal advisor for 财政局?") has one answer 
 What is remembered, and for how long:
 
 * ``has_role`` reads a user's group names once per user object (as Django's ModelBackend keeps
-  ``_perm_cache``); granting or revoking through this module, or changing the user's groups,
-  forgets them.
+  ``_perm_cache``), or finds them read already by ``inbox.role_grants_for`` on that object;
+  granting or revoking through this module, or changing the user's groups, forgets them.
 * ``has_role_in_unit`` asks the database every time, except inside ``role_checks_memoised()``:
   there each (person, role, unit) is asked once and the answer reused until the block ends.
   ``workflows.tasking`` opens such a block around exactly one task action (``task_complete`` or
@@ -81,6 +81,13 @@ def _group_names(user) -> frozenset[str]:
         names = frozenset(user.groups.values_list("name", flat=True))
         setattr(user, _GROUP_NAMES, names)
     return names
+
+
+def remember_group_names(user, names) -> None:
+    """Keep ``names`` (all of ``user``'s groups, just read from the database) for
+    ``has_role``, as ``_group_names`` would have read them: ``inbox.role_grants_for`` reads
+    them in its own statement, which every staff page sends first."""
+    setattr(user, _GROUP_NAMES, frozenset(names))
 
 
 def _forget_group_names(user) -> None:

@@ -18,6 +18,7 @@ from django.views import generic
 from viewflow.workflow.flow.views import FlowChartView
 
 from workflows.files import stored_file_response
+from workflows.inbox import role_grants_for
 from workflows.links import reverse_by_pk
 from workflows.paging import CappedPaginator
 from workflows.permissions import has_role, units_for_role
@@ -65,8 +66,11 @@ class DecisionListView(LoginRequiredMixin, generic.ListView):
     ROW_FIELDS = ("title", "stage", "outcome", "updated_at", "lead_unit__name")
 
     def get_queryset(self):
+        # The grants first: their statement also reads the person's groups, which every
+        # ``has_role`` of the page (who reads all, the menu, "start a decision") then finds.
+        grants = role_grants_for(user=self.request.user)
         qs = (
-            decisions_visible_to(user=self.request.user)
+            decisions_visible_to(user=self.request.user, grants=grants)
             .select_related("lead_unit")
             .only(*self.ROW_FIELDS)
         )

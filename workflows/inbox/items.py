@@ -39,6 +39,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -51,6 +52,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -60,10 +62,10 @@ from viewflow.workflow.status import STATUS
 
 from ..calendar import CalendarRangeError, count_working_days
 from ..clocks.models import Deadline
-from ..models import TaskOffer
+from ..models import TaskOffer, Unit
 from ..paging import COUNT_CAP
 from ..tasking import node_steps, step_of_task
-from .offers import OPEN, RoleGrants, role_grants_for, tasks_for_user, with_offers
+from .offers import OPEN, RoleGrants, role_grants_for, tasks_for_user
 
 # --- the inbox across every source --------------------------------------------------------------
 
@@ -195,10 +197,10 @@ def _source_slice(
 
 
 @cache
-def _process_children() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Multi-table subclasses of viewflow's Process (reverse link name, forward relations).
+def _process_children() -> tuple[tuple[type[Process], tuple[Any, ...]], ...]:
+    """Multi-table subclasses of viewflow's Process (the model, its forward relations).
 
-    Selecting them with the task lets the inbox name each task's subject (e.g. the object the
+    Reading them with the task lets the inbox name each task's subject (e.g. the object the
     process carries) without one query per task, and without knowing any flow by name. The
     models do not change while the process runs: computed once.
     """
@@ -209,7 +211,7 @@ def _process_children() -> tuple[tuple[str, tuple[str, ...]], ...]:
         if Process not in model._meta.parents:
             continue
         relations = tuple(
-            field.name
+            field
             # The child's own fields: the parent's (parent task, seed, artifact) name no
             # subject, and each would add a join.
             for field in model._meta.local_concrete_fields
@@ -218,31 +220,8 @@ def _process_children() -> tuple[tuple[str, tuple[str, ...]], ...]:
             and not field.remote_field.parent_link
             and not issubclass(field.related_model, Process)
         )
-        children.append((model._meta.model_name, relations))
+        children.append((model, relations))
     return tuple(children)
-
-
-@cache
-def _task_relations() -> tuple[str, ...]:
-    related = []
-    for link, relations in _process_children():
-        related.append(f"process__{link}")
-        related += [f"process__{link}__{name}" for name in relations]
-    return tuple(related)
-
-
-def _task_subject(task: Task, children):
-    """The object the task's process carries (a decision…), or the process itself."""
-    for link, relations in children:
-        # A missing reverse one-to-one raises a subclass of AttributeError: getattr's default.
-        child = getattr(task.process, link, None)
-        if child is None:
-            continue
-        for name in relations:
-            related = getattr(child, name, None)
-            if related is not None:
-                return related
-    return task.process
 
 
 def _task_stage(task: Task, subject, step) -> str:
@@ -270,18 +249,18 @@ def _task_url(task: Task) -> str:
         return ""
 
 
-def _task_unit(task: Task, grants: RoleGrants) -> str:
-    """For which unit the person is asked: of a task offered to several (role, unit) pairs,
-    the units of those the person holds (``task.offers`` prefetched, ``with_offers``)."""
+def _task_unit(task: Task, offers: list[tuple[str, int, str]], grants: RoleGrants) -> str:
+    """For which unit the person is asked: of a task offered to several (role, unit) pairs
+    (``offers``: (role, unit id, the unit's name, as it prints), in the order they were made),
+    the units of those the person holds."""
     if task.owner_id:
         return str(_("You"))
-    offers = list(task.offers.all())
     held = [
         offer
         for offer in offers
-        if offer.role in grants.groups and offer.unit_id in grants.units.get(offer.role, ())
+        if offer[0] in grants.groups and offer[1] in grants.units.get(offer[0], ())
     ]
-    return "、".join(dict.fromkeys(str(offer.unit) for offer in held or offers[:1]))
+    return "、".join(dict.fromkeys(name for _role, _unit, name in held or offers[:1]))
 
 
 def _clocked_nodes() -> tuple[tuple[Any, tuple[str, ...], TaskClocks], ...]:
@@ -299,6 +278,17 @@ def _clocked_nodes() -> tuple[tuple[Any, tuple[str, ...], TaskClocks], ...]:
 _built: dict[tuple, Any] = {}
 
 
+def _clocks_state(nodes=None) -> tuple:
+    """What a statement reading the tasks' clocks is built from: the clocked nodes and their
+    processes' clocks as registered, and the numbering of the content types (Deadline's own,
+    read from Django's cache without a query, tells when they were numbered anew)."""
+    nodes = _clocked_nodes() if nodes is None else nodes
+    return (
+        ContentType.objects.get_for_model(Deadline).pk,
+        tuple((id(node), rule_keys, id(clocks)) for node, rule_keys, clocks in nodes),
+    )
+
+
 def _task_clock(field: str, output_field):
     """``field`` (``due`` or ``awaiting_year``) of each task's running clock (the earliest
     due of them), None when its step meets no clock: a ``CASE`` on the task's node, so the
@@ -314,11 +304,7 @@ def _task_clock(field: str, output_field):
     content type, read from Django's cache without a query, tells.
     """
     nodes = _clocked_nodes()
-    key = (
-        field,
-        ContentType.objects.get_for_model(Deadline).pk,
-        tuple((id(node), rule_keys, id(clocks)) for node, rule_keys, clocks in nodes),
-    )
+    key = (field, *_clocks_state(nodes))
     if key in _built:
         return _built[key]
     process = OuterRef(OuterRef("process_id"))
@@ -398,12 +384,10 @@ def _task_slice(
     (``due.Who``) says whose tasks ``candidates`` are, in SQL: in due order, a large queue is
     then read from the clocks' side (``workflows.inbox.due``).
 
-    Three queries (four when the page is full: the capped count; five when a task's step meets
-    a clock: its clock's legal source and calendar): the page's ids (tasks only) with their
-    due dates, then those tasks with everything the inbox shows, then their offers (a task may
-    have several, so they cannot be joined in). In one query, the dozen joins naming each
-    task's subject exceed PostgreSQL's join_collapse_limit, and it joined every task before
-    filtering.
+    Two queries (three when the page is full: the capped count): the page's ids (tasks only)
+    with their due dates, then those tasks with everything the inbox shows, their offers and
+    clocks (``_items_by_id``). In one query, the joins naming each task's subject exceed
+    PostgreSQL's join_collapse_limit, and it joined every task before filtering.
     """
     candidates = candidates.select_related(None)
     due_date = _task_clock("due", DateField())
@@ -476,49 +460,243 @@ def _walked_rows(candidates: QuerySet, who, start: int, stop: int | None) -> lis
     return rows
 
 
+# Stand for the page's task ids while the statement reading them is compiled (``_ItemsRead``).
+_TASK_IDS = -7_310_531
+# The columns of ``_ItemsRead``'s rows, in order, before those of the tasks' subjects.
+_TASK_COLUMNS = ("id", "flow_task", "status", "created", "finished", "owner_id", "process_id")
+_CLOCK, _FLOW_CLASS, _PROCESS_STATUS = 7, 8, 9
+_DUE, _AWAITING, _LEGAL_SOURCE, _JURISDICTION = 10, 11, 12, 13
+_OFFER_ROLE, _OFFER_UNIT, _OFFER_UNIT_NAME = 14, 15, 16
+_TASK_ATTNAMES = tuple(Task._meta.get_field(name).attname for name in _TASK_COLUMNS)
+# Reads of tasks as inbox items, compiled on this connection (``_items_read``), for up to
+# this many tasks (a longer read, a whole tab at once, is compiled each time).
+_READS = "_fazhi_inbox_item_reads"
+_KEPT_UP_TO = 200
+
+
+@dataclass(frozen=True)
+class _ItemsRead:
+    """The statement ``_items_by_id`` sends for a number of tasks: its SQL and parameters
+    (``_TASK_IDS`` and the following numbers where the ids go), each column's converters (what
+    the ORM applies to a field's value: a flow node from its reference, a date from SQLite's
+    text), and where each subject's columns are: per process child, the column of its id
+    and, per relation, (the related model, its first column, its fields' attnames)."""
+
+    sql: str
+    params: tuple
+    converters: tuple[tuple[int, tuple, Any], ...]
+    children: tuple[tuple[int, tuple[tuple[type, int, tuple[str, ...]], ...]], ...]
+
+    def rows(self, ids: list[int]) -> list[list]:
+        slots = {_TASK_IDS - k: pk for k, pk in enumerate(ids)}
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [slots.get(p, p) for p in self.params])
+            rows = [list(row) for row in cursor.fetchall()]
+        for row in rows:
+            for at, converters, expression in self.converters:
+                for convert in converters:
+                    row[at] = convert(row[at], expression, connection)
+        return rows
+
+
+def _items_read(count: int, clocked: bool) -> _ItemsRead:
+    """The statement reading ``count`` tasks with everything the inbox shows, built once per
+    connection, number of tasks and registry state (composing it with the ORM cost more than
+    running it: the clocks' ``CASE`` alone 2 ms a read). One row per offer of each task (a
+    task may have several), in the order they were made; with each task: its own columns
+    (``_TASK_COLUMNS``), its running clock's id, due date, awaited year, legal source and
+    jurisdiction when ``clocked`` (``_task_clock``), its process's flow and status, and the
+    subject its process carries (``_process_children``: the related object's every column, as
+    the ORM reads it, since its name may be made of any)."""
+    # On the connection: the converters are the backend's, bound to it.
+    reads = getattr(connection, _READS, None)
+    if reads is None:
+        reads = {}
+        setattr(connection, _READS, reads)
+    key = (count, clocked, *_clocks_state())
+    if key in reads:
+        return reads[key]
+    q = connection.ops.quote_name
+    clock = _task_clock("pk", BigIntegerField()) if clocked else None
+    tasks = (
+        Task.objects.filter(pk__in=[_TASK_IDS - k for k in range(count)])
+        # No clock: NULL typed as its id (PostgreSQL compares an untyped parameter as text).
+        .annotate(i_clock=Cast(Value(None), BigIntegerField()) if clock is None else clock)
+        .order_by()
+        .values_list(*_TASK_COLUMNS, "i_clock")
+    )
+    inner, params = tasks.query.sql_with_params()
+    task_fields = [Task._meta.get_field(name) for name in _TASK_COLUMNS]
+    process_fields = [Process._meta.get_field(name) for name in ("flow_class", "status")]
+    deadline_fields = [
+        Deadline._meta.get_field(name)
+        for name in ("due", "awaiting_year", "legal_source", "jurisdiction")
+    ]
+    offer_fields = [TaskOffer._meta.get_field(name) for name in ("role", "unit")]
+    unit_name = Unit._meta.get_field("name")
+    columns = [f"i.{q(name)}" for name in (*_TASK_COLUMNS, "clock")]
+    columns += [f"p.{q(field.column)}" for field in process_fields]
+    columns += [f"d.{q(field.column)}" for field in deadline_fields]
+    columns += [f"o.{q(field.column)}" for field in offer_fields]
+    columns.append(f"u.{q(unit_name.column)}")
+    fields = [*task_fields, None, *process_fields, *deadline_fields, *offer_fields, unit_name]
+    joins, children = [], []
+    for k, (model, relations) in enumerate(_process_children()):
+        child = f"c{k}"
+        link = model._meta.pk
+        joins.append(
+            f"LEFT JOIN {q(model._meta.db_table)} {child} "
+            f"ON {child}.{q(link.column)} = p.{q(Process._meta.pk.column)}"
+        )
+        child_at = len(columns)
+        columns.append(f"{child}.{q(link.column)}")
+        fields.append(link)
+        subjects = []
+        for n, relation in enumerate(relations):
+            related, alias = relation.related_model, f"s{k}_{n}"
+            # Its own table's columns (a related model with a parent model of its own reads
+            # the parent's fields when they are asked for).
+            own = related._meta.local_concrete_fields
+            joins.append(
+                f"LEFT JOIN {q(related._meta.db_table)} {alias} ON {alias}."
+                f"{q(relation.target_field.column)} = {child}.{q(relation.column)}"
+            )
+            subjects.append((related, len(columns), tuple(field.attname for field in own)))
+            columns += [f"{alias}.{q(field.column)}" for field in own]
+            fields += own
+        children.append((child_at, tuple(subjects)))
+    names = ", ".join(q(name) for name in (*_TASK_COLUMNS, "clock"))
+    pk = {model: q(model._meta.pk.column) for model in (Process, Deadline, TaskOffer, Unit)}
+    offer_task = q(TaskOffer._meta.get_field("task").column)
+    # The tasks (each with its clock's id) materialised first: inlined, PostgreSQL planned
+    # the clock's subquery twice (the join and the column) and hashed the deadlines.
+    sql = (
+        f"WITH i({names}) AS MATERIALIZED ({inner}) SELECT {', '.join(columns)} FROM i "
+        f"INNER JOIN {q(Process._meta.db_table)} p ON p.{pk[Process]} = i.{q('process_id')} "
+        f"LEFT JOIN {q(Deadline._meta.db_table)} d ON d.{pk[Deadline]} = i.{q('clock')} "
+        f"LEFT JOIN {q(TaskOffer._meta.db_table)} o ON o.{offer_task} = i.{q('id')} "
+        f"LEFT JOIN {q(Unit._meta.db_table)} u ON u.{pk[Unit]} = o.{q(offer_fields[1].column)} "
+        + " ".join(joins)
+        + f" ORDER BY i.{q('id')}, o.{pk[TaskOffer]}"
+    )
+    converters = []
+    for at, field in enumerate(fields):
+        if field is None:
+            continue
+        expression = field.get_col(field.model._meta.db_table)
+        found = [
+            *connection.ops.get_db_converters(expression),
+            *expression.get_db_converters(connection),
+        ]
+        if found:
+            converters.append((at, tuple(found), expression))
+    read = _ItemsRead(sql, tuple(params), tuple(converters), tuple(children))
+    if count <= _KEPT_UP_TO:
+        reads[key] = read
+    return read
+
+
+# Digits only, so that they pass the ``<int:…>`` converters; never part of the rest of a URL.
+_PROCESS_MARK, _TASK_MARK = "918273645546372819", "827364554637281918"
+
+
+def _task_links() -> Callable[[Task], str]:
+    """``_task_url`` for many tasks at the cost of one ``reverse`` per flow node (as
+    ``workflows.links.reverse_by_pk`` does for one id): a task's page differs from another's
+    of the same node only in the process's and the task's ids, so the node's is reversed
+    once with marks in their places, and each task's ids put where the marks were."""
+    made: dict[Any, tuple[str, str, str] | None] = {}
+
+    def url(task: Task) -> str:
+        node = task.flow_task
+        if node not in made:
+            made[node] = None
+            try:
+                marked = node.reverse("index", args=[int(_PROCESS_MARK), int(_TASK_MARK)])
+            except NoReverseMatch:
+                marked = ""
+            head, _mark, rest = marked.partition(_PROCESS_MARK)
+            middle, _mark, tail = rest.partition(_TASK_MARK)
+            # Each mark once, the process's first: else ask each time.
+            if (
+                marked.count(_PROCESS_MARK) == 1
+                and marked.count(_TASK_MARK) == 1
+                and _TASK_MARK in rest
+            ):
+                made[node] = (head, middle, tail)
+        parts = made[node]
+        if parts is None:
+            return _task_url(task)
+        head, middle, tail = parts
+        return f"{head}{int(task.process_id)}{middle}{int(task.pk)}{tail}"
+
+    return url
+
+
 def _items_by_id(ids: Iterable[int], grants: RoleGrants, *, clocked: bool) -> dict[int, InboxItem]:
     """The tasks of ``ids`` as inbox items, by task id (in no order); with their clocks (due
-    date, legal source, the holiday notice awaited) when ``clocked``. Two queries (three with
-    a clock: its legal source and calendar): the tasks with everything the inbox shows, then
-    their offers (a task may have several, so they cannot be joined in)."""
-    children = _process_children()
-    # Unordered: the items are found by id (Task's own ordering by creation cost building).
-    found = with_offers(
-        Task.objects.select_related("process", "owner", *_task_relations()).order_by()
-    )
-    clock = _task_clock("pk", BigIntegerField()) if clocked else None
-    if clock is not None:
-        found = found.annotate(i_clock=clock)
-    found = found.in_bulk(list(ids))
-    clocks = Deadline.objects.only(
-        "due", "awaiting_year", "legal_source", "jurisdiction_id"
-    ).in_bulk([pk for pk in (getattr(t, "i_clock", None) for t in found.values()) if pk])
+    date, legal source, the holiday notice awaited) when ``clocked``. One statement
+    (``_items_read``): the tasks with everything the inbox shows, one row per offer."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    read = _items_read(len(ids), clocked)
+    db = connection.alias
+    url = _task_links()
+    by_task: dict[int, tuple[list, list]] = {}
+    for row in read.rows(ids):
+        found = by_task.get(row[0])
+        if found is None:
+            found = by_task[row[0]] = (row, [])
+        if row[_OFFER_ROLE] is not None:
+            found[1].append((row[_OFFER_ROLE], row[_OFFER_UNIT], row[_OFFER_UNIT_NAME]))
     items = {}
-    for pk, task in found.items():
-        deadline = clocks.get(getattr(task, "i_clock", None))
+    for pk, (row, offers) in by_task.items():
+        task = Task.from_db(db, _TASK_ATTNAMES, row[: len(_TASK_COLUMNS)])
+        subject = _row_subject(row, read, db)
+        if subject is None:
+            # The process itself, as much as its name needs.
+            subject = Process.from_db(
+                db,
+                ("id", "flow_class", "status"),
+                (task.process_id, row[_FLOW_CLASS], row[_PROCESS_STATUS]),
+            )
         step = step_of_task(task)
         step = step[0] if step is not None else None
-        subject = _task_subject(task, children)
+        clock = row[_CLOCK]
         items[pk] = InboxItem(
             kind="task",
             title=_task_title(task, step),
             subject=str(subject),
-            url=_task_url(task),
-            due=deadline.due if deadline is not None else None,
-            unit=_task_unit(task, grants),
+            url=url(task),
+            due=row[_DUE] if clock is not None else None,
+            unit=_task_unit(task, offers, grants),
             stage=_task_stage(task, subject, step),
             created=task.created,
             key=f"task:{task.pk}",
-            awaiting=deadline.awaiting_year if deadline is not None else None,
-            legal_source=deadline.legal_source if deadline is not None else "",
-            jurisdiction_id=deadline.jurisdiction_id if deadline is not None else None,
+            awaiting=row[_AWAITING] if clock is not None else None,
+            legal_source=row[_LEGAL_SOURCE] if clock is not None else "",
+            jurisdiction_id=row[_JURISDICTION] if clock is not None else None,
             process=process_key(task.flow_task.flow_class) if task.flow_task else "",
-            unit_ids=tuple(dict.fromkeys(offer.unit_id for offer in task.offers.all())),
+            unit_ids=tuple(dict.fromkeys(unit for _role, unit, _name in offers)),
             task_id=task.pk,
             done_at=task.finished if task.status == STATUS.DONE else None,
-            clock_id=deadline.pk if deadline is not None else None,
+            clock_id=clock,
         )
     return items
+
+
+def _row_subject(row: list, read: _ItemsRead, db: str):
+    """The object the task's process carries (a decision…), from its columns of ``row``:
+    of the process child the process is, the first relation set; None when there is none."""
+    for child_at, subjects in read.children:
+        if row[child_at] is None:
+            continue
+        for model, at, attnames in subjects:
+            values = row[at : at + len(attnames)]
+            if values[attnames.index(model._meta.pk.attname)] is not None:
+                return model.from_db(db, attnames, values)
+    return None
 
 
 def _task_items(

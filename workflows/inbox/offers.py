@@ -28,7 +28,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from ..models import TaskOffer, Unit
-from ..permissions import unit_role_grants
+from ..permissions import remember_group_names, unit_role_grants
 from ..roles import ROLES, unit_permission_codename
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED]
@@ -143,35 +143,54 @@ class RoleGrants:
 NO_GRANTS = RoleGrants()
 
 
-def _grants_sql(*, user) -> tuple[str, tuple]:
+# Stands for the person's id while the grants' statement is compiled (``_grants_sql``).
+_USER = -7_310_529
+
+
+@cache
+def _grants_sql(vendor: str, unit_type: int) -> tuple[str, tuple]:
     """One statement for both: the person's unit grants (``workflows.permissions.
-    unit_role_grants``, as (codename, unit id as text)) and their role groups (name, NULL)."""
-    grants = unit_role_grants(user=user).values_list("permission__codename", "object_pk")
+    unit_role_grants``, as (codename, unit id as text)) and all their groups (name, NULL).
+
+    Compiled once (per database vendor and numbering of content types: Unit's is one of its
+    parameters), with ``_USER`` where the person's id goes: composing it with the ORM cost
+    more than running it, and every staff page asks it."""
+    grants = unit_role_grants(user=_USER).values_list("permission__codename", "object_pk")
     groups = (
-        Group.objects.filter(user=user)
+        Group.objects.filter(user=_USER)
         .annotate(no_unit=Value(None, output_field=CharField()))
         .values_list("name", "no_unit")
     )
-    return grants.union(groups, all=True).query.sql_with_params()
+    sql, params = grants.union(groups, all=True).query.sql_with_params()
+    if list(params).count(_USER) != 2:
+        raise RuntimeError("cannot find the person's id in the role grants' statement")
+    return sql, tuple(params)
 
 
 def role_grants_for(*, user) -> RoleGrants:
     """The person's (role → unit ids) grants and role groups, in one query. An inactive or
-    anonymous user holds nothing (no query)."""
+    anonymous user holds nothing (no query).
+
+    The same statement reads the names of all the person's groups: they are kept on the user
+    object for ``workflows.permissions.has_role`` (``remember_group_names``), which then asks
+    nothing more in this request."""
     if not user.is_authenticated or not user.is_active:
         return NO_GRANTS
     units: dict[str, set[int]] = {}
-    groups = set()
+    groups, names = set(), set()
+    sql, params = _grants_sql(connection.vendor, ContentType.objects.get_for_model(Unit).pk)
     with connection.cursor() as cursor:
-        cursor.execute(*_grants_sql(user=user))
+        cursor.execute(sql, [user.pk if p == _USER else p for p in params])
         for name, object_pk in cursor.fetchall():
             if object_pk is None:
+                names.add(name)
                 if name in ROLES:
                     groups.add(name)
             elif name.startswith(_PERMISSION_PREFIX):
                 role = name[len(_PERMISSION_PREFIX) :]
                 if role in ROLES:
                     units.setdefault(role, set()).add(int(object_pk))
+    remember_group_names(user, names)
     return RoleGrants(
         units={role: frozenset(ids) for role, ids in units.items()}, groups=frozenset(groups)
     )
