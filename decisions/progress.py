@@ -12,17 +12,21 @@ offers, the articles are the step declarations (``decisions.steps``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 from viewflow.workflow import flow
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from workflows.clocks.models import Deadline
 from workflows.consultations.models import Consultation
 from workflows.inbox import may_act_on_task, with_offers
+from workflows.models import TaskOffer, Unit
 from workflows.progress import (
     CURRENT,
     DONE,
@@ -37,6 +41,7 @@ from workflows.progress import (
     record_url,
     states_by_position,
 )
+from workflows.rows import columns, offers_load, offers_sql, related
 
 from .flows import DecisionFlow
 from .models import Decision, DecisionProcess, LegalityReview, Outcome, Stage
@@ -104,79 +109,148 @@ def stage_source(stage: str) -> str:
 @dataclass
 class ProgressReads:
     """What the stepper reads of a decision, read once: its processes (newest first), their
-    tasks (oldest first, with owners and offers), the legal clocks of the decision and of its
-    legality reviews and consultations, and ``may_act``: the answers of
-    ``may_act_on_task`` already asked for the reader, by task id. The decision's page reads
-    them itself and shows its open steps and review clocks from the same reading."""
+    tasks (oldest first, each with its owner), each task's offers (by task id, in the order
+    they were made, each with its unit), the legal clocks of the decision and of its legality
+    reviews and consultations, and ``may_act``: the answers of ``may_act_on_task`` already
+    asked for the reader, by task id. The decision's page reads them itself and shows its
+    open steps and review clocks from the same reading."""
 
     process_ids: list[int]
     tasks: list[Task]
+    offers: dict[int, list[TaskOffer]]
     deadlines: list[Deadline]
     may_act: dict[int, bool] = field(default_factory=dict)
 
 
-def progress_reads(
-    decision: Decision,
-    *,
-    review_ids: list[int] | None = None,
-    consultation_ids: list[int] | None = None,
-) -> ProgressReads:
-    """Read what ``decision_progress`` needs; the ids of the decision's legality reviews and
-    consultations are read here unless the caller has them."""
+def progress_reads(decision: Decision) -> ProgressReads:
+    """Read what ``decision_progress`` needs, in two plain statements composed once per
+    process (issue 22: composing the four ORM queries they replace cost more than running
+    them): the processes with their tasks, owners and offers; the clocks."""
+    if connection.vendor != "postgresql":
+        return _progress_reads_orm(decision)
+    tasks_read, users = columns(Task, "t"), columns(get_user_model(), "u")
+    deadlines_read, units = columns(Deadline, "d"), columns(Unit, "ru")
+    processes: dict[int, object] = {}
+    tasks, offers, deadlines = [], {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(_tasks_sql(), [decision.pk])
+        for process_id, process_created, *row, offered in cursor.fetchall():
+            processes[process_id] = process_created
+            if row[0] is None:  # a process without tasks
+                continue
+            task = tasks_read.load(row[: len(tasks_read)])
+            owner = users.load(row[len(tasks_read) :]) if task.owner_id else None
+            related(task, "owner", owner)
+            tasks.append(task)
+            offers[task.pk] = offers_load(offered)
+        cursor.execute(_deadlines_sql(), _deadline_arguments(decision))
+        for row in cursor.fetchall():
+            deadline = deadlines_read.load(row[: len(deadlines_read)])
+            unit_values = row[len(deadlines_read) :]
+            related(
+                deadline,
+                "responsible_unit",
+                units.load(unit_values) if unit_values[0] is not None else None,
+            )
+            deadlines.append(deadline)
+    # Newest first, as ``Process.Meta.ordering`` lists them.
+    process_ids = sorted(processes, key=lambda pk: processes[pk], reverse=True)
+    return ProgressReads(process_ids=process_ids, tasks=tasks, offers=offers, deadlines=deadlines)
+
+
+def _progress_reads_orm(decision: Decision) -> ProgressReads:
+    """``progress_reads`` with the ORM: the plain statements are PostgreSQL's (``= ANY``,
+    ``json_agg``); the embedded SQLite installation reads the same rows this way."""
     process_ids = list(
         DecisionProcess.objects.filter(decision=decision).values_list("pk", flat=True)
     )
-    if review_ids is None:
-        review_ids = list(decision.legality_reviews.values_list("pk", flat=True))
-    if consultation_ids is None:
-        consultation_ids = list(
-            Consultation.objects.filter(
-                subject_type=ContentType.objects.get_for_model(Decision), subject_id=decision.pk
-            ).values_list("pk", flat=True)
-        )
-    return ProgressReads(
-        process_ids=process_ids,
-        tasks=_tasks(process_ids),
-        deadlines=_deadlines(decision, review_ids, consultation_ids),
-    )
-
-
-def _tasks(process_ids: list[int]) -> list[Task]:
-    """The flow's tasks of the decision's processes, oldest first, with their owners and
-    offers."""
-    if not process_ids:
-        return []
-    return list(
+    tasks = list(
         with_offers(
             Task.objects.filter(process_id__in=process_ids).select_related("owner")
         ).order_by("created", "pk")
     )
-
-
-def _deadlines(
-    decision: Decision, review_ids: list[int], consultation_ids: list[int]
-) -> list[Deadline]:
-    """The legal clocks of the decision and of the items its steps opened them on (its
-    legality reviews, its consultations)."""
     subjects = Q(
         content_type=ContentType.objects.get_for_model(Decision), object_id=str(decision.pk)
     )
-    if review_ids:
+    for model, ids in (
+        (LegalityReview, decision.legality_reviews.values_list("pk", flat=True)),
+        (
+            Consultation,
+            Consultation.objects.filter(
+                subject_type=ContentType.objects.get_for_model(Decision), subject_id=decision.pk
+            ).values_list("pk", flat=True),
+        ),
+    ):
         subjects |= Q(
-            content_type=ContentType.objects.get_for_model(LegalityReview),
-            object_id__in=[str(pk) for pk in review_ids],
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
         )
-    if consultation_ids:
-        subjects |= Q(
-            content_type=ContentType.objects.get_for_model(Consultation),
-            object_id__in=[str(pk) for pk in consultation_ids],
-        )
-    return list(Deadline.objects.filter(subjects).select_related("responsible_unit"))
+    deadlines = Deadline.objects.filter(subjects).select_related("responsible_unit")
+    return ProgressReads(
+        process_ids=process_ids,
+        tasks=tasks,
+        offers={task.pk: list(task.offers.all()) for task in tasks},
+        deadlines=list(deadlines),
+    )
 
 
-def _holder(task: Task, *, user=None, may_act: dict[int, bool]) -> Holder:
+@cache
+def _tasks_sql() -> str:
+    """The decision's processes (id, created), each with its tasks (a row each, oldest
+    first), their owners and their offers (``workflows.rows.offers_sql``); a process without
+    tasks is one row without them."""
+    q = connection.ops.quote_name
+    tasks, users = columns(Task, "t"), columns(get_user_model(), "u")
+    return (
+        f"SELECT p.id, p.created, {tasks.sql}, {users.sql}, {offers_sql('t')} "
+        f"FROM {q(DecisionProcess._meta.db_table)} dp "
+        f"JOIN {q(Process._meta.db_table)} p ON p.id = dp.{q('process_ptr_id')} "
+        f"LEFT JOIN {q(Task._meta.db_table)} t ON t.{q('process_id')} = p.id "
+        f"LEFT JOIN {q(get_user_model()._meta.db_table)} u ON u.id = t.{q('owner_id')} "
+        f"WHERE dp.{q('decision_id')} = %s ORDER BY t.created, t.id"
+    )
+
+
+@cache
+def _deadlines_sql() -> str:
+    """The legal clocks of the decision and of the items its steps opened them on (its
+    legality reviews, its consultations), each with its responsible unit, as
+    ``Deadline.Meta.ordering`` orders them. The items' ids are read into arrays first, so
+    that each condition is an index lookup."""
+    q = connection.ops.quote_name
+    deadlines, units = columns(Deadline, "d"), columns(Unit, "ru")
+    subject = f"d.{q('content_type_id')} = %s AND d.{q('object_id')}"
+    return (
+        f"SELECT {deadlines.sql}, {units.sql} FROM {q(Deadline._meta.db_table)} d "
+        f"LEFT JOIN {q(Unit._meta.db_table)} ru ON ru.id = d.{q('responsible_unit_id')} "
+        f"WHERE ({subject} = %s) "
+        f"OR ({subject} = ANY(ARRAY(SELECT r.id::text FROM "
+        f"{q(LegalityReview._meta.db_table)} r WHERE r.{q('decision_id')} = %s))) "
+        f"OR ({subject} = ANY(ARRAY(SELECT c.id::text FROM "
+        f"{q(Consultation._meta.db_table)} c "
+        f"WHERE c.{q('subject_type_id')} = %s AND c.{q('subject_id')} = %s))) "
+        f"ORDER BY d.due, d.id"
+    )
+
+
+def _deadline_arguments(decision: Decision) -> list:
+    decision_type = ContentType.objects.get_for_model(Decision).pk  # cached by Django
+    return [
+        decision_type,
+        str(decision.pk),
+        ContentType.objects.get_for_model(LegalityReview).pk,
+        decision.pk,
+        ContentType.objects.get_for_model(Consultation).pk,
+        decision_type,
+        decision.pk,
+    ]
+
+
+def _holder(task: Task, *, user=None, reads: ProgressReads) -> Holder:
     """Who has ``task``: its owner, else the (role, unit) pairs it is offered to; a timer has
-    nobody (it runs by itself). ``may_act`` holds the answers already asked, by task id."""
+    nobody (it runs by itself). ``reads.may_act`` holds the answers already asked, by task
+    id."""
+    may_act = reads.may_act
     node = task.flow_task
     declared = BY_NODE.get(node.name)
     url = ""
@@ -188,7 +262,7 @@ def _holder(task: Task, *, user=None, may_act: dict[int, bool]) -> Holder:
     return Holder(
         work=declared.name if declared is not None else node.task_title,
         person=person_name(task.owner) if task.owner_id else "",
-        offered_to=[offer_label(offer.role, offer.unit) for offer in task.offers.all()],
+        offered_to=[offer_label(offer.role, offer.unit) for offer in reads.offers[task.pk]],
         url=url,
     )
 
@@ -259,7 +333,7 @@ def decision_progress(
                 shown.done_by = person_name(archived[-1].owner) if archived else ""
         if shown.state == CURRENT:
             shown.holders = [
-                _holder(t, user=user, may_act=reads.may_act)
+                _holder(t, user=user, reads=reads)
                 for t in tasks
                 if t.status in OPEN and not _is_gate(t)
             ]

@@ -145,11 +145,7 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
             "consultations",
             consultations_for_subject(subject=decision).annotate(comment_count=Count("comments")),
         )
-        reads = progress_reads(
-            decision,
-            review_ids=[r.pk for r in reviews],
-            consultation_ids=[c.pk for c in consultations],
-        )
+        reads = progress_reads(decision)
         context.update(
             {
                 "decision": decision,
@@ -203,6 +199,7 @@ class DecisionDetailView(LoginRequiredMixin, generic.TemplateView):
                     "task": task,
                     "name": task.flow_task.name,
                     "mine": mine,
+                    "offers": reads.offers[task.pk],
                     "url": task.flow_task.reverse("index", args=[task.process_id, task.pk]),
                 }
             )

@@ -79,7 +79,13 @@ class TaskOfferSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.Serializer):
-    """A human task of either process, as the inbox shows it."""
+    """A human task of either process, as the inbox shows it.
+
+    ``to_representation`` writes the declared fields' values directly: DRF's walk copies the
+    declared fields for every serializer and asks each field of each task in turn, which cost
+    more than the values (issue 22: the staff site's scripts ask for the task list). The
+    declared fields still describe the schema, and give the same values
+    (tests/api/test_task_representation.py)."""
 
     id = serializers.IntegerField()
     flow = serializers.SerializerMethodField()
@@ -94,6 +100,43 @@ class TaskSerializer(serializers.Serializer):
     process_title = serializers.SerializerMethodField()
     offered_to = serializers.SerializerMethodField()
     offers = serializers.SerializerMethodField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._node_labels: dict = {}
+
+    def to_representation(self, task) -> dict:
+        offers = self.get_offers(task)
+        labels = self._labels(task)
+        return {
+            "id": int(task.id),
+            "flow": labels[0],
+            "node": labels[1],
+            "title": labels[2],
+            "status": str(task.status),
+            "created": _moment(task.created),
+            "assigned": _moment(task.assigned),
+            "finished": _moment(task.finished),
+            "owner": self.get_owner(task),
+            "process": int(task.process_id),
+            "process_title": labels[3],
+            "offered_to": offers[0] if offers else None,
+            "offers": offers,
+        }
+
+    def _labels(self, task) -> tuple[str, str, str, str]:
+        """The task's flow, node, title and process title: the same for every task of one
+        node of one flow, so asked once per node for the tasks this serializer writes (one
+        request, one language)."""
+        key = (task.flow_task, task.process.flow_class)
+        if key not in self._node_labels:
+            self._node_labels[key] = (
+                self.get_flow(task),
+                self.get_node(task),
+                self.get_title(task),
+                self.get_process_title(task),
+            )
+        return self._node_labels[key]
 
     def get_flow(self, task) -> str:
         flow_task = task.flow_task
@@ -122,10 +165,21 @@ class TaskSerializer(serializers.Serializer):
     @extend_schema_field(TaskOfferSerializer(many=True))
     def get_offers(self, task) -> list[dict]:
         """Every (role, unit) the task is offered to: whoever holds one of them may take it."""
+        # Read with the page (``context["offers"]``, by task id), or prefetched in order
+        # (workflows.inbox.with_offers).
+        offers = self.context.get("offers")
         return [
             {"role": offer.role, "unit": {"id": offer.unit.pk, "name": offer.unit.name}}
-            for offer in task.offers.all()  # prefetched in order (workflows.inbox.with_offers)
+            for offer in (offers[task.pk] if offers is not None else task.offers.all())
         ]
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _moment(value) -> str | None:
+    """``value`` as a ``DateTimeField`` writes it (ISO 8601 in the current time zone)."""
+    return None if value is None else _DATETIME.to_representation(value)
 
 
 class EventCheckSerializer(serializers.Serializer):

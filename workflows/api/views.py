@@ -176,8 +176,10 @@ class TaskViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
         # never the whole inbox: issue 22), then load the page's tasks with what the
         # serializer shows.
         page = self.paginate_queryset(selectors.tasks_inbox_ids(user=request.user))
-        tasks = selectors.tasks_by_ids([task.pk for task in page])
-        return self.get_paginated_response(self.get_serializer(tasks, many=True).data)
+        tasks, offers = selectors.tasks_by_ids([task.pk for task in page])
+        context = {**self.get_serializer_context(), "offers": offers}
+        serializer = self.get_serializer(tasks, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
 
     @extend_schema(
         request=None,
