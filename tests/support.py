@@ -146,3 +146,21 @@ def celery_worker(*, env: dict[str, str], log_name: str, options: list[str]):
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+
+
+def page_statements(client, url) -> tuple[list[str], object]:
+    """The statements a GET of ``url`` sends, and its (200) response, logged on the connection
+    (``CaptureQueriesContext`` loses those sent before ``request_started``, which empties its
+    log). The real database answers them."""
+    from django.db import connection
+
+    sent = []
+
+    def logging(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(logging):
+        response = client.get(url)
+    assert response.status_code == 200
+    return sent, response

@@ -2,11 +2,11 @@
 statements that does not grow with the rows (issue 22)."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Decision, Stage
+from tests.support import page_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -14,19 +14,8 @@ REGISTER = "decisions:register:index"
 
 
 def _statements(client, url) -> tuple[int, str]:
-    """The page's statements, counted on the connection (``CaptureQueriesContext`` loses those
-    before ``request_started``, which empties its log)."""
-    count = 0
-
-    def counting(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counting):
-        response = client.get(url)
-    assert response.status_code == 200
-    return count, response.content.decode()
+    sent, response = page_statements(client, url)
+    return len(sent), response.content.decode()
 
 
 def test_the_register_reads_as_many_statements_for_four_decisions_as_for_one(drive, people, client):

@@ -3,9 +3,9 @@ reads the grants also answers every ``has_role`` of the page (who reads all, the
 "start a decision"), and a role granted or revoked shows at the next request."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
+from tests.support import page_statements
 from workflows.permissions import role_grant, role_revoke
 
 pytestmark = pytest.mark.django_db
@@ -14,16 +14,7 @@ REGISTER = "decisions:register:index"
 
 
 def _sent(client, url) -> tuple[list[str], object]:
-    sent = []
-
-    def logging(execute, sql, params, many, context):
-        sent.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(logging):
-        response = client.get(url)
-    assert response.status_code == 200
-    return sent, response
+    return page_statements(client, url)
 
 
 @pytest.mark.parametrize("who", ["drafter", "archivist", "secretary"])

@@ -5,9 +5,9 @@ granted or revoked counts at the next one."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.urls import reverse
 
+from tests.support import page_statements
 from workflows.inbox import role_grants_for
 from workflows.inbox.items import _items_by_id, _task_url
 from workflows.permissions import has_role, role_grant, role_revoke
@@ -24,17 +24,7 @@ def _start_review_for(unit):
 
 
 def _statements(client, url) -> tuple[list[str], str]:
-    """The page's statements, counted on the connection (``CaptureQueriesContext`` loses those
-    sent before ``request_started``, which empties its log)."""
-    sent = []
-
-    def logging(execute, sql, params, many, context):
-        sent.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(logging):
-        response = client.get(url)
-    assert response.status_code == 200
+    sent, response = page_statements(client, url)
     return sent, response.content.decode()
 
 
