@@ -122,10 +122,14 @@ def decision_consultation_close(*, decision: Decision | int, at: datetime | None
 
 @service_atomic
 def decision_comment_dispose(*, comment: Comment, by, outcome: str, reason: str = ""):
-    """The lead unit's drafter disposes of a comment on its decision (第十五条)."""
+    """The lead unit's drafter disposes of a comment on its decision (第十五条).
+
+    Under the decision's lock, like ``decision_consultation_finish``: a disposition written
+    while the adoption report is being made would change a report already counted."""
     decision = comment.consultation.subject
     if not isinstance(decision, Decision):
         raise ValidationError(_("This comment is not about a decision."), code="wrong_subject")
+    decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_stage(decision, Stage.CONSULTATION, Stage.DISPOSITION)
     return consultation_services.comment_dispose(
@@ -135,7 +139,12 @@ def decision_comment_dispose(*, comment: Comment, by, outcome: str, reason: str 
 
 @service_atomic
 def decision_comment_hide(*, comment: Comment, by, reason: str):
+    """The lead unit's drafter hides an abusive comment, keeping it and the reason (第十五条);
+    under the decision's lock, as every change to what its consultation holds."""
     decision = comment.consultation.subject
+    if not isinstance(decision, Decision):
+        raise ValidationError(_("This comment is not about a decision."), code="wrong_subject")
+    decision = lock(decision)
     require_role(user=by, role="drafter", unit=decision.lead_unit)
     require_not_sealed(decision)
     return consultation_services.comment_hide(comment=comment, by=by, reason=reason)

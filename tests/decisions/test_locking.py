@@ -62,3 +62,35 @@ def test_locking_a_decision_leaves_its_units_free_when_another_decision_of_the_u
                     [decision.pk],
                 )
             elsewhere.rollback()
+
+
+def _locked_elsewhere(decision) -> bool:
+    """Whether another connection finds the decision's row locked."""
+    with psycopg.connect(_database_url(), autocommit=False) as elsewhere:
+        try:
+            elsewhere.execute(
+                "SELECT id FROM decisions_decision WHERE id = %s FOR UPDATE NOWAIT", [decision.pk]
+            )
+        except psycopg.errors.LockNotAvailable:
+            return True
+        finally:
+            elsewhere.rollback()
+    return False
+
+
+@pytest.mark.parametrize("act", ["dispose", "hide"])
+def test_a_comment_is_disposed_of_or_hidden_under_the_decisions_lock(
+    transactional_db, drive, people, act
+):
+    """第十五条: the adoption report counts the dispositions under the decision's lock; a
+    disposition or a hiding taken meanwhile waits for it rather than changing what it counted."""
+    d = drive.initiate()
+    consultation = drive.consult(d, comments=("建议分步调整",), dispose=False)
+    comment = consultation.comments.get()
+    with transaction.atomic():
+        if act == "dispose":
+            s.decision_comment_dispose(comment=comment, by=people["drafter"], outcome="adopted")
+        else:
+            s.decision_comment_hide(comment=comment, by=people["drafter"], reason="含侮辱性言论")
+        assert _locked_elsewhere(d)
+    assert not _locked_elsewhere(d)
