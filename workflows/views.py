@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from .inbox import (
 from .inbox import groups as inbox_groups
 from .inbox.groups import DATED, OVERDUE, UNDATED, inbox_grouped, queue_head, queue_is_large
 from .inbox.items import _task_url
+from .inbox.table import inbox_table_html
 from .inbox.urging import may_urge, task_urge
 from .models import Unit
 from .paging import CappedPaginator
@@ -160,6 +162,17 @@ class InboxView(LoginRequiredMixin, generic.ListView):
             for item in items
         ]
 
+    def _table(self, rows: list[InboxRow]):
+        """The rows' table (``workflows.inbox.table``); the urge forms carry the CSRF token."""
+        token = get_token(self.request) if any(row.urgeable for row in rows) else ""
+        return inbox_table_html(
+            rows,
+            tab=self.tab,
+            today=timezone.localdate(),
+            here=self.request.get_full_path(),
+            csrf_token=token,
+        )
+
     def _groups(self) -> list[dict]:
         groups = inbox_grouped(
             user=self.request.user,
@@ -170,11 +183,13 @@ class InboxView(LoginRequiredMixin, generic.ListView):
         rows = self._rows([item for group in groups for item in group.items])
         found, at = [], 0
         for group in groups:
+            group_rows = rows[at : at + len(group.items)]
             found.append(
                 {
                     "key": group.key,
                     "name": GROUP_NAMES[group.key],
-                    "rows": rows[at : at + len(group.items)],
+                    "rows": group_rows,
+                    "table": self._table(group_rows),
                     "total": group.total,
                     "more": group.more,
                 }
@@ -191,13 +206,15 @@ class InboxView(LoginRequiredMixin, generic.ListView):
             else []
         )
         groups = self._groups() if self.view == GROUPED else []
+        rows = self._rows(context["object_list"])
         context.update(
             view=self.view,
             groups=groups,
             large=inbox_groups.LARGE_QUEUE,
             list_url="?" + self._query(view=LIST),
             today=timezone.localdate(),
-            rows=self._rows(context["object_list"]),
+            rows=rows,
+            table=self._table(rows) if rows else "",
             tab=self.tab,
             tabs=[(key, TAB_NAMES[key], "?" + self._query(tab=key)) for key in self.tabs],
             processes=self.processes,
