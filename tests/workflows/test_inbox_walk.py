@@ -1,7 +1,7 @@
 """A large queue in due order, read from the clocks' side (issue 22, ``workflows.inbox.due``):
 the running clocks walked in due order back to the tasks that meet them give the same list —
-the same items, the same order, ties broken by age then id, the same due dates — as reading
-each task's clock; and the grouped view's counts stop at ``COUNT_CAP`` ("more than N").
+the same items, the same order (ties on a day broken by the clock started first, then age),
+the same due dates — as reading each task's clock; and the grouped view's counts stop at ``COUNT_CAP`` ("more than N").
 
 ``FORWARD_LIMIT`` is set to 0 so that a handful of tasks is read from the clocks' side (at its
 real size only a queue of hundreds is)."""
@@ -15,7 +15,7 @@ from django.urls import reverse
 from decisions.models import LegalityReview
 from workflows import paging
 from workflows.clocks.models import Deadline
-from workflows.clocks.services import deadline_waive
+from workflows.clocks.services import deadline_open, deadline_waive
 from workflows.inbox import due, groups, task_offer
 from workflows.inbox.items import NO_FILTER, InboxFilter, _filtered, _task_slice
 from workflows.inbox.offers import role_grants_for, tasks_for_user
@@ -222,3 +222,37 @@ def test_a_clock_on_a_superseded_review_dates_no_task(drive, people, travel_to, 
         (other.pk, date(2026, 12, 15)),
         (superseded.pk, None),
     ]
+
+
+def test_among_tasks_due_the_same_day_the_clock_started_first_comes_first(
+    drive, people, travel_to, walk_always
+):
+    """Issue 22's order within a due date: the clock started first, then the oldest task — on
+    every path (the list read task by task, the walk from the clocks' side, the grouped view).
+    Here the older task's clock is the younger: its first clock was waived and a new one
+    opened for the same review, due the same day as the other's."""
+    older = _review_task(drive, people, travel_to, date(2026, 12, 3), working_days=8)
+    younger = _review_task(drive, people, travel_to, date(2026, 12, 4))
+    first = _clock_of(older)
+    deadline_waive(deadline=first, by=people["legal_advisor"], reason="重新计时(测试)")
+    again = deadline_open(
+        subject=first.subject,
+        rule_key=first.rule_key,
+        start=date(2026, 12, 4),
+        responsible_unit=first.responsible_unit,
+        responsible_role=first.responsible_role,
+    )
+    assert again.due == _clock_of(younger).due == date(2026, 12, 15)
+    assert again.pk > _clock_of(younger).pk and older.created < younger.created
+    travel_to(date(2026, 12, 7))
+
+    advisor = people["legal_advisor"]
+    forward, walked = _both(advisor, stop=50)
+    assert [item.task_id for item in forward] == [younger.pk, older.pk]
+    assert [item.task_id for item in walked] == [younger.pk, older.pk]
+
+    heads = groups.inbox_grouped(
+        user=advisor, grants=role_grants_for(user=advisor), today=date(2026, 12, 7)
+    )
+    dated = [g for g in heads if g.key == groups.DATED]
+    assert [item.task_id for item in dated[0].items] == [younger.pk, older.pk]
