@@ -24,6 +24,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from workflows.connections import prepared_cursor
 from workflows.inbox import InboxItem
 
 from .models import (
@@ -193,7 +194,7 @@ def decision_inbox_items(user) -> list[InboxItem]:
     if not (user.is_authenticated and user.is_active):
         return []
     sql, params = _owed_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [user.pk if p == _USER else p for p in params])
         rows = cursor.fetchall()
     return [_owed_item(*row) for row in rows]

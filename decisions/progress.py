@@ -24,6 +24,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from workflows.clocks.models import Deadline
+from workflows.connections import prepared_cursor
 from workflows.consultations.models import Consultation
 from workflows.inbox import may_act_on_task, with_offers
 from workflows.models import TaskOffer, Unit
@@ -132,7 +133,7 @@ def progress_reads(decision: Decision) -> ProgressReads:
     deadlines_read, units = columns(Deadline, "d"), columns(Unit, "ru")
     processes: dict[int, object] = {}
     tasks, offers, deadlines = [], {}, []
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_tasks_sql(), [decision.pk])
         for process_id, process_created, *row, offered in cursor.fetchall():
             processes[process_id] = process_created

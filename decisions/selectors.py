@@ -79,6 +79,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from workflows.connections import prepared_cursor
 from workflows.inbox.offers import RoleGrants, role_grants_for
 from workflows.models import Unit
 from workflows.permissions import has_role
@@ -177,7 +178,7 @@ def _own_decision_ids(user) -> list[int]:
     """The decisions ``user`` is tied to in person, whatever their grants, in one statement
     (``_own_sql``)."""
     sql, params = _own_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [user.pk if p == _USER else p for p in params])
         return sorted({pk for (pk,) in cursor.fetchall()})
 

@@ -98,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
+# The long statements of every staff page bound on the server and prepared by psycopg
+# (``workflows.connections.prepared_cursor``); off for a pooler that loses prepared statements.
+FAZHI_PREPARED_READS = env_bool("DATABASE_PREPARED_READS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and permissions -----------------------------------------------------------

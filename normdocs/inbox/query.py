@@ -12,6 +12,7 @@ from guardian.models import UserObjectPermission
 
 from workflows.clocks.models import Deadline
 from workflows.clocks.rules import UnknownRule, rule_default
+from workflows.connections import prepared_cursor
 from workflows.inbox import InboxItem, InboxSlice, RoleGrants
 from workflows.models import Unit
 from workflows.paging import COUNT_CAP
@@ -123,7 +124,7 @@ def normdoc_inbox_rows(*, user, grants: RoleGrants | None = None, limit: int | N
         ]
         head, head_params = _grants_given(pairs)
     sql, params = _compiled(content_types, kinds)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"WITH {_GRANTS} AS MATERIALIZED ({head}) {sql}",
             # No limit: PostgreSQL reads LIMIT NULL as none, SQLite wants a negative number.

@@ -17,6 +17,7 @@ from viewflow.workflow.models import Process, Task
 
 from workflows.clocks.models import Deadline, Notification
 from workflows.clocks.selectors import notifications_for
+from workflows.connections import prepared_cursor
 from workflows.inbox import offers_for_user, role_grants_for, tasks_for_user, with_offers
 from workflows.inbox.queue import OpenTaskIds
 from workflows.models import TaskOffer, Unit
@@ -92,7 +93,7 @@ def tasks_by_ids(ids: list[int]) -> tuple[list[Task], dict[int, list[TaskOffer]]
         return tasks, {task.pk: list(task.offers.all()) for task in tasks}
     task_columns, process_columns = columns(Task, "t"), columns(Process, "p")
     user_columns = columns(get_user_model(), "u")
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_tasks_by_ids_sql(), [list(ids)])
         rows = cursor.fetchall()
     found, offers = {}, {}

@@ -26,6 +26,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from ..clocks.models import Deadline
+from ..connections import prepared_cursor
 from ..models import TaskOffer
 from .offers import OPEN, RoleGrants
 
@@ -169,7 +170,7 @@ def walk(
         sql, params = _walk_sql(who, since, before, size)
         if not sql:
             return [], True
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         found, seen = [], set()
@@ -226,6 +227,6 @@ def walk_pays(who: Who) -> bool:
         f"({', '.join(['%s'] * len(nodes))}) FROM {q(Task._meta.db_table)} t "
         "WHERE t.id = o.task_id) LIMIT %s) AS c"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*params, STATUS.NEW, *nodes, FORWARD_LIMIT + 1])
         return cursor.fetchone()[0] > FORWARD_LIMIT

@@ -28,10 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
 from django.db.models import BigIntegerField, DateField, Value
 from viewflow.workflow.models import Task
 
+from ..connections import prepared_cursor
 from ..paging import capped
 from ..tasking import node_steps
 from . import due
@@ -160,7 +160,7 @@ def _dated_heads(
         i_clock=Value(None, output_field=BigIntegerField()) if clock is None else clock,
     )
     inner, params = tasks.values_list("pk", "created", "i_due", "i_clock").query.sql_with_params()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         top = size + 1
         cursor.execute(
             _BUCKETED.format(tasks=inner), [*params, today, today, today, top, today, top, top]

@@ -62,6 +62,7 @@ from viewflow.workflow.status import STATUS
 
 from ..calendar import CalendarRangeError, count_working_days
 from ..clocks.models import Deadline
+from ..connections import prepared_cursor
 from ..models import TaskOffer, Unit
 from ..paging import COUNT_CAP
 from ..tasking import node_steps, step_of_task
@@ -489,7 +490,7 @@ class _ItemsRead:
 
     def rows(self, ids: list[int]) -> list[list]:
         slots = {_TASK_IDS - k: pk for k, pk in enumerate(ids)}
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(self.sql, [slots.get(p, p) for p in self.params])
             rows = [list(row) for row in cursor.fetchall()]
         for row in rows:

@@ -27,6 +27,7 @@ from guardian.models import UserObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from ..connections import prepared_cursor
 from ..models import TaskOffer, Unit
 from ..permissions import remember_group_names, unit_role_grants
 from ..roles import ROLES, unit_permission_codename
@@ -58,7 +59,7 @@ def task_offer_many(*, task: Task, offers: Sequence[tuple[str, Unit]]) -> None:
         return
     # What ``bulk_create(ignore_conflicts=True)`` sends, without building it every time: every
     # new task of a process is offered here.
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _offer_sql(len(pairs)),
             [value for role, unit_id in pairs for value in (task.pk, role, unit_id)],
@@ -179,7 +180,7 @@ def role_grants_for(*, user) -> RoleGrants:
     units: dict[str, set[int]] = {}
     groups, names = set(), set()
     sql, params = _grants_sql(connection.vendor, ContentType.objects.get_for_model(Unit).pk)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [user.pk if p == _USER else p for p in params])
         for name, object_pk in cursor.fetchall():
             if object_pk is None:
@@ -250,7 +251,7 @@ def may_act_on_task(*, user, task: Task) -> bool:
     asks it, and building it with the ORM cost ten times more than running it)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(*may_act_statement(user=user, task_id=task.pk))
         return bool(cursor.fetchone()[0])
 

@@ -23,6 +23,7 @@ from django.db import connection
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from ..connections import prepared_cursor
 from ..models import TaskOffer
 from .offers import OPEN, RoleGrants, role_grants_for, tasks_for_user
 
@@ -139,7 +140,7 @@ class OpenTaskIds:
         sql, params = self._sql(stop - start, start)
         if not sql:
             return []
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 

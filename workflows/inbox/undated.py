@@ -36,6 +36,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from ..clocks.models import Deadline
+from ..connections import prepared_cursor
 from ..models import TaskOffer, UndatedTask
 from ..paging import COUNT_CAP
 from ..tasking import node_steps
@@ -245,7 +246,7 @@ def undated_heads(who: Who, *, size: int, cap: int = COUNT_CAP) -> tuple[list[in
         f"(SELECT COUNT(*) FROM (SELECT 1 {mine} LIMIT %s) AS c), ARRAY({beyond})"
     )
     params = [*who_params, size + 1, *who_params, cap + 1, *beyond_params]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         heads, count, others = cursor.fetchone()
     return list(heads), count, list(others)
