@@ -39,8 +39,12 @@ def prepared_cursor():
     items, the grants, the task API's rows): on PostgreSQL its parameters go apart from the
     statement (psycopg's server-side binding) and a statement is prepared from its second use
     on the connection (``PREPARE_AFTER``), so that PostgreSQL plans a statement the
-    connection repeats once per connection rather than on every call. Planning those statements was about a quarter
-    of the legal advisor's inbox page (issue 22: 5 of 22 ms of SQL at 100,000 decisions).
+    connection repeats once per connection rather than on every call. Planning those
+    statements was about a quarter of the legal advisor's inbox page (issue 22: 5 of 22 ms
+    of SQL at 100,000 decisions).
+
+    psycopg forgets every prepared statement when a transaction rolls back (a refused
+    service): the next uses prepare them again.
 
     The rest of the site keeps Django's client-side binding (``DATABASE_SERVER_SIDE_BINDING``
     turns server-side binding on everywhere). ``DATABASE_PREPARED_READS=0`` turns this off,
