@@ -44,7 +44,8 @@ def prepared_cursor():
     of SQL at 100,000 decisions).
 
     psycopg forgets every prepared statement when a transaction rolls back (a refused
-    service): the next uses prepare them again.
+    service): the next uses prepare them again. While Django logs the connection's queries
+    (DEBUG, a test counting statements) the cursor is a plain one.
 
     The rest of the site keeps Django's client-side binding (``DATABASE_SERVER_SIDE_BINDING``
     turns server-side binding on everywhere). ``DATABASE_PREPARED_READS=0`` turns this off,
@@ -75,6 +76,11 @@ def _server_binding_connection():
         return None
     if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
         return None  # every cursor binds on the server already
+    if connection.queries_logged:
+        # Django's query log (DEBUG, a test's CaptureQueriesContext) shows each statement with
+        # its values: psycopg keeps no text for a statement run prepared. A logged connection
+        # binds on the client, as everywhere else.
+        return None
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:

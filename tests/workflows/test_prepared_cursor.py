@@ -62,3 +62,19 @@ def test_its_statements_reach_djangos_execute_wrappers(settings):
     with connection.execute_wrapper(wrapper):
         _run(2)
     assert seen == [SQL, SQL]
+
+
+def test_a_logged_connection_binds_on_the_client_and_logs_each_statement_with_its_values(
+    settings, django_assert_num_queries
+):
+    """Django's query log (DEBUG, CaptureQueriesContext) reads each statement's text with its
+    values, which psycopg does not keep for a statement run prepared."""
+    settings.FAZHI_PREPARED_READS = True
+    with django_assert_num_queries(3) as captured:
+        _run(3)
+    assert [q["sql"] for q in captured.captured_queries] == [
+        "SELECT 0::int + 1 AS fazhi_prepared_probe",
+        "SELECT 1::int + 1 AS fazhi_prepared_probe",
+        "SELECT 2::int + 1 AS fazhi_prepared_probe",
+    ]
+    assert _prepared() == []
