@@ -18,15 +18,21 @@ from .. import rules
 from ..lifecycle import decision_stage_move
 from ..models import (
     Decision,
+    DraftVersion,
+    ExpertOpinion,
+    Hearing,
+    LegalityReview,
     Meeting,
     PartyReport,
     Publication,
+    RiskAssessment,
     Stage,
 )
 from ._common import (
     act_on,
     act_time,
     count_of,
+    decision_row,
     lock,
     missing_error,
     require_role,
@@ -152,35 +158,52 @@ def publication_record(
     return publication
 
 
-def archive_facts(decision: Decision) -> rules.ArchiveFacts:
-    def of_decision(related) -> QuerySet:
-        return related.model.objects.filter(decision=OuterRef("pk"))
+# What the archive checklist counts, and the state of the latest consultation, in one
+# statement rather than one each: the names of ``archive_facts``' columns, in order.
+_ARCHIVE_FACTS = (
+    "draft_versions",
+    "expert_opinions",
+    "hearings_recorded",
+    "risk_assessments",
+    "legality_reviews_completed",
+    "meetings_concluded",
+    "has_minutes",
+    "has_party_report",
+    "has_publication",
+    "consultation_status",
+)
 
-    concluded = of_decision(decision.meetings).filter(status=Meeting.Status.CONCLUDED)
-    # What the checklist counts, and the state of the latest consultation, in one statement
-    # rather than one each.
+
+def _archive_facts_of(pk: int) -> QuerySet:
+    def of_decision(model) -> QuerySet:
+        return model.objects.filter(decision=OuterRef("pk"))
+
+    concluded = of_decision(Meeting).filter(status=Meeting.Status.CONCLUDED)
     facts = {
-        "draft_versions": count_of(of_decision(decision.versions)),
-        "expert_opinions": count_of(of_decision(decision.expert_opinions)),
-        "hearings_recorded": count_of(of_decision(decision.hearings).filter(record_signed=True)),
-        "risk_assessments": count_of(of_decision(decision.risk_assessments)),
+        "draft_versions": count_of(of_decision(DraftVersion)),
+        "expert_opinions": count_of(of_decision(ExpertOpinion)),
+        "hearings_recorded": count_of(of_decision(Hearing).filter(record_signed=True)),
+        "risk_assessments": count_of(of_decision(RiskAssessment)),
         "legality_reviews_completed": count_of(
-            of_decision(decision.legality_reviews).filter(status="completed")
+            of_decision(LegalityReview).filter(status="completed")
         ),
         "meetings_concluded": count_of(concluded),
         # The minutes are generated from the recorded statements; they exist once the head has
         # spoken and decided.
         "has_minutes": Exists(concluded.exclude(head_statement="")),
-        "has_party_report": Exists(PartyReport.objects.filter(decision=OuterRef("pk"))),
-        "has_publication": Exists(Publication.objects.filter(decision=OuterRef("pk"))),
+        "has_party_report": Exists(of_decision(PartyReport)),
+        "has_publication": Exists(of_decision(Publication)),
         "consultation_status": latest_consultation_column("status"),
     }
-    row = (
-        Decision.objects.filter(pk=decision.pk)
-        .values_list(*facts.values())  # expressions: their names would clash with the model's
-        .get()
-    )
-    counted = dict(zip(facts, row, strict=True))
+    if tuple(facts) != _ARCHIVE_FACTS:
+        raise RuntimeError("_ARCHIVE_FACTS names archive_facts' columns in their order")
+    # expressions: their names would clash with the model's
+    return Decision.objects.filter(pk=pk).values_list(*facts.values())
+
+
+def archive_facts(decision: Decision) -> rules.ArchiveFacts:
+    row = decision_row("archive_facts", _archive_facts_of, decision)
+    counted = dict(zip(_ARCHIVE_FACTS, row, strict=True))
     consultation_status = counted.pop("consultation_status")
     return rules.ArchiveFacts(
         outcome=decision.outcome,

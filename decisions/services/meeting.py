@@ -34,6 +34,7 @@ from ._common import (
     act_on,
     act_time,
     count_of,
+    decision_row,
     held_read,
     lock,
     missing_error,
@@ -47,9 +48,6 @@ from .review import latest_review_column, review_passes_column
 
 
 def package_facts(decision: Decision) -> rules.PackageFacts:
-    opinions = ExpertOpinion.objects.filter(decision=OuterRef("pk"))
-    # What the package counts, and what it reads of the latest consultation, risk assessment
-    # and legality review, in one statement rather than one each.
     (
         has_version,
         expert_opinions,
@@ -59,22 +57,7 @@ def package_facts(decision: Decision) -> rules.PackageFacts:
         consultation_reported,
         risk_level,
         review,
-    ) = (
-        Decision.objects.filter(pk=decision.pk)
-        .values_list(
-            Exists(DraftVersion.objects.filter(decision=OuterRef("pk"))),
-            count_of(opinions),
-            count_of(opinions.filter(handling="")),
-            count_of(Hearing.objects.filter(decision=OuterRef("pk"), record_signed=True)),
-            latest_consultation_column("status"),
-            latest_consultation_column(
-                ExpressionWrapper(~Q(adoption_report=""), output_field=BooleanField())
-            ),
-            latest_risk_level_column(),
-            latest_review_column(),
-        )
-        .get()
-    )
+    ) = decision_row("package_facts", _package_facts_of, decision)
     return rules.PackageFacts(
         has_draft=bool(decision.draft_text.strip()) and has_version,
         affects_market_actors=decision.affects_market_actors,
@@ -93,6 +76,24 @@ def package_facts(decision: Decision) -> rules.PackageFacts:
         risk_uncontrollable=risk_level is not None
         and rules.is_risk_uncontrollable(overall_level=risk_level),
         may_go_to_meeting=review_passes_column(review),
+    )
+
+
+def _package_facts_of(pk: int):
+    opinions = ExpertOpinion.objects.filter(decision=OuterRef("pk"))
+    # What the package counts, and what it reads of the latest consultation, risk assessment
+    # and legality review, in one statement rather than one each.
+    return Decision.objects.filter(pk=pk).values_list(
+        Exists(DraftVersion.objects.filter(decision=OuterRef("pk"))),
+        count_of(opinions),
+        count_of(opinions.filter(handling="")),
+        count_of(Hearing.objects.filter(decision=OuterRef("pk"), record_signed=True)),
+        latest_consultation_column("status"),
+        latest_consultation_column(
+            ExpressionWrapper(~Q(adoption_report=""), output_field=BooleanField())
+        ),
+        latest_risk_level_column(),
+        latest_review_column(),
     )
 
 

@@ -33,6 +33,7 @@ from ..rules import preparation
 from ._common import (
     act_on,
     act_time,
+    decision_first,
     held_forget,
     held_read,
     held_written,
@@ -78,8 +79,13 @@ def latest_review(decision: Decision) -> LegalityReview | None:
     (``_common.held_read``): the flow's gates ask it again after the service that wrote it.
     Each service below that saves a review hands its copy on (``held_written``)."""
     return held_read(
-        decision, LATEST, lambda: decision.legality_reviews.order_by(*LATEST_FIRST).first()
+        decision, LATEST, lambda: decision_first("latest_review", _latest_review_of, decision)
     )
+
+
+def _latest_review_of(pk: int):
+    """``decision.legality_reviews.order_by(*LATEST_FIRST).first()``'s query."""
+    return LegalityReview.objects.filter(decision_id=pk).order_by(*LATEST_FIRST)[:1]
 
 
 def latest_review_column() -> Subquery:
