@@ -26,7 +26,7 @@ the drafter submits again, which opens the new review's clock in the same transa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from django.db import connection
@@ -41,7 +41,7 @@ from ..models import TaskOffer, UndatedTask
 from ..paging import COUNT_CAP
 from ..tasking import node_steps
 from .due import Who, _offered_under, _who_sql
-from .items import _clock_processes, _clocked_nodes, _flow_classes, _task_clock
+from .items import _clock_processes, _clocked_nodes, _clocks_state, _flow_classes, _task_clock
 from .offers import OPEN, RoleGrants
 
 # A clock saved with only these fields changed neither its due date nor whether it runs.
@@ -92,31 +92,76 @@ def undated_tasks_refresh(*, tasks: Q) -> None:
     PostgreSQL: the rows wanted are selected once, those no longer wanted deleted and the
     missing ones inserted (``ON CONFLICT DO NOTHING``: a row already there, or inserted
     concurrently, stays)."""
+    _run(_refresh_statements(tasks))
+
+
+def _refresh_statements(tasks: Q) -> list[tuple[str, list]]:
+    """The statements (with their parameters) ``undated_tasks_refresh`` sends for ``tasks``."""
     scope = Task.objects.filter(tasks).order_by().values("pk")
     wanted = undated_tasks_expected(tasks=tasks)
     q = connection.ops.quote_name
     table = q(UndatedTask._meta.db_table)
     scope_sql, scope_params = scope.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if wanted.query.is_empty():  # no step meets a clock: no task has a row
-            cursor.execute(f"DELETE FROM {table} WHERE task_id IN ({scope_sql})", scope_params)
-            return
-        wanted_sql, wanted_params = wanted.query.sql_with_params()
-        insert = (
-            f"INSERT INTO {table} (task_id, created) SELECT w.task_id, w.created FROM w "
-            # (``WHERE true``: SQLite reads ``ON`` after a bare SELECT as a join's.)
-            "WHERE true ON CONFLICT DO NOTHING"
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute(
+    if wanted.query.is_empty():  # no step meets a clock: no task has a row
+        return [(f"DELETE FROM {table} WHERE task_id IN ({scope_sql})", list(scope_params))]
+    wanted_sql, wanted_params = wanted.query.sql_with_params()
+    insert = (
+        f"INSERT INTO {table} (task_id, created) SELECT w.task_id, w.created FROM w "
+        # (``WHERE true``: SQLite reads ``ON`` after a bare SELECT as a join's.)
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    if connection.vendor == "postgresql":
+        return [
+            (
                 f"WITH w(task_id, created) AS ({wanted_sql}), gone AS (DELETE FROM {table} "
                 f"WHERE task_id IN ({scope_sql}) AND task_id NOT IN (SELECT task_id FROM w)) "
                 + insert,
                 [*wanted_params, *scope_params],
             )
-            return
-        cursor.execute(f"DELETE FROM {table} WHERE task_id IN ({scope_sql})", scope_params)
-        cursor.execute(f"WITH w(task_id, created) AS ({wanted_sql}) " + insert, wanted_params)
+        ]
+    return [
+        (f"DELETE FROM {table} WHERE task_id IN ({scope_sql})", list(scope_params)),
+        (f"WITH w(task_id, created) AS ({wanted_sql}) " + insert, list(wanted_params)),
+    ]
+
+
+def _run(statements: list[tuple[str, list]]) -> None:
+    with prepared_cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+# A refresh for one task or one clock is the same statements but for that id: composed once
+# (``_task_clock``'s CASE and the way back from a clock cost several times what running them
+# does, at every task and clock a process writes: issue 15, the engine's cost), the id's
+# place held by ``_ONE`` and filled at each call, and run prepared.
+_ONE = -7_310_533
+_PER_CALL = "per call"  # the id's place was not found: composed at each call
+_composed: dict[tuple, list[tuple[str, list]] | str | None] = {}
+
+
+def _refresh_one(key: tuple, condition: Callable[[int], Q | None], pk: int) -> None:
+    """``undated_tasks_refresh(tasks=condition(pk))`` (nothing when ``condition`` gives None),
+    its statements composed once per ``key``, database and registry state."""
+    full = (
+        *key,
+        connection.vendor,
+        _clocks_state(_clocked()),
+        tuple((id(model), id(way)) for model, way in _clock_processes.items()),
+    )
+    if full not in _composed:
+        tasks = condition(_ONE)
+        statements = None if tasks is None else _refresh_statements(tasks)
+        if statements is not None and not all(_ONE in params for _sql, params in statements):
+            statements = _PER_CALL
+        _composed[full] = statements
+    statements = _composed[full]
+    if statements is _PER_CALL:
+        tasks = condition(pk)
+        if tasks is not None:
+            undated_tasks_refresh(tasks=tasks)
+    elif statements is not None:
+        _run([(sql, [pk if p == _ONE else p for p in params]) for sql, params in statements])
 
 
 def undated_tasks_rebuild() -> None:
@@ -134,14 +179,32 @@ def task_saved(sender, instance: Task, created: bool, **kwargs) -> None:
     one that left the open statuses has no row. Nothing (no SQL) for any other task, nor for
     an open task saved again (claimed, released: its due date is its process's)."""
     if (created or instance.status not in OPEN) and _is_clocked(instance.flow_task):
-        undated_tasks_refresh(tasks=Q(pk=instance.pk))
+        _refresh_one(("task",), _task_condition, instance.pk)
+
+
+def _task_condition(pk: int) -> Q:
+    return Q(pk=pk)
 
 
 def _clocks_changed(deadlines: Iterable[Deadline]) -> None:
     """The rows of the processes of ``deadlines`` recomputed, for the clocks some clocked step
-    meets (no SQL otherwise): each clock back to its process by the way back the process
+    meets (no SQL otherwise). One clock (a clock met, waived or opened), composed once per rule
+    (``_refresh_one``)."""
+    deadlines = list(deadlines)
+    if len(deadlines) == 1:
+        (deadline,) = deadlines
+        rule_key = deadline.rule_key
+        _refresh_one(("clock", rule_key), lambda pk: _clocks_condition({pk: rule_key}), deadline.pk)
+        return
+    tasks = _clocks_condition({d.pk: d.rule_key for d in deadlines})
+    if tasks is not None:
+        undated_tasks_refresh(tasks=tasks)
+
+
+def _clocks_condition(rule_keys: dict[int, str]) -> Q | None:
+    """The tasks whose rows the clocks ``rule_keys`` (id → rule) decide, or None when no
+    clocked step meets them: each clock back to its process by the way back the process
     registered; without one, every task at those steps (no such process is registered)."""
-    rule_keys = {d.pk: d.rule_key for d in deadlines}
     # (the way back, None), or (None, the step) when its process registered none → clocks
     ways: dict[tuple, set[int]] = {}
     for node, keys, _clocks in _clocked():
@@ -156,8 +219,7 @@ def _clocks_changed(deadlines: Iterable[Deadline]) -> None:
             conditions.append(Q(process_id__in=way(clocks).values("i_process")))
         else:  # a step whose process registered no way back: every task at it
             conditions.append(Q(flow_task=_stored([node])[0]))
-    if conditions:
-        undated_tasks_refresh(tasks=Q.create(conditions, connector=Q.OR))
+    return Q.create(conditions, connector=Q.OR) if conditions else None
 
 
 def deadline_saved(sender, instance: Deadline, update_fields=None, **kwargs) -> None:
