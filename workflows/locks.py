@@ -23,6 +23,8 @@ from django.db import DatabaseError, connection, transaction
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 
+from .connections import prepared_cursor
+
 _PK = -7_310_528  # stands for the process's id while the statement is compiled
 
 
@@ -91,7 +93,7 @@ class ProcessRowLock(SelectForUpdateLock):
                     flow_class.process_class, self.nowait, connection.vendor, self.with_rows
                 )
                 try:
-                    with connection.cursor() as cursor:
+                    with prepared_cursor() as cursor:  # planned once per connection
                         cursor.execute(sql, [process_pk if p == _PK else p for p in params])
                         cursor.fetchone()
                 except DatabaseError:

@@ -37,6 +37,7 @@ from django.db.models.functions import Cast, Substr
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from .connections import prepared_cursor
 from .models import TaskOffer, Unit
 from .roles import ROLES, unit_permission_codename
 
@@ -154,7 +155,7 @@ def has_role_in_unit(*, user, role: str, unit: Unit) -> bool:
         return memo[key]
     unit_type = ContentType.objects.get_for_model(Unit).pk  # cached by Django
     held = [unit_type, str(unit.pk), unit_type, unit_permission_codename(role)]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_held_sql(), [user.pk, *held, user.pk, *held])
         answer = bool(cursor.fetchone()[0])
     if memo is not None:
@@ -224,7 +225,7 @@ def role_holders_in_unit(*, users: Iterable, role: str, unit: Unit) -> set[int]:
     if unknown:
         unit_type = ContentType.objects.get_for_model(Unit).pk
         held = [unit_type, str(unit.pk), unit_type, unit_permission_codename(role)]
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_holders_sql(len(unknown)), [*unknown, *held, *unknown, *held])
             found = {row[0] for row in cursor.fetchall()}
         holders |= found
