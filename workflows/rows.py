@@ -46,6 +46,16 @@ class Columns:
         return self.model.from_db(connection.alias, None, values)
 
 
+def convert_row(row: list, converters) -> list:
+    """``row`` (a list, changed in place and returned) with each value converted as the ORM
+    converts it: ``converters`` are a compiler's ``get_converters(...).items()``, (position,
+    (functions, expression)) pairs, kept with a statement composed once."""
+    for position, (functions, expression) in converters:
+        for convert in functions:
+            row[position] = convert(row[position], expression, connection)
+    return row
+
+
 @cache
 def columns(model, alias: str) -> Columns:
     return Columns(model, alias)

@@ -46,6 +46,7 @@ from .permissions import (
     role_checks_memoised,
     role_checks_remember,
 )
+from .rows import convert_row
 from .steps import Step
 from .transactions import all_or_nothing
 
@@ -202,12 +203,7 @@ def _task_reread(flow_class, task_pk: int, checks, offered) -> Task:
         row = cursor.fetchone()
     if row is None:
         raise Task.DoesNotExist("Task matching query does not exist.")
-    row = list(row)
-    for position, (converters, expression) in reread.converters:
-        value = row[position]
-        for convert in converters:
-            value = convert(value, expression, connection)
-        row[position] = value
+    row = convert_row(list(row), reread.converters)
     start, end = reread.fields
     task = Task.from_db(connection.alias, reread.init_list, row[start:end])
     for populator in reread.populators:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.connections import prepared_cursor
 from workflows.locks import row_held, row_hold
 from workflows.permissions import has_role_in_unit
+from workflows.rows import convert_row
 
 from ..models import Decision, Stage
 
@@ -77,11 +78,7 @@ def _composed_rows(name: str, compose: Callable[[int], QuerySet], decision) -> t
     pk = decision if isinstance(decision, int) else decision.pk
     with prepared_cursor() as cursor:  # planned once per connection, too
         cursor.execute(composed.sql, [pk if p == _DECISION_PK else p for p in composed.params])
-        rows = [list(row) for row in cursor.fetchall()]
-    for row in rows:
-        for position, (functions, expression) in composed.converters:
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
+        rows = [convert_row(list(row), composed.converters) for row in cursor.fetchall()]
     return rows, composed
 
 

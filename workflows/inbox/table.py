@@ -10,7 +10,7 @@ legal source) is escaped by ``format_html`` / ``conditional_escape``, as the tem
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +18,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from ..links import reverse_by_pk
+from ..templatetags.staff_tags import day, minute
 
 # The tabs whose rows show the clock (to do, my unit) and the one that can urge (my unit):
 # ``workflows.views`` names them.
@@ -25,19 +26,14 @@ _CLOCKED_TABS = ("todo", "unit")
 _URGE_TAB = "unit"
 
 
-def _day(value: date) -> str:
-    """``value|date:"Y-m-d"`` in the current time zone (the ``day`` filter)."""
-    if isinstance(value, datetime):
-        value = template_localtime(value)
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+def _day(value) -> str:
+    """``value|day`` as the template wrote it: in the current time zone."""
+    return day(template_localtime(value))
 
 
-def _minute(value: datetime | None) -> str:
-    """``value|date:"Y-m-d H:i"`` in the current time zone (the ``minute`` filter)."""
-    if value is None:
-        return ""
-    value = template_localtime(value)
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
+def _minute(value) -> str:
+    """``value|minute`` as the template wrote it: in the current time zone."""
+    return "" if value is None else minute(template_localtime(value))
 
 
 def _head(tab: str) -> str:
