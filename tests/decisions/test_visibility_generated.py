@@ -10,9 +10,11 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from guardian.shortcuts import assign_perm
 
+from decisions import selectors
 from decisions.models import (
     AgendaItem,
     Decision,
@@ -211,7 +213,7 @@ def generate(county: Unit, bureau: Unit, drafter, n: int) -> list[Decision]:
 
 
 @override_settings(FAZHI_DEMO_PASSWORD="demo-password-for-tests")
-def test_every_demo_person_sees_what_the_rules_by_office_show_them():
+def test_every_demo_person_sees_what_the_rules_by_office_show_them(monkeypatch):
     call_command("demo", quiet_accounts=True)
     User = get_user_model()
     county = Unit.objects.get(name="乌恰县人民政府")
@@ -276,6 +278,7 @@ def test_every_demo_person_sees_what_the_rules_by_office_show_them():
     everyone = list(User.objects.order_by("username"))
     assert len(everyone) >= 18 and Decision.objects.count() >= 400
     decisions = [Facts(d) for d in Decision.objects.select_related("government").order_by("pk")]
+    walks = selectors._walks
     seen = {}
     for person in everyone:
         person = User.objects.get(pk=person.pk)  # no group names cached across the grants above
@@ -283,9 +286,26 @@ def test_every_demo_person_sees_what_the_rules_by_office_show_them():
         expected = {facts.decision.pk for facts in decisions if oracle.sees(facts)}
         got = set(decisions_visible_to(user=person).values_list("pk", flat=True))
         assert got == expected, (person.username, sorted(got ^ expected)[:10])
+        # The other form of the list (selectors._walks: every branch hashed, for a review
+        # office that reviewed a large part of all decisions) sees the same.
+        monkeypatch.setattr(selectors, "_walks", lambda reviews_for: not walks(reviews_for))
+        other = set(decisions_visible_to(user=person).values_list("pk", flat=True))
+        monkeypatch.setattr(selectors, "_walks", walks)
+        assert other == expected, (person.username, "walk", sorted(other ^ expected)[:10])
         seen[person.username] = len(got)
         for d in Decision.objects.order_by("?")[:5]:
             assert decision_is_visible(user=person, decision=d) == (d.pk in expected)
+
+    # The list's form follows the share of all decisions the review office reviewed
+    # (selectors._walks, read against PostgreSQL's estimate of the decisions' number): the
+    # county's office reviewed a third of them, a township's none.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Decision._meta.db_table}")
+        township = Unit.objects.filter(kind=Unit.Kind.TOWNSHIP).first()
+        assert not LegalityReview.objects.filter(government=township).exists()
+        assert selectors._walks([county.pk]) is True
+        assert selectors._walks([township.pk]) is False
 
     # The comparison compared something: people see different, non-trivial parts.
     total = Decision.objects.count()
