@@ -67,6 +67,7 @@ from ..models import TaskOffer, Unit
 from ..paging import COUNT_CAP
 from ..tasking import node_steps, step_of_task
 from .offers import OPEN, RoleGrants, role_grants_for, tasks_for_user
+from .ordering import ordered_rows
 
 # --- the inbox across every source --------------------------------------------------------------
 
@@ -397,19 +398,8 @@ def _task_slice(
         if rows is None:
             # Among tasks due the same day, the clock started first (``_sort_key``); the
             # undated oldest first, whatever clock awaits a notice for them.
-            ordered = (
-                candidates.annotate(
-                    i_due=due_date,
-                    i_clock=Case(
-                        When(i_due__isnull=False, then=_task_clock("pk", BigIntegerField())),
-                        default=None,
-                        output_field=BigIntegerField(),
-                    ),
-                )
-                .order_by(F("i_due").asc(nulls_last=True), "i_clock", "created", "pk")
-                .values_list("pk", "i_due")
-            )
-            rows = list(ordered[start:stop])
+            clock = _task_clock("pk", BigIntegerField())
+            rows = ordered_rows(candidates, due_date, clock, start, stop)
     else:
         ordered = candidates.order_by(*(order or ("created", "pk"))).values_list(
             "pk", Value(None, output_field=DateField())
