@@ -8,13 +8,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from workflows.calendar import NationalYear, WorkCalendar, package_last_year, package_years
+from workflows.connections import prepared_cursor
 from workflows.permissions import unit_role_grants
 
 from . import rules
@@ -274,7 +277,20 @@ def notifications_for(user) -> QuerySet[Notification]:
 
 
 def notifications_unread_count(user) -> int:
-    """One COUNT on the partial index of unread rows: cheap enough for every page."""
+    """One COUNT on the partial index of unread rows: cheap enough for every page. Every staff
+    page asks it (the bell), so it is written once and runs prepared (issue 22: the ORM
+    composing this count cost several times what PostgreSQL spent counting)."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    with prepared_cursor() as cursor:
+        cursor.execute(_unread_sql(), [user.pk])
+        return cursor.fetchone()[0]
+
+
+@cache
+def _unread_sql() -> str:
+    q = connection.ops.quote_name
+    return (
+        f"SELECT COUNT(*) FROM {q(Notification._meta.db_table)} "
+        f"WHERE {q('recipient_id')} = %s AND {q('read_at')} IS NULL"
+    )
