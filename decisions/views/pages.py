@@ -13,6 +13,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import FlowChartView
@@ -22,6 +25,7 @@ from workflows.inbox import role_grants_for
 from workflows.links import reverse_by_pk
 from workflows.paging import CappedPaginator
 from workflows.permissions import has_role, units_for_role
+from workflows.templatetags.staff_tags import minute
 from workflows.uploads import upload_files
 
 from .. import forms, services
@@ -42,9 +46,10 @@ from .detail import DecisionDetailView  # noqa: F401 - the site mounts it from t
 
 @dataclass(frozen=True, slots=True)
 class DecisionRow:
-    """One row of the register, read in the view: the template only prints it (issue 22: a
-    list of fifty decisions spent most of its rendering reversing, looking up and formatting
-    the same few fields of each row through the template language)."""
+    """One row of the register, read in the view and written by ``register_rows_html`` (issue
+    22: a list of fifty decisions spent most of its rendering reversing, looking up and
+    formatting the same few fields of each row through the template language, and then half
+    of its time printing them through it)."""
 
     pk: int
     url: str
@@ -54,6 +59,21 @@ class DecisionRow:
     stage_label: str
     outcome_label: str
     updated_at: datetime
+
+
+def register_rows_html(rows: list[DecisionRow]) -> SafeString:
+    """The register's table rows, as the template wrote them: everything a person or a unit
+    wrote (the title, the unit's name) escaped, the update in the current time zone."""
+    e = conditional_escape
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "".join(
+            f'\n      <tr data-testid="decision-row" data-decision="{e(r.pk)}" '
+            f'data-stage="{e(r.stage)}"><td><a href="{e(r.url)}">{e(r.title)}</a></td>'
+            f"<td>{e(r.lead_unit)}</td><td>{e(r.stage_label)}</td><td>{e(r.outcome_label)}</td>"
+            f"<td>{e(minute(template_localtime(r.updated_at)))}</td></tr>\n    "
+            for r in rows
+        )
+    )
 
 
 class DecisionListView(LoginRequiredMixin, generic.ListView):
@@ -95,6 +115,7 @@ class DecisionListView(LoginRequiredMixin, generic.ListView):
             )
             for d in context["decisions"]
         ]
+        context["rows_html"] = register_rows_html(context["rows"])
         context["stages"] = Stage.choices
         context["stage"] = self.request.GET.get("stage")
         context["may_start"] = has_role(user=self.request.user, role="drafter")

@@ -54,3 +54,39 @@ def test_the_stage_asked_for_is_the_one_selected(drive, people, client):
     assert html.count(" selected>") == 1
     html = client.get(reverse(REGISTER)).content.decode()
     assert " selected>" not in html
+
+
+# The rows as the template wrote them before ``register_rows_html`` wrote them in Python.
+_TEMPLATE_ROWS = (
+    "{% load staff_tags %}{% for d in rows %}\n"
+    '      <tr data-testid="decision-row" data-decision="{{ d.pk }}" data-stage="{{ d.stage }}">'
+    '<td><a href="{{ d.url }}">{{ d.title }}</a></td><td>{{ d.lead_unit }}</td>'
+    "<td>{{ d.stage_label }}</td><td>{{ d.outcome_label }}</td>"
+    "<td>{{ d.updated_at|minute }}</td></tr>\n    {% endfor %}"
+)
+
+
+def test_the_rows_written_in_python_are_the_templates_and_escape_what_people_wrote(
+    drive, people, client
+):
+    from django.template import engines
+    from django.utils import translation
+
+    from decisions.views.pages import register_rows_html
+
+    hostile = drive.initiate()
+    Decision.objects.filter(pk=hostile.pk).update(title='<script>alert("x")</script> & \'q\'')
+    drive.initiate()
+    client.force_login(people["drafter"])
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            response = client.get(reverse(REGISTER), HTTP_ACCEPT_LANGUAGE=language)
+            rows = response.context["rows"]
+            template = engines["django"].from_string(_TEMPLATE_ROWS)
+            assert str(register_rows_html(rows)) == template.render({"rows": rows})
+            html = response.content.decode()
+            assert "<script>alert" not in html
+            assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;" in html
+            # Dates in Asia/Shanghai, as the template wrote them.
+            d = Decision.objects.get(pk=hostile.pk)
+            assert timezone.localtime(d.updated_at).strftime("%Y-%m-%d %H:%M") in html
