@@ -2,6 +2,7 @@
 steps that are not tasks of the flow (hearing, expert opinions, execution, post-evaluation,
 adjustment). Whatever a person may not see is a 404; what they see but may not do is a 403."""
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,10 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import FlowChartView
@@ -64,13 +64,17 @@ class DecisionRow:
 def register_rows_html(rows: list[DecisionRow]) -> SafeString:
     """The register's table rows, as the template wrote them: everything a person or a unit
     wrote (the title, the unit's name) escaped, the update in the current time zone."""
-    e = conditional_escape
+    # The standard library's escape is Django's ``escape`` without the wrapper that looks for
+    # lazy arguments (each value here is a plain string): a fifth of the rows' cost.
+    e = html.escape
+    tz = timezone.get_current_timezone()  # once, not asked again for each row
     return mark_safe(  # noqa: S308 - every value below is escaped
         "".join(
-            f'\n      <tr data-testid="decision-row" data-decision="{e(r.pk)}" '
+            f'\n      <tr data-testid="decision-row" data-decision="{r.pk:d}" '
             f'data-stage="{e(r.stage)}"><td><a href="{e(r.url)}">{e(r.title)}</a></td>'
-            f"<td>{e(r.lead_unit)}</td><td>{e(r.stage_label)}</td><td>{e(r.outcome_label)}</td>"
-            f"<td>{e(minute(template_localtime(r.updated_at)))}</td></tr>\n    "
+            f"<td>{e(r.lead_unit)}</td><td>{e(str(r.stage_label))}</td>"
+            f"<td>{e(str(r.outcome_label))}</td>"
+            f"<td>{minute(timezone.localtime(r.updated_at, tz))}</td></tr>\n    "
             for r in rows
         )
     )
