@@ -4,12 +4,12 @@ The grouped inbox shows up to three tables on one page, one include each, and ev
 through the template engine's variable resolution: about a third of the legal advisor's page
 (issue 22: the page's p95 at 100,000 decisions was over its 50 ms target). The markup is the
 one the include wrote; every value a person or a unit wrote (title, subject, unit, stage,
-legal source) is escaped (``_e``: what ``conditional_escape`` does), as the template did.
+legal source) is escaped (``workflows.htmltext.esc``: what ``conditional_escape`` does), as
+the template did.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone, is_aware, localtime
 from django.utils.translation import gettext
 
+from ..htmltext import esc as _e
 from ..links import reverse_by_pk
 from ..templatetags.staff_tags import day, minute
 
@@ -45,15 +46,6 @@ def _head(tab: str) -> str:
     if tab == _URGE_TAB:
         cells.append(gettext("Urge"))
     return "".join(f'<th scope="col">{_e(c)}</th>' for c in cells)
-
-
-def _e(value) -> str:
-    """``conditional_escape`` without the wrapper of Django's ``escape`` that looks for lazy
-    arguments at every call (a table of fifty rows escapes some six hundred values): safe
-    strings as they are, anything else as text, escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def inbox_table_html(
