@@ -11,6 +11,7 @@ from .access import can_view_subject_record, is_record_reader, subject_load
 from .labels import Resolver, action_label, fields_html, payload_fields, payloads_prefetch
 from .models import Checkpoint
 from .selectors import SubjectKey, content_type_by_label
+from .timeline_html import timeline_rows_html
 from .verify import SubjectPage, subject_page_verify
 
 
@@ -117,6 +118,7 @@ class SubjectTimelineView(LoginRequiredMixin, generic.ListView):
                 for event in events
             ],
         )
+        context["rows_html"] = timeline_rows_html(context["rows"])
         return context
 
 
