@@ -15,11 +15,19 @@ from decisions.flows import DecisionFlow
 from decisions.models import Stage
 from decisions.progress import NODE_STAGE, decision_progress, stage_source
 from decisions.rules.stages import STAGE_ORDER
+from tests import stepper_template
 from workflows.progress import CURRENT, DONE, NEXT, SKIPPED
 
 from .test_screens import Scenario
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def stepper_equals_template(monkeypatch):
+    """Every stepper rendered here is also the template's (tests/stepper_template.py)."""
+    return stepper_template.check(monkeypatch)
+
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")

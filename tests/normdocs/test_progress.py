@@ -14,11 +14,20 @@ from django.utils import translation
 from normdocs import services
 from normdocs.progress import document_progress
 from normdocs.views import _deadlines
+from tests import stepper_template
 from workflows.progress import CURRENT, DONE, NEXT
 
 from .conftest import submit_complete
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def stepper_equals_template(monkeypatch):
+    """Every stepper rendered here is also the template's (tests/stepper_template.py)."""
+    return stepper_template.check(monkeypatch)
+
+
 BASE = "/normdocs/register/"
 
 
