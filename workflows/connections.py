@@ -3,10 +3,11 @@ the cursor of the statements PostgreSQL keeps prepared."""
 
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import cache
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 
 T = TypeVar("T")
 
@@ -51,38 +52,48 @@ def prepared_cursor():
     turns server-side binding on everywhere). ``DATABASE_PREPARED_READS=0`` turns this off,
     for a connection pooler that cannot keep prepared statements (PgBouncer in transaction
     mode before 1.21). Elsewhere, a plain cursor."""
-    raw = _server_binding_connection()
+    # The connection itself rather than Django's ``connection`` proxy: each attribute read
+    # through the proxy looks the connection up again (a few microseconds), and this runs for
+    # every task row, record event and lock of a transition.
+    conn = connections[DEFAULT_DB_ALIAS]
+    raw = _server_binding_connection(conn)
     if raw is None:
-        with connection.cursor() as cursor:
+        with conn.cursor() as cursor:
             yield cursor
         return
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     factory = raw.cursor_factory
-    raw.cursor_factory = ServerBindingCursor
+    raw.cursor_factory = _server_binding_cursor()
     try:
         # Django's own cursor (health check, time zone, execute wrappers, debug log), of the
         # server-binding class. A health check that replaced the connection gives a plain one.
-        cursor = connection.cursor()
+        cursor = conn.cursor()
     finally:
         raw.cursor_factory = factory
     with cursor:
         yield cursor
 
 
-def _server_binding_connection():
-    """The open psycopg connection when prepared reads apply to it, else None."""
-    if connection.vendor != "postgresql" or not settings.FAZHI_PREPARED_READS:
+@cache
+def _server_binding_cursor():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    return ServerBindingCursor
+
+
+def _server_binding_connection(conn):
+    """The open psycopg connection of ``conn`` when prepared reads apply to it, else None."""
+    if conn.vendor != "postgresql" or not settings.FAZHI_PREPARED_READS:
         return None
-    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+    if conn.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
         return None  # every cursor binds on the server already
-    if connection.queries_logged:
+    if conn.queries_logged:
         # Django's query log (DEBUG, a test's CaptureQueriesContext) shows each statement with
         # its values: psycopg keeps no text for a statement run prepared. A logged connection
         # binds on the client, as everywhere else.
         return None
-    connection.ensure_connection()
-    raw = connection.connection
+    if conn.connection is None:
+        conn.ensure_connection()
+    raw = conn.connection
     if raw.prepare_threshold is None:
         # Django leaves psycopg's preparation off (for poolers). Only server-binding cursors
         # ever prepare (Django's other cursors bind on the client), so turning it on here

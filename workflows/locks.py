@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from functools import cache
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 
@@ -133,6 +133,9 @@ _HELD_ROWS = "_fazhi_held_rows"
 def row_held(model: type, pk):
     """The instance of ``model`` with ``pk`` this transaction locked with ``row_hold`` and
     still holds unchanged by anyone else, or None (then lock and read it, and ``row_hold`` it)."""
+    # The connection itself, not Django's proxy (which looks it up again at each attribute
+    # read): services ask this many times per action.
+    connection = connections[DEFAULT_DB_ALIAS]
     held = getattr(connection, _HELD_ROWS, None)
     if not held or not connection.in_atomic_block or connection.needs_rollback:
         return None
@@ -150,6 +153,7 @@ def row_held(model: type, pk):
 
 def row_hold(instance) -> None:
     """Remember that this transaction has just locked ``instance``'s row and read it."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy (row_held)
     if not connection.in_atomic_block:
         return
     held = getattr(connection, _HELD_ROWS, None)

@@ -10,10 +10,15 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.sql.subqueries import InsertQuery
 
+from ..connections import prepared_cursor
 from .canonical import GENESIS_HASH
 from .models import ChainHead, Event
 
 # --- the head this transaction holds ------------------------------------------------------------
+#
+# The functions an append runs read the connection itself (``connections[DEFAULT_DB_ALIAS]``)
+# rather than Django's ``connection`` proxy, which looks the connection up again at each
+# attribute read: a few microseconds each, dozens of times per event.
 #
 # The first append of a transaction claims its number by moving the head (which locks the row
 # until the transaction ends) and learns the head's hash. A later append in the same
@@ -30,6 +35,7 @@ _HELD = "_fazhi_record_head"
 
 def _held_head() -> tuple[int, str] | None:
     """(last seq, last hash) of the head this transaction has locked and moved, or None."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return None
     held = getattr(connection, _HELD, None)
@@ -44,6 +50,7 @@ def _held_head() -> tuple[int, str] | None:
 
 
 def _hold_head(seq: int, last_hash: str) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return
     sids = frozenset(connection.savepoint_ids)
@@ -83,6 +90,7 @@ _TRY_EVERY = 16  # then once in this many transactions
 def _committed_head_guess() -> tuple[int, str] | None:
     """(last seq, last hash) where this connection's last commit left the head, to try once
     in this transaction, or None (not worth trying, or nothing known)."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return None
     guess = getattr(connection, _COMMITTED, None)
@@ -97,6 +105,7 @@ def _committed_head_guess() -> tuple[int, str] | None:
 
 
 def _committed_head_guessed(*, hit: bool) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy
     setattr(connection, _MISSES, 0 if hit else getattr(connection, _MISSES, 0) + 1)
 
 
@@ -124,7 +133,7 @@ def _chain_head_advance(count: int = 1) -> tuple[int, str]:
         f"UPDATE {_head_table()} SET last_seq = last_seq + %s WHERE id = %s "
         "RETURNING last_seq, last_hash"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [count, ChainHead.SINGLETON_ID])
         row = cursor.fetchone()
         if row is None:
@@ -173,7 +182,7 @@ def _event_insert_and_head_set(events: list[Event]) -> None:
         f"FROM appended WHERE head.id = %s AND head.last_seq = appended.{seq_column}"
     )
     params = [value for event in events for value in _insert_params(event)]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*params, ChainHead.SINGLETON_ID])
         if cursor.rowcount != 1:  # cannot happen while we hold the lock; refuse to fork if it does
             raise RuntimeError("the record's chain head moved while it was locked")
@@ -194,8 +203,9 @@ def _event_insert_after_held_head(events: list[Event]) -> bool:
     through that UPDATE, so a head elsewhere (appended to by someone else since, or moved
     behind our back) inserts nothing, and the caller appends the ordinary way.
     """
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy
     first, last = events[0], events[-1]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _insert_after_held_head_sql(connection.vendor, len(events)),
             [
@@ -219,7 +229,11 @@ def _event_insert_after_held_head(events: list[Event]) -> bool:
 
 # The event's INSERT is the same text every time: Django builds it once per database vendor
 # and number of rows (building it cost more than running it), and each append prepares only
-# its values.
+# its values. The statements that move the head and insert are sent through
+# ``connections.prepared_cursor``: PostgreSQL plans each of them once per connection rather
+# than at every append (a transition appends two or three events; planning the insert with
+# its twelve casts was a good part of running it). Their values and so the hashed fields are
+# the same either way.
 _INSERT_FIELDS = [f for f in Event._meta.local_concrete_fields if not f.generated]
 
 
@@ -237,6 +251,7 @@ def _insert_sql(vendor: str, rows: int = 1) -> str:
 
 def _insert_params(event: Event) -> list:
     """The event's values for ``_insert_sql``, prepared as Django's insert prepares them."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection, not the proxy
     return [f.get_db_prep_save(f.pre_save(event, True), connection) for f in _INSERT_FIELDS]
 
 
@@ -256,7 +271,7 @@ def _insert_after_held_head_sql(vendor: str, rows: int = 1) -> str:
 
 
 def _chain_head_set(*, seq: int, last_hash: str) -> None:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {_head_table()} SET last_hash = %s WHERE id = %s AND last_seq = %s",
             [last_hash, ChainHead.SINGLETON_ID, seq],
