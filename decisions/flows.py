@@ -40,6 +40,9 @@ class OfferedView(flow.View):
     Its pages answer 404 to people who may not see the decision and 403 to people who see it
     but were not offered the task (``decisions.views.guard``)."""
 
+    # viewflow's activation, the task's row inserted with its incoming link (workflows.gates).
+    activation_class = gates.ViewActivation
+
     def can_assign(self, user, task):
         return not task.owner_id and may_act_on_task(user=user, task=task)
 
@@ -103,6 +106,9 @@ class DecisionFlow(flow.Flow):
     # viewflow's select_for_update_lock, compiled once, taking the decision's row with the
     # process's: the services of a task action find it locked (workflows.locks).
     lock_impl = ProcessRowLock(with_rows=("decision",))
+    # Its task rows are written by statements composed once (workflows.rowwrites): every
+    # transition writes three or four of them.
+    task_rows_composed = True
     process_title = _("Major administrative decision")
     process_description = _("《重大行政决策程序暂行条例》: from the catalogue to the archive.")
     summary_template = "{{ process.decision.title }} — {{ process.decision.get_stage_display }}"

@@ -24,6 +24,23 @@ class WorkflowsConfig(AppConfig):
             dispatch_uid="workflows.forget_group_names",
         )
         _keep_undated_tasks()
+        _compose_task_rows()
+
+
+def _compose_task_rows():
+    """viewflow's task rows of a flow that asks for it (``task_rows_composed = True``) are
+    written by statements composed and planned once (``workflows.rowwrites``): a transition
+    writes three or four of them. Other flows' tasks are saved as viewflow saves them."""
+    from viewflow.workflow.models import Task
+
+    from .rowwrites import install
+
+    install(Task, when=_task_rows_composed)
+
+
+def _task_rows_composed(task) -> bool:
+    flow_task = task.flow_task
+    return flow_task is not None and getattr(flow_task.flow_class, "task_rows_composed", False)
 
 
 def _keep_undated_tasks():

@@ -22,7 +22,13 @@ updated (``WrittenOnceActivation``), the join asks whether it is done once rathe
 in a row (``JoinActivation.is_done``), and the end writes viewflow's process row but not the
 flow's own table of a multi-table process, which it never changes (``EndActivation``).
 
-The activation bodies are viewflow 2's, with only the savepoint made conditional. They were
+The task rows a flow's nodes create (a gate's, a human task's: ``ViewActivation``, the end's)
+are inserted with their incoming link (``Task.previous``) in one statement where the flow has
+its task rows composed (``workflows.rowwrites``, ``task_rows_composed``), rather than an
+INSERT and then viewflow's ``previous.add()`` (``_save_with_previous``).
+
+The activation bodies are viewflow 2's, with only the savepoint made conditional and the task
+row written with its link. They were
 copied from django-viewflow ``COPIED_FROM``; ``tests/workflows/test_gates_version.py`` fails on
 any other installed version, so an upgrade re-reads viewflow's nodes before it lands.
 """
@@ -43,9 +49,11 @@ from viewflow.workflow.nodes import end as end_nodes
 from viewflow.workflow.nodes import func as func_nodes
 from viewflow.workflow.nodes import if_gate, join, split, switch
 from viewflow.workflow.nodes import timer as timer_nodes
+from viewflow.workflow.nodes import view as view_nodes
 from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
+from . import rowwrites
 from .transactions import is_all_or_nothing
 
 COPIED_FROM = "2.4.0"
@@ -96,11 +104,57 @@ class WrittenOnce:
         return unwritten if unwritten is not None else super().__hash__()
 
     def _task_write(self) -> None:
-        """``self.task.save()``, and the incoming link of a row written here for the first time."""
-        self.task.save()
+        """``self.task.save()``, and the incoming link of a row written here for the first time
+        (by the row's INSERT itself where it is composed: ``rowwrites.link_on_insert``)."""
         previous = self.__dict__.pop("_previous_unwritten", None)
-        if previous is not None:
-            self.task.previous.add(previous)
+        _save_with_previous(self.task, previous)
+
+
+def _save_with_previous(task, previous) -> None:
+    """``task.save()`` then ``task.previous.add(previous)`` (when not None), the link written by
+    the task's INSERT where that INSERT is composed (``rowwrites.link_on_insert``): one
+    statement rather than two, for every task a transition creates."""
+    if previous is not None:
+        rowwrites.link_on_insert(task, "previous", previous)
+    task.save()
+    if previous is not None and not rowwrites.linked_on_insert(task):
+        task.previous.add(previous)
+
+
+class ViewActivation(view_nodes.ViewActivation):
+    """viewflow's human task, its row inserted with its incoming link in one statement
+    (``_save_with_previous``)."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """viewflow's ``ViewActivation.create``; the row and its link by ``_save_with_previous``."""
+        flow_class = flow_task.flow_class
+        task = flow_class.task_class(
+            process=prev_activation.process,
+            flow_task=flow_task,
+            token=token,
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+
+        activation = cls(task)
+
+        owner_permission = flow_task.calc_owner_permission(activation)
+        if owner_permission:
+            task.owner_permission = owner_permission
+            task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
+
+        owner = flow_task.calc_owner(activation)
+        if owner:
+            task.owner = owner
+            task.status = STATUS.ASSIGNED
+
+        _save_with_previous(task, prev_activation.task)
+
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+
+        return activation
 
 
 class WrittenOnceActivation(WrittenOnce, Activation):
@@ -195,6 +249,17 @@ class Split(flow.Split):
 
 
 class EndActivation(end_nodes.EndActivation):
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """viewflow's ``Activation.create``; the row and its link by ``_save_with_previous``."""
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        _save_with_previous(task, prev_activation.task)
+        return cls(task)
+
     @Activation.status.super()
     def activate(self):
         with self.exception_guard(), node_transaction():

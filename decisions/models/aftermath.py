@@ -5,10 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflows.rowwrites import ComposedRowWrites
+
 from .decision import Decision
 
 
-class PartyReport(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class PartyReport(ComposedRowWrites, models.Model):
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="party_report")
     reported_on = models.DateField(_("reported on"))
     reference = models.CharField(_("reference"), max_length=100)
@@ -26,7 +29,8 @@ class PartyReport(models.Model):
         return self.reference
 
 
-class Publication(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Publication(ComposedRowWrites, models.Model):
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="publication")
     published = models.BooleanField(_("published"))
     not_published_reason = models.TextField(_("why it is not published"), blank=True)

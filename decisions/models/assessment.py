@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflows.rowwrites import ComposedRowWrites
+
 from .decision import Decision
 
 
@@ -141,7 +143,8 @@ class RiskLevel(models.TextChoices):
     UNCONTROLLABLE = "uncontrollable", _("Uncontrollable")
 
 
-class RiskAssessment(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class RiskAssessment(ComposedRowWrites, models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="risk_assessments"
     )

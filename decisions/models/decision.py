@@ -8,6 +8,7 @@ from viewflow.fsm import FSMField
 from viewflow.workflow.models import Process
 
 from workflows.choices import choice_display
+from workflows.rowwrites import ComposedRowWrites
 
 from .. import rules
 
@@ -35,7 +36,9 @@ class Outcome(models.TextChoices):
     DEFERRED = "defer", _("Deferred for further discussion")
 
 
-class Decision(models.Model):
+# Its row changes at nearly every transition (the stage): written by statements composed once
+# (workflows.rowwrites).
+class Decision(ComposedRowWrites, models.Model):
     government = models.ForeignKey(
         "workflows.Unit",
         verbose_name=_("deciding government"),
@@ -178,7 +181,8 @@ class DecisionProcess(Process):
         verbose_name_plural = _("decision processes")
 
 
-class DraftVersion(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class DraftVersion(ComposedRowWrites, models.Model):
     """Every saved version of the draft, kept with its hash (第三十三条: full-process record).
 
     An ``amended`` version carries the amendments a meeting decided (第三十条: 修改后通过): the

@@ -4,10 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflows.rowwrites import ComposedRowWrites
+
 from .decision import Decision, Outcome
 
 
-class Meeting(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Meeting(ComposedRowWrites, models.Model):
     class Kind(models.TextChoices):
         EXECUTIVE = "executive", _("Executive meeting")
         PLENARY = "plenary", _("Plenary meeting")
@@ -84,7 +87,8 @@ class Attendance(models.Model):
         return f"{self.person} ({'present' if self.present else 'absent'})"
 
 
-class Statement(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Statement(ComposedRowWrites, models.Model):
     class Position(models.TextChoices):
         SUPPORT = "support", _("Support")
         OPPOSE = "oppose", _("Oppose")

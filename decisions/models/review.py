@@ -4,10 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflows.rowwrites import ComposedRowWrites
+
 from .decision import Decision, DraftVersion
 
 
-class LegalityReview(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class LegalityReview(ComposedRowWrites, models.Model):
     """One submission of the draft to the review office (负责合法性审查的部门, 第二十五条) and what
     became of it: returned for supplement (第二十六条), or an opinion prepared by a legal
     advisor of the office and issued, numbered, in the office's name once its head approved
@@ -129,7 +132,8 @@ class LegalityReview(models.Model):
         return f"{self.decision_id}: {state}"
 
 
-class LegalityOpinionRegister(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class LegalityOpinionRegister(ComposedRowWrites, models.Model):
     """The number sequence of a review office's opinions (合法性审查意见书) for one year.
 
     Numbers are taken under ``select_for_update`` on this row, so there are no gaps and no

@@ -12,10 +12,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflows.rowwrites import ComposedRowWrites
+
 from .meeting import Meeting
 
 
-class Session(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Session(ComposedRowWrites, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         OPEN = "open", _("In session")
@@ -100,7 +103,8 @@ class SessionAttendance(models.Model):
         return f"{self.person} ({self.role})"
 
 
-class AgendaItem(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class AgendaItem(ComposedRowWrites, models.Model):
     """An item (议题) proposed by a unit, checked by the review office, put on a session."""
 
     class Kind(models.TextChoices):

@@ -13,10 +13,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..rowwrites import ComposedRowWrites
+
 COMMENT_MAX_CHARS = 5000
 
 
-class Consultation(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Consultation(ComposedRowWrites, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("consultation status", "Open")
         CLOSED = "closed", _("Closed, awaiting dispositions")
@@ -63,7 +66,8 @@ class Consultation(models.Model):
         return self.title
 
 
-class Comment(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Comment(ComposedRowWrites, models.Model):
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, related_name="comments"
     )
@@ -97,7 +101,8 @@ class Comment(models.Model):
         return f"#{self.pk} {self.text[:40]}"
 
 
-class Disposition(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Disposition(ComposedRowWrites, models.Model):
     class Outcome(models.TextChoices):
         ADOPTED = "adopted", _("Adopted")
         PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")

@@ -12,10 +12,12 @@ from django.utils.translation import pgettext_lazy
 
 from workflows.roles import ROLES
 
+from ...rowwrites import ComposedRowWrites
 from .calendar import Jurisdiction, PeriodUnit
 
 
-class Deadline(models.Model):
+# Written at transitions: by statements composed once (workflows.rowwrites).
+class Deadline(ComposedRowWrites, models.Model):
     """One legal clock of one item: computed once when its step opens, then kept as evidence."""
 
     class Status(models.TextChoices):
