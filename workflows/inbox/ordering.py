@@ -52,20 +52,8 @@ def _compose(due_date, clock) -> _Ordering | None:
     """The ordering of ``_task_slice`` over every task, the candidates' place marked; None
     when the mark is not found once in the statement's filter (the ORM then composes it at
     each call)."""
-    ordered = (
-        Task.objects.filter(RawSQL(_MARK, (), output_field=BooleanField()))
-        .annotate(
-            i_due=due_date,
-            i_clock=Case(
-                When(i_due__isnull=False, then=clock),
-                default=None,
-                output_field=BigIntegerField(),
-            ),
-        )
-        .order_by(F("i_due").asc(nulls_last=True), "i_clock", "created", "pk")
-        .values_list("pk", "i_due")
-    )
-    sql, params = ordered.query.sql_with_params()
+    marked = Task.objects.filter(RawSQL(_MARK, (), output_field=BooleanField()))
+    sql, params = _ordered(marked, due_date, clock).query.sql_with_params()
     if sql.count(_MARK) != 1:
         return None
     before, after = sql.split(_MARK)
@@ -107,8 +95,14 @@ def ordered_rows(candidates: QuerySet, due_date, clock, start: int, stop: int | 
 
 def _orm_rows(candidates: QuerySet, due_date, clock, start: int, stop: int | None) -> list:
     """``ordered_rows`` as the ORM composes it (at each call)."""
-    ordered = (
-        candidates.annotate(
+    return list(_ordered(candidates, due_date, clock)[start:stop])
+
+
+def _ordered(tasks: QuerySet, due_date, clock) -> QuerySet:
+    """(id, due date) of ``tasks`` in the inbox's order: earliest due first, undated last;
+    among tasks due the same day, the clock started first; then the oldest task."""
+    return (
+        tasks.annotate(
             i_due=due_date,
             i_clock=Case(
                 When(i_due__isnull=False, then=clock),
@@ -119,4 +113,3 @@ def _orm_rows(candidates: QuerySet, due_date, clock, start: int, stop: int | Non
         .order_by(F("i_due").asc(nulls_last=True), "i_clock", "created", "pk")
         .values_list("pk", "i_due")
     )
-    return list(ordered[start:stop])
