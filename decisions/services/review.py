@@ -10,6 +10,7 @@ office's name (合法性审查意见书) and the decision moved on.
 """
 
 from datetime import date, datetime
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -21,14 +22,16 @@ from django.utils.translation import gettext_lazy as _
 from workflows.calendar import CalendarRangeError
 from workflows.clocks.selectors import calendar_for, rule_for
 from workflows.clocks.services import deadline_meet, deadline_open, deadline_waive
+from workflows.connections import prepared_cursor
 from workflows.models import Unit
 from workflows.offices import review_office_of
 from workflows.record.services import record_append
+from workflows.rows import columns, related
 from workflows.transactions import service_atomic
 
 from .. import rules
 from ..lifecycle import decision_stage_move
-from ..models import Decision, LegalityOpinionRegister, LegalityReview, Stage
+from ..models import Decision, DraftVersion, LegalityOpinionRegister, LegalityReview, Stage
 from ..rules import preparation
 from ._common import (
     act_on,
@@ -130,18 +133,93 @@ def has_drafted(*, decision: Decision, user) -> bool:
     a person never reviews it (第二十五条: the review office reviews the lead unit's draft)."""
     if decision.created_by_id == user.pk:
         return True
+    if user.pk is None:  # nobody's id to look for: the ORM's own answer
+        return _has_drafted_orm(decision=decision, user=user)
+    # Both asked in one statement, written once (``_has_drafted_sql``): composing the union
+    # with the ORM at each review step cost more than running it (issue 15).
+    with prepared_cursor() as cursor:
+        cursor.execute(_has_drafted_sql(connection.vendor), [decision.pk, user.pk] * 2)
+        return cursor.fetchone() is not None
+
+
+def _has_drafted_orm(*, decision: Decision, user) -> bool:
+    """``has_drafted``'s read of the versions and reviews, as the ORM asks it."""
     wrote = decision.versions.filter(created_by=user).order_by().values("pk")
     submitted = decision.legality_reviews.filter(submitted_by=user).order_by().values("pk")
-    return bool(wrote.union(submitted, all=True)[:1])  # both asked in one statement
+    return bool(wrote.union(submitted, all=True)[:1])
+
+
+@cache
+def _has_drafted_sql(vendor: str) -> str:
+    """``_has_drafted_orm``'s statement, written from the models' metadata (portable SQL; the
+    vendor keys the cache because the quoting is the connection's). Its parameters: the
+    decision's id and the person's, twice."""
+    q = connection.ops.quote_name
+    version, review = DraftVersion._meta, LegalityReview._meta
+    return (
+        f"SELECT 1 FROM {q(version.db_table)}"
+        f" WHERE {q(version.get_field('decision').column)} = %s"
+        f" AND {q(version.get_field('created_by').column)} = %s"
+        f" UNION ALL SELECT 1 FROM {q(review.db_table)}"
+        f" WHERE {q(review.get_field('decision').column)} = %s"
+        f" AND {q(review.get_field('submitted_by').column)} = %s"
+        " LIMIT 1"
+    )
 
 
 def _review_locked(review: LegalityReview) -> LegalityReview:
     """``review`` read afresh under a row lock (its row only), with the review office and the
-    draft version it names, which the services read of it."""
+    draft version it names, which the services read of it.
+
+    On PostgreSQL inside a transaction (every service) the statement is written once
+    (``_review_locked_sql``) and sent through ``prepared_cursor``: composing the lock with its
+    two joins at each review step cost more than running it (issue 15). Elsewhere (SQLite
+    has no row locks; outside a transaction the ORM refuses the lock) the ORM's own read."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return _review_locked_orm(review)
+    reviews, offices, versions = _review_locked_columns()
+    with prepared_cursor() as cursor:
+        cursor.execute(_review_locked_sql(connection.vendor), [review.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise LegalityReview.DoesNotExist("LegalityReview matching query does not exist.")
+    n, m = len(reviews), len(reviews) + len(offices)
+    locked = reviews.load(row[:n])
+    related(locked, "review_office", offices.load(row[n:m]) if locked.review_office_id else None)
+    related(locked, "draft_version", versions.load(row[m:]))
+    return locked
+
+
+def _review_locked_orm(review: LegalityReview) -> LegalityReview:
+    """``_review_locked`` as the ORM asks it (what ``_review_locked_sql`` stands for)."""
     return (
         LegalityReview.objects.select_for_update(of=("self",))
         .select_related("review_office", "draft_version")
         .get(pk=review.pk)
+    )
+
+
+def _review_locked_columns():
+    return columns(LegalityReview, "r"), columns(Unit, "o"), columns(DraftVersion, "v")
+
+
+@cache
+def _review_locked_sql(vendor: str) -> str:
+    """``_review_locked_orm``'s statement (PostgreSQL's), written from the models' metadata:
+    the review, its office (it may name none) and its draft version, locking the review's row
+    alone (``OF r``, as ``of=("self",)``)."""
+    q = connection.ops.quote_name
+    reviews, offices, versions = _review_locked_columns()
+    review = LegalityReview._meta
+    office_column = q(review.get_field("review_office").column)
+    version_column = q(review.get_field("draft_version").column)
+    return (
+        f"SELECT {reviews.sql}, {offices.sql}, {versions.sql}"
+        f" FROM {q(review.db_table)} r"
+        f" LEFT JOIN {q(Unit._meta.db_table)} o ON o.{q(Unit._meta.pk.column)} = r.{office_column}"
+        f" INNER JOIN {q(DraftVersion._meta.db_table)} v"
+        f" ON v.{q(DraftVersion._meta.pk.column)} = r.{version_column}"
+        f" WHERE r.{q(review.pk.column)} = %s FOR UPDATE OF r"
     )
 
 
