@@ -59,9 +59,10 @@ review carries its decision's government (kept by a trigger on PostgreSQL), so t
 office's array is read from the reviews' own index, not by joining the government's
 decisions. A review office that reviewed a large part of all decisions is the exception
 (``_walks``): its list walks the decisions newest first, every branch a hash read once, and
-stops at the page's last row. Asked about one decision (``decision_is_visible``, ``decision_get_for_user``: every
-decision page), the rules are one statement after the grants: each branch asks that decision's
-row, its government's row and, by ``EXISTS``, its own rows (``_one_decision``).
+stops at the page's last row. Asked about one decision (``decision_is_visible``,
+``decision_get_for_user``: every decision page), the rules are one statement after the grants:
+each branch asks that decision's row, its government's row and, by ``EXISTS``, its own rows
+(``_one_decision``).
 """
 
 from functools import cache
