@@ -10,19 +10,16 @@ template's translations (``pgettext`` in the context "progress").
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone, is_aware, localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext, pgettext
 
 from .clocks.templatetags.clock_tags import deadline_due
-from .htmltext import esc
+from .htmltext import esc, local
 from .progress import SKIPPED, ClockShown, Holder, StageShown
-
-
-def _day(value: date) -> str:
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+from .templatetags.staff_tags import day, minute
 
 
 def _t(message: str) -> str:
@@ -36,10 +33,10 @@ def _done(stage: StageShown, tz) -> str:
     when = ""
     if stage.done_at:
         if isinstance(stage.done_at, datetime):
-            at = localtime(stage.done_at, tz) if is_aware(stage.done_at) else stage.done_at
-            when = f'<time datetime="{esc(at.isoformat())}">{_day(at)} {at:%H:%M}</time>'
+            at = local(stage.done_at, tz)
+            when = f'<time datetime="{esc(at.isoformat())}">{minute(at)}</time>'
         else:
-            when = f'<time datetime="{_day(stage.done_at)}">{_day(stage.done_at)}</time>'
+            when = f'<time datetime="{day(stage.done_at)}">{day(stage.done_at)}</time>'
     by = ""
     if stage.done_by:
         by = f' · <span data-testid="stage-done-by">{esc(stage.done_by)}</span>'
@@ -67,7 +64,7 @@ def _holder(holder: Holder) -> str:
 def _clock(clock: ClockShown) -> str:
     deadline = clock.deadline
     overdue = " fz-overdue" if clock.overdue else ""
-    due = _day(clock.due) if clock.due else ""
+    due = day(clock.due) if clock.due else ""
     awaiting = f' data-awaiting="{esc(clock.awaiting_year)}"' if clock.awaiting_year else ""
     text = ""
     if clock.description:

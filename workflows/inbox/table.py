@@ -11,13 +11,14 @@ the template did.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone, is_aware, localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext
 
 from ..htmltext import esc as _e
+from ..htmltext import local
 from ..links import reverse_by_pk
 from ..templatetags.staff_tags import day, minute
 
@@ -31,9 +32,7 @@ def _minute(value, tz) -> str:
     """``value|minute`` as the template wrote it: in the current time zone ``tz``."""
     if value is None:
         return ""
-    if isinstance(value, datetime) and is_aware(value):
-        value = localtime(value, tz)
-    return _e(minute(value))
+    return _e(minute(local(value, tz)))
 
 
 def _head(tab: str) -> str:

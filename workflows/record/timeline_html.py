@@ -9,14 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone, is_aware, localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext
 
-from ..htmltext import esc
-
-
-def _local(value: datetime, tz) -> datetime:
-    return localtime(value, tz) if is_aware(value) else value
+from ..htmltext import esc, local
 
 
 def _seconds(value: datetime) -> str:
@@ -35,7 +31,7 @@ def timeline_rows_html(rows: list[dict]) -> SafeString:
     parts = []
     for row in rows:
         event, check = row["event"], row["check"]
-        at = _local(event.at, tz)
+        at = local(event.at, tz)
         if event.actor_kind == "person":
             actor = esc(event.actor_label)
         else:
