@@ -16,7 +16,9 @@ services directly). Both do, in this order and nothing else:
 4. claim the task for the person on their first successful action and, when the step is done,
    let viewflow finish it and activate what follows.
 
-The full-process record is written by the services, in the same transactions.
+The full-process record is written by the services, in the same transactions: the events an
+action records are appended together when it ends, before its transaction commits
+(``record.deferred``).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from .permissions import (
     role_checks_memoised,
     role_checks_remember,
 )
+from .record.deferred import record_deferred
 from .rows import convert_row
 from .steps import Step
 from .transactions import all_or_nothing
@@ -322,6 +325,7 @@ def task_run(*, task: Task, user, service: Callable[[], Any], finishes: bool = T
         all_or_nothing(),
         role_checks_memoised(),
         clock_reads_memoised(),
+        record_deferred(),
     ):
         task = _locked_open_task(task, user)
         with transaction.atomic(savepoint=False):
@@ -353,6 +357,7 @@ def task_complete(*, task: Task, user, action: str, data=None, files=None) -> Do
         all_or_nothing(),
         role_checks_memoised(),
         clock_reads_memoised(),
+        record_deferred(),
     ):
         task = _locked_open_task(task, user)
         work = step.work(subject_of(task), user)

@@ -35,6 +35,17 @@ class EventQuerySet(models.QuerySet):
         raise RecordImmutableError(_("Record events are appended only through record_append()."))
 
 
+class EventManager(models.Manager.from_queryset(EventQuerySet)):
+    """Reads inside an action find what it has recorded so far: the events it keeps to append
+    at its end (``deferred.record_deferred``) are appended before a query is built."""
+
+    def get_queryset(self):
+        from .deferred import pending_append  # the services import these models
+
+        pending_append()
+        return super().get_queryset()
+
+
 class Event(models.Model):
     """One thing that happened to one subject, chained to every event before it."""
 
@@ -74,7 +85,7 @@ class Event(models.Model):
     hash = models.CharField(_("SHA-256 hash"), max_length=64)
     hash_sm3 = models.CharField(_("SM3 hash"), max_length=64, blank=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = EventManager()
 
     class Meta:
         verbose_name = _("record event")

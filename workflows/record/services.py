@@ -24,6 +24,7 @@ from .chain import (
     _held_head,
     _hold_head,
 )
+from .deferred import deferring, pending_append, pending_keep
 from .models import ChainHead, Checkpoint, Event
 from .selectors import SubjectKey, subject_key
 
@@ -67,38 +68,69 @@ def record_append_several(
     numbers and hashes), in one statement instead of one per event (two when the transaction
     does not hold the chain head yet). A service that records one change on two subjects (a
     session and its decision) appends both together.
+
+    Inside ``deferred.record_deferred()`` (an action completed through ``workflows.tasking``)
+    the events are checked now and appended with the action's other events when it ends, in
+    the same transaction; the returned events are numbered and hashed then.
     """
     actor_snapshot = _actor_snapshot(actor)
-    prepared = []
+    entries = []
     for action, subject, payload in events:
         _check_action(action)
-        prepared.append((action, *_checked_entry(subject, payload)))
-    if not prepared:
+        key, safe_payload = _checked_entry(subject, payload)
+        entries.append(_entry(actor_snapshot, action, key, safe_payload))
+    if not entries:
         return []
+    if deferring():
+        pending_keep(entries)
+    else:
+        _append_entries(entries)
+    return [entry.event for entry in entries]
 
-    # The caller's transaction, or one of its own outside any. No savepoint: a failed append
-    # must fail the caller's change with it (and a savepoint costs two statements per event).
+
+class _Entry:
+    """One event to append: who, what, about which subject, and the unsaved ``Event`` that
+    its number, time and hashes are written into when it is appended."""
+
+    __slots__ = ("actor", "action", "key", "payload", "event")
+
+    def __init__(self, actor, action, key, payload, event):
+        self.actor, self.action, self.key, self.payload = actor, action, key, payload
+        self.event = event
+
+
+def _entry(actor: tuple, action: str, key: SubjectKey, payload: dict) -> _Entry:
+    event = Event(action=action, object_id=key.object_id, payload=payload)
+    event.content_type = key.content_type  # cached: read without a query
+    return _Entry(actor, action, key, payload, event)
+
+
+def _append_entries(entries: list[_Entry]) -> None:
+    """Number, hash and insert ``entries`` at the end of the chain, in the caller's
+    transaction (or one of its own outside any)."""
+    # No savepoint: a failed append must fail the caller's change with it (and a savepoint
+    # costs two statements per event).
     with transaction.atomic(savepoint=False):
         with_sm3 = getattr(settings, "FAZHI_RECORD_SM3", True)
 
         def events_after(seq: int, prev_hash: str) -> list[Event]:
             """The events numbered from ``seq``, the first linked to ``prev_hash``."""
             chained = []
-            for number, (action, key, safe_payload) in enumerate(prepared, start=seq):
-                event = Event(
-                    **_event_fields(
-                        seq=number,
-                        # taken under the lock, so times never run backwards along seq
-                        at=timezone.now(),
-                        actor=actor_snapshot,
-                        action=action,
-                        key=key,
-                        payload=safe_payload,
-                        prev_hash=prev_hash,
-                        with_sm3=with_sm3,
-                    )
+            for number, entry in enumerate(entries, start=seq):
+                event = entry.event
+                fields = _event_fields(
+                    seq=number,
+                    # taken under the lock, so times never run backwards along seq
+                    at=timezone.now(),
+                    actor=entry.actor,
+                    action=entry.action,
+                    key=entry.key,
+                    payload=entry.payload,
+                    prev_hash=prev_hash,
+                    with_sm3=with_sm3,
                 )
-                event.content_type = key.content_type  # cached: read without a query
+                for name, value in fields.items():
+                    setattr(event, name, value)
                 chained.append(event)
                 prev_hash = event.hash
             return chained
@@ -114,12 +146,11 @@ def record_append_several(
                 _committed_head_guessed(hit=hit)
             if hit:
                 _hold_head(appended[-1].seq, appended[-1].hash)
-                return appended
-        last_seq, prev_hash = _chain_head_advance(len(prepared))
-        appended = events_after(last_seq - len(prepared) + 1, prev_hash)
+                return
+        last_seq, prev_hash = _chain_head_advance(len(entries))
+        appended = events_after(last_seq - len(entries) + 1, prev_hash)
         _event_insert_and_head_set(appended)
         _hold_head(appended[-1].seq, appended[-1].hash)
-    return appended
 
 
 def _check_action(action: Any) -> None:
@@ -205,6 +236,7 @@ def record_append_many(
     prepared = [_checked_entry(subject, payload) for subject, payload in entries]
     if not prepared:
         return 0
+    pending_append()  # what this action recorded before comes first
     with_sm3 = getattr(settings, "FAZHI_RECORD_SM3", True)
     with transaction.atomic(savepoint=False):
         # n numbers in one step, under the same lock record_append takes (see there).
@@ -243,6 +275,7 @@ def record_checkpoint() -> Checkpoint | None:
     key = signing.configured_private_key()
     public_key = signing.public_key_text(key)
     key_fingerprint = signing.fingerprint(public_key)
+    pending_append()  # the head signed includes what this action recorded
     with transaction.atomic():
         head = (
             ChainHead.objects.select_for_update()
