@@ -24,7 +24,6 @@ from viewflow.workflow import flow
 
 from workflows import gates
 from workflows.inbox import may_act_on_task
-from workflows.inbox.offers import task_offer_many
 from workflows.locks import ProcessRowLock, row_held
 from workflows.tasking import register_node_step
 
@@ -42,6 +41,20 @@ class OfferedView(flow.View):
 
     # viewflow's activation, the task's row inserted with its incoming link (workflows.gates).
     activation_class = gates.ViewActivation
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers_of = None
+
+    def Offers(self, ref):  # noqa: N802 - viewflow's node methods are named so (onCreate)
+        """``ref(activation)`` gives the new task's (role, unit) offers: written by the task's
+        own INSERT (``workflows.gates.ViewActivation.create``)."""
+        self.offers_of = ref
+        return self
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self.offers_of = this.resolve(instance, self.offers_of)
 
     def can_assign(self, user, task):
         return not task.owner_id and may_act_on_task(user=user, task=task)
@@ -97,7 +110,7 @@ def step_node(view_class):
     the step's name (viewflow's pages and the chart)."""
     declared = view_class.step
     return (
-        OfferedView(view_class.as_view()).Annotation(title=declared.name).onCreate(this.offer_step)
+        OfferedView(view_class.as_view()).Annotation(title=declared.name).Offers(this.step_offers)
     )
 
 
@@ -226,12 +239,10 @@ class DecisionFlow(flow.Flow):
 
     # --- offers: who may take each task ---------------------------------------------------
 
-    def offer_step(self, activation):
-        """Offer the new task as its step declares (``decisions.steps``)."""
+    def step_offers(self, activation):
+        """The new task's offers, as its step declares (``decisions.steps``)."""
         declared = step_of_node(activation.flow_task.name)
-        task_offer_many(
-            task=activation.task, offers=declared.offered_units(self._units(activation))
-        )
+        return declared.offered_units(self._units(activation))
 
     def _units(self, activation):
         """The decision carrying its lead unit and government, for an offer.

@@ -110,15 +110,22 @@ class WrittenOnce:
         _save_with_previous(self.task, previous)
 
 
-def _save_with_previous(task, previous) -> None:
-    """``task.save()`` then ``task.previous.add(previous)`` (when not None), the link written by
-    the task's INSERT where that INSERT is composed (``rowwrites.link_on_insert``): one
-    statement rather than two, for every task a transition creates."""
-    if previous is not None:
-        rowwrites.link_on_insert(task, "previous", previous)
+def _save_with_previous(task, previous, offers=()) -> None:
+    """``task.save()`` then ``task.previous.add(previous)`` (when not None) and the task's
+    ``offers`` ((role, unit) pairs, ``inbox.offers.task_offer_many``), all written by the
+    task's INSERT where that INSERT is composed (``rowwrites.rows_on_insert``): one statement
+    rather than three, for every task a transition creates."""
+    from .inbox.offers import task_offer_many, task_offers_on_insert
+
+    linking = previous is not None and rowwrites.link_on_insert(task, "previous", previous)
+    if offers:
+        task_offers_on_insert(task=task, offers=offers)
     task.save()
-    if previous is not None and not rowwrites.linked_on_insert(task):
+    written = rowwrites.linked_on_insert(task)  # all that was asked, or none of it
+    if previous is not None and not (linking and written):
         task.previous.add(previous)
+    if offers and not written:
+        task_offer_many(task=task, offers=offers)
 
 
 class ViewActivation(view_nodes.ViewActivation):
@@ -149,7 +156,12 @@ class ViewActivation(view_nodes.ViewActivation):
             task.owner = owner
             task.status = STATUS.ASSIGNED
 
-        _save_with_previous(task, prev_activation.task)
+        # Offered as the node says (``decisions.flows.OfferedView.offers``), by the row's
+        # own INSERT.
+        offers_of = getattr(flow_task, "offers_of", None)
+        _save_with_previous(
+            task, prev_activation.task, offers_of(activation) if offers_of is not None else ()
+        )
 
         if flow_task._on_create is not None:
             flow_task._on_create(activation)

@@ -64,9 +64,9 @@ def update_sql(model, fields: tuple, vendor: str) -> str:
 
 def insert_sql(model, fields: tuple, returning: tuple, vendor: str, links: tuple = ()) -> str:
     """``INSERT INTO t (c1, …) VALUES (%s, …) RETURNING r1, …`` for ``fields`` of ``model``;
-    with ``links`` (``(through model, column of the new row, column of the other)``, see
-    ``link_on_insert``), the link rows inserted by the same statement, each with its other
-    end as one more ``%s``."""
+    with ``links`` (``(model, field naming the new row, other fields, how many rows)``, see
+    ``rows_on_insert``), those rows inserted by the same statement, each with its other
+    fields' values as more ``%s``."""
     key = (model, fields, returning, vendor, links)
     sql = _inserts.get(key)
     if sql is None:
@@ -79,19 +79,59 @@ def insert_sql(model, fields: tuple, returning: tuple, vendor: str, links: tuple
         if returning:
             sql += " RETURNING " + ", ".join(q(field.column) for field in returning)
         if links:
-            connection = connections[model._default_manager.db]
-            pk = q(model._meta.pk.column)
-            inserted = ", ".join(q(field.column) for field in returning)
-            written = ", ".join(
-                f"l{n} AS (INSERT INTO {q(through._meta.db_table)} ({q(own)}, {q(other)}) "
-                f"SELECT new.{pk}, "
-                f"CAST(%s AS {through._meta.get_field(other_field).db_type(connection)}) "
-                "FROM new ON CONFLICT DO NOTHING)"
-                for n, (through, own, other, other_field) in enumerate(links)
-            )
-            sql = f"WITH new AS ({sql}), {written} SELECT {inserted} FROM new"
+            sql = f"WITH new AS ({sql}), {_links_sql(model, links)} SELECT "
+            sql += ", ".join(q(field.column) for field in returning) + " FROM new"
         _inserts[key] = sql
     return sql
+
+
+def _links_sql(model, links: tuple) -> str:
+    """The CTEs inserting ``links``' rows, each naming the new row by its key: one per
+    ``(model, own field, other fields, count)``, its rows inserted (and so numbered) in the
+    order they were asked for."""
+    connection = connections[model._default_manager.db]
+    q = connection.ops.quote_name
+    pk = q(model._meta.pk.column)
+    written = []
+    for n, (other_model, own, others, count) in enumerate(links):
+        meta = other_model._meta
+        columns = ", ".join(q(meta.get_field(name).column) for name in (own, *others))
+        casts = ", ".join(
+            f"CAST(%s AS {meta.get_field(name).db_type(connection)})" for name in others
+        )
+        rows = ", ".join(f"({casts}, {position})" for position in range(count))
+        names = ", ".join(f"v{k}" for k in range(len(others)))
+        written.append(
+            f"l{n} AS (INSERT INTO {q(meta.db_table)} ({columns}) "
+            f"SELECT new.{pk}, {names} FROM new, (VALUES {rows}) AS v({names}, n) "
+            "ORDER BY v.n ON CONFLICT DO NOTHING)"
+        )
+    return ", ".join(written)
+
+
+def _grouped(links: list) -> tuple[tuple, list]:
+    """``rows_on_insert``'s requests as ``_links_sql`` takes them (consecutive rows of one kind
+    together, with their count) and their values in order."""
+    kinds: list = []
+    values: list = []
+    for link, row in links:
+        if kinds and kinds[-1][:3] == link:
+            kinds[-1] = (*link, kinds[-1][3] + 1)
+        else:
+            kinds.append((*link, 1))
+        values.extend(row)
+    return tuple(kinds), values
+
+
+def rows_on_insert(instance, model, own: str, values: dict[str, Any]) -> None:
+    """Have ``instance``'s INSERT (its next ``save()``, composed here) insert a row of
+    ``model`` too, in the same statement: its field ``own`` naming the new row, its other
+    fields ``values`` (plain values: a related row by its key). A row already there (a unique
+    constraint) is skipped, as ``ON CONFLICT DO NOTHING`` does. After the save,
+    ``linked_on_insert`` says whether they were written (not on Django's own path): if not,
+    write them the ordinary way."""
+    link = (model, own, tuple(values))
+    instance.__dict__.setdefault("_rowwrites_links", []).append((link, tuple(values.values())))
 
 
 def link_on_insert(instance, relation: str, other) -> bool:
@@ -108,15 +148,15 @@ def link_on_insert(instance, relation: str, other) -> bool:
     through = field.remote_field.through
     if m2m_changed.has_listeners(through):
         return False
-    own = through._meta.get_field(field.m2m_field_name())
-    other_field = field.m2m_reverse_field_name()
-    link = (through, own.column, through._meta.get_field(other_field).column, other_field)
-    instance.__dict__.setdefault("_rowwrites_links", []).append((link, other.pk))
+    rows_on_insert(
+        instance, through, field.m2m_field_name(), {field.m2m_reverse_field_name(): other.pk}
+    )
     return True
 
 
 def linked_on_insert(instance) -> bool:
-    """Whether the last save wrote the links ``link_on_insert`` asked for (and forget them)."""
+    """Whether the last save wrote the rows ``rows_on_insert`` and ``link_on_insert`` asked
+    for, all of them or none (and forget them)."""
     instance.__dict__.pop("_rowwrites_links", None)
     return instance.__dict__.pop("_rowwrites_linked", False)
 
@@ -173,11 +213,10 @@ def composed_do_insert(self, manager, using, fields, returning_fields, raw):
         # The links name the new row by its key: only an insert that returns it writes them.
         self.__dict__["_rowwrites_links"] = links
         links = ()
-    sql = insert_sql(
-        manager.model, tuple(fields), returning, connection.vendor, tuple(k for k, _v in links)
-    )
+    kinds, link_values = _grouped(links)
+    sql = insert_sql(manager.model, tuple(fields), returning, connection.vendor, kinds)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [*params, *(value for _link, value in links)])
+        cursor.execute(sql, [*params, *link_values])
         if links:
             self.__dict__["_rowwrites_linked"] = True
         if returning:

@@ -17,6 +17,7 @@ from viewflow.workflow.token import Token
 from decisions.flows import DecisionFlow
 from decisions.models import Decision
 from workflows import gates, rowwrites
+from workflows.models import TaskOffer
 from workflows.testing.flows import InboxTestFlow
 
 pytestmark = pytest.mark.django_db
@@ -166,8 +167,50 @@ def test_a_tasks_row_and_its_incoming_link_are_one_statement(still):
     assert list(start.leading.all()) == [task]
 
 
-def test_with_a_listener_on_the_link_the_link_is_added_as_django_adds_it(still):
-    """``m2m_changed`` is sent by ``add`` only: with a listener, the link is added by it."""
+def _offers(task) -> list[tuple[str, int]]:
+    return list(TaskOffer.objects.filter(task=task).order_by("pk").values_list("role", "unit"))
+
+
+def test_a_tasks_row_its_link_and_its_offers_are_one_statement(still, justice_bureau, county):
+    """A new task is offered as its step declares by its own INSERT: one statement for the
+    row, its incoming link and each (role, unit) it is offered to, once each."""
+    process = _process()
+    start = Task.objects.create(process=process, flow_task=DecisionFlow.start, status=STATUS.DONE)
+    task = Task(process=process, flow_task=DecisionFlow.draft, token=Token("start"))
+    offers = [("drafter", justice_bureau), ("legal_advisor", county), ("drafter", justice_bureau)]
+    with CaptureQueriesContext(connection) as captured:
+        gates._save_with_previous(task, start, offers)
+    assert len(captured.captured_queries) == 1
+    assert list(task.previous.all()) == [start]
+    assert _offers(task) == [("drafter", justice_bureau.pk), ("legal_advisor", county.pk)]
+
+
+def test_on_djangos_own_path_the_offers_are_written_after_the_row(
+    djangos_own, still, justice_bureau
+):
+    process = _process()
+    start = Task.objects.create(process=process, flow_task=DecisionFlow.start, status=STATUS.DONE)
+    task = Task(process=process, flow_task=DecisionFlow.draft, token=Token("start"))
+    context = djangos_own()
+    try:
+        gates._save_with_previous(task, start, [("drafter", justice_bureau)])
+    finally:
+        context.__exit__(None, None, None)
+    assert list(task.previous.all()) == [start]
+    assert _offers(task) == [("drafter", justice_bureau.pk)]
+
+
+def test_an_offer_to_an_unknown_role_is_refused_before_anything_is_written(still, county):
+    process = _process()
+    task = Task(process=process, flow_task=DecisionFlow.draft, token=Token("start"))
+    with pytest.raises(ValueError, match="Unknown roles"):
+        gates._save_with_previous(task, None, [("mayor", county)])
+    assert task.pk is None
+
+
+def test_with_a_listener_on_the_link_the_link_is_added_as_django_adds_it(still, county):
+    """``m2m_changed`` is sent by ``add`` only: with a listener, the link is added by it (the
+    offers still go in with the row)."""
     process = _process()
     start = Task.objects.create(process=process, flow_task=DecisionFlow.start, status=STATUS.DONE)
     task = Task(process=process, flow_task=DecisionFlow.draft, token=Token("start"))
@@ -178,11 +221,12 @@ def test_with_a_listener_on_the_link_the_link_is_added_as_django_adds_it(still):
 
     m2m_changed.connect(listener, sender=Task.previous.through)
     try:
-        gates._save_with_previous(task, start)
+        gates._save_with_previous(task, start, [("drafter", county)])
     finally:
         m2m_changed.disconnect(listener, sender=Task.previous.through)
     assert ("post_add", {start.pk}) in heard
     assert list(task.previous.all()) == [start]
+    assert _offers(task) == [("drafter", county.pk)]
 
 
 def test_a_task_of_a_flow_that_does_not_ask_is_saved_by_djangos_statements(still):

@@ -51,10 +51,7 @@ def task_offer(*, task: Task, role: str, unit: Unit) -> TaskOffer:
 def task_offer_many(*, task: Task, offers: Sequence[tuple[str, Unit]]) -> None:
     """Offer ``task`` to each (role, unit) of ``offers`` (beside any offer it already has), in
     one statement; offering a pair again changes nothing."""
-    unknown = [role for role, _unit in offers if role not in ROLES]
-    if unknown:
-        raise ValueError(f"Unknown roles {unknown!r}")
-    pairs = list(dict.fromkeys((role, unit.pk) for role, unit in offers))  # once each, in order
+    pairs = _offer_pairs(offers)
     if not pairs:
         return
     # What ``bulk_create(ignore_conflicts=True)`` sends, without building it every time: every
@@ -64,6 +61,26 @@ def task_offer_many(*, task: Task, offers: Sequence[tuple[str, Unit]]) -> None:
             _offer_sql(len(pairs)),
             [value for role, unit_id in pairs for value in (task.pk, role, unit_id)],
         )
+
+
+def task_offers_on_insert(*, task: Task, offers: Sequence[tuple[str, Unit]]) -> None:
+    """Have the new ``task``'s INSERT (its next save, ``workflows.rowwrites``) write its offers
+    to each (role, unit) of ``offers`` in the same statement: a new task is offered as soon as
+    it exists, one statement fewer for every task a transition creates. After the save, if
+    ``rowwrites.linked_on_insert(task)`` is False (the row took Django's own path), offer it
+    with ``task_offer_many``."""
+    from ..rowwrites import rows_on_insert
+
+    for role, unit_id in _offer_pairs(offers):
+        rows_on_insert(task, TaskOffer, "task", {"role": role, "unit": unit_id})
+
+
+def _offer_pairs(offers: Sequence[tuple[str, Unit]]) -> list[tuple[str, int]]:
+    """(role, unit id) once each, in order; an unknown role refuses them all."""
+    unknown = [role for role, _unit in offers if role not in ROLES]
+    if unknown:
+        raise ValueError(f"Unknown roles {unknown!r}")
+    return list(dict.fromkeys((role, unit.pk) for role, unit in offers))
 
 
 @cache
