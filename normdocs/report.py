@@ -231,6 +231,7 @@ def _legality_reviews(year: int) -> tuple[dict, list[int]]:
 
 
 def _cleanup_sentence(year: int, cleanup: dict, campaigns: list[CleanupCampaign]) -> str:
+    """三是: the cleanups (国办发〔2018〕37号 五(十八)) and where their results were published."""
     if not campaigns:
         return f"{year}年未完成行政规范性文件清理。"
     kinds = []
@@ -255,19 +256,18 @@ def _cleanup_sentence(year: int, cleanup: dict, campaigns: list[CleanupCampaign]
     return text + "公布。"
 
 
-def normdocs_section(year: int) -> dict:
-    bodies = _drafting_bodies(year)
-    issued = _issued(year)
-    filing, filers = _filings(year)
-    outside = _filed_outside(year)
-    ends = _ends(year)
-    cleanup, campaigns = _cleanups(year)
-    reviews, review_months = _legality_reviews(year)
-
-    parts = []
-    parts.append(
+def _bodies_sentence(bodies: dict) -> str:
+    """一是: the drafting bodies confirmed."""
+    return (
         f"开展规范性文件制定主体清理，经过清理明确规范性文件制定主体单位{bodies['confirmed']}个。"
     )
+
+
+def _review_and_filing_sentence(
+    year: int, *, issued: dict, reviews: dict, filing: dict, filers: list[str], outside: dict
+) -> str:
+    """二是: the documents issued in the government's and its office's names, the filings
+    reviewed here (令第218号) and filed outside, and the legality reviews (国办发〔2018〕115号)."""
     if issued["government"] or issued["government_office"]:
         names = f"以人民政府名义发布规范性文件{issued['government']}件"
         names += f"，以人民政府办公室名义发布规范性文件{issued['government_office']}件"
@@ -291,16 +291,90 @@ def normdocs_section(year: int) -> dict:
         bodies_zh = "、".join(outside["by_body"])
         filed += f"，向{bodies_zh}报送备案规范性文件{outside['submitted']}件"
         filed += f"（按期报送{outside['on_time']}件）"
-    parts.append(f"加强合法性审核、备案审查工作，{year}年{names}，{filed}，{review}。")
-    parts.append(_cleanup_sentence(year, cleanup, campaigns) + _ends_sentence(year, ends))
-    sentences = [f"{ORDINALS[i]}是{text}" for i, text in enumerate(parts)]
+    return f"加强合法性审核、备案审查工作，{year}年{names}，{filed}，{review}。"
 
+
+def _queries(year: int) -> dict:
+    """How each figure is counted, in words."""
     bounds = f"between 1 January {year} and 31 December {year}"
+    return {
+        "drafting_bodies": f"normdocs.DraftingBody with registered_at (the day confirmed) "
+        f"before 1 January {year + 1}",
+        "issued": f"normdocs.NormativeDocument with published_on in {year} and a status from "
+        "registered on; government = drafting_body.kind government; government_office = "
+        "drafting body's unit named its government's office (Unit.general_office)",
+        "filing_review": f"normdocs.Filing with received_on in {year} and a receiving unit in "
+        "this installation, by drafting_body.kind and status",
+        "filed_outside": f"normdocs.Filing with submitted_on in {year} and a receiving body "
+        "outside this installation (FilingBody), by body and status",
+        "ends": f"normdocs.NormativeDocument with ended_on in {year}, by status (revoked, "
+        "repealed, declared_invalid, expired = lapsed); revoked by the filing body = a "
+        "filing revoked_by_filing_body",
+        "legality_reviews": f"normdocs.LegalityReview with concluded_at (the day concluded) "
+        f"{bounds}; working days from submitted_on by the holiday calendar",
+        "cleanup": f"normdocs.CleanupCampaign with results_published_on in {year} (special by "
+        "ordered_by), their CleanupItem rows, one per document (its last outcome)",
+    }
+
+
+def _charts(*, review_months: list[int], cleanup: dict, ends: dict, filing: dict) -> list:
+    return [
+        series_chart(
+            _("Legality reviews concluded, by month"),
+            [f"{m}月" for m in range(1, 13)],
+            [(_("Concluded"), review_months)],
+        ),
+        chart(
+            _("Cleanup results"),
+            [
+                (_("Checked"), "清查", cleanup["checked"]),
+                (_("Continued"), "继续执行", cleanup["continued"]),
+                (_("Amended"), "修改", cleanup["amended"]),
+                (_("Repealed"), "废止", cleanup["repealed"]),
+                (_("Declared invalid"), "宣布失效", cleanup["declared_invalid"]),
+            ],
+        ),
+        chart(
+            _("How documents ended"),
+            [
+                (_("Revoked"), "撤销", ends["revoked"]),
+                (_("Repealed"), "废止", ends["repealed"]),
+                (_("Declared invalid"), "宣布失效", ends["declared_invalid"]),
+                (_("Lapsed"), "失效", ends["expired"]),
+            ],
+        ),
+        chart(
+            _("Filings received for review"),
+            [
+                (_("From townships"), "乡（镇）", filing["from_townships"]),
+                (_("From departments"), "部门", filing["from_departments"]),
+                (_("Reviewed"), "已审查", filing["reviewed"]),
+                (_("Corrected"), "已纠正", filing["corrected"]),
+            ],
+        ),
+    ]
+
+
+def normdocs_section(year: int) -> dict:
+    bodies = _drafting_bodies(year)
+    issued = _issued(year)
+    filing, filers = _filings(year)
+    outside = _filed_outside(year)
+    ends = _ends(year)
+    cleanup, campaigns = _cleanups(year)
+    reviews, review_months = _legality_reviews(year)
+    parts = [
+        _bodies_sentence(bodies),
+        _review_and_filing_sentence(
+            year, issued=issued, reviews=reviews, filing=filing, filers=filers, outside=outside
+        ),
+        _cleanup_sentence(year, cleanup, campaigns) + _ends_sentence(year, ends),
+    ]
     return {
         "title": _("Normative documents"),
         "heading": "加强行政规范性文件管理",
         "place": "normdocs",
-        "sentences": sentences,
+        "sentences": [f"{ORDINALS[i]}是{text}" for i, text in enumerate(parts)],
         "figures": {
             "drafting_bodies": bodies,
             "issued": issued,
@@ -310,59 +384,8 @@ def normdocs_section(year: int) -> dict:
             "legality_reviews": reviews,
             "cleanup": cleanup,
         },
-        "queries": {
-            "drafting_bodies": f"normdocs.DraftingBody with registered_at (the day confirmed) "
-            f"before 1 January {year + 1}",
-            "issued": f"normdocs.NormativeDocument with published_on in {year} and a status from "
-            "registered on; government = drafting_body.kind government; government_office = "
-            "drafting body's unit named its government's office (Unit.general_office)",
-            "filing_review": f"normdocs.Filing with received_on in {year} and a receiving unit in "
-            "this installation, by drafting_body.kind and status",
-            "filed_outside": f"normdocs.Filing with submitted_on in {year} and a receiving body "
-            "outside this installation (FilingBody), by body and status",
-            "ends": f"normdocs.NormativeDocument with ended_on in {year}, by status (revoked, "
-            "repealed, declared_invalid, expired = lapsed); revoked by the filing body = a "
-            "filing revoked_by_filing_body",
-            "legality_reviews": f"normdocs.LegalityReview with concluded_at (the day concluded) "
-            f"{bounds}; working days from submitted_on by the holiday calendar",
-            "cleanup": f"normdocs.CleanupCampaign with results_published_on in {year} (special by "
-            "ordered_by), their CleanupItem rows, one per document (its last outcome)",
-        },
-        "charts": [
-            series_chart(
-                _("Legality reviews concluded, by month"),
-                [f"{m}月" for m in range(1, 13)],
-                [(_("Concluded"), review_months)],
-            ),
-            chart(
-                _("Cleanup results"),
-                [
-                    (_("Checked"), "清查", cleanup["checked"]),
-                    (_("Continued"), "继续执行", cleanup["continued"]),
-                    (_("Amended"), "修改", cleanup["amended"]),
-                    (_("Repealed"), "废止", cleanup["repealed"]),
-                    (_("Declared invalid"), "宣布失效", cleanup["declared_invalid"]),
-                ],
-            ),
-            chart(
-                _("How documents ended"),
-                [
-                    (_("Revoked"), "撤销", ends["revoked"]),
-                    (_("Repealed"), "废止", ends["repealed"]),
-                    (_("Declared invalid"), "宣布失效", ends["declared_invalid"]),
-                    (_("Lapsed"), "失效", ends["expired"]),
-                ],
-            ),
-            chart(
-                _("Filings received for review"),
-                [
-                    (_("From townships"), "乡（镇）", filing["from_townships"]),
-                    (_("From departments"), "部门", filing["from_departments"]),
-                    (_("Reviewed"), "已审查", filing["reviewed"]),
-                    (_("Corrected"), "已纠正", filing["corrected"]),
-                ],
-            ),
-        ],
+        "queries": _queries(year),
+        "charts": _charts(review_months=review_months, cleanup=cleanup, ends=ends, filing=filing),
     }
 
 

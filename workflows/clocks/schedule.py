@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -141,25 +142,73 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list, above: list
     person reached at two tiers gets one reminder, at the lower one. Role grants and heads
     are those ``selectors.unit_roles_all`` reads.
     """
+    names = _names()
+    explicit = [Reminder._meta.get_field(name).column for name in _REMINDER_FIELDS] + [
+        Reminder._meta.get_field("created_at").column
+    ]
+    other_columns, other_values = _reminder_columns(explicit)
+    columns = ", ".join(connection.ops.quote_name(c) for c in explicit + other_columns)
+    other_sql = "".join(", %s" for _ in other_values)
+    clocks_sql, clocks_params = _clocks_ctes(today=today, plan=plan, above=above, names=names)
+    recipients_sql, recipients_params = _recipients_ctes(names=names)
+    r_table, r_col = names.reminder, names.r_col
+    # INSERT first and the WITH inside it: SQLite's driver counts rows only for a statement
+    # that starts with INSERT.
+    sql = f"""
+        INSERT INTO {r_table} ({columns})
+        WITH {clocks_sql},
+        {recipients_sql}
+        SELECT w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win, MIN(w.tier),
+            %s{other_sql}
+        FROM wanted AS w
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {r_table} AS r
+            WHERE r.{r_col["deadline"]} = w.deadline_id AND r.{r_col["kind"]} = w.kind
+                AND r.{r_col["recipient"]} = w.recipient_id
+                AND r.{r_col["occurrence"]} = w.occurrence
+        )
+        GROUP BY w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win
+        ON CONFLICT DO NOTHING
+    """
+    params = [*clocks_params, *recipients_params, now, *other_values]
+    with connection.cursor() as cursor:
+        # One line: psycopg caches the parse of statements up to 4 kB (no literal in it
+        # holds a space that matters: every value is a parameter).
+        cursor.execute(" ".join(sql.split()), params)
+        return cursor.rowcount
+
+
+class _Names(NamedTuple):
+    """The quoted tables and columns the reminders statement names."""
+
+    deadline: str
+    reminder: str
+    people: str
+    user: str
+    unit: str
+    parent: str
+    r_col: dict[str, str]
+
+
+def _names() -> _Names:
     q = connection.ops.quote_name
     deadline, reminder = Deadline._meta, Reminder._meta
     people = deadline.get_field("responsible_people").remote_field.through._meta
     user = people.get_field("user").related_model._meta
     unit = deadline.get_field("responsible_unit").related_model._meta
-    d_table, r_table, p_table, u_table, unit_table = (
-        q(m.db_table) for m in (deadline, reminder, people, user, unit)
+    return _Names(
+        *(q(m.db_table) for m in (deadline, reminder, people, user, unit)),
+        parent=q(unit.get_field("parent").column),
+        r_col={name: q(reminder.get_field(name).column) for name in _REMINDER_FIELDS},
     )
-    parent_col = q(unit.get_field("parent").column)
-    r_col = {name: q(reminder.get_field(name).column) for name in _REMINDER_FIELDS}
-    grants_sql, grants_params = unit_roles_all().query.sql_with_params()
-    explicit = [reminder.get_field(name).column for name in _REMINDER_FIELDS] + [
-        reminder.get_field("created_at").column
-    ]
-    other_columns, other_values = _reminder_columns(explicit)
-    columns = ", ".join(q(c) for c in explicit + other_columns)
-    other_sql = "".join(", %s" for _ in other_values)
+
+
+def _clocks_ctes(*, today: date, plan: list, above: list, names: _Names) -> tuple[str, list]:
+    """The clocks owed a reminder on ``today`` (``clocks``), with the ``plan`` and ``above``
+    rows they are found by: the open clocks due on a planned date ("before"), and the overdue
+    clocks not yet reminded of ``today``, each marked when it is escalated above."""
+    d_table, r_table, r_col = names.deadline, names.reminder, names.r_col
     before, overdue = Reminder.Kind.BEFORE.value, Reminder.Kind.OVERDUE.value
-    tier = Reminder.Escalation
     # Every join below is driven by the few clocks found on the (status, due) index and goes
     # through an index or a table of a handful of rows, so the plan stays the same when the
     # statistics are stale (the clocks just marked overdue are not in them yet).
@@ -188,23 +237,40 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list, above: list
         above_join = "LEFT JOIN above AS a ON a.jurisdiction_id = d.jurisdiction_id"
     else:  # no calendar knows today: nobody is escalated above today
         above_cte, above_params, is_above, above_join = "", [], "0", ""
-    # INSERT first and the WITH inside it: SQLite's driver counts rows only for a statement
-    # that starts with INSERT.
     sql = f"""
-        INSERT INTO {r_table} ({columns})
-        WITH {plan_cte} {above_cte}
+        {plan_cte} {above_cte}
         clocks (id, unit_pk, parent_pk, role, kind, occurrence, win, above) AS ({before_branch}
-            SELECT d.id, CAST(d.responsible_unit_id AS TEXT), CAST(un.{parent_col} AS TEXT),
+            SELECT d.id, CAST(d.responsible_unit_id AS TEXT), CAST(un.{names.parent} AS TEXT),
                 d.responsible_role, %s, %s, CAST(NULL AS INTEGER), {is_above}
             FROM {d_table} AS d
-            JOIN {unit_table} AS un ON un.id = d.responsible_unit_id
+            JOIN {names.unit} AS un ON un.id = d.responsible_unit_id
             {above_join}
             WHERE d.status = %s AND NOT EXISTS (
                 SELECT 1 FROM {r_table} AS r
                 WHERE r.{r_col["deadline"]} = d.id AND r.{r_col["kind"]} = %s
                     AND r.{r_col["occurrence"]} = %s
             )
-        ),
+        )"""
+    params = [
+        *plan_params,
+        *above_params,
+        *before_params,
+        overdue,
+        today,
+        Deadline.Status.OVERDUE.value,
+        overdue,
+        today,
+    ]
+    return sql, params
+
+
+def _recipients_ctes(*, names: _Names) -> tuple[str, list]:
+    """Whom each clock's reminder goes to, and at which tier (``wanted``): who acts on it, its
+    unit's heads, the heads of the unit above; see ``_insert_due_reminders``."""
+    overdue = Reminder.Kind.OVERDUE.value
+    tier = Reminder.Escalation
+    grants_sql, grants_params = unit_roles_all().query.sql_with_params()
+    sql = f"""
         grants (unit_pk, role, user_id) AS ({grants_sql}),
         clock_grants (unit_pk, role, user_id) AS (
             SELECT g.unit_pk, g.role, g.user_id FROM grants AS g
@@ -215,7 +281,7 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list, above: list
         ),
         named (deadline_id, user_id) AS (
             SELECT rp.deadline_id, rp.user_id
-            FROM {p_table} AS rp JOIN {u_table} AS u ON u.id = rp.user_id
+            FROM {names.people} AS rp JOIN {names.user} AS u ON u.id = rp.user_id
             WHERE rp.deadline_id IN (SELECT c.id FROM clocks AS c) AND u.is_active = %s
         ),
         actors (id, user_id) AS (
@@ -239,42 +305,8 @@ def _insert_due_reminders(*, today: date, now: datetime, plan: list, above: list
             FROM clocks AS c
             JOIN clock_grants AS g ON g.unit_pk = c.parent_pk AND g.role = %s
             WHERE c.above = 1
-        )
-        SELECT w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win, MIN(w.tier),
-            %s{other_sql}
-        FROM wanted AS w
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {r_table} AS r
-            WHERE r.{r_col["deadline"]} = w.deadline_id AND r.{r_col["kind"]} = w.kind
-                AND r.{r_col["recipient"]} = w.recipient_id
-                AND r.{r_col["occurrence"]} = w.occurrence
-        )
-        GROUP BY w.deadline_id, w.kind, w.recipient_id, w.occurrence, w.win
-        ON CONFLICT DO NOTHING
-    """
-    params = [
-        *plan_params,
-        *above_params,
-        *before_params,
-        overdue,
-        today,
-        Deadline.Status.OVERDUE.value,
-        overdue,
-        today,
-        *grants_params,
-        True,
-        overdue,
-        "unit_head",
-        overdue,
-        "unit_head",
-        now,
-        *other_values,
-    ]
-    with connection.cursor() as cursor:
-        # One line: psycopg caches the parse of statements up to 4 kB (no literal in it
-        # holds a space that matters: every value is a parameter).
-        cursor.execute(" ".join(sql.split()), params)
-        return cursor.rowcount
+        )"""
+    return sql, [*grants_params, True, overdue, "unit_head", overdue, "unit_head"]
 
 
 # The columns the sweep's INSERT names first, in this order (then created_at).
