@@ -9,12 +9,14 @@ from .cleanup import (
     cleanup_scope_documents,
     cleanup_undecided_count,
 )
-from .filing import (
-    filing_accept,
-    filing_body_revoke,
+from .filing_external import (
     filing_external_outcome,
     filing_external_receipt,
     filing_external_submit,
+)
+from .filing_review import (
+    filing_accept,
+    filing_body_revoke,
     filing_issuer_amend,
     filing_issuer_revoke,
     filing_request_correction,

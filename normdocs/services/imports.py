@@ -1,21 +1,18 @@
-"""Documents issued before this system: entered into the register from their published text."""
+"""Documents issued before this system: entered into the register from their published text.
 
-import csv
-import io
-import re
-import zipfile
+One document at a time (``normdoc_import_published``), or a county's legacy register whole
+(``normdoc_register_import``, its file read by ``register_file``).
+"""
+
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-import openpyxl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from workflows.files import zip_problem
 from workflows.permissions import has_role_in_unit
 from workflows.transactions import service_atomic
 
@@ -26,7 +23,30 @@ from ..rules import RuleRefusal
 from ..rules.register import register_dates_refusal
 from ._common import record, refuse, today
 from .numbering import number_reserve_imported
+from .register_file import (
+    REGISTER_COLUMNS,
+    REGISTER_EXTENSIONS,
+    REGISTER_REQUIRED,
+    REGISTER_STATUSES,
+    _register_date,
+    _register_number,
+    register_import_max_bytes,
+    register_rows_read,
+)
 from .versions import version_payload, version_write
+
+# Read by the admin and the ``normdocs_import`` command from here, where they always were.
+__all__ = [
+    "REGISTER_COLUMNS",
+    "REGISTER_EXTENSIONS",
+    "REGISTER_REQUIRED",
+    "RegisterImportReport",
+    "RegisterRefusal",
+    "normdoc_import_published",
+    "normdoc_register_import",
+    "register_import_max_bytes",
+    "register_rows_read",
+]
 
 
 @transaction.atomic
@@ -57,28 +77,8 @@ def normdoc_import_published(
     ``versions.version_write`` like every other text. A document entered without its text
     (a legacy register row gives none) has no version: there is no text to keep.
     """
-    if not (
-        has_role_in_unit(user=by, role="publisher", unit=drafting_body.unit)
-        or has_role_in_unit(user=by, role="administrator", unit=drafting_body.unit)
-    ):
-        raise RuleRefusal(
-            _("Only the issuing body's publisher or an administrator imports its documents."),
-            code="not_publisher",
-        )
-    parsed = rules.parse_document_number(number)
-    if parsed.issuer_code not in drafting_body.issuer_codes:
-        raise RuleRefusal(
-            _("%(code)s is not an issuer code of %(body)s."),
-            code="not_an_issuer_code",
-            params={"code": parsed.issuer_code, "body": drafting_body},
-        )
-    canonical = str(parsed)
-    if NormativeDocument.objects.filter(number=canonical).exists():
-        raise RuleRefusal(
-            _("%(number)s is already in the register."),
-            code="number_taken",
-            params={"number": canonical},
-        )
+    _require_importer(by, drafting_body)
+    parsed, canonical = _import_number(number, drafting_body)
     index = rules.parse_index_number(index_number).text if index_number else None
     register = number_reserve_imported(
         issuer_code=parsed.issuer_code,
@@ -89,12 +89,7 @@ def normdoc_import_published(
     effective_on = effective_on or rules.effective_date(
         published_on=published_on, after_days=setting("EFFECTIVE_AFTER_DAYS"), immediate=False
     )
-    valid_until = valid_until or rules.validity_end(
-        published_on=published_on,
-        title=title,
-        years=setting("VALIDITY_YEARS"),
-        provisional_years=setting("PROVISIONAL_VALIDITY_YEARS"),
-    )
+    valid_until = valid_until or _validity_end(published_on=published_on, title=title)
     if status is None:
         status = Status.IN_FORCE if effective_on <= today() else Status.PUBLISHED
     document = NormativeDocument.objects.create(
@@ -138,54 +133,48 @@ def normdoc_import_published(
     return document
 
 
+def _require_importer(by, drafting_body: DraftingBody) -> None:
+    if not (
+        has_role_in_unit(user=by, role="publisher", unit=drafting_body.unit)
+        or has_role_in_unit(user=by, role="administrator", unit=drafting_body.unit)
+    ):
+        raise RuleRefusal(
+            _("Only the issuing body's publisher or an administrator imports its documents."),
+            code="not_publisher",
+        )
+
+
+def _import_number(number: str, drafting_body: DraftingBody) -> tuple[rules.DocumentNumber, str]:
+    """The number read in any of its usual spellings, and its canonical form: refused when it
+    is not the body's or is in the register already."""
+    parsed = rules.parse_document_number(number)
+    if parsed.issuer_code not in drafting_body.issuer_codes:
+        raise RuleRefusal(
+            _("%(code)s is not an issuer code of %(body)s."),
+            code="not_an_issuer_code",
+            params={"code": parsed.issuer_code, "body": drafting_body},
+        )
+    canonical = str(parsed)
+    if NormativeDocument.objects.filter(number=canonical).exists():
+        raise RuleRefusal(
+            _("%(number)s is already in the register."),
+            code="number_taken",
+            params={"number": canonical},
+        )
+    return parsed, canonical
+
+
+def _validity_end(*, published_on: date, title: str) -> date:
+    """The end of a document's validity counted from its publication (令第218号)."""
+    return rules.validity_end(
+        published_on=published_on,
+        title=title,
+        years=setting("VALIDITY_YEARS"),
+        provisional_years=setting("PROVISIONAL_VALIDITY_YEARS"),
+    )
+
+
 # --- a legacy register, imported from a spreadsheet (issue 17) -------------------------------
-
-# The header row of a register, as counties keep it. The first four are required; a header
-# outside this set (and its aliases) is ignored.
-REGISTER_COLUMNS = {
-    "标题": "title",
-    "发文字号": "number",
-    "制定机关": "drafting_body",
-    "发布日期": "published_on",
-    "施行日期": "effective_on",
-    "有效期至": "valid_until",
-    "状态": "status",
-    "索引号": "index_number",
-}
-REGISTER_ALIASES = {
-    "文件名称": "标题",
-    "名称": "标题",
-    "文号": "发文字号",
-    "制定主体": "制定机关",
-    "发布机关": "制定机关",
-    "公布日期": "发布日期",
-    "生效日期": "施行日期",
-    "有效期": "有效期至",
-    "效力状态": "状态",
-}
-REGISTER_REQUIRED = ("标题", "发文字号", "制定机关", "发布日期")
-# What the 状态 column may say; an empty cell is read from the dates (in force or published,
-# expired once its validity has run out).
-REGISTER_STATUSES = {
-    "现行有效": None,
-    "有效": None,
-    "已废止": Status.REPEALED,
-    "废止": Status.REPEALED,
-    "已失效": Status.EXPIRED,
-    "失效": Status.EXPIRED,
-    "宣布失效": Status.DECLARED_INVALID,
-    "已宣布失效": Status.DECLARED_INVALID,
-    "已修改": Status.AMENDED,
-    "已修订": Status.AMENDED,
-    "已撤销": Status.REVOKED,
-    "撤销": Status.REVOKED,
-}
-REGISTER_EXTENSIONS = (".xlsx", ".csv")
-
-
-def register_import_max_bytes() -> int:
-    """The largest register file read (settings.NORMDOCS_IMPORT_MAX_BYTES, 5 MiB by default)."""
-    return getattr(settings, "NORMDOCS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 
 @dataclass
@@ -207,111 +196,6 @@ class RegisterImportReport:
         return len(self.imported) + len(self.unchanged) + len(self.refused)
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def register_rows_read(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """The data rows of a register file (.xlsx or UTF-8 .csv, the header in row 1): each its
-    row number and its cells by column (REGISTER_COLUMNS). Refused whole when the file cannot be
-    read or a required column is missing; empty rows are skipped."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        try:
-            # An .xlsx is a zip: limited in what it unpacks to before openpyxl opens it.
-            problem = zip_problem(content)
-        except zipfile.BadZipFile:
-            problem = RuleRefusal(
-                _("The file is not a readable .xlsx workbook."), code="register_unreadable"
-            )
-        if problem is not None:
-            raise problem
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            table = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-            workbook.close()
-        except Exception:  # noqa: BLE001 - any unreadable workbook is one refusal
-            raise RuleRefusal(
-                _("The file is not a readable .xlsx workbook."), code="register_unreadable"
-            ) from None
-    elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise RuleRefusal(
-                _("The .csv file is not UTF-8 text."), code="register_not_utf8"
-            ) from None
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        raise RuleRefusal(
-            _("A register is imported from an .xlsx or .csv file."), code="register_wrong_type"
-        )
-    if not table:
-        raise RuleRefusal(_("The file has no header row."), code="register_no_header")
-    headers = []
-    for cell in table[0]:
-        header = _cell_text(cell).replace("*", "").replace(" ", "").replace("\u3000", "")
-        headers.append(REGISTER_COLUMNS.get(REGISTER_ALIASES.get(header, header)))
-    missing = [h for h in REGISTER_REQUIRED if REGISTER_COLUMNS[h] not in headers]
-    if missing:
-        raise RuleRefusal(
-            _("The header row lacks the required columns: %(columns)s."),
-            code="register_columns_missing",
-            params={"columns": "、".join(missing)},
-        )
-    rows = []
-    for offset, cells in enumerate(table[1:], start=2):
-        values = {
-            column: _cell_text(cell)
-            for column, cell in zip(headers, cells, strict=False)
-            if column is not None
-        }
-        if any(values.values()):
-            rows.append((offset, values))
-    return rows
-
-
-# 恰政发202216号: a register written without brackets; a year has four digits (GB/T 9704-2012
-# 7.2.4), so the serial is what follows them. The parser reads the rest.
-_BRACKETLESS = re.compile(
-    r"^(?P<prefix>[^\d〔〕\[\]()（）【】［］]+?)\s*(?P<year>\d{4})\s*(?P<rest>第?\s*\d+\s*号)$"
-)
-
-
-def _register_number(text: str) -> str:
-    match = _BRACKETLESS.match(text.strip())
-    return f"{match['prefix']}〔{match['year']}〕{match['rest']}" if match else text
-
-
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def _register_date(text: str, *, column: str, required: bool = False) -> date | None:
-    if not text:
-        if required:
-            raise RuleRefusal(
-                _("%(column)s is empty."), code="register_date_empty", params={"column": column}
-            )
-        return None
-    match = _DATE.match(text.split(" ")[0].split("T")[0])
-    if match:
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            pass
-    raise RuleRefusal(
-        _("%(column)s “%(text)s” is not a date (YYYY-MM-DD)."),
-        code="register_date_malformed",
-        params={"column": column, "text": text},
-    )
-
-
 def _register_row_import(*, by, values: dict[str, str]) -> tuple[str, bool]:
     """One row, checked whole and entered through ``normdoc_import_published``: the canonical
     number and whether it was new (False: the same body's document is in the register already,
@@ -319,20 +203,7 @@ def _register_row_import(*, by, values: dict[str, str]) -> tuple[str, bool]:
     title = values.get("title", "")
     if not title:
         raise RuleRefusal(_("The title is empty."), code="register_title_empty")
-    body_name = values.get("drafting_body", "")
-    body = (
-        DraftingBody.objects.select_related("unit")
-        .filter(Q(unit__name=body_name) | Q(unit__short_name=body_name))
-        .first()
-        if body_name
-        else None
-    )
-    if body is None:
-        raise RuleRefusal(
-            _("“%(body)s” is not on the list of drafting bodies."),
-            code="register_body_unknown",
-            params={"body": body_name},
-        )
+    body = _register_body(values.get("drafting_body", ""))
     number = _register_number(values.get("number", ""))
     canonical = str(rules.parse_document_number(number))
     existing = NormativeDocument.objects.filter(number=canonical).first()
@@ -346,28 +217,9 @@ def _register_row_import(*, by, values: dict[str, str]) -> tuple[str, bool]:
             published_on=published_on, effective_on=effective_on, valid_until=valid_until
         )
     )
-    status_text = values.get("status", "")
-    if status_text and status_text not in REGISTER_STATUSES:
-        raise RuleRefusal(
-            _("The status “%(status)s” is not one of: %(known)s."),
-            code="register_status_unknown",
-            params={"status": status_text, "known": "、".join(REGISTER_STATUSES)},
-        )
-    status = REGISTER_STATUSES.get(status_text)
-    end = valid_until or rules.validity_end(
-        published_on=published_on,
-        title=title,
-        years=setting("VALIDITY_YEARS"),
-        provisional_years=setting("PROVISIONAL_VALIDITY_YEARS"),
+    status = _register_status(
+        values.get("status", ""), published_on=published_on, valid_until=valid_until, title=title
     )
-    if status is None and end < today():
-        if status_text:
-            raise RuleRefusal(
-                _("Marked in force, but its validity ended on %(date)s."),
-                code="register_in_force_after_validity",
-                params={"date": end.isoformat()},
-            )
-        status = Status.EXPIRED
     index_number = values.get("index_number", "")
     if index_number and NormativeDocument.objects.filter(index_number=index_number).exists():
         raise RuleRefusal(
@@ -387,6 +239,49 @@ def _register_row_import(*, by, values: dict[str, str]) -> tuple[str, bool]:
         status=status,
     )
     return canonical, True
+
+
+def _register_body(body_name: str) -> DraftingBody:
+    """The drafting body a row names, by its unit's name or short name."""
+    body = (
+        DraftingBody.objects.select_related("unit")
+        .filter(Q(unit__name=body_name) | Q(unit__short_name=body_name))
+        .first()
+        if body_name
+        else None
+    )
+    if body is None:
+        raise RuleRefusal(
+            _("“%(body)s” is not on the list of drafting bodies."),
+            code="register_body_unknown",
+            params={"body": body_name},
+        )
+    return body
+
+
+def _register_status(
+    status_text: str, *, published_on: date, valid_until: date | None, title: str
+) -> str | None:
+    """The status a row's 状态 column gives (REGISTER_STATUSES). None when it says in force or
+    is empty (``normdoc_import_published`` reads it from the dates), unless the validity has run
+    out: then expired when the cell is empty, refused when it says in force."""
+    if status_text and status_text not in REGISTER_STATUSES:
+        raise RuleRefusal(
+            _("The status “%(status)s” is not one of: %(known)s."),
+            code="register_status_unknown",
+            params={"status": status_text, "known": "、".join(REGISTER_STATUSES)},
+        )
+    status = REGISTER_STATUSES.get(status_text)
+    end = valid_until or _validity_end(published_on=published_on, title=title)
+    if status is None and end < today():
+        if status_text:
+            raise RuleRefusal(
+                _("Marked in force, but its validity ended on %(date)s."),
+                code="register_in_force_after_validity",
+                params={"date": end.isoformat()},
+            )
+        status = Status.EXPIRED
+    return status
 
 
 @service_atomic
