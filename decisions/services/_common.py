@@ -12,6 +12,7 @@ from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflows.composed import composed_get
 from workflows.connections import prepared_cursor
 from workflows.locks import row_held, row_hold
 from workflows.permissions import has_role_in_unit
@@ -149,13 +150,17 @@ def lock(decision: Decision | int) -> Decision:
     held = row_held(Decision, pk)
     if held is not None:
         return held
-    decision = (
-        Decision.objects.select_for_update(of=("self",))
-        .select_related("lead_unit", "government")
-        .get(pk=pk)
-    )
+    decision = composed_get(("decision locked",), _decision_locked, pk)
     row_hold(decision)
     return decision
+
+
+def _decision_locked(pk: int) -> QuerySet:
+    return (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "government")
+        .filter(pk=pk)
+    )
 
 
 # --- reads kept while a row is held ---------------------------------------------------------------

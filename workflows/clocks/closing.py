@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.record.services import ACTOR_SYSTEM, record_append, record_append_many
 
+from ..composed import composed_get
 from ..transactions import service_atomic
 from .models import Deadline
 from .opening import _subject_key, _subject_key_of
@@ -27,7 +28,11 @@ class DeadlineClosed(ValidationError):
 
 def _lock(deadline: Deadline | int) -> Deadline:
     pk = deadline if isinstance(deadline, int) else deadline.pk
-    return Deadline.objects.select_for_update().get(pk=pk)
+    return composed_get(("clock locked",), _locked, pk)
+
+
+def _locked(pk: int) -> QuerySet:
+    return Deadline.objects.select_for_update().filter(pk=pk)
 
 
 @service_atomic

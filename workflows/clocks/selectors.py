@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from workflows.calendar import NationalYear, WorkCalendar, package_last_year, package_years
+from workflows.composed import composed_first, composed_get, composed_rows
 from workflows.connections import prepared_cursor
 from workflows.permissions import unit_role_grants
 
@@ -86,14 +87,18 @@ def jurisdiction_default() -> Jurisdiction:
     Migration 0002 creates it; it is re-created here when missing because test databases are
     emptied with TRUNCATE between transactional tests, which also removes migration data.
     """
-    return _remembered(
-        ("jurisdiction",),
-        lambda: Jurisdiction.objects.get_or_create(
-            is_default=True,
-            # A Xinjiang county: 肉孜节 and 古尔邦节 are regional holidays (migration 0005).
-            defaults={"name": DEFAULT_JURISDICTION_NAME, "has_regional_holidays": True},
-        )[0],
-    )
+    return _remembered(("jurisdiction",), _jurisdiction_default_read)
+
+
+def _jurisdiction_default_read() -> Jurisdiction:
+    found = composed_rows(("default jurisdiction",), _default_jurisdiction)
+    if len(found) == 1:
+        return found[0]
+    return Jurisdiction.objects.get_or_create(
+        is_default=True,
+        # A Xinjiang county: 肉孜节 and 古尔邦节 are regional holidays (migration 0005).
+        defaults={"name": DEFAULT_JURISDICTION_NAME, "has_regional_holidays": True},
+    )[0]
 
 
 def national_years_entered() -> list[NationalYear]:
@@ -155,11 +160,7 @@ def calendar_for(jurisdiction: Jurisdiction | None = None) -> WorkCalendar:
     jurisdiction = jurisdiction or jurisdiction_default()
     version = _remembered(
         ("calendar_version", jurisdiction.pk),
-        lambda: (
-            Jurisdiction.objects.filter(pk=jurisdiction.pk)
-            .values_list("calendar_version", flat=True)
-            .get()
-        ),
+        lambda: composed_get(("calendar version",), _calendar_version, jurisdiction.pk),
     )
     return _calendar(jurisdiction.pk, jurisdiction.name, version)
 
@@ -204,9 +205,7 @@ def rule_for(key: str, *, jurisdiction: Jurisdiction | None = None) -> rules.Dea
     jurisdiction = jurisdiction or jurisdiction_default()
     override = _remembered(
         ("override", jurisdiction.pk, key),
-        lambda: DeadlineRuleOverride.objects.filter(
-            jurisdiction=jurisdiction, rule_key=key
-        ).first(),
+        lambda: composed_first(("rule override",), _rule_override, jurisdiction.pk, key),
     )
     if override is None:
         return rule
@@ -294,3 +293,19 @@ def _unread_sql() -> str:
         f"SELECT COUNT(*) FROM {q(Notification._meta.db_table)} "
         f"WHERE {q('recipient_id')} = %s AND {q('read_at')} IS NULL"
     )
+
+
+# Composed once (``workflows.composed``): every action that opens a clock asks these.
+
+
+def _default_jurisdiction() -> QuerySet:
+    return Jurisdiction.objects.filter(is_default=True)[:2]  # one, or get_or_create decides
+
+
+def _calendar_version(pk: int) -> QuerySet:
+    return Jurisdiction.objects.filter(pk=pk).values_list("calendar_version", flat=True)
+
+
+def _rule_override(jurisdiction_id: int, key: str) -> QuerySet:
+    overrides = DeadlineRuleOverride.objects.filter(jurisdiction_id=jurisdiction_id, rule_key=key)
+    return overrides.order_by("pk")[:1]  # what ``.first()`` reads
