@@ -5,21 +5,16 @@ the same form parses its fields and the same single service runs. The page shows
 actions open to the reader; the API says why one is not: 403 when the caller's roles never
 allow it on this document, 409 when they do but the document is not in a state for it.
 
-documents.py  /api/v1/normdocs/: documents and one operation per declared step
-cleanups.py   /api/v1/cleanups/: cleanup campaigns, their items and verdicts
+documents.py    /api/v1/normdocs/: documents and one operation per declared step
+serializers.py  their representations, and the bodies the document operations take
+cleanups.py     /api/v1/cleanups/: cleanup campaigns, their items and verdicts
 """
 
 from workflows.api.routers import router
 
 from .cleanups import CleanupItemSerializer, CleanupSerializer, CleanupViewSet
-from .documents import (
-    REFUSALS,
-    DocumentDetailSerializer,
-    DocumentSerializer,
-    DocumentViewSet,
-    DraftingBodySerializer,
-    DraftingBodyViewSet,
-)
+from .documents import REFUSALS, DocumentViewSet, DraftingBodyViewSet
+from .serializers import DocumentDetailSerializer, DocumentSerializer, DraftingBodySerializer
 
 router.register("normdocs", DocumentViewSet, basename="normdoc")
 router.register("cleanups", CleanupViewSet, basename="cleanup")
