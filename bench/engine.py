@@ -3,13 +3,13 @@
     DATABASE_URL=postgres://… .venv/bin/python -m bench.engine [--quick] [--lifecycles N]
 
 One lifecycle is the adopted path with a public consultation: 12 human tasks (draft, open
-consultation, dispose of comments, risk assessment, submit for, complete and approve legality review,
-package check, meeting, Party-committee report, publication, archive) plus the consultation
-timer fired by viewflow's dispatcher. Each task is completed through ``workflows.tasking``, the
-one path pages and API take: under the process lock, the offer re-checked, the services run in
-the lock's transaction (without savepoints: ``workflows.transactions``), then viewflow's
-start/execute — so every figure includes the record events, the legal clocks and the
-permission checks.
+consultation, dispose of comments, risk assessment, submit for, complete and approve legality
+review, package check, meeting, Party-committee report, publication, archive) plus the
+consultation timer fired by the dispatcher beat runs (``workflows.timers``). Each task is
+completed through ``workflows.tasking``, the one path pages and API take: under the process
+lock, the offer re-checked, the services run in the lock's transaction (without savepoints:
+``workflows.transactions``), then viewflow's start/execute — so every figure includes the record
+events, the legal clocks and the permission checks.
 
 ``python -m bench.engine --profile`` prints where a lifecycle's time goes.
 
@@ -129,11 +129,11 @@ def complete(process, flow_class, name: str, user, action=None) -> None:
 def lifecycle(p: dict, n: int) -> None:
     """One decision from initiation to the sealed archive."""
     from django.utils import timezone
-    from viewflow.workflow.timers import fire_due_timers
 
     from decisions import services as s
     from decisions.flows import DecisionFlow
     from workflows.consultations.services import comment_submit
+    from workflows.timers import timers_fire_due
 
     d = s.decision_start(
         by=p["drafter"],
@@ -173,13 +173,13 @@ def lifecycle(p: dict, n: int) -> None:
         comment_submit(consultation=holder["c"], text="建议分步调整", name="居民", at=now)
 
     complete(process, DecisionFlow, "open_consultation", drafter, open_consultation)
-    # The period ends: move the due moment rather than the clock, then let viewflow's timer
-    # dispatcher (what beat runs every minute) close the consultation.
+    # The period ends: move the due moment rather than the clock, then let the timer
+    # dispatcher beat runs every minute (``workflows.timers``) close the consultation.
     consultation = holder["c"]
     past = now - timedelta(seconds=1)
     process.task_set.filter(flow_task=DecisionFlow.wait_consultation).update(scheduled=past)
     type(consultation).objects.filter(pk=consultation.pk).update(closes_at=past)
-    fire_due_timers()
+    timers_fire_due()
 
     def dispose():
         for comment in consultation.comments.all():

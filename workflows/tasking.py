@@ -115,6 +115,17 @@ def _offer_check(user, task: Task):
     return RawSQL(*may_act_statement(user=user, task_id=task.pk), BooleanField())
 
 
+def task_locked_reread(task: Task) -> Task:
+    """``task`` read again under its process lock (taken by the caller), with its process as
+    the flow's own class and the rows the lock took with it handed to the services as held:
+    what an action re-reads, for a caller that is not a person (the timer dispatcher,
+    ``workflows.timers``)."""
+    flow_class = task.flow_task.flow_class
+    task = _task_reread(flow_class, task.pk, None, None)
+    _hold_rows_locked_with_process(task, flow_class)
+    return task
+
+
 class StepRefused(ValidationError):
     """The form or the service refused: ``form`` carries the errors at their fields."""
 

@@ -75,20 +75,19 @@ def fire_workflow_timers() -> dict:
 
     viewflow 2.4 keeps ``flow.Timer`` due moments in its task table and ships the dispatcher
     functions (``viewflow.workflow.timers``) and a ``workflow_timers`` command, but no Celery
-    task; this is that task. Timer and condition firing lock each process themselves.
+    task; this is that task. Timers are fired by ``workflows.timers`` (viewflow's dispatcher,
+    each timer run as an action runs). Timer and condition firing lock each process themselves.
     """
-    from viewflow.workflow.timers import (
-        fire_due_conditions,
-        fire_due_start_timers,
-        fire_due_timers,
-    )
+    from viewflow.workflow.timers import fire_due_conditions, fire_due_start_timers
+
+    from workflows.timers import timers_fire_due
 
     with _only_one("fazhi.workflow_timers") as acquired:
         if not acquired:
             logger.info("Another dispatcher is firing workflow timers; skipped")
             return {"skipped": True}
         return {
-            "timers": fire_due_timers(),
+            "timers": timers_fire_due(),
             "started": fire_due_start_timers(),
             "conditions": fire_due_conditions(),
         }
