@@ -132,7 +132,7 @@ class UndatedTask(models.Model):
     The grouped inbox lists such tasks oldest first. Proving that a task has no running dated
     clock needs its clock read, and a legal advisor is offered ~12,500 reviews at 100,000
     decisions: the set is kept here instead, recomputed from the one definition of a task's due
-    date (``workflows.inbox.items._task_clock``) wherever it can change
+    date (``workflows.inbox.task_clocks._task_clock``) wherever it can change
     (``workflows.inbox.undated``). ``created`` is the task's, copied for the order.
     """
 

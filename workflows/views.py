@@ -35,7 +35,7 @@ from .inbox import (
 )
 from .inbox import groups as inbox_groups
 from .inbox.groups import DATED, OVERDUE, UNDATED, inbox_grouped, queue_head, queue_is_large
-from .inbox.items import _task_url
+from .inbox.reads import _task_url
 from .inbox.table import inbox_table_html
 from .inbox.urging import may_urge, task_urge
 from .models import Unit

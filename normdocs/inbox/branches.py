@@ -80,6 +80,9 @@ TITLES = {
     "cleanup_close": _("Close the cleanup and publish its results"),
 }
 
+# The lookup of a branch whose subject reaches the drafting unit through its document.
+_DRAFTING_UNIT = "document__drafting_body__unit_id__in"
+
 # Typed NULLs: PostgreSQL reads a bare NULL in a UNION branch as text.
 _NO_ID = Cast(Value(None), BigIntegerField())
 _NO_DATE = Cast(Value(None), DateField())
@@ -207,18 +210,184 @@ def branch_kind(branch) -> str:
 
 
 def _branches() -> list:
-    units = _units
-    roles = _roles
+    """Every branch of the union, in the order of the package's table: the legality review and
+    what follows it, the document's own steps, filing, and the cleanup."""
+    return [
+        *_review_branches(),
+        *_document_branches(),
+        *_filing_branches(),
+        *_cleanup_branches(),
+    ]
 
+
+def _review_branches() -> list:
+    """The steps of the document's current legality review: the review itself, the drafter's
+    amendments it asked for, and sending the document on to deliberation."""
     is_current_review = ~Exists(
         LegalityReview.objects.filter(document=OuterRef("document"), pk__gt=OuterRef("pk"))
     )
     reviews = LegalityReview.objects.filter(
         is_current_review, document__status=Status.LEGALITY_REVIEW
     )
+    return [
+        _row(
+            reviews.filter(outcome="", **{_DRAFTING_UNIT: _roles("legality_review")}),
+            "legality_review",
+            **_document_columns(
+                "document__",
+                i_due=Coalesce(
+                    _clock_due(NormativeDocument, "document_id", clockrules.LEGALITY_REVIEW),
+                    F("due_on"),
+                ),
+            ),
+        ),
+        _row(
+            reviews.filter(
+                outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
+                amendments_recorded_at=None,
+                **{_DRAFTING_UNIT: _roles("amendments")},
+            ),
+            "amendments",
+            **_document_columns("document__"),
+        ),
+        _row(
+            reviews.filter(
+                Q(outcome=LegalityReview.Outcome.LAWFUL)
+                | Q(
+                    outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
+                    amendments_recorded_at__isnull=False,
+                ),
+                **{_DRAFTING_UNIT: _roles("send_to_deliberation")},
+            ),
+            "send_to_deliberation",
+            **_document_columns("document__"),
+        ),
+    ]
+
+
+def _document_branches() -> list:
+    """The steps on the document itself: deliberation, registering and publishing it, and
+    deciding on its renewal while an expiry notice clock runs."""
     adopted = Exists(Deliberation.objects.filter(document=OuterRef("pk"), adopted=True))
     documents = NormativeDocument.objects.all()
-    drafting_unit = "document__drafting_body__unit_id__in"
+    return [
+        _row(
+            documents.filter(
+                _deliberation_offered(),
+                ~adopted,
+                status=Status.DELIBERATION,
+            ),
+            "deliberation",
+            **_document_columns(),
+        ),
+        _row(
+            documents.filter(
+                adopted, status=Status.DELIBERATION, drafting_body__unit_id__in=_roles("register")
+            ),
+            "register",
+            **_document_columns(),
+        ),
+        _row(
+            documents.filter(
+                status=Status.REGISTERED, drafting_body__unit_id__in=_roles("publish")
+            ),
+            "publish",
+            **_document_columns(),
+        ),
+        _row(
+            documents.filter(
+                Exists(
+                    Deadline.objects.filter(
+                        _subject_is(NormativeDocument, "pk"),
+                        rule_key__in=(clockrules.EXPIRY_FIRST, clockrules.EXPIRY_LAST),
+                        status__in=Deadline.RUNNING,
+                    )
+                ),
+                status__in=(Status.PUBLISHED, Status.IN_FORCE),
+                drafting_body__unit_id__in=_roles("renewal"),
+            ),
+            "renewal",
+            # Renewal must be decided before the period lapses (令第218号): that day is the due.
+            **_document_columns(
+                i_due=F("valid_until"),
+                i_created=_clock_opened(
+                    NormativeDocument, "pk", clockrules.EXPIRY_FIRST, clockrules.EXPIRY_LAST
+                ),
+            ),
+        ),
+    ]
+
+
+def _filing_branches() -> list:
+    """The steps of a document's filing: submitting it, recording an outside body's receipt and
+    outcome, the receiving government's review, and the correction it asked for."""
+    return [
+        _row(
+            Filing.objects.filter(
+                status__in=(Filing.Status.DUE, Filing.Status.RETURNED),
+                **{_DRAFTING_UNIT: _roles("filing_submit")},
+            ),
+            "filing_submit",
+            **_document_columns(
+                "document__",
+                i_state=F("status"),
+                i_due=_clock_due(Filing, "pk", clockrules.FILING),
+            ),
+        ),
+        # A body outside the installation: the clerk records its receipt, then its outcome,
+        # due when its 30 days of review end (令第218号; chased when overdue).
+        _row(
+            Filing.objects.filter(
+                status__in=(Filing.Status.SUBMITTED, Filing.Status.RECEIVED),
+                receiving_body__isnull=False,
+                **{_DRAFTING_UNIT: _roles("filing_outcome")},
+            ),
+            "filing_outcome",
+            **_document_columns(
+                "document__",
+                i_unit=F("receiving_body__name"),
+                i_state=F("status"),
+                i_due=Coalesce(
+                    _clock_due(Filing, "pk", clockrules.FILING_REVIEW), F("review_due_on")
+                ),
+            ),
+        ),
+        _row(
+            Filing.objects.filter(
+                status=Filing.Status.RECEIVED,
+                receiving_unit_id__in=_roles("filing_review"),
+            ),
+            "filing_review",
+            **_document_columns(
+                "document__",
+                i_unit=F("receiving_unit__name"),
+                i_state=F("status"),
+                i_due=Coalesce(
+                    _clock_due(Filing, "pk", clockrules.FILING_REVIEW), F("review_due_on")
+                ),
+            ),
+        ),
+        _row(
+            Filing.objects.filter(
+                status=Filing.Status.CORRECTION_REQUESTED,
+                **{_DRAFTING_UNIT: _roles("filing_correction")},
+            ),
+            "filing_correction",
+            **_document_columns(
+                "document__",
+                i_state=F("status"),
+                i_due=Coalesce(
+                    _clock_due(Filing, "pk", clockrules.FILING_CORRECTION),
+                    F("correction_due_on"),
+                ),
+            ),
+        ),
+    ]
+
+
+def _cleanup_branches() -> list:
+    """The steps of an open cleanup campaign: each drafting body reviewing its share of the
+    documents, and the government's legal advisor closing the campaign once all are decided."""
     # A share's documents without a verdict yet (国办发〔2018〕37号 五(十八)).
     undecided = ScopeSize() - Coalesce(
         Subquery(
@@ -236,143 +405,9 @@ def _branches() -> list:
     )
     return [
         _row(
-            reviews.filter(outcome="", **{drafting_unit: roles("legality_review")}),
-            "legality_review",
-            **_document_columns(
-                "document__",
-                i_due=Coalesce(
-                    _clock_due(NormativeDocument, "document_id", clockrules.LEGALITY_REVIEW),
-                    F("due_on"),
-                ),
-            ),
-        ),
-        _row(
-            reviews.filter(
-                outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
-                amendments_recorded_at=None,
-                **{drafting_unit: roles("amendments")},
-            ),
-            "amendments",
-            **_document_columns("document__"),
-        ),
-        _row(
-            reviews.filter(
-                Q(outcome=LegalityReview.Outcome.LAWFUL)
-                | Q(
-                    outcome=LegalityReview.Outcome.NEEDS_AMENDMENT,
-                    amendments_recorded_at__isnull=False,
-                ),
-                **{drafting_unit: roles("send_to_deliberation")},
-            ),
-            "send_to_deliberation",
-            **_document_columns("document__"),
-        ),
-        _row(
-            documents.filter(
-                _deliberation_offered(),
-                ~adopted,
-                status=Status.DELIBERATION,
-            ),
-            "deliberation",
-            **_document_columns(),
-        ),
-        _row(
-            documents.filter(
-                adopted, status=Status.DELIBERATION, drafting_body__unit_id__in=roles("register")
-            ),
-            "register",
-            **_document_columns(),
-        ),
-        _row(
-            documents.filter(status=Status.REGISTERED, drafting_body__unit_id__in=roles("publish")),
-            "publish",
-            **_document_columns(),
-        ),
-        _row(
-            documents.filter(
-                Exists(
-                    Deadline.objects.filter(
-                        _subject_is(NormativeDocument, "pk"),
-                        rule_key__in=(clockrules.EXPIRY_FIRST, clockrules.EXPIRY_LAST),
-                        status__in=Deadline.RUNNING,
-                    )
-                ),
-                status__in=(Status.PUBLISHED, Status.IN_FORCE),
-                drafting_body__unit_id__in=roles("renewal"),
-            ),
-            "renewal",
-            # Renewal must be decided before the period lapses (令第218号): that day is the due.
-            **_document_columns(
-                i_due=F("valid_until"),
-                i_created=_clock_opened(
-                    NormativeDocument, "pk", clockrules.EXPIRY_FIRST, clockrules.EXPIRY_LAST
-                ),
-            ),
-        ),
-        _row(
-            Filing.objects.filter(
-                status__in=(Filing.Status.DUE, Filing.Status.RETURNED),
-                **{drafting_unit: roles("filing_submit")},
-            ),
-            "filing_submit",
-            **_document_columns(
-                "document__",
-                i_state=F("status"),
-                i_due=_clock_due(Filing, "pk", clockrules.FILING),
-            ),
-        ),
-        # A body outside the installation: the clerk records its receipt, then its outcome,
-        # due when its 30 days of review end (令第218号; chased when overdue).
-        _row(
-            Filing.objects.filter(
-                status__in=(Filing.Status.SUBMITTED, Filing.Status.RECEIVED),
-                receiving_body__isnull=False,
-                **{drafting_unit: roles("filing_outcome")},
-            ),
-            "filing_outcome",
-            **_document_columns(
-                "document__",
-                i_unit=F("receiving_body__name"),
-                i_state=F("status"),
-                i_due=Coalesce(
-                    _clock_due(Filing, "pk", clockrules.FILING_REVIEW), F("review_due_on")
-                ),
-            ),
-        ),
-        _row(
-            Filing.objects.filter(
-                status=Filing.Status.RECEIVED,
-                receiving_unit_id__in=roles("filing_review"),
-            ),
-            "filing_review",
-            **_document_columns(
-                "document__",
-                i_unit=F("receiving_unit__name"),
-                i_state=F("status"),
-                i_due=Coalesce(
-                    _clock_due(Filing, "pk", clockrules.FILING_REVIEW), F("review_due_on")
-                ),
-            ),
-        ),
-        _row(
-            Filing.objects.filter(
-                status=Filing.Status.CORRECTION_REQUESTED,
-                **{drafting_unit: roles("filing_correction")},
-            ),
-            "filing_correction",
-            **_document_columns(
-                "document__",
-                i_state=F("status"),
-                i_due=Coalesce(
-                    _clock_due(Filing, "pk", clockrules.FILING_CORRECTION),
-                    F("correction_due_on"),
-                ),
-            ),
-        ),
-        _row(
             shares_undecided.filter(
                 campaign__status=CleanupCampaign.Status.OPEN,
-                drafting_body__unit_id__in=units("drafter", "unit_head"),
+                drafting_body__unit_id__in=_units("drafter", "unit_head"),
             ),
             "cleanup",
             i_ref=F("pk"),
@@ -392,7 +427,7 @@ def _branches() -> list:
             CleanupCampaign.objects.filter(
                 ~Exists(shares_undecided.filter(campaign=OuterRef("pk"))),
                 status=CleanupCampaign.Status.OPEN,
-                government_id__in=units("legal_advisor"),
+                government_id__in=_units("legal_advisor"),
             ),
             "cleanup_close",
             i_ref=F("pk"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.support import page_statements
 from workflows.inbox import role_grants_for
-from workflows.inbox.items import _items_by_id, _task_url
+from workflows.inbox.reads import _items_by_id, _task_url
 from workflows.permissions import has_role, role_grant, role_revoke
 from workflows.testing.flows import InboxTestFlow
 

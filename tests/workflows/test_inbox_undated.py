@@ -2,7 +2,7 @@
 ``workflows.inbox.undated``): after every change the real flows make — a review task created,
 its clock opened with a date or awaiting the holiday notice, the notice entered, the clock
 waived or met, the task done, the process cancelled — the rows are exactly the open tasks at
-clocked steps whose clock (``items._task_clock``) gives no due date. And the grouped view read
+clocked steps whose clock (``task_clocks._task_clock``) gives no due date. And the grouped view read
 from the clocks' side and these rows shows the same groups as reading each task's clock, in a
 number of statements that does not grow with the queue."""
 

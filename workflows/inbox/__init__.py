@@ -1,28 +1,24 @@
 """Who may take which human task (``offers``), the inbox of everything waiting for a person
-across every source (``items``), the person's open tasks read a page at a time over their
+across every source (``items``: its item, slice and filter shapes in ``types`` and
+``filters``, its tasks' clocks in ``task_clocks``, its tasks read as items in ``reads``, the
+light of each due date in ``light``), the person's open tasks read a page at a time over their
 offers (``queue``) and a large to-do list grouped by due date (``groups``). Import from here;
 the submodules are the implementation."""
 
+from .filters import NO_FILTER, InboxFilter
 from .groups import InboxGroup, inbox_grouped, queue_is_large
 from .items import (
-    NO_FILTER,
-    DueLight,
     Inbox,
-    InboxFilter,
-    InboxItem,
-    InboxSlice,
-    InboxSource,
     done_tasks,
-    due_light,
     ended_tasks,
     inbox_for_user,
     inbox_items_for_user,
     inbox_sources,
     process_choices,
     register_inbox_source,
-    register_task_clocks,
     unit_tasks,
 )
+from .light import DueLight, due_light
 from .offers import (
     NO_GRANTS,
     OPEN,
@@ -37,6 +33,8 @@ from .offers import (
     with_offers,
 )
 from .queue import OpenTaskIds
+from .task_clocks import register_task_clocks
+from .types import InboxItem, InboxSlice, InboxSource
 
 __all__ = [
     "NO_FILTER",

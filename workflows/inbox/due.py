@@ -11,7 +11,7 @@ to that process's open task at the step meeting the clock, kept when the person 
 running clocks, not the size of the queue.
 
 For a person offered few clocked tasks (``FORWARD_LIMIT`` or fewer) reading each one's clock
-costs less than walking everybody's: the inbox does that (``items._task_clock``), as it does
+costs less than walking everybody's: the inbox does that (``task_clocks._task_clock``), as it does
 when a clocked step's process registered no way back.
 """
 
@@ -28,7 +28,9 @@ from viewflow.workflow.status import STATUS
 from ..clocks.models import Deadline
 from ..connections import prepared_cursor
 from ..models import TaskOffer
+from .filters import process_key
 from .offers import OPEN, RoleGrants
+from .task_clocks import _clock_processes, _clocked_nodes
 
 # At most this many open tasks at clocked steps, and the inbox reads each one's clock.
 FORWARD_LIMIT = 200
@@ -84,8 +86,6 @@ def _branches(process: str = "") -> list[tuple[tuple[str, ...], tuple[str, ...],
     from a clock), one per way back and rule keys (so that each clock is walked once), of the
     clocked steps of one process's flows when ``process``; None when a clocked step's process
     registered no way back."""
-    from .items import _clock_processes, _clocked_nodes, process_key
-
     field = Task._meta.get_field("flow_task")
     branches: dict[tuple, list[str]] = {}
     for node, rule_keys, _clocks in _clocked_nodes():
@@ -107,7 +107,7 @@ def _clocks_sql(rule_keys: tuple[str, ...], processes) -> tuple[str, tuple]:
     ``i_process``), as SQL. Built once per registry state: compiling the way back cost 11 ms a
     walk, more than walking it. The way back embeds content-type ids: it is built again when
     they are numbered anew (a flushed test database), which Deadline's own content type, read
-    from Django's cache without a query, tells (as ``items._task_clock``)."""
+    from Django's cache without a query, tells (as ``task_clocks._task_clock``)."""
     key = (rule_keys, processes, ContentType.objects.get_for_model(Deadline).pk)
     if key not in _built:
         clocks = Deadline.objects.filter(
@@ -163,7 +163,7 @@ def walk(
     from ``since`` and before ``before``, in the inbox's order for dated tasks: the clocks'
     (due date, then the clock's id: among tasks due the same day, the one whose clock started
     first), then the oldest task and its id (tasks meeting one clock), each task at the first
-    of its running clocks (``items._task_clock`` picks the same one); and whether the walk ran
+    of its running clocks (``task_clocks._task_clock`` picks the same one); and whether the walk ran
     out (so that these are all of them)."""
     size = limit
     while True:

@@ -35,17 +35,12 @@ from ..connections import prepared_cursor
 from ..paging import capped
 from ..tasking import node_steps
 from . import due
-from .items import (
-    InboxItem,
-    _clocked_nodes,
-    _items_by_id,
-    _sort_key,
-    _source_slice,
-    _sources,
-    _task_clock,
-)
+from .items import _sort_key, _source_slice, _sources
 from .offers import OPEN, RoleGrants, tasks_for_user
 from .queue import OpenTaskIds
+from .reads import _items_by_id
+from .task_clocks import _clocked_nodes, _task_clock
+from .types import InboxItem
 from .undated import undated_heads
 
 # More open tasks than this, and the to-do tab opens grouped (two pages of the full list).
@@ -255,12 +250,35 @@ def inbox_grouped(
     groups[DATED].items = [tasks[pk] for pk in upcoming_ids[:size] if pk in tasks]
     undated = [tasks[pk] for pk in undated_ids if pk in tasks and tasks[pk].due is None]
     undated_cut = len(walk) > size or len(beyond) > size or awaiting_total > size
-    # Every registered source's first items, as the full list reads them; a source holding
-    # more than it gave leaves its groups' totals unknown ("more").
+    sources_cut = _add_source_items(
+        groups, undated, user=user, grants=grants, today=today, size=size
+    )
+    undated_cut = undated_cut or sources_cut
+    for key in (OVERDUE, DATED):
+        groups[key].items = sorted(groups[key].items, key=_sort_key)[:size]
+    undated.sort(key=_sort_key)
+    groups[UNDATED].items = undated[:size]
+    groups[UNDATED].total = None if undated_cut or len(undated) > size else len(undated)
+    return [group for group in groups.values() if group.items]
+
+
+def _add_source_items(
+    groups: dict[str, InboxGroup],
+    undated: list[InboxItem],
+    *,
+    user,
+    grants: RoleGrants,
+    today: date,
+    size: int,
+) -> bool:
+    """Every registered source's first items, as the full list reads them, added to the dated
+    ``groups`` and to ``undated``; a source holding more than it gave leaves its groups'
+    totals unknown ("more"). Whether any source did."""
+    any_cut = False
     for source in _sources.values():
         given = _source_slice(source, user, grants, size * 2)
         cut = given.total > len(given)
-        undated_cut = undated_cut or cut
+        any_cut = any_cut or cut
         for item in given:
             if item.due is None:
                 undated.append(item)
@@ -270,9 +288,4 @@ def inbox_grouped(
             group.total = (
                 None if cut or group.total is None else capped(group.total + 1, GROUP_COUNT_CAP)
             )
-    for key in (OVERDUE, DATED):
-        groups[key].items = sorted(groups[key].items, key=_sort_key)[:size]
-    undated.sort(key=_sort_key)
-    groups[UNDATED].items = undated[:size]
-    groups[UNDATED].total = None if undated_cut or len(undated) > size else len(undated)
-    return [group for group in groups.values() if group.items]
+    return any_cut

@@ -3,12 +3,12 @@ once (issue 22).
 
 ``items._task_slice`` puts a person's open tasks in the inbox's order (earliest due first,
 undated last; among tasks due the same day the clock started first; then the oldest task) by
-reading each task's running clock: ``items._task_clock``'s ``CASE`` on the task's node, one
+reading each task's running clock: ``task_clocks._task_clock``'s ``CASE`` on the task's node, one
 subquery per clocked step. When the person holds few tasks, that is the order's statement
 (``due.walk_pays``: a large queue is read from the clocks' side instead). Composing it with
 the ORM at each page cost more than running it: the archivist's inbox page at 100,000
 decisions spent half of its 21 ms there. So the ordering is composed once per database and
-``CASE`` (which ``items._task_clock`` builds once per registry state), with a mark where the
+``CASE`` (which ``task_clocks._task_clock`` builds once per registry state), with a mark where the
 person's candidates go; at each page only the candidates (a filter on the task table) are
 composed, put in the mark's place as ``id IN (…)``, and the statement runs prepared.
 """
@@ -66,7 +66,7 @@ def _compose(due_date, clock) -> _Ordering | None:
 
 def ordered_rows(candidates: QuerySet, due_date, clock, start: int, stop: int | None) -> list:
     """(id, due date) of tasks ``start:stop`` of ``candidates`` in the inbox's order, read
-    with the ordering composed once (``due_date`` and ``clock``: ``items._task_clock``'s
+    with the ordering composed once (``due_date`` and ``clock``: ``task_clocks._task_clock``'s
     expressions of the clock's due date and id). The ORM's statement on SQLite, or when the
     ordering could not be composed."""
     key = (connection.vendor, id(due_date), id(clock))

@@ -9,7 +9,7 @@ proving that of ~12,500 reviews reads every one's clock. So the set is kept as d
 clock gives it no due date, with the task's ``created`` for the order.
 
 The rows are recomputed by one function, ``undated_tasks_refresh``, from the one definition
-of a task's due date (``items._task_clock``), wherever that truth can change:
+of a task's due date (``task_clocks._task_clock``), wherever that truth can change:
 
 - a task at a clocked step is created, or leaves the open statuses (done, cancelled, …):
   viewflow saves each task on every change (``Task.save``, never a queryset update), so a
@@ -41,8 +41,9 @@ from ..models import TaskOffer, UndatedTask
 from ..paging import COUNT_CAP
 from ..tasking import node_steps
 from .due import Who, _offered_under, _who_sql
-from .items import _clock_processes, _clocked_nodes, _clocks_state, _flow_classes, _task_clock
+from .filters import _flow_classes
 from .offers import OPEN, RoleGrants
+from .task_clocks import _clock_processes, _clocked_nodes, _clocks_state, _task_clock
 
 # A clock saved with only these fields changed neither its due date nor whether it runs.
 _CLOCK_FIELDS = frozenset({"status", "due"})
@@ -57,7 +58,7 @@ def _flows_loaded() -> None:
 
 
 def _clocked() -> tuple:
-    """``items._clocked_nodes``, every flow loaded."""
+    """``task_clocks._clocked_nodes``, every flow loaded."""
     _flows_loaded()
     return _clocked_nodes()
 
