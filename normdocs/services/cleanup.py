@@ -15,6 +15,7 @@ from workflows.permissions import has_role_in_unit
 from .. import rules
 from ..conf import setting
 from ..models import (
+    CleanupAssignment,
     CleanupCampaign,
     CleanupItem,
     DraftingBody,
@@ -53,6 +54,46 @@ def cleanup_open(
     No row is written per document until its verdict is entered.
     """
     scope = dict(scope or {})
+    _refuse_opening(kind=kind, government=government, by=by, scope=scope)
+    on = on or today()
+    rule = rule_for(deadlines.CLEANUP_ITEM)
+    due_on = _items_due_on(rule, on)
+    campaign = CleanupCampaign.objects.create(
+        kind=kind,
+        title=title,
+        government=government,
+        scope=scope,
+        opened_on=on,
+        ordered_by=ordered_by.strip(),
+        opened_by=None if by == "system" else by,
+        due_on=due_on,
+    )
+    items, digest, body_ids = _shares_open(campaign, on=on, due_on=due_on)
+    record(
+        actor=by,
+        action="cleanup.opened",
+        subject=campaign,
+        payload={
+            "kind": kind,
+            "title": title,
+            "ordered_by": ordered_by.strip(),
+            "scope": scope,
+            "due_on": due_on,
+            "legal_source": rule.legal_source,
+            # The documents in scope are the assignments' snapshots; the record keeps their
+            # number and a digest of their ids, so that the list can be checked against it.
+            "items": items,
+            "documents_sha256": digest,
+            "drafting_bodies": body_ids,
+        },
+        on=on,
+    )
+    return campaign
+
+
+def _refuse_opening(*, kind: str, government: Unit, by, scope: dict) -> None:
+    """A known kind; a regular cleanup opened by the scheduler or a legal-affairs officer of the
+    government, a special or dynamic one by such an officer only, and over a scope."""
     if kind not in CleanupCampaign.Kind.values:
         raise RuleRefusal(
             _("Unknown cleanup kind “%(kind)s”."),
@@ -82,25 +123,25 @@ def cleanup_open(
                 ),
                 code="scope_required",
             )
-    on = on or today()
-    rule = rule_for(deadlines.CLEANUP_ITEM)
+
+
+def _items_due_on(rule, on: date) -> date | None:
+    """The day the bodies' verdicts are due, or None while it falls in a year whose holiday
+    notice is unknown."""
     try:
-        due_on = rule.due(on, calendar=calendar_for())
+        return rule.due(on, calendar=calendar_for())
     except CalendarRangeError:
         # The items' clocks wait for the holiday notice (workflows.clocks) and fill this in
         # when it is entered (``deadlines.copy_computed_due``): the cleanup is not held up.
-        due_on = None
-    campaign = CleanupCampaign.objects.create(
-        kind=kind,
-        title=title,
-        government=government,
-        scope=scope,
-        opened_on=on,
-        ordered_by=ordered_by.strip(),
-        opened_by=None if by == "system" else by,
-        due_on=due_on,
-    )
-    in_scope = cleanup_scope_documents(government=government, scope=scope)
+        return None
+
+
+def _shares_open(
+    campaign: CleanupCampaign, *, on: date, due_on: date | None
+) -> tuple[int, str, list[int]]:
+    """Each drafting body's share of the documents in scope, with its clock, in a fixed number
+    of statements. Returns the number of documents, the digest of their ids and the bodies."""
+    in_scope = cleanup_scope_documents(government=campaign.government, scope=campaign.scope)
     assignments, items, digest = assignments_insert(
         campaign=campaign, documents=in_scope, due_on=due_on
     )
@@ -114,26 +155,7 @@ def cleanup_open(
         subjects=[(a, a.drafting_body.unit) for a in assignments],
         responsible_role="drafter",  # cleanup_item_decide: the body's drafters
     )
-    record(
-        actor=by,
-        action="cleanup.opened",
-        subject=campaign,
-        payload={
-            "kind": kind,
-            "title": title,
-            "ordered_by": ordered_by.strip(),
-            "scope": scope,
-            "due_on": due_on,
-            "legal_source": rule.legal_source,
-            # The documents in scope are the assignments' snapshots; the record keeps their
-            # number and a digest of their ids, so that the list can be checked against it.
-            "items": items,
-            "documents_sha256": digest,
-            "drafting_bodies": body_ids,
-        },
-        on=on,
-    )
-    return campaign
+    return items, digest, body_ids
 
 
 def cleanup_open_regular_if_due(*, on: date | None = None) -> list[CleanupCampaign]:
@@ -197,33 +219,10 @@ def cleanup_item_decide(
     invalid). The document is named by ``campaign`` and ``document`` (or by ``item``, an entry
     of ``selectors.cleanup_entries``); the verdict row is written on the first verdict and
     revised by the next ones while the campaign is open."""
-    if item is not None:
-        campaign_id, document_id = item.campaign_id, item.document_id
-    else:
-        campaign_id, document_id = campaign.pk, getattr(document, "pk", document)
-    # The body's share is locked: its verdicts are entered one at a time, so the last one
-    # sees every other and meets the share's clock.
-    assignment = share_holding(campaign=campaign_id, document=document_id, lock=True)
-    if assignment is None:
-        raise RuleRefusal(
-            _("This document is not in the scope of the cleanup."), code="not_in_cleanup_scope"
-        )
-    item = CleanupItem.objects.filter(
-        campaign_id=campaign_id, document_id=document_id
-    ).first() or CleanupItem(assignment=assignment, document_id=document_id)
-    item.campaign, item.assignment = assignment.campaign, assignment
+    assignment, item = _verdict_row(item=item, campaign=campaign, document=document)
     # Refused once the campaign is closed (its published lists are final).
     fsm_move(item, CleanupItem.Status.DECIDED, wrong_state=_cleanup_refusal("item"))
-    body = assignment.drafting_body
-    if not (
-        is_drafter_for(user=by, body=body)
-        or has_role_in_unit(user=by, role="unit_head", unit=body.unit)
-    ):
-        raise RuleRefusal(
-            _("Only %(body)s reviews its own documents (谁制定谁清理)."),
-            code="not_own_document",
-            params={"body": body},
-        )
+    _refuse_unless_own(by, assignment.drafting_body)
     refuse(rules.cleanup_outcome_refusal(outcome=outcome, reason=reason))
     item.outcome, item.reason = outcome, reason.strip()
     on = on or today()
@@ -251,6 +250,45 @@ def cleanup_item_decide(
     return item
 
 
+def _verdict_row(
+    *,
+    item: CleanupItem | None,
+    campaign: CleanupCampaign | None,
+    document: NormativeDocument | int | None,
+) -> tuple[CleanupAssignment, CleanupItem]:
+    """The body's share holding the document, locked, and the document's verdict row (unsaved
+    before its first verdict). Refused for a document outside the campaign's scope."""
+    if item is not None:
+        campaign_id, document_id = item.campaign_id, item.document_id
+    else:
+        campaign_id, document_id = campaign.pk, getattr(document, "pk", document)
+    # The body's share is locked: its verdicts are entered one at a time, so the last one
+    # sees every other and meets the share's clock.
+    assignment = share_holding(campaign=campaign_id, document=document_id, lock=True)
+    if assignment is None:
+        raise RuleRefusal(
+            _("This document is not in the scope of the cleanup."), code="not_in_cleanup_scope"
+        )
+    item = CleanupItem.objects.filter(
+        campaign_id=campaign_id, document_id=document_id
+    ).first() or CleanupItem(assignment=assignment, document_id=document_id)
+    item.campaign, item.assignment = assignment.campaign, assignment
+    return assignment, item
+
+
+def _refuse_unless_own(by, body: DraftingBody) -> None:
+    """谁制定谁清理: only the body's drafters or its unit's head decide its documents."""
+    if not (
+        is_drafter_for(user=by, body=body)
+        or has_role_in_unit(user=by, role="unit_head", unit=body.unit)
+    ):
+        raise RuleRefusal(
+            _("Only %(body)s reviews its own documents (谁制定谁清理)."),
+            code="not_own_document",
+            params={"body": body},
+        )
+
+
 def cleanup_undecided_count(campaign: CleanupCampaign) -> int:
     """How many documents of the campaign's scope have no verdict yet."""
     in_scope = campaign.assignments.aggregate(n=Sum(ScopeSize()))["n"] or 0
@@ -271,9 +309,6 @@ def cleanup_close(
     amend opens a new drafting cycle linked to the old document, which stays in force until the
     amendment takes effect.
     """
-    from .lifecycle import normdoc_create
-    from .validity import normdoc_declare_invalid, normdoc_repeal
-
     campaign = CleanupCampaign.objects.select_for_update().get(pk=campaign.pk)
     fsm_move(campaign, CleanupCampaign.Status.CLOSED, wrong_state=_cleanup_refusal("campaign"))
     if not is_legal_affairs_officer_for(user=by, government=campaign.government):
@@ -289,6 +324,35 @@ def cleanup_close(
             params={"count": undecided},
         )
     published_on = published_on or today()
+    counts = _verdicts_apply(campaign, by=by, published_on=published_on)
+    # Closed when the lists were published (entered after the fact, that is the day given).
+    campaign.closed_at = act_time(published_on)
+    campaign.results_published_on = published_on
+    campaign.results_published_where = published_where.strip()
+    campaign.save(
+        update_fields=["status", "closed_at", "results_published_on", "results_published_where"]
+    )
+    record(
+        actor=by,
+        action="cleanup.closed",
+        subject=campaign,
+        payload={
+            "results_published_on": published_on,
+            "results_published_where": campaign.results_published_where,
+            "counts": counts,
+        },
+        on=published_on,
+    )
+    return campaign
+
+
+def _verdicts_apply(campaign: CleanupCampaign, *, by, published_on: date) -> dict[str, int]:
+    """Apply each verdict: a repealed or invalid document ends on the publication date, an
+    amended one gets its successor draft; a continued one stays as it is. Returns how many
+    documents had each outcome."""
+    from .lifecycle import normdoc_create
+    from .validity import normdoc_declare_invalid, normdoc_repeal
+
     counts = {outcome: 0 for outcome in rules.CLEANUP_OUTCOMES}
     for item in campaign.verdicts.select_related("document__drafting_body", "decided_by").order_by(
         "pk"
@@ -314,22 +378,4 @@ def cleanup_close(
                 amends=old,
             )
             item.save(update_fields=["successor"])
-    # Closed when the lists were published (entered after the fact, that is the day given).
-    campaign.closed_at = act_time(published_on)
-    campaign.results_published_on = published_on
-    campaign.results_published_where = published_where.strip()
-    campaign.save(
-        update_fields=["status", "closed_at", "results_published_on", "results_published_where"]
-    )
-    record(
-        actor=by,
-        action="cleanup.closed",
-        subject=campaign,
-        payload={
-            "results_published_on": published_on,
-            "results_published_where": campaign.results_published_where,
-            "counts": counts,
-        },
-        on=published_on,
-    )
-    return campaign
+    return counts

@@ -87,31 +87,10 @@ def normdoc_create(
     amends: NormativeDocument | None = None,
 ) -> NormativeDocument:
     """Start a draft. Only a drafter of a body on the drafting-body list may (国办发〔2018〕37号 二(一))."""
-    if not DraftingBody.objects.filter(pk=drafting_body.pk).exists():
-        raise RuleRefusal(
-            _("Only a body on the drafting-body list may issue normative documents: %(source)s"),
-            code="not_a_drafting_body",
-            params={"source": rules.DRAFTING_BODY_SOURCE},
-        )
-    if not is_drafter_for(user=by, body=drafting_body):
-        raise RuleRefusal(
-            _("Only a drafter of %(body)s may start its documents."),
-            code="not_drafter",
-            params={"body": drafting_body},
-        )
+    _refuse_drafter(by, drafting_body)
     if not title.strip():
         raise RuleRefusal(_("A document needs a title."), code="title_required")
-    code = issuer_code or drafting_body.issuer_codes[0]
-    if code not in drafting_body.issuer_codes:
-        raise RuleRefusal(
-            _("%(code)s is not an issuer code of %(body)s (%(codes)s)."),
-            code="not_an_issuer_code",
-            params={
-                "code": code,
-                "body": drafting_body,
-                "codes": ", ".join(drafting_body.issuer_codes),
-            },
-        )
+    code = _issuer_code(drafting_body, issuer_code)
     if len(doc_type) != 1:
         raise RuleRefusal(
             _("The document type is one character, e.g. 规 or 发."), code="doc_type_invalid"
@@ -129,21 +108,7 @@ def normdoc_create(
     )
     if co_drafting_bodies:
         document.co_drafting_bodies.set(co_drafting_bodies)
-    # The first version: the draft to be put out for comment, or the one to be reviewed.
-    version = (
-        version_write(
-            document=document,
-            kind=(
-                DocumentVersion.Kind.FOR_COMMENT
-                if touches_public_interest
-                else DocumentVersion.Kind.FOR_REVIEW
-            ),
-            by=by,
-            text=text,
-        )
-        if text.strip()
-        else None
-    )
+    version = _first_version(document, by=by, text=text)
     record(
         actor=by,
         action="created",
@@ -159,6 +124,56 @@ def normdoc_create(
         },
     )
     return document
+
+
+def _refuse_drafter(by, drafting_body: DraftingBody) -> None:
+    """A body on the drafting-body list (国办发〔2018〕37号 二(一)), and one of its drafters."""
+    if not DraftingBody.objects.filter(pk=drafting_body.pk).exists():
+        raise RuleRefusal(
+            _("Only a body on the drafting-body list may issue normative documents: %(source)s"),
+            code="not_a_drafting_body",
+            params={"source": rules.DRAFTING_BODY_SOURCE},
+        )
+    if not is_drafter_for(user=by, body=drafting_body):
+        raise RuleRefusal(
+            _("Only a drafter of %(body)s may start its documents."),
+            code="not_drafter",
+            params={"body": drafting_body},
+        )
+
+
+def _issuer_code(drafting_body: DraftingBody, issuer_code: str | None) -> str:
+    """``issuer_code`` if it is one of the body's codes, else refused; the body's first code
+    when none is given."""
+    code = issuer_code or drafting_body.issuer_codes[0]
+    if code not in drafting_body.issuer_codes:
+        raise RuleRefusal(
+            _("%(code)s is not an issuer code of %(body)s (%(codes)s)."),
+            code="not_an_issuer_code",
+            params={
+                "code": code,
+                "body": drafting_body,
+                "codes": ", ".join(drafting_body.issuer_codes),
+            },
+        )
+    return code
+
+
+def _first_version(document: NormativeDocument, *, by, text: str) -> DocumentVersion | None:
+    """The first version: the draft to be put out for comment, or the one to be reviewed (none
+    while there is no text yet)."""
+    if not text.strip():
+        return None
+    return version_write(
+        document=document,
+        kind=(
+            DocumentVersion.Kind.FOR_COMMENT
+            if document.touches_public_interest
+            else DocumentVersion.Kind.FOR_REVIEW
+        ),
+        by=by,
+        text=text,
+    )
 
 
 @transaction.atomic
@@ -249,13 +264,7 @@ def normdoc_register(
             _("Only the issuing body's publisher registers and numbers its documents."),
             code="not_publisher",
         )
-    index = rules.parse_index_number(index_number).text if index_number else None
-    if index is not None and NormativeDocument.objects.filter(index_number=index).exists():
-        raise RuleRefusal(
-            _("The index number %(index)s is already given to another document."),
-            code="index_number_taken",
-            params={"index": index},
-        )
+    index = _free_index_number(index_number)
     source = move(document, Status.REGISTERED)
     register, serial = number_allocate(
         issuer_code=document.issuer_code,
@@ -270,15 +279,7 @@ def normdoc_register(
     document.index_number = index
     document.registered_at = act_time(on)
     _save_status(document, "register", "serial", "number", "index_number", "registered_at")
-    # The text as issued (印发稿): the text the deliberation adopted, under its number.
-    adopted = document.deliberations.filter(adopted=True).order_by("-id").first()
-    issued = version_write(
-        document=document,
-        kind=DocumentVersion.Kind.AS_ISSUED,
-        by=by,
-        text=adopted.version.text if adopted and adopted.version else document.text,
-        note=document.number,
-    )
+    issued = _as_issued_version(document, by=by)
     record(
         actor=by,
         action="registered",
@@ -292,6 +293,31 @@ def normdoc_register(
         on=on,
     )
     return document
+
+
+def _free_index_number(index_number: str) -> str | None:
+    """The index number as parsed (None when none is given), refused when another document has
+    it already."""
+    index = rules.parse_index_number(index_number).text if index_number else None
+    if index is not None and NormativeDocument.objects.filter(index_number=index).exists():
+        raise RuleRefusal(
+            _("The index number %(index)s is already given to another document."),
+            code="index_number_taken",
+            params={"index": index},
+        )
+    return index
+
+
+def _as_issued_version(document: NormativeDocument, *, by) -> DocumentVersion:
+    """The text as issued (印发稿): the text the deliberation adopted, under its number."""
+    adopted = document.deliberations.filter(adopted=True).order_by("-id").first()
+    return version_write(
+        document=document,
+        kind=DocumentVersion.Kind.AS_ISSUED,
+        by=by,
+        text=adopted.version.text if adopted and adopted.version else document.text,
+        note=document.number,
+    )
 
 
 @transaction.atomic

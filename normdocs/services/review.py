@@ -109,51 +109,20 @@ def legality_review_submit(
     text = document.text if text is None else text
     legal_basis = document.legal_basis if legal_basis is None else legal_basis
     account = _comment_account(document, comment_account)
-    refuse(
-        rules.review_materials_refusal(
-            text=text,
-            drafting_explanation=drafting_explanation,
-            legal_basis=legal_basis,
-            touches_public_interest=document.touches_public_interest,
-            comment_account=account,
-        )
+    _refuse_incomplete_submission(
+        document,
+        text=text,
+        drafting_explanation=drafting_explanation,
+        legal_basis=legal_basis,
+        comment_account=account,
     )
-    refuse(_public_comment_refusal(document))
-    minimum = setting("LEGALITY_REVIEW_MIN_WORKING_DAYS")
-    # The maximum is the clocks rule, so a jurisdiction's override is checked against 115号 too.
-    maximum = rule_for(deadlines.LEGALITY_REVIEW).amount
-    refuse(rules.review_bounds_refusal(min_days=minimum, max_days=maximum))
     start = on or today()
-    calendar = calendar_for()
-    minimum_day = _minimum_day(start, minimum, calendar)
-    if opinion_needed_by is not None and minimum_day is None and not short_notice_reason.strip():
-        # The drafter's date can be checked only on the holiday calendar of its year: refused
-        # with CalendarRangeError, whose message names the notice to enter (domain.md §4).
-        minimum_day = add_working_days(start, minimum, calendar=calendar)
-    needed_by = opinion_needed_by or minimum_day
-    if needed_by is not None and minimum_day is not None:
-        refuse(
-            rules.review_needed_by_refusal(
-                submitted_on=start,
-                needed_by=needed_by,
-                minimum_day=minimum_day,
-                reason=short_notice_reason,
-            )
-        )
+    needed_by = _opinion_needed_by(
+        start=start, requested=opinion_needed_by, short_notice_reason=short_notice_reason
+    )
     source = move(document, Status.LEGALITY_REVIEW)
     _save_status(document)
-    # The 送审稿: the current version when it already is this text (a draft or a revision made
-    # for review), else a new one.
-    version = version_ensure(
-        document=document,
-        kind=DocumentVersion.Kind.FOR_REVIEW,
-        by=by,
-        text=text,
-        reuse=(DocumentVersion.Kind.FOR_REVIEW, DocumentVersion.Kind.REVISED),
-    )
-    if legal_basis != document.legal_basis:
-        document.legal_basis = legal_basis
-        document.save(update_fields=["legal_basis"])
+    version = _version_for_review(document, by=by, text=text, legal_basis=legal_basis)
     deadline = deadlines.open_clock(
         subject=document,
         rule_key=deadlines.LEGALITY_REVIEW,
@@ -173,6 +142,83 @@ def legality_review_submit(
         short_notice_reason=short_notice_reason.strip(),
         due_on=deadline.due,
     )
+    _submission_record(document, review, by=by, source=source, method=method, deadline=deadline)
+    return review
+
+
+def _refuse_incomplete_submission(
+    document: NormativeDocument,
+    *,
+    text: str,
+    drafting_explanation: str,
+    legal_basis: str,
+    comment_account: str,
+) -> None:
+    """Missing materials, refused all at once (115号 二(三)); then a public comment not yet
+    finished (令第218号)."""
+    refuse(
+        rules.review_materials_refusal(
+            text=text,
+            drafting_explanation=drafting_explanation,
+            legal_basis=legal_basis,
+            touches_public_interest=document.touches_public_interest,
+            comment_account=comment_account,
+        )
+    )
+    refuse(_public_comment_refusal(document))
+
+
+def _opinion_needed_by(
+    *, start: date, requested: date | None, short_notice_reason: str
+) -> date | None:
+    """When the drafter needs the opinion (115号 三(二)): ``requested``, at least the minimum
+    working days after ``start`` unless a reason is recorded; by default exactly then (None
+    while that day is in a year whose holiday notice is unknown)."""
+    minimum = setting("LEGALITY_REVIEW_MIN_WORKING_DAYS")
+    # The maximum is the clocks rule, so a jurisdiction's override is checked against 115号 too.
+    maximum = rule_for(deadlines.LEGALITY_REVIEW).amount
+    refuse(rules.review_bounds_refusal(min_days=minimum, max_days=maximum))
+    calendar = calendar_for()
+    minimum_day = _minimum_day(start, minimum, calendar)
+    if requested is not None and minimum_day is None and not short_notice_reason.strip():
+        # The drafter's date can be checked only on the holiday calendar of its year: refused
+        # with CalendarRangeError, whose message names the notice to enter (domain.md §4).
+        minimum_day = add_working_days(start, minimum, calendar=calendar)
+    needed_by = requested or minimum_day
+    if needed_by is not None and minimum_day is not None:
+        refuse(
+            rules.review_needed_by_refusal(
+                submitted_on=start,
+                needed_by=needed_by,
+                minimum_day=minimum_day,
+                reason=short_notice_reason,
+            )
+        )
+    return needed_by
+
+
+def _version_for_review(
+    document: NormativeDocument, *, by, text: str, legal_basis: str
+) -> DocumentVersion:
+    """The 送审稿: the current version when it already is this text (a draft or a revision made
+    for review), else a new one; the legal basis as submitted is kept on the document."""
+    version = version_ensure(
+        document=document,
+        kind=DocumentVersion.Kind.FOR_REVIEW,
+        by=by,
+        text=text,
+        reuse=(DocumentVersion.Kind.FOR_REVIEW, DocumentVersion.Kind.REVISED),
+    )
+    if legal_basis != document.legal_basis:
+        document.legal_basis = legal_basis
+        document.save(update_fields=["legal_basis"])
+    return version
+
+
+def _submission_record(
+    document: NormativeDocument, review: LegalityReview, *, by, source: str, method: str, deadline
+) -> None:
+    """The submission in the full-process record, with the clock's due date and legal source."""
     record(
         actor=by,
         action="legality_review.submitted",
@@ -181,14 +227,13 @@ def legality_review_submit(
             "from": source,
             "method": method,
             "review": review.pk,
-            "version": version_payload(version),
+            "version": version_payload(review.version),
             "opinion_needed_by": review.opinion_needed_by,
             "short_notice_reason": review.short_notice_reason,
             "due_on": review.due_on,
             "legal_source": deadline.legal_source,
         },
     )
-    return review
 
 
 @transaction.atomic
@@ -210,38 +255,8 @@ def legality_review_conclude(
     """
     document = _locked(review.document)
     review = LegalityReview.objects.select_for_update().get(pk=review.pk)
-    if review.outcome:
-        raise RuleRefusal(_("This review is already concluded."), code="review_concluded")
-    if not (
-        document.status == Status.LEGALITY_REVIEW and document.reviews.order_by("-id")[0] == review
-    ):
-        raise RuleRefusal(
-            _("Only the current review of a draft under review can be concluded."),
-            code="review_not_current",
-        )
-    if not is_legality_reviewer_for(user=by, document=document):
-        raise RuleRefusal(
-            _(
-                "Only a legal advisor of the reviewing body may conclude a legality review: "
-                "国办发〔2018〕115号 二(二)"
-            ),
-            code="not_legality_reviewer",
-        )
-    if outcome not in LegalityReview.Outcome.values:
-        raise RuleRefusal(
-            _("Unknown review outcome “%(outcome)s”."),
-            code="unknown_review_outcome",
-            params={"outcome": outcome},
-        )
-    if not opinion.strip():
-        raise RuleRefusal(
-            _("A review conclusion needs a written opinion."), code="opinion_required"
-        )
-    checklist = {
-        key: {"ok": bool(answer.get("ok")), "note": str(answer.get("note", "")).strip()}
-        for key, answer in (checklist or {}).items()
-        if key in rules.CONTENT_LIMITS and isinstance(answer, dict) and "ok" in answer
-    }
+    _refuse_conclusion(document, review, by=by, outcome=outcome, opinion=opinion)
+    checklist = _checklist_answers(checklist)
     refuse(rules.content_checklist_refusal(outcome=outcome, checklist=checklist))
     on = on or today()
     if on < review.submitted_on:
@@ -275,6 +290,50 @@ def legality_review_conclude(
         on=on,
     )
     return review
+
+
+def _refuse_conclusion(
+    document: NormativeDocument, review: LegalityReview, *, by, outcome: str, opinion: str
+) -> None:
+    """Only the current review of a draft under review, not yet concluded, by a legal advisor
+    of the reviewing body (115号 二(二)), with a known outcome and a written opinion."""
+    if review.outcome:
+        raise RuleRefusal(_("This review is already concluded."), code="review_concluded")
+    if not (
+        document.status == Status.LEGALITY_REVIEW and document.reviews.order_by("-id")[0] == review
+    ):
+        raise RuleRefusal(
+            _("Only the current review of a draft under review can be concluded."),
+            code="review_not_current",
+        )
+    if not is_legality_reviewer_for(user=by, document=document):
+        raise RuleRefusal(
+            _(
+                "Only a legal advisor of the reviewing body may conclude a legality review: "
+                "国办发〔2018〕115号 二(二)"
+            ),
+            code="not_legality_reviewer",
+        )
+    if outcome not in LegalityReview.Outcome.values:
+        raise RuleRefusal(
+            _("Unknown review outcome “%(outcome)s”."),
+            code="unknown_review_outcome",
+            params={"outcome": outcome},
+        )
+    if not opinion.strip():
+        raise RuleRefusal(
+            _("A review conclusion needs a written opinion."), code="opinion_required"
+        )
+
+
+def _checklist_answers(checklist: dict | None) -> dict:
+    """The content-limit checklist as answered: known items only (rules.CONTENT_LIMITS), each
+    ``{"ok": bool, "note": str}``; an item without an ``ok`` is left unanswered."""
+    return {
+        key: {"ok": bool(answer.get("ok")), "note": str(answer.get("note", "")).strip()}
+        for key, answer in (checklist or {}).items()
+        if key in rules.CONTENT_LIMITS and isinstance(answer, dict) and "ok" in answer
+    }
 
 
 @transaction.atomic

@@ -253,28 +253,7 @@ def normdoc_renew(
     """
     document = _locked(document)
     on = on or today()
-    if not is_issuer_head_for(user=by, document=document):
-        raise RuleRefusal(
-            _("Only the head of the issuing body decides a renewal."), code="not_issuer_head"
-        )
-    if document.status not in (Status.PUBLISHED, Status.IN_FORCE):
-        raise RuleRefusal(
-            _("Only a document in force can be renewed; this one is “%(status)s”."),
-            code="not_in_force",
-            params={"status": Status(document.status).label},
-        )
-    if rules.is_expired(valid_until=document.valid_until, today=on):
-        raise RuleRefusal(
-            _(
-                "The validity period has already ended; renewal must be decided before it "
-                "lapses (自治区人民政府令第218号)."
-            ),
-            code="validity_ended",
-        )
-    if not (decision_reference.strip() and reason.strip()):
-        raise RuleRefusal(
-            _("A renewal needs its decision and reason."), code="renewal_decision_required"
-        )
+    _refuse_renewal(document, by=by, on=on, decision_reference=decision_reference, reason=reason)
     previous = document.valid_until
     years = (
         setting("PROVISIONAL_VALIDITY_YEARS")
@@ -306,6 +285,35 @@ def normdoc_renew(
         },
     )
     return renewal
+
+
+def _refuse_renewal(
+    document: NormativeDocument, *, by, on: date, decision_reference: str, reason: str
+) -> None:
+    """Decided by the head of the issuing body, for a document in force whose validity has
+    not ended yet (令第218号), with its decision and reason."""
+    if not is_issuer_head_for(user=by, document=document):
+        raise RuleRefusal(
+            _("Only the head of the issuing body decides a renewal."), code="not_issuer_head"
+        )
+    if document.status not in (Status.PUBLISHED, Status.IN_FORCE):
+        raise RuleRefusal(
+            _("Only a document in force can be renewed; this one is “%(status)s”."),
+            code="not_in_force",
+            params={"status": Status(document.status).label},
+        )
+    if rules.is_expired(valid_until=document.valid_until, today=on):
+        raise RuleRefusal(
+            _(
+                "The validity period has already ended; renewal must be decided before it "
+                "lapses (自治区人民政府令第218号)."
+            ),
+            code="validity_ended",
+        )
+    if not (decision_reference.strip() and reason.strip()):
+        raise RuleRefusal(
+            _("A renewal needs its decision and reason."), code="renewal_decision_required"
+        )
 
 
 @transaction.atomic

@@ -220,36 +220,12 @@ class CalendarYearAdmin(admin.ModelAdmin):
         else:
             form = NoticeImportForm(request.POST)
             if form.is_valid() and "_confirm" in request.POST:
-                data = form.cleaned_data
-                try:
-                    saved = calendar_year_enter(
-                        year=form.notice.year,
-                        title=data["title"],
-                        reference=data["reference"],
-                        url=data["url"],
-                        published_on=data["published_on"],
-                        by=request.user,
-                        holidays=form.notice.holidays,
-                        working_days=form.notice.working_days,
-                        complete=True,
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error.messages)
-                else:
-                    self.message_user(
-                        request,
-                        gettext("The national holiday notice for %(year)s is entered, complete.")
-                        % {"year": saved.year},
-                        messages.SUCCESS,
-                    )
-                    info = self.opts.app_label, self.opts.model_name
-                    return HttpResponseRedirect(
-                        reverse("admin:{}_{}_change".format(*info), args=[saved.pk])
-                    )
+                saved = self._import_save(request, form)
+                if saved is not None:
+                    return saved
             elif form.is_valid():
                 step = "preview"
         notice = form.notice if step == "preview" else None
-        kinds = dict(CalendarYearDay.Kind.choices)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -257,18 +233,37 @@ class CalendarYearAdmin(admin.ModelAdmin):
             "form": form,
             "step": step,
             "notice": notice,
-            "rows": [
-                {
-                    "date": day,
-                    "weekday": weekday_name(day),
-                    "kind": kinds[kind],
-                    "is_holiday": kind == HOLIDAY,
-                    "festival": festival,
-                }
-                for day, kind, festival in (notice.entries() if notice else [])
-            ],
+            "rows": _preview_rows(notice),
         }
         return TemplateResponse(request, "admin/clocks/calendaryear/import.html", context)
+
+    def _import_save(self, request, form: NoticeImportForm):
+        """Enter the notice read from the text as complete (``calendar_year_enter``): the
+        redirect to it, or None with the refusal added to ``form``."""
+        data = form.cleaned_data
+        try:
+            saved = calendar_year_enter(
+                year=form.notice.year,
+                title=data["title"],
+                reference=data["reference"],
+                url=data["url"],
+                published_on=data["published_on"],
+                by=request.user,
+                holidays=form.notice.holidays,
+                working_days=form.notice.working_days,
+                complete=True,
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return None
+        self.message_user(
+            request,
+            gettext("The national holiday notice for %(year)s is entered, complete.")
+            % {"year": saved.year},
+            messages.SUCCESS,
+        )
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[saved.pk]))
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -296,6 +291,21 @@ def _rule_description(key: str) -> str:
 
 def _unit_label(unit: str) -> str:
     return {rules.WORKING: _("working days"), rules.CALENDAR: _("calendar days")}.get(unit, unit)
+
+
+def _preview_rows(notice) -> list[dict]:
+    """The table of the preview: each day read from the notice, with its weekday and kind."""
+    kinds = dict(CalendarYearDay.Kind.choices)
+    return [
+        {
+            "date": day,
+            "weekday": weekday_name(day),
+            "kind": kinds[kind],
+            "is_holiday": kind == HOLIDAY,
+            "festival": festival,
+        }
+        for day, kind, festival in (notice.entries() if notice else [])
+    ]
 
 
 class DeadlineRuleOverrideForm(forms.ModelForm):

@@ -128,49 +128,14 @@ class RegionalHolidayYearAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:clocks_regionalholidayyear_change", args=[done.pk])
             )
-        try:
-            expected = expected_days(year)
-        except RegionalRangeError:
-            expected = ()
-        # One prefilled row per expected day: 1 day each, which the administrator corrects,
-        # lengthens with rows below or removes, as the notice says.
-        initial = [
-            {"date": day.date, "kind": CalendarOverlay.Kind.HOLIDAY, "name": day.name}
-            for day in expected
-        ]
+        expected, initial = _expected_rows(year)
         if request.method == "POST":
             form = RegionalConfirmForm(request.POST)
             formset = RegionalDayFormSet(request.POST, initial=initial, prefix="days")
             if form.is_valid() and formset.is_valid():
-                days = [
-                    (data["date"], data["kind"], data["name"])
-                    for data in formset.cleaned_data
-                    if data and not data.get("DELETE")
-                ]
-                try:
-                    confirmation = regional_year_confirm(
-                        jurisdiction=jurisdiction,
-                        year=year,
-                        days=days,
-                        reference=form.cleaned_data["reference"],
-                        note=form.cleaned_data["note"],
-                        by=request.user,
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    self.message_user(
-                        request,
-                        gettext(
-                            "The regional holidays of %(year)s are confirmed: %(count)s days "
-                            "are in the calendar of %(jurisdiction)s."
-                        )
-                        % {"year": year, "count": len(days), "jurisdiction": jurisdiction},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(
-                        reverse("admin:clocks_regionalholidayyear_change", args=[confirmation.pk])
-                    )
+                confirmed = self._confirm(request, jurisdiction, year, form, formset)
+                if confirmed is not None:
+                    return confirmed
         else:
             form = RegionalConfirmForm()
             formset = RegionalDayFormSet(initial=initial, prefix="days")
@@ -187,3 +152,51 @@ class RegionalHolidayYearAdmin(admin.ModelAdmin):
             "next_year": year + 1,
         }
         return TemplateResponse(request, "clocks/admin/regional_confirm.html", context)
+
+    def _confirm(self, request, jurisdiction: Jurisdiction, year: int, form, formset):
+        """Confirm the days as entered: the redirect to the confirmation, or None with the
+        refusal added to ``form``."""
+        days = [
+            (data["date"], data["kind"], data["name"])
+            for data in formset.cleaned_data
+            if data and not data.get("DELETE")
+        ]
+        try:
+            confirmation = regional_year_confirm(
+                jurisdiction=jurisdiction,
+                year=year,
+                days=days,
+                reference=form.cleaned_data["reference"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return None
+        self.message_user(
+            request,
+            gettext(
+                "The regional holidays of %(year)s are confirmed: %(count)s days "
+                "are in the calendar of %(jurisdiction)s."
+            )
+            % {"year": year, "count": len(days), "jurisdiction": jurisdiction},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:clocks_regionalholidayyear_change", args=[confirmation.pk])
+        )
+
+
+def _expected_rows(year: int) -> tuple:
+    """The days the Umm al-Qura calendar expects in ``year`` (none beyond its range), and one
+    prefilled row per expected day: 1 day each, which the administrator corrects, lengthens
+    with rows below or removes, as the notice says."""
+    try:
+        expected = expected_days(year)
+    except RegionalRangeError:
+        expected = ()
+    initial = [
+        {"date": day.date, "kind": CalendarOverlay.Kind.HOLIDAY, "name": day.name}
+        for day in expected
+    ]
+    return expected, initial

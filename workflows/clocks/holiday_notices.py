@@ -91,57 +91,66 @@ def deadlines_compute_awaiting(*, by=ACTOR_SYSTEM) -> ComputeReport:
             continue
         try:
             with transaction.atomic():
-                row = Deadline.objects.select_for_update().select_related("jurisdiction").get(pk=pk)
-                if row.due is not None:
-                    continue
-                calendar = calendar_for(row.jurisdiction)
-                if row.awaiting_year not in calendar.known_years:
-                    report.waiting[pk] = row.awaiting_year
-                    continue
-                rule = DeadlineRule(
-                    key=row.rule_key,
-                    unit=row.unit,
-                    amount=row.amount,
-                    legal_source=row.legal_source,
-                )
-                try:
-                    due = rule.due(row.start, calendar=calendar)
-                except CalendarRangeError as unknown:
-                    # The count ran on into a later unknown year: wait for that one now.
-                    row.awaiting_year = unknown.year
-                    row.save(update_fields=["awaiting_year"])
-                    report.waiting[pk] = unknown.year
-                    continue
-                years = sorted({y for y in range(row.start.year, due.year + 1)} - package_years())
-                waited_for = row.awaiting_year
-                row.due, row.awaiting_year = due, None
-                row.save(update_fields=["due", "awaiting_year"])
-                record_append(
-                    actor=by,
-                    action="deadline.computed",
-                    subject=_subject_key(row),
-                    payload={
-                        "deadline": row.pk,
-                        "rule": row.rule_key,
-                        "stage": row.rule_description,
-                        "legal_source": row.legal_source,
-                        "start": row.start,
-                        "unit": row.unit,
-                        "amount": row.amount,
-                        "due": due,
-                        "awaited_holiday_notice": waited_for,
-                        "calendar": [_calendar_source(y) for y in years]
-                        or [_calendar_source(waited_for)],
-                        **(
-                            {"met_late": timezone.localdate(row.met_at) > due} if row.met_at else {}
-                        ),
-                    },
-                )
-                deadline_computed.send(sender=Deadline, deadline=row)
-                report.computed.append(pk)
+                _deadline_compute(pk, by=by, report=report)
         except Exception:  # noqa: BLE001 - one clock's failure must not hold back the others
             logger.exception("Deadline %s could not be computed; the next sweep retries", pk)
     return report
+
+
+def _deadline_compute(pk: int, *, by, report: ComputeReport) -> None:
+    """Compute the waiting clock ``pk`` under its row lock, in the caller's transaction, and
+    note in ``report`` whether it was computed or still waits (and for which year)."""
+    row = Deadline.objects.select_for_update().select_related("jurisdiction").get(pk=pk)
+    if row.due is not None:
+        return
+    calendar = calendar_for(row.jurisdiction)
+    if row.awaiting_year not in calendar.known_years:
+        report.waiting[pk] = row.awaiting_year
+        return
+    rule = DeadlineRule(
+        key=row.rule_key,
+        unit=row.unit,
+        amount=row.amount,
+        legal_source=row.legal_source,
+    )
+    try:
+        due = rule.due(row.start, calendar=calendar)
+    except CalendarRangeError as unknown:
+        # The count ran on into a later unknown year: wait for that one now.
+        row.awaiting_year = unknown.year
+        row.save(update_fields=["awaiting_year"])
+        report.waiting[pk] = unknown.year
+        return
+    years = sorted({y for y in range(row.start.year, due.year + 1)} - package_years())
+    waited_for = row.awaiting_year
+    row.due, row.awaiting_year = due, None
+    row.save(update_fields=["due", "awaiting_year"])
+    record_append(
+        actor=by,
+        action="deadline.computed",
+        subject=_subject_key(row),
+        payload=_computed_payload(row, due=due, waited_for=waited_for, years=years),
+    )
+    deadline_computed.send(sender=Deadline, deadline=row)
+    report.computed.append(pk)
+
+
+def _computed_payload(row: Deadline, *, due: date, waited_for: int, years: list[int]) -> dict:
+    """The record entry of a computed clock: its rule and period as stored when it opened, the
+    date computed and the calendar of each year the count ran through (its evidence)."""
+    return {
+        "deadline": row.pk,
+        "rule": row.rule_key,
+        "stage": row.rule_description,
+        "legal_source": row.legal_source,
+        "start": row.start,
+        "unit": row.unit,
+        "amount": row.amount,
+        "due": due,
+        "awaited_holiday_notice": waited_for,
+        "calendar": [_calendar_source(y) for y in years] or [_calendar_source(waited_for)],
+        **({"met_late": timezone.localdate(row.met_at) > due} if row.met_at else {}),
+    }
 
 
 # --- national holiday notices ---------------------------------------------------------------
@@ -168,17 +177,7 @@ def calendar_year_enter(
     replaced by hand), a year already entered, a date outside ``year``, a make-up working day
     on a weekday, or a date listed twice. The admin does the same with its inline form.
     """
-    if CalendarYear.objects.filter(year=year).exists():
-        raise ValidationError(
-            {
-                "year": _(
-                    "The holiday notice for %(year)s is entered already. Correct it in the "
-                    "admin under “Deadlines and reminders → National holiday notices”."
-                )
-                % {"year": year}
-            },
-            code="entered",
-        )
+    _refuse_entered_already(year)
     notice = CalendarYear(
         year=year,
         title=title,
@@ -199,6 +198,31 @@ def calendar_year_enter(
         )
     notice.full_clean()
     notice.save()
+    _notice_days_save(notice, holidays=holidays, working_days=working_days)
+    calendar_year_record(calendar_year=notice, by=by, action="calendar.year_entered")
+    return notice
+
+
+def _refuse_entered_already(year: int) -> None:
+    """A year's notice is entered once; a later correction is made in the admin."""
+    if CalendarYear.objects.filter(year=year).exists():
+        raise ValidationError(
+            {
+                "year": _(
+                    "The holiday notice for %(year)s is entered already. Correct it in the "
+                    "admin under “Deadlines and reminders → National holiday notices”."
+                )
+                % {"year": year}
+            },
+            code="entered",
+        )
+
+
+def _notice_days_save(
+    notice: CalendarYear, *, holidays: Mapping[date, str], working_days: Mapping[date, str]
+) -> None:
+    """The notice's holidays, then its make-up working days, each in date order, validated
+    and saved one by one."""
     days = [
         CalendarYearDay(calendar_year=notice, date=day, kind=kind, name=name)
         for kind, entries in (
@@ -210,8 +234,6 @@ def calendar_year_enter(
     for day in days:
         day.full_clean()
         day.save()
-    calendar_year_record(calendar_year=notice, by=by, action="calendar.year_entered")
-    return notice
 
 
 def calendar_year_record(*, calendar_year: CalendarYear, by, action: str) -> None:

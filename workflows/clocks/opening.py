@@ -243,18 +243,7 @@ def deadlines_open_many(
     ]
     if not keyed:
         return []
-    by_type: dict[ContentType, list[str]] = {}
-    for content_type, object_id, _subject, _unit in keyed:
-        by_type.setdefault(content_type, []).append(object_id)
-    running = {
-        (d.content_type_id, d.object_id): d
-        for d in Deadline.objects.filter(rule_key=rule_key, status__in=Deadline.RUNNING).filter(
-            Q.create(
-                [Q(content_type=ct, object_id__in=ids) for ct, ids in by_type.items()],
-                connector=Q.OR,
-            )
-        )
-    }
+    running = _running_clocks(rule_key, keyed)
     rule = rule_for(rule_key, jurisdiction=jurisdiction)
     due, awaiting = _computed_due(rule, start, jurisdiction)  # the same for every subject
     opened = [
@@ -290,6 +279,33 @@ def deadlines_open_many(
             )
             for _type, _id, subject, unit in keyed
         ]
+    _announce_opened_many(opened, rule)
+    new = {(d.content_type_id, d.object_id): d for d in opened}
+    return [running.get((ct.pk, object_id)) or new[ct.pk, object_id] for ct, object_id, *_ in keyed]
+
+
+def _running_clocks(rule_key: str, keyed: list[tuple]) -> dict[tuple[int, str], Deadline]:
+    """The clocks of ``rule_key`` already running for the subjects of ``keyed`` (content type,
+    object id, subject, unit), by (content type id, object id): one query, one condition per
+    content type."""
+    by_type: dict[ContentType, list[str]] = {}
+    for content_type, object_id, _subject, _unit in keyed:
+        by_type.setdefault(content_type, []).append(object_id)
+    return {
+        (d.content_type_id, d.object_id): d
+        for d in Deadline.objects.filter(rule_key=rule_key, status__in=Deadline.RUNNING).filter(
+            Q.create(
+                [Q(content_type=ct, object_id__in=ids) for ct, ids in by_type.items()],
+                connector=Q.OR,
+            )
+        )
+    }
+
+
+def _announce_opened_many(opened: list[Deadline], rule) -> None:
+    """``signals.deadlines_opened`` and one "deadline.opened" record event per clock just
+    inserted, in one statement, as ``deadline_open`` writes one (《重大行政决策程序暂行条例》
+    第三十三条)."""
     deadlines_opened.send(sender=Deadline, deadlines=opened)
     record_append_many(
         actor=ACTOR_SYSTEM,
@@ -302,5 +318,3 @@ def deadlines_open_many(
             for deadline in opened
         ],
     )
-    new = {(d.content_type_id, d.object_id): d for d in opened}
-    return [running.get((ct.pk, object_id)) or new[ct.pk, object_id] for ct, object_id, *_ in keyed]

@@ -33,22 +33,36 @@ def _problems(
     *, year: int, days: list[tuple[date, str, str]], reference: str
 ) -> list[ValidationError]:
     """Everything wrong with the days as entered, each said once (no database)."""
-    problems = []
+    return [
+        *_reference_problems(reference),
+        *_entry_problems(days),
+        *_date_problems(year=year, days=days),
+    ]
+
+
+def _reference_problems(reference: str) -> list[ValidationError]:
+    """The notice the days are taken from: named, and not too long to keep."""
     if not reference:
-        problems.append(
+        return [
             ValidationError(
                 _("Name the autonomous region's notice the days are taken from."),
                 code="no_reference",
             )
-        )
-    elif len(reference) > _REFERENCE_MAX_LENGTH:
-        problems.append(
+        ]
+    if len(reference) > _REFERENCE_MAX_LENGTH:
+        return [
             ValidationError(
                 _("The notice's reference is longer than %(max)s characters."),
                 code="reference_too_long",
                 params={"max": _REFERENCE_MAX_LENGTH},
             )
-        )
+        ]
+    return []
+
+
+def _entry_problems(days: list[tuple[date, str, str]]) -> list[ValidationError]:
+    """Each row a known kind with a name, and at least one holiday among them."""
+    problems = []
     kinds = set(CalendarOverlay.Kind.values)
     if any(kind not in kinds for _day, kind, _name in days):
         problems.append(ValidationError(_("Unknown kind of day."), code="kind"))
@@ -67,6 +81,12 @@ def _problems(
                 code="no_holiday",
             )
         )
+    return problems
+
+
+def _date_problems(*, year: int, days: list[tuple[date, str, str]]) -> list[ValidationError]:
+    """Every date in ``year``, none both a holiday and a working day, none listed twice."""
+    problems = []
     outside = {day for day, _kind, _name in days if day.year != year}
     if outside:
         problems.append(
@@ -125,6 +145,27 @@ def regional_year_confirm(
     reference = (reference or "").strip()
     # Two administrators confirming at once: the second waits here, then finds the first's row.
     jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+    _refuse_confirmation(jurisdiction, year=year, days=days, reference=reference)
+    existing = _overlay_agreeing(jurisdiction, days)
+    confirmation = RegionalHolidayYear.objects.create(
+        jurisdiction=jurisdiction, year=year, reference=reference, note=note, confirmed_by=by
+    )
+    # One save per day (a handful), not bulk_create: each save bumps the calendar version
+    # (signals.py), so every process rebuilds its cached calendar.
+    for day, kind, name in sorted(days):
+        if day not in existing:
+            CalendarOverlay.objects.create(
+                jurisdiction=jurisdiction, date=day, kind=kind, name=name, note=reference
+            )
+    _confirmation_record(confirmation, by=by, days=days, existing=existing)
+    return confirmation
+
+
+def _refuse_confirmation(
+    jurisdiction: Jurisdiction, *, year: int, days: list[tuple[date, str, str]], reference: str
+) -> None:
+    """A jurisdiction with regional holidays, a year not confirmed yet, and days as entered
+    without a problem (``_problems``, all said at once)."""
     if not jurisdiction.has_regional_holidays:
         raise ValidationError(
             _("%(jurisdiction)s has no regional holidays to confirm."),
@@ -144,6 +185,12 @@ def regional_year_confirm(
     if problems:
         raise ValidationError(problems)
 
+
+def _overlay_agreeing(
+    jurisdiction: Jurisdiction, days: list[tuple[date, str, str]]
+) -> dict[date, str]:
+    """The overlay days already entered for these dates (date → kind), refused when one says
+    the opposite kind."""
     existing = dict(
         CalendarOverlay.objects.filter(
             jurisdiction=jurisdiction, date__in=[day for day, _kind, _name in days]
@@ -159,17 +206,19 @@ def regional_year_confirm(
             code="overlay_contrary",
             params={"dates": _dates(contrary)},
         )
+    return existing
 
-    confirmation = RegionalHolidayYear.objects.create(
-        jurisdiction=jurisdiction, year=year, reference=reference, note=note, confirmed_by=by
-    )
-    # One save per day (a handful), not bulk_create: each save bumps the calendar version
-    # (signals.py), so every process rebuilds its cached calendar.
-    for day, kind, name in sorted(days):
-        if day not in existing:
-            CalendarOverlay.objects.create(
-                jurisdiction=jurisdiction, date=day, kind=kind, name=name, note=reference
-            )
+
+def _confirmation_record(
+    confirmation: RegionalHolidayYear,
+    *,
+    by,
+    days: list[tuple[date, str, str]],
+    existing: dict[date, str],
+) -> None:
+    """The confirmation in the full-process record (《重大行政决策程序暂行条例》第三十三条),
+    beside what the Umm al-Qura calendar expected."""
+    year = confirmation.year
     try:
         expected = [[d.date, d.festival.key] for d in expected_days(year)]
     except RegionalRangeError:
@@ -179,10 +228,10 @@ def regional_year_confirm(
         action="calendar.regional_year_confirmed",
         subject=confirmation,
         payload={
-            "jurisdiction": jurisdiction.name,
+            "jurisdiction": confirmation.jurisdiction.name,
             "year": year,
-            "reference": reference,
-            "note": note,
+            "reference": confirmation.reference,
+            "note": confirmation.note,
             "holidays": [
                 [d, name] for d, kind, name in sorted(days) if kind == CalendarOverlay.Kind.HOLIDAY
             ],
@@ -197,4 +246,3 @@ def regional_year_confirm(
             "expected_umm_al_qura": expected,
         },
     )
-    return confirmation
