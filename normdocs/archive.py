@@ -81,11 +81,21 @@ def _document_describe(document: NormativeDocument) -> SubjectDescription:
 
 
 def _document_content(document: NormativeDocument):
+    """The files of a document's package: its text, every version of it, its register entry,
+    its public consultation's files and the data of its procedure."""
     if document.text.strip():
         yield ContentFile(
             name="text.txt", title=document.title, data=(document.text.strip() + "\n").encode()
         )
-    # Every version of the text (征求意见稿 → 送审稿 → 修改稿 → 印发稿), each with its SHA-256.
+    yield from _version_files(document)
+    yield _register_entry_file(document)
+    data = _procedure_rows(document)
+    yield from consultation_files(document)
+    yield ContentFile(name="procedure.json", title="制定过程数据", data=_json(data))
+
+
+def _version_files(document: NormativeDocument):
+    """Every version of the text (征求意见稿 → 送审稿 → 修改稿 → 印发稿), each with its SHA-256."""
     versions = list(document.versions.order_by("number"))
     for version in versions:
         yield ContentFile(
@@ -112,6 +122,10 @@ def _document_content(document: NormativeDocument):
             ]
         ),
     )
+
+
+def _register_entry_file(document: NormativeDocument) -> ContentFile:
+    """The document's entry in the register (登记信息)."""
     register_entry = {
         "number": document.number,
         "index_number": document.index_number,
@@ -126,12 +140,16 @@ def _document_content(document: NormativeDocument):
         "legal_basis": document.legal_basis,
         "cited_laws": document.cited_laws,
     }
-    yield ContentFile(
+    return ContentFile(
         name="register-entry.json",
         title="登记信息",
         data=json.dumps(register_entry, ensure_ascii=False, indent=2, default=str).encode(),
     )
-    data = {
+
+
+def _procedure_rows(document: NormativeDocument) -> dict:
+    """The rows of the document's procedure (制定过程数据), model by model."""
+    return {
         "document": _rows([document]),
         "legality_reviews": _rows(document.reviews.order_by("id")),
         "deliberations": _rows(document.deliberations.all()),
@@ -141,8 +159,6 @@ def _document_content(document: NormativeDocument):
         # Its public consultation, when it had one (国办发〔2018〕37号 二(四)).
         **consultation_rows(document),
     }
-    yield from consultation_files(document)
-    yield ContentFile(name="procedure.json", title="制定过程数据", data=_json(data))
 
 
 # --- cleanup campaigns ----------------------------------------------------------------------

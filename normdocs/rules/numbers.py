@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.utils.translation import gettext_lazy as _
 
@@ -58,52 +59,9 @@ def parse_document_number(text: str) -> DocumentNumber:
     given = {"text": text}
     match = _NUMBER.match(cleaned)
     if not match:
-        if re.search(r"\d", cleaned) is None:
-            raise MalformedDocumentNumber(
-                _("“%(text)s” has no year and serial number."),
-                code="number_without_year_or_serial",
-                params=given,
-            )
-        if not re.match(r"^[^\d]", cleaned):
-            raise MalformedDocumentNumber(
-                _("“%(text)s” does not start with an issuer code."),
-                code="number_without_issuer_code",
-                params=given,
-            )
-        raise MalformedDocumentNumber(
-            _(
-                "“%(text)s” is not issuer code + type + 〔year〕 + serial + 号 "
-                "(GB/T 9704-2012 7.2.4)."
-            ),
-            code="number_malformed",
-            params=given,
-        )
-    opening, closing = match["open"], match["close"]
-    if bool(opening) != bool(closing) or (
-        opening and OPEN_BRACKETS.index(opening) != CLOSE_BRACKETS.index(closing)
-    ):
-        raise MalformedDocumentNumber(
-            _("“%(text)s” has unbalanced brackets around the year."),
-            code="number_unbalanced_brackets",
-            params=given,
-        )
-    if not match["hao"]:
-        raise MalformedDocumentNumber(
-            _("“%(text)s” does not end with 号."), code="number_without_hao", params=given
-        )
-    if len(match["year"]) != 4:
-        raise MalformedDocumentNumber(
-            _("“%(text)s”: the year must have four digits."),
-            code="number_year_not_four_digits",
-            params=given,
-        )
-    year = int(match["year"])
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise MalformedDocumentNumber(
-            _("“%(text)s”: the year %(year)s is out of range."),
-            code="number_year_out_of_range",
-            params={**given, "year": year},
-        )
+        _refuse_unmatched(cleaned, given)
+    _refuse_bad_form(match, given)
+    year = _year(match, given)
     serial = int(match["serial"])
     if serial < 1:
         raise MalformedDocumentNumber(
@@ -117,6 +75,65 @@ def parse_document_number(text: str) -> DocumentNumber:
             params=given,
         )
     return DocumentNumber(issuer_code=prefix[:-1], doc_type=prefix[-1], year=year, serial=serial)
+
+
+def _refuse_unmatched(cleaned: str, given: dict) -> NoReturn:
+    """Refuse a number that is not issuer code + type + year + serial at all, saying what is
+    missing."""
+    if re.search(r"\d", cleaned) is None:
+        raise MalformedDocumentNumber(
+            _("“%(text)s” has no year and serial number."),
+            code="number_without_year_or_serial",
+            params=given,
+        )
+    if not re.match(r"^[^\d]", cleaned):
+        raise MalformedDocumentNumber(
+            _("“%(text)s” does not start with an issuer code."),
+            code="number_without_issuer_code",
+            params=given,
+        )
+    raise MalformedDocumentNumber(
+        _("“%(text)s” is not issuer code + type + 〔year〕 + serial + 号 (GB/T 9704-2012 7.2.4)."),
+        code="number_malformed",
+        params=given,
+    )
+
+
+def _refuse_bad_form(match: re.Match, given: dict) -> None:
+    """Refuse brackets that do not pair up around the year, and a number without 号
+    (GB/T 9704-2012 7.2.4)."""
+    opening, closing = match["open"], match["close"]
+    if bool(opening) != bool(closing) or (
+        opening and OPEN_BRACKETS.index(opening) != CLOSE_BRACKETS.index(closing)
+    ):
+        raise MalformedDocumentNumber(
+            _("“%(text)s” has unbalanced brackets around the year."),
+            code="number_unbalanced_brackets",
+            params=given,
+        )
+    if not match["hao"]:
+        raise MalformedDocumentNumber(
+            _("“%(text)s” does not end with 号."), code="number_without_hao", params=given
+        )
+
+
+def _year(match: re.Match, given: dict) -> int:
+    """The year of the number: in full, four digits (GB/T 9704-2012 7.2.4), from ``MIN_YEAR``
+    to ``MAX_YEAR``."""
+    if len(match["year"]) != 4:
+        raise MalformedDocumentNumber(
+            _("“%(text)s”: the year must have four digits."),
+            code="number_year_not_four_digits",
+            params=given,
+        )
+    year = int(match["year"])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise MalformedDocumentNumber(
+            _("“%(text)s”: the year %(year)s is out of range."),
+            code="number_year_out_of_range",
+            params={**given, "year": year},
+        )
+    return year
 
 
 # --- index numbers (索引号) ---------------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.db import connection
 from django.test import override_settings
 from guardian.shortcuts import assign_perm
 
-from decisions import selectors
 from decisions.models import (
     AgendaItem,
     Decision,
@@ -29,7 +28,7 @@ from decisions.models import (
     Stage,
 )
 from decisions.rules.stages import STAGE_ORDER
-from decisions.selectors import decision_is_visible, decisions_visible_to, reads_all
+from decisions.selectors import decision_is_visible, decisions_visible_to, reads_all, visibility
 from workflows.models import Unit
 from workflows.permissions import has_role, role_grant, units_for_role
 from workflows.roles import ROLES
@@ -278,7 +277,7 @@ def test_every_demo_person_sees_what_the_rules_by_office_show_them(monkeypatch):
     everyone = list(User.objects.order_by("username"))
     assert len(everyone) >= 18 and Decision.objects.count() >= 400
     decisions = [Facts(d) for d in Decision.objects.select_related("government").order_by("pk")]
-    walks = selectors._walks
+    walks = visibility._walks
     seen = {}
     for person in everyone:
         person = User.objects.get(pk=person.pk)  # no group names cached across the grants above
@@ -286,26 +285,26 @@ def test_every_demo_person_sees_what_the_rules_by_office_show_them(monkeypatch):
         expected = {facts.decision.pk for facts in decisions if oracle.sees(facts)}
         got = set(decisions_visible_to(user=person).values_list("pk", flat=True))
         assert got == expected, (person.username, sorted(got ^ expected)[:10])
-        # The other form of the list (selectors._walks: every branch hashed, for a review
+        # The other form of the list (visibility._walks: every branch hashed, for a review
         # office that reviewed a large part of all decisions) sees the same.
-        monkeypatch.setattr(selectors, "_walks", lambda reviews_for: not walks(reviews_for))
+        monkeypatch.setattr(visibility, "_walks", lambda reviews_for: not walks(reviews_for))
         other = set(decisions_visible_to(user=person).values_list("pk", flat=True))
-        monkeypatch.setattr(selectors, "_walks", walks)
+        monkeypatch.setattr(visibility, "_walks", walks)
         assert other == expected, (person.username, "walk", sorted(other ^ expected)[:10])
         seen[person.username] = len(got)
         for d in Decision.objects.order_by("?")[:5]:
             assert decision_is_visible(user=person, decision=d) == (d.pk in expected)
 
     # The list's form follows the share of all decisions the review office reviewed
-    # (selectors._walks, read against PostgreSQL's estimate of the decisions' number): the
+    # (visibility._walks, read against PostgreSQL's estimate of the decisions' number): the
     # county's office reviewed a third of them, a township's none.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Decision._meta.db_table}")
         township = Unit.objects.filter(kind=Unit.Kind.TOWNSHIP).first()
         assert not LegalityReview.objects.filter(government=township).exists()
-        assert selectors._walks([county.pk]) is True
-        assert selectors._walks([township.pk]) is False
+        assert visibility._walks([county.pk]) is True
+        assert visibility._walks([township.pk]) is False
 
     # The comparison compared something: people see different, non-trivial parts.
     total = Decision.objects.count()

@@ -52,67 +52,78 @@ def subject_url(deadline: Deadline) -> str:
 
 
 def reminder_message(reminder: Reminder, *, language: str) -> Message:
+    """The reminder's title, text and link, in ``language``: its words follow whom it is to
+    (``Reminder.escalation``) and whether the clock is overdue (``Reminder.kind``)."""
     deadline = reminder.deadline
     with translation.override(language):
-        values = {
-            "item": subject_label(deadline),
-            # Stored as the English source so that each reader gets their own translation.
-            "stage": gettext(deadline.rule_description)
-            if deadline.rule_description
-            else deadline.rule_key,
-            "due": formats.date_format(deadline.due, "DATE_FORMAT"),
-            "source": deadline.legal_source,
-            "unit": deadline.responsible_unit.name,
-        }
-        tier = reminder.escalation
-        above = (
-            deadline.responsible_unit.parent if tier == Reminder.Escalation.OFFICE_ABOVE else None
-        )
-        if above is not None:
-            values["above"] = above.name
-            title = gettext("Overdue, brought to the office above: %(stage)s — %(item)s") % values
-            body = (
-                gettext(
-                    "%(item)s: the stage “%(stage)s” was due on %(due)s and is still overdue "
-                    "after the head of %(unit)s was asked to see to it. As head of %(above)s, "
-                    "the office above, you are asked to see that it is done. Legal source: "
-                    "%(source)s."
-                )
-                % values
-            )
-        elif tier != Reminder.Escalation.ACTOR:  # a unit head (or the office above is gone)
-            title = gettext("Overdue, brought to the unit head: %(stage)s — %(item)s") % values
-            body = (
-                gettext(
-                    "%(item)s: the stage “%(stage)s” was due on %(due)s and is overdue. As "
-                    "head of %(unit)s, the responsible unit, you are asked to see that it is "
-                    "done. Legal source: %(source)s."
-                )
-                % values
-            )
-        elif reminder.kind == Reminder.Kind.OVERDUE:
-            title = gettext("Overdue: %(stage)s — %(item)s") % values
-            body = (
-                gettext(
-                    "%(item)s: the stage “%(stage)s” was due on %(due)s and is overdue. "
-                    "Responsible unit: %(unit)s. Legal source: %(source)s."
-                )
-                % values
-            )
-        else:
-            values["days"] = reminder.window or 0
-            title = gettext("Due on %(due)s: %(stage)s — %(item)s") % values
-            body = (
-                ngettext(
-                    "%(item)s: the stage “%(stage)s” is due on %(due)s, within %(days)s "
-                    "working day. Legal source: %(source)s.",
-                    "%(item)s: the stage “%(stage)s” is due on %(due)s, within %(days)s "
-                    "working days. Legal source: %(source)s.",
-                    values["days"],
-                )
-                % values
-            )
+        title, body = _reminder_texts(reminder, _reminder_values(deadline))
     return Message(title=title, body=body, url=subject_url(deadline))
+
+
+def _reminder_values(deadline: Deadline) -> dict:
+    """What a reminder's words name, in the active language."""
+    return {
+        "item": subject_label(deadline),
+        # Stored as the English source so that each reader gets their own translation.
+        "stage": gettext(deadline.rule_description)
+        if deadline.rule_description
+        else deadline.rule_key,
+        "due": formats.date_format(deadline.due, "DATE_FORMAT"),
+        "source": deadline.legal_source,
+        "unit": deadline.responsible_unit.name,
+    }
+
+
+def _reminder_texts(reminder: Reminder, values: dict) -> tuple[str, str]:
+    """The title and text of ``reminder``, in the active language."""
+    deadline = reminder.deadline
+    tier = reminder.escalation
+    above = deadline.responsible_unit.parent if tier == Reminder.Escalation.OFFICE_ABOVE else None
+    if above is not None:
+        values["above"] = above.name
+        title = gettext("Overdue, brought to the office above: %(stage)s — %(item)s") % values
+        body = (
+            gettext(
+                "%(item)s: the stage “%(stage)s” was due on %(due)s and is still overdue "
+                "after the head of %(unit)s was asked to see to it. As head of %(above)s, "
+                "the office above, you are asked to see that it is done. Legal source: "
+                "%(source)s."
+            )
+            % values
+        )
+    elif tier != Reminder.Escalation.ACTOR:  # a unit head (or the office above is gone)
+        title = gettext("Overdue, brought to the unit head: %(stage)s — %(item)s") % values
+        body = (
+            gettext(
+                "%(item)s: the stage “%(stage)s” was due on %(due)s and is overdue. As "
+                "head of %(unit)s, the responsible unit, you are asked to see that it is "
+                "done. Legal source: %(source)s."
+            )
+            % values
+        )
+    elif reminder.kind == Reminder.Kind.OVERDUE:
+        title = gettext("Overdue: %(stage)s — %(item)s") % values
+        body = (
+            gettext(
+                "%(item)s: the stage “%(stage)s” was due on %(due)s and is overdue. "
+                "Responsible unit: %(unit)s. Legal source: %(source)s."
+            )
+            % values
+        )
+    else:
+        values["days"] = reminder.window or 0
+        title = gettext("Due on %(due)s: %(stage)s — %(item)s") % values
+        body = (
+            ngettext(
+                "%(item)s: the stage “%(stage)s” is due on %(due)s, within %(days)s "
+                "working day. Legal source: %(source)s.",
+                "%(item)s: the stage “%(stage)s” is due on %(due)s, within %(days)s "
+                "working days. Legal source: %(source)s.",
+                values["days"],
+            )
+            % values
+        )
+    return title, body
 
 
 def notice_reminder_message(*, year: int, waiting: int, language: str) -> Message:

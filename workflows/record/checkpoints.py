@@ -100,36 +100,8 @@ def checkpoint_problems(
             )
             previous = checkpoint
             continue
-        expected = previous["serial"] + 1 if previous else 1
-        if complete and serial != expected:
-            missing = f"#{expected}" if serial == expected + 1 else f"#{expected}–#{serial - 1}"
-            problems.append(
-                CheckpointProblem(
-                    expected,
-                    seq,
-                    CHECKPOINT_MISSING,
-                    f"checkpoint {missing} is missing: "
-                    + (f"#{previous['serial']}" if previous else "the start")
-                    + f" is followed by #{serial}",
-                )
-            )
-        elif previous is not None and serial == previous["serial"] + 1:
-            if checkpoint["prev_signature"] != previous["signature"]:
-                problems.append(
-                    CheckpointProblem(
-                        serial,
-                        seq,
-                        CHECKPOINT_MISSING,
-                        f"checkpoint #{serial} does not name the signature of checkpoint "
-                        f"#{previous['serial']}",
-                    )
-                )
-        elif complete and previous is None and checkpoint["prev_signature"]:
-            problems.append(
-                CheckpointProblem(
-                    serial, seq, CHECKPOINT_MISSING, "checkpoint #1 names a predecessor"
-                )
-            )
+        if link := _link_problem(checkpoint, previous, complete=complete):
+            problems.append(link)
         if previous is not None and seq <= previous["seq"]:
             problems.append(
                 CheckpointProblem(
@@ -142,3 +114,37 @@ def checkpoint_problems(
             )
         previous = checkpoint
     return problems
+
+
+def _link_problem(
+    checkpoint: dict, previous: dict | None, *, complete: bool
+) -> CheckpointProblem | None:
+    """What breaks the chain of checkpoints between ``previous`` (None for the first) and
+    ``checkpoint``, whose signature verifies: a gap in the numbers (``complete`` only), a
+    signature of the one before it not named, or a first checkpoint naming a predecessor."""
+    serial, seq = checkpoint.get("serial"), checkpoint.get("seq")
+    expected = previous["serial"] + 1 if previous else 1
+    if complete and serial != expected:
+        missing = f"#{expected}" if serial == expected + 1 else f"#{expected}–#{serial - 1}"
+        return CheckpointProblem(
+            expected,
+            seq,
+            CHECKPOINT_MISSING,
+            f"checkpoint {missing} is missing: "
+            + (f"#{previous['serial']}" if previous else "the start")
+            + f" is followed by #{serial}",
+        )
+    if previous is not None and serial == previous["serial"] + 1:
+        if checkpoint["prev_signature"] != previous["signature"]:
+            return CheckpointProblem(
+                serial,
+                seq,
+                CHECKPOINT_MISSING,
+                f"checkpoint #{serial} does not name the signature of checkpoint "
+                f"#{previous['serial']}",
+            )
+    elif complete and previous is None and checkpoint["prev_signature"]:
+        return CheckpointProblem(
+            serial, seq, CHECKPOINT_MISSING, "checkpoint #1 names a predecessor"
+        )
+    return None

@@ -62,10 +62,9 @@ decisions. A review office that reviewed a large part of all decisions is the ex
 stops at the page's last row. Asked about one decision (``decision_is_visible``,
 ``decision_get_for_user``: every decision page), the rules are one statement after the grants:
 each branch asks that decision's row, its government's row and, by ``EXISTS``, its own rows
-(``_one_decision``).
+(``_one_decision``). What is read first is read in ``offices``; the one-decision statement is
+built in ``one_decision``; the list's forms (``_has``, ``_walks``) are here.
 """
-
-from functools import cache
 
 from django.db import connection
 from django.db.models import (
@@ -79,44 +78,24 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from workflows.connections import prepared_cursor
 from workflows.inbox.offers import RoleGrants, role_grants_for
-from workflows.models import Unit
-from workflows.permissions import has_role
-from workflows.roles import ROLES
 
-from .models import (
-    AgendaItem,
-    CatalogueItem,
-    Decision,
-    ExpertOpinion,
-    ExpertProfile,
-    ExpertSelection,
-    LegalityReview,
-    Outcome,
-    PostEvaluation,
-    Publication,
-    RiskAssessment,
-    Stage,
+from ..models import AgendaItem, Decision, LegalityReview, Outcome, Publication
+from .offices import (
+    FROM_PUBLICATION,
+    FROM_THE_AGENDA,
+    MEETING_ROLES,
+    PUBLISHING_ROLES,
+    UNIT_ROLES,
+    _governments,
+    _held_units,
+    _own_decision_ids,
+    reads_all,
 )
-from .rules.stages import stages_from
-
-# Roles that see every decision of the units they hold them for, as its lead unit.
-UNIT_ROLES = ("drafter", "unit_head", "legal_advisor", "risk_assessor")
-# Roles of the review office that see what was submitted to it.
-REVIEW_OFFICE_ROLES = ("legal_advisor", "unit_head")
-# Roles of the government that see its decisions from the agenda on (第二十九条、第三十条).
-MEETING_ROLES = ("meeting_secretary", "meeting_member", "principal")
-# Roles of the government that see its decisions from publication on (第三十二条).
-PUBLISHING_ROLES = ("publisher",)
-# Roles that see everything, read-only.
-READ_ALL_ROLES = ("archivist", "administrator")
-
-FROM_THE_AGENDA = stages_from(Stage.MEETING)
-FROM_PUBLICATION = stages_from(Stage.PUBLICATION)
+from .one_decision import _one_decision
 
 
 class _AnyOf(Func):
@@ -171,77 +150,6 @@ def _has(
     )
 
 
-def reads_all(user) -> bool:
-    return user.is_superuser or any(has_role(user=user, role=r) for r in READ_ALL_ROLES)
-
-
-_reads_all = reads_all
-
-
-def _held_units(grants: RoleGrants, roles) -> list[int]:
-    """The units of the roles among ``roles`` the person holds (group and unit grant both)."""
-    return grants.unit_ids(*(role for role in roles if role in grants.groups))
-
-
-# Stands for the person's id while the statement of their own decisions is compiled.
-_USER = -7_310_532
-
-
-def _own_decision_ids(user) -> list[int]:
-    """The decisions ``user`` is tied to in person, whatever their grants, in one statement
-    (``_own_sql``)."""
-    sql, params = _own_sql(connection.vendor)
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, [user.pk if p == _USER else p for p in params])
-        return sorted({pk for (pk,) in cursor.fetchall()})
-
-
-@cache
-def _own_sql(vendor: str) -> tuple[str, tuple]:
-    """The decisions a person evaluated (第三十六条), risk-assessed (第二十二条), was chosen
-    for as an expert and not withdrawn, or gave an expert opinion on (第十九条至第二十一条),
-    compiled once per database vendor with ``_USER`` where their id goes (composing it with
-    the ORM on every list cost more than running it)."""
-    evaluated = PostEvaluation.objects.filter(evaluator=_USER).values_list("decision_id")
-    assessed = RiskAssessment.objects.filter(assessor=_USER).values_list("decision_id")
-    chosen = ExpertSelection.objects.filter(expert__user=_USER, withdrawn_at=None).values_list(
-        "decision_id"
-    )
-    opined = ExpertOpinion.objects.filter(expert__user=_USER).values_list("decision_id")
-    ids = evaluated.order_by().union(
-        assessed.order_by(), chosen.order_by(), opined.order_by(), all=True
-    )
-    sql, params = ids.query.sql_with_params()
-    if list(params).count(_USER) != 4:
-        raise RuntimeError("cannot find the person's id in the statement of their decisions")
-    return sql, tuple(params)
-
-
-def _governments(grants: RoleGrants) -> tuple[list[int], list[int]]:
-    """(the governments the person has a role in, the governments whose review office they
-    serve), in one read of ``Unit``. A role in a government is a grant on the government
-    itself or on one of its departments (工作部门, and other units under it); a township is a
-    government of its own level (乡镇人民政府), not a part of the county's."""
-    held = _held_units(grants, ROLES)
-    if not held:
-        return [], []
-    reviewer_units = set(_held_units(grants, REVIEW_OFFICE_ROLES))
-    rows = Unit.objects.filter(Q(pk__in=held) | Q(review_office_id__in=reviewer_units))
-    member_of, reviews_for = set(), set()
-    held_set = set(held)
-    for pk, parent, kind, review_office in rows.values_list(
-        "pk", "parent_id", "kind", "review_office_id"
-    ):
-        if pk in held_set:
-            if kind in (Unit.Kind.GOVERNMENT, Unit.Kind.TOWNSHIP):
-                member_of.add(pk)
-            elif parent is not None:
-                member_of.add(parent)
-        if kind == Unit.Kind.GOVERNMENT and review_office in reviewer_units:
-            reviews_for.add(pk)
-    return sorted(member_of), sorted(reviews_for)
-
-
 # The share of all decisions at or above which a review office's list walks the decisions
 # newest first instead of gathering its reviews' decisions (``_walks``).
 WALK_SHARE = 20
@@ -291,7 +199,7 @@ def decisions_visible_to(
     if not (user.is_authenticated and user.is_active):
         return Decision.objects.none()
     decisions = Decision.objects.all() if pk is None else Decision.objects.filter(pk=pk)
-    if _reads_all(user):
+    if reads_all(user):
         return decisions
     grants = role_grants_for(user=user) if grants is None else grants
     if pk is not None:
@@ -325,89 +233,6 @@ def decisions_visible_to(
     return decisions.filter(condition)
 
 
-def _exists(model, where: str = "") -> str:
-    """``EXISTS`` a row of ``model`` on the decision (a ``%s`` for its id: asked once, as one
-    probe of the index on ``decision_id``, not per row) and ``where``, in SQL."""
-    q = connection.ops.quote_name
-    column = model._meta.get_field("decision").column
-    return f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} r WHERE r.{q(column)} = %s{where})"
-
-
-def _expert(model, where: str = "") -> str:
-    """``EXISTS`` a row of ``model`` on the decision by the person (a second ``%s``) as an
-    expert."""
-    q = connection.ops.quote_name
-    return _exists(
-        model,
-        f" AND r.{q('expert_id')} IN (SELECT {q('id')} FROM {q(ExpertProfile._meta.db_table)} "
-        f"WHERE {q('user_id')} = %s){where}",
-    )
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(['%s'] * len(values))})"
-
-
-def _one_decision(user, grants: RoleGrants, pk) -> RawSQL:
-    """The rules of ``decisions_visible_to``, asked of decision ``pk`` (the one the query
-    reads), as one condition in SQL (issue 22: a decision's pages asked it in four statements,
-    and composing it with the ORM cost more than the statements saved). The person's own ties
-    and the decision's reviews, agenda items and publication are ``EXISTS`` on their indexed
-    ``decision_id``; which governments the person serves is asked of the decision's own
-    government row instead of reading their units first: a government they hold a role in, or
-    the parent of a department they hold one in (``_governments``), or a government whose
-    review office they serve. The person's units are literal, from ``grants``."""
-    q = connection.ops.quote_name
-    d, unit = q(Decision._meta.db_table), q(Unit._meta.db_table)
-    government, stage = f"{d}.{q('government_id')}", f"{d}.{q('stage')}"
-    unit_id, office = f"g.{q('id')}", f"g.{q('review_office_id')}"
-    agenda = _exists(AgendaItem)
-    branches = [
-        _exists(PostEvaluation, f" AND r.{q('evaluator_id')} = %s"),
-        _exists(RiskAssessment, f" AND r.{q('assessor_id')} = %s"),
-        _expert(ExpertSelection, f" AND r.{q('withdrawn_at')} IS NULL"),
-        _expert(ExpertOpinion),
-    ]
-    params: list = [pk, user.pk] * 4
-    if lead_units := _held_units(grants, UNIT_ROLES):
-        branches.append(_in(f"{d}.{q('lead_unit_id')}", lead_units))
-        params += lead_units
-    if reviewer_units := _held_units(grants, REVIEW_OFFICE_ROLES):
-        branches.append(
-            f"EXISTS (SELECT 1 FROM {unit} g WHERE {unit_id} = {government} AND g.{q('kind')} "
-            f"= %s AND {_in(office, reviewer_units)}) AND "
-            f"({_exists(LegalityReview)} OR {agenda})"
-        )
-        params += [Unit.Kind.GOVERNMENT.value, *reviewer_units, pk, pk]
-    if secretariat := _held_units(grants, ("meeting_secretary",)):
-        branches.append(f"{_in(government, secretariat)} AND {agenda}")
-        params += [*secretariat, pk]
-    if at_meetings := _held_units(grants, MEETING_ROLES):
-        on_session = _exists(AgendaItem, f" AND r.{q('session_id')} IS NOT NULL")
-        branches.append(
-            f"{_in(government, at_meetings)} AND ({_in(stage, FROM_THE_AGENDA)} OR {on_session})"
-        )
-        params += [*at_meetings, *FROM_THE_AGENDA, pk]
-    if publishes := _held_units(grants, PUBLISHING_ROLES):
-        # A rejected decision goes from the meeting to the archive without publication.
-        branches.append(
-            f"{_in(government, publishes)} AND {_in(stage, FROM_PUBLICATION)} "
-            f"AND {d}.{q('outcome')} <> %s"
-        )
-        params += [*publishes, *FROM_PUBLICATION, Outcome.REJECTED.value]
-    if held := _held_units(grants, ROLES):
-        levels = [Unit.Kind.GOVERNMENT.value, Unit.Kind.TOWNSHIP.value]
-        branches.append(
-            f"(EXISTS (SELECT 1 FROM {unit} g WHERE {unit_id} = {government} AND "
-            f"{_in(unit_id, held)} AND g.{q('kind')} IN (%s, %s)) OR "
-            f"EXISTS (SELECT 1 FROM {unit} g WHERE {_in(unit_id, held)} AND "
-            f"g.{q('parent_id')} = {government} AND g.{q('kind')} NOT IN (%s, %s))) AND "
-            + _exists(Publication, f" AND r.{q('published')} = %s")
-        )
-        params += [*held, *levels, *held, *levels, pk, True]
-    return RawSQL("(" + " OR ".join(f"({b})" for b in branches) + ")", params, BooleanField())
-
-
 def decision_is_visible(*, user, decision: Decision) -> bool:
     return decisions_visible_to(user=user, pk=decision.pk).exists()
 
@@ -424,52 +249,3 @@ def decision_get_for_user(*, user, pk: int) -> Decision:
         )
     except (Decision.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-def catalogue_visible_to(*, user) -> QuerySet[CatalogueItem]:
-    """Published items are public knowledge; drafts only to the people compiling them."""
-    if not user.is_authenticated:
-        return CatalogueItem.objects.filter(status__in=["published", "adjusted"])
-    return (
-        CatalogueItem.objects.all()
-        if _reads_all(user) or has_role(user=user, role="legal_advisor")
-        else CatalogueItem.objects.filter(status__in=["published", "adjusted"])
-    )
-
-
-def pre_decision_assessor_ids(decision: Decision) -> set[int]:
-    """Who assessed the decision before it was taken: its risk assessors and experts."""
-    ids = set(decision.risk_assessments.values_list("assessor_id", flat=True))
-    ids |= set(decision.expert_opinions.values_list("expert__user_id", flat=True))
-    return ids
-
-
-def pre_decision_assessing_unit_ids(decision: Decision) -> set[int]:
-    """The units that did the main argumentation or assessment before the decision
-    (第三十六条; ``rules.aftermath.assessing_unit_ids``)."""
-    from .rules.aftermath import assessing_unit_ids
-
-    return assessing_unit_ids(
-        lead_unit_id=decision.lead_unit_id,
-        risk_assessments=decision.risk_assessments.values_list(
-            "assessor__profile__unit_id", "third_party"
-        ),
-        expert_unit_ids=decision.expert_opinions.values_list(
-            "expert__user__profile__unit_id", flat=True
-        ),
-    )
-
-
-def evaluator_candidates(decision: Decision) -> QuerySet:
-    """Active staff who may evaluate the decision afterwards: not its pre-decision assessors
-    nor anyone of the units that did the main assessment (第三十六条), so the
-    post-evaluation form never offers a conflicted person."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__isnull=False)
-        .exclude(pk__in=pre_decision_assessor_ids(decision))
-        .exclude(profile__unit_id__in=pre_decision_assessing_unit_ids(decision))
-        .order_by("username")
-    )
