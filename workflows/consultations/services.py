@@ -4,7 +4,7 @@ import hashlib
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from workflows.files import upload_store
 from workflows.record.services import record_append
 from workflows.validators import period_too_long_error
 
+from ..composed import composed_first, composed_get
 from ..transactions import service_atomic
 from . import public_cache, rules
 from .models import COMMENT_MAX_CHARS, Comment, Consultation, ConsultationAttachment, Disposition
@@ -120,22 +121,27 @@ def consultation_open(
             "draft_sha256": consultation.draft_sha256,
         },
     )
-    # The engine's timer closes the period; this clock reminds the lead unit before it closes
-    # (第十五条: the period the consultation was given, 30 days unless a reason was published).
+    _period_clock_open(consultation, subject=subject, by=by)
+    return consultation
+
+
+def _period_clock_open(consultation: Consultation, *, subject: Model, by) -> None:
+    """The engine's timer closes the period; this clock reminds the lead unit before it closes
+    (第十五条: the period the consultation was given, 30 days unless a reason was published).
+    No clock when the person who opened it has no profile (and so no unit to answer for it)."""
     profile = getattr(by, "profile", None)
     if profile is not None:
         deadline_open(
             subject=consultation,
             rule_key=rules.rule_key_for(subject._meta.label_lower),
-            start=timezone.localdate(opens_at),
-            due=timezone.localdate(closes_at),
+            start=timezone.localdate(consultation.opens_at),
+            due=timezone.localdate(consultation.closes_at),
             responsible_unit=profile.unit,
             # Both apps let only a drafter open a consultation (decision_consultation_open,
             # normdocs' open_consultation); the unit's drafters answer for it after them.
             responsible_role="drafter",
             responsible_people=[by],
         )
-    return consultation
 
 
 @service_atomic
@@ -151,7 +157,7 @@ def comment_submit(
 ) -> Comment:
     """A member of the public comments (第十四条). Called by the public portal."""
     at = at or timezone.now()
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    consultation = _consultation_locked(consultation.pk)
     if not rules.is_accepting_comments(
         status_open=consultation.status == Consultation.Status.OPEN,
         opens_at=consultation.opens_at,
@@ -222,7 +228,7 @@ def comment_dispose(*, comment: Comment, by, outcome: str, reason: str = "") -> 
     problem = rules.disposition_problem(outcome=outcome, reason=reason)
     if problem:
         raise ValidationError(_("A comment not fully adopted needs a reason."), code=problem)
-    consultation = Consultation.objects.select_for_update().get(pk=comment.consultation_id)
+    consultation = _consultation_locked(comment.consultation_id)
     if consultation.status == Consultation.Status.FINISHED:
         raise ValidationError(
             _("The consultation is finished; dispositions are final."), code="finished"
@@ -238,7 +244,7 @@ def comment_dispose(*, comment: Comment, by, outcome: str, reason: str = "") -> 
         "decided_by": by,
         "decided_at": timezone.now(),
     }
-    disposition = Disposition.objects.select_for_update().filter(comment=comment).first()
+    disposition = composed_first(("disposition locked",), _disposition_locked, comment.pk)
     if disposition is None:
         disposition = Disposition.objects.create(comment=comment, **fields)
     else:
@@ -301,7 +307,7 @@ def consultation_finish(*, consultation: Consultation, by) -> Consultation:
 
     Refused while the period is still open or any comment lacks a disposition (第十五条).
     """
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    consultation = _consultation_locked(consultation.pk)
     if consultation.status == Consultation.Status.OPEN:
         raise ValidationError(_("The comment period has not closed yet."), code="still_open")
     if consultation.status == Consultation.Status.FINISHED:
@@ -339,7 +345,7 @@ def consultation_attachment_add(
     """Publish a document with the consultation (第十四条). PDF, DOCX or OFD only, the type read
     from the content, the size limited (FAZHI_MAX_ATTACHMENT_BYTES). Who may add one is the
     subject's service's business; a finished consultation takes no more files."""
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    consultation = _consultation_locked(consultation.pk)
     if consultation.status == Consultation.Status.FINISHED:
         raise ValidationError(_("The consultation is finished."), code="finished")
     attachment = ConsultationAttachment(consultation=consultation, uploaded_by=by)
@@ -352,3 +358,20 @@ def consultation_attachment_add(
         payload={"attachment": attachment.pk, **upload},
     )
     return attachment
+
+
+# --- rows locked by their id, the statement composed once (``workflows.composed``): every
+# comment, disposition and close of a consultation asks one of these.
+
+
+def _consultation_locked(pk: int) -> Consultation:
+    return composed_get(("consultation locked",), _consultation_lock, pk)
+
+
+def _consultation_lock(pk: int) -> QuerySet:
+    return Consultation.objects.select_for_update().filter(pk=pk)
+
+
+def _disposition_locked(comment_id: int) -> QuerySet:
+    """The comment's disposition, as ``.first()`` reads it."""
+    return Disposition.objects.select_for_update().filter(comment_id=comment_id).order_by("pk")[:1]
