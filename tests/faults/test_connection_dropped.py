@@ -57,7 +57,8 @@ def submit(decision, people):
 
 
 # Where the connection dies: the first statement of the transition, the record's chain-head
-# lock, the record event's INSERT, the viewflow task's last UPDATE (after the event).
+# lock, the record event's INSERT, the viewflow task's UPDATE (before the events: an action's
+# events are appended together at its end, workflows.record.deferred).
 # A transaction's first append guesses the head is where the connection's last commit left it
 # (workflows.record.chain): "record head guessed" is that one statement (the head moved and the
 # event inserted together); the two points after "first statement" are the ordinary append,
