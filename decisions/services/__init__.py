@@ -7,6 +7,14 @@ from .aftermath import (
     party_report_record,
     publication_record,
 )
+from .agenda import (
+    agenda_item_add,
+    agenda_item_check,
+    agenda_item_propose,
+    item_check_passes,
+    pending_item_of,
+    session_agenda_add_decision,
+)
 from .amendments import (
     amended_version_approve,
     amended_version_confirm,
@@ -16,13 +24,6 @@ from .amendments import (
 )
 from .assessment import (
     decision_assessments_complete,
-    expert_argumentation_missing,
-    expert_interest_declare,
-    expert_opinion_handle,
-    expert_opinion_submit,
-    expert_register,
-    expert_selection_withdraw,
-    experts_choose,
     latest_risk_assessment,
     risk_assessment_submit,
 )
@@ -45,12 +46,17 @@ from .execution import (
     post_evaluation_complete,
     post_evaluation_start,
 )
-from .meeting import (
-    decision_package_check,
-    meeting_decide,
-    meeting_statement_record,
-    package_facts,
+from .experts import (
+    expert_argumentation_missing,
+    expert_interest_declare,
+    expert_opinion_handle,
+    expert_opinion_submit,
+    expert_register,
+    expert_selection_withdraw,
+    experts_choose,
 )
+from .meeting import meeting_decide, meeting_statement_record
+from .package import decision_package_check, package_facts
 from .participation import (
     decision_comment_dispose,
     decision_comment_hide,
@@ -62,28 +68,14 @@ from .participation import (
     hearing_schedule,
     latest_consultation,
 )
-from .review import (
-    latest_review,
+from .review import latest_review, passes_review, was_returned
+from .review_opinion import (
     legality_opinion_send_back,
     legality_review_approve,
     legality_review_complete,
-    legality_review_return,
-    legality_review_submit,
-    passes_review,
-    was_returned,
 )
-from .session import (
-    agenda_item_add,
-    agenda_item_check,
-    agenda_item_propose,
-    item_check_passes,
-    pending_item_of,
-    session_agenda_add_decision,
-    session_conclude,
-    session_open,
-    session_plan,
-    sessions_to_schedule,
-)
+from .review_submission import legality_review_return, legality_review_submit
+from .session import session_conclude, session_open, session_plan, sessions_to_schedule
 from .start import decision_adjust_start, decision_start
 
 __all__ = [

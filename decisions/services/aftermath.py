@@ -77,6 +77,33 @@ def party_report_record(
     return report
 
 
+def _require_publishable(
+    *,
+    decision: Decision,
+    has_party_report: bool,
+    published: bool,
+    published_on: date | None,
+    channel: str,
+    interpretation: str,
+) -> None:
+    """Reported to the Party committee first (第三十一条); published, with its interpretation,
+    its date and its channel (第三十二条)."""
+    problem = rules.publication_problem(
+        has_party_report=has_party_report,
+        not_disclosable=decision.not_disclosable,
+        published=published,
+        interpretation=interpretation,
+    )
+    if problem == "party_report_required":
+        raise ValidationError(_("Report to the Party committee first."), code=problem)
+    if problem:
+        raise ValidationError(_("A published decision carries its interpretation."), code=problem)
+    if published and (not published_on or not channel.strip()):
+        raise ValidationError(
+            _("Give the date and the channel of publication."), code="channel_required"
+        )
+
+
 @service_atomic
 def publication_record(
     *,
@@ -106,20 +133,14 @@ def publication_record(
         )
         .get()
     )
-    problem = rules.publication_problem(
+    _require_publishable(
+        decision=decision,
         has_party_report=has_party_report,
-        not_disclosable=decision.not_disclosable,
         published=published,
+        published_on=published_on,
+        channel=channel,
         interpretation=interpretation,
     )
-    if problem == "party_report_required":
-        raise ValidationError(_("Report to the Party committee first."), code=problem)
-    if problem:
-        raise ValidationError(_("A published decision carries its interpretation."), code=problem)
-    if published and (not published_on or not channel.strip()):
-        raise ValidationError(
-            _("Give the date and the channel of publication."), code="channel_required"
-        )
     # The text published is the version the meeting adopted, or the approved version carrying
     # the amendments it decided (第三十条、第三十二条); never the unamended draft.
     version = published_version(decision) if published else None

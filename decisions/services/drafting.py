@@ -66,6 +66,28 @@ def _clean_list(values) -> list[str]:
     return [str(v).strip() for v in (values or []) if str(v).strip()]
 
 
+def _require_catalogue_item_fits(
+    *, catalogue_item, out_of_catalogue_reason: str, lead_unit
+) -> None:
+    """A decision starts from a published catalogue item naming its lead unit, or outside the
+    catalogue with the reason for it (第三条、第十一条)."""
+    problem_code = rules.catalogue_problem(
+        has_item=catalogue_item is not None,
+        item_published=catalogue_item is not None and catalogue_item.status != "draft",
+        out_of_catalogue_reason=out_of_catalogue_reason,
+    )
+    if problem_code == "catalogue_item_not_published":
+        raise ValidationError(_("The catalogue item is not published yet."), code=problem_code)
+    if problem_code:
+        raise ValidationError(
+            _("A decision outside the catalogue needs the reason for it."), code=problem_code
+        )
+    if catalogue_item is not None and catalogue_item.lead_unit_id != lead_unit.pk:
+        raise ValidationError(
+            _("The catalogue names another lead unit for this item."), code="wrong_lead_unit"
+        )
+
+
 @service_atomic
 def decision_initiate(
     *,
@@ -93,21 +115,11 @@ def decision_initiate(
     ``created_at`` (the annual report counts decisions started by it, domain.md §5)."""
     require_role(user=by, role="drafter", unit=lead_unit)
     started_at = act_time(at)
-    problem_code = rules.catalogue_problem(
-        has_item=catalogue_item is not None,
-        item_published=catalogue_item is not None and catalogue_item.status != "draft",
+    _require_catalogue_item_fits(
+        catalogue_item=catalogue_item,
         out_of_catalogue_reason=out_of_catalogue_reason,
+        lead_unit=lead_unit,
     )
-    if problem_code == "catalogue_item_not_published":
-        raise ValidationError(_("The catalogue item is not published yet."), code=problem_code)
-    if problem_code:
-        raise ValidationError(
-            _("A decision outside the catalogue needs the reason for it."), code=problem_code
-        )
-    if catalogue_item is not None and catalogue_item.lead_unit_id != lead_unit.pk:
-        raise ValidationError(
-            _("The catalogue names another lead unit for this item."), code="wrong_lead_unit"
-        )
     legal_basis = _clean_list(legal_basis)
     missing = rules.initiation_missing(title=title, problem=problem, legal_basis=legal_basis)
     if missing:
@@ -150,25 +162,18 @@ def decision_initiate(
     return decision
 
 
-@service_atomic
-def decision_draft_save(
-    *,
+def _draft_fields_set(
     decision: Decision,
-    by,
+    *,
     draft_text: str,
-    title: str | None = None,
-    options: list[dict] | None = None,
-    legal_basis: list[str] | None = None,
+    title: str | None,
+    options: list[dict] | None,
+    legal_basis: list[str] | None,
     **flags,
-) -> DraftVersion:
-    """Save the draft (第十二条: applicable law listed; 第十三条: options). Every saved version is
-    kept with its SHA-256 (第三十三条)."""
-    unknown = set(flags) - set(FLAG_FIELDS) - set(RECORD_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields {sorted(unknown)}")
-    decision = lock(decision)
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_stage(decision, Stage.DRAFTING)
+) -> None:
+    """Set what the drafter gave on ``decision`` (not saved): the text, the title, options with
+    a text (第十三条), the applicable law (第十二条) and the flags; a record field given empty
+    keeps what was recorded."""
     if title is not None and title.strip():
         decision.title = title.strip()
     decision.draft_text = draft_text
@@ -188,6 +193,35 @@ def decision_draft_save(
                 setattr(decision, name, value)
             continue
         setattr(decision, name, value.strip() if isinstance(value, str) else bool(value))
+
+
+@service_atomic
+def decision_draft_save(
+    *,
+    decision: Decision,
+    by,
+    draft_text: str,
+    title: str | None = None,
+    options: list[dict] | None = None,
+    legal_basis: list[str] | None = None,
+    **flags,
+) -> DraftVersion:
+    """Save the draft (第十二条: applicable law listed; 第十三条: options). Every saved version is
+    kept with its SHA-256 (第三十三条)."""
+    unknown = set(flags) - set(FLAG_FIELDS) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    decision = lock(decision)
+    require_role(user=by, role="drafter", unit=decision.lead_unit)
+    require_stage(decision, Stage.DRAFTING)
+    _draft_fields_set(
+        decision,
+        draft_text=draft_text,
+        title=title,
+        options=options,
+        legal_basis=legal_basis,
+        **flags,
+    )
     if decision.not_disclosable and not decision.not_disclosable_reason:
         raise ValidationError(
             _("Say why the matter may not be disclosed (state or commercial secret, …)."),
@@ -249,6 +283,30 @@ def attachment_add(
     return attachment
 
 
+def _require_start_recorded(decision: Decision) -> None:
+    """The draft goes on only with the government's decision to start the procedure recorded
+    (who decided, when, its reference: 第十条) and with its drafting explanation."""
+    missing = start_rules.start_decision_missing(
+        decided_by=decision.start_decided_by,
+        decided_on=decision.start_decided_on,
+        reference=decision.start_reference,
+    )
+    if missing:
+        raise missing_error(
+            _(
+                "Record the government's decision to start this procedure (who decided, when, "
+                "reference): %(missing)s."
+            ),
+            missing,
+            "start_decision_required",
+        )
+    if start_rules.drafting_explanation_missing(explanation=decision.drafting_explanation):
+        raise ValidationError(
+            _("The draft needs its drafting explanation."),
+            code="drafting_explanation_required",
+        )
+
+
 @service_atomic
 def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None) -> Decision:
     """Finish drafting. A matter not disclosable by law skips public comment, with the skip and
@@ -275,25 +333,7 @@ def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None)
     )
     if not decision.draft_text.strip() or not versions:
         raise ValidationError(_("Save a draft first."), code="no_draft")
-    missing = start_rules.start_decision_missing(
-        decided_by=decision.start_decided_by,
-        decided_on=decision.start_decided_on,
-        reference=decision.start_reference,
-    )
-    if missing:
-        raise missing_error(
-            _(
-                "Record the government's decision to start this procedure (who decided, when, "
-                "reference): %(missing)s."
-            ),
-            missing,
-            "start_decision_required",
-        )
-    if start_rules.drafting_explanation_missing(explanation=decision.drafting_explanation):
-        raise ValidationError(
-            _("The draft needs its drafting explanation."),
-            code="drafting_explanation_required",
-        )
+    _require_start_recorded(decision)
     consultation_required = rules.is_consultation_required(not_disclosable=decision.not_disclosable)
     already_consulted = consultation_required and consulted
     # A draft sent back by the risk assessment or the legality review was already consulted on;

@@ -1,4 +1,5 @@
-"""The submission package (第二十九条) and the collective decision at the meeting (第三十条).
+"""The collective decision at the meeting (第三十条); the submission package it receives
+(第二十九条) is checked in ``package``.
 
 A meeting is the deliberation of one agenda item of a numbered session
 (``decisions.services.session``: ``session_open`` creates it); ``meeting_statement_record``
@@ -8,115 +9,18 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from workflows.consultations.models import Consultation
 from workflows.locks import row_held, row_hold
-from workflows.record.services import record_append, record_append_several
+from workflows.record.services import record_append_several
 from workflows.transactions import service_atomic
 
 from .. import rules
 from ..lifecycle import decision_stage_move
-from ..models import (
-    Attendance,
-    Decision,
-    DraftVersion,
-    ExpertOpinion,
-    Hearing,
-    Meeting,
-    Outcome,
-    Stage,
-    Statement,
-)
-from ._common import (
-    act_on,
-    act_time,
-    count_of,
-    decision_row,
-    held_read,
-    lock,
-    missing_error,
-    require_not_sealed,
-    require_role,
-    require_stage,
-)
-from .assessment import latest_risk_level_column
-from .participation import latest_consultation_column
-from .review import latest_review_column, review_passes_column
-
-
-def package_facts(decision: Decision) -> rules.PackageFacts:
-    (
-        has_version,
-        expert_opinions,
-        expert_opinions_unhandled,
-        hearings_recorded,
-        consultation_status,
-        consultation_reported,
-        risk_level,
-        review,
-    ) = decision_row("package_facts", _package_facts_of, decision)
-    return rules.PackageFacts(
-        has_draft=bool(decision.draft_text.strip()) and has_version,
-        affects_market_actors=decision.affects_market_actors,
-        has_fair_competition_review=bool(decision.fair_competition_review.strip()),
-        consultation_required=rules.is_consultation_required(
-            not_disclosable=decision.not_disclosable
-        ),
-        has_adoption_report=consultation_status == Consultation.Status.FINISHED
-        and bool(consultation_reported),
-        expert_argumentation_needed=decision.expert_argumentation_needed,
-        expert_opinions=expert_opinions,
-        expert_opinions_unhandled=expert_opinions_unhandled,
-        hearing_needed=decision.hearing_needed,
-        hearings_recorded=hearings_recorded,
-        has_risk_report=risk_level is not None,
-        risk_uncontrollable=risk_level is not None
-        and rules.is_risk_uncontrollable(overall_level=risk_level),
-        may_go_to_meeting=review_passes_column(review),
-    )
-
-
-def _package_facts_of(pk: int):
-    opinions = ExpertOpinion.objects.filter(decision=OuterRef("pk"))
-    # What the package counts, and what it reads of the latest consultation, risk assessment
-    # and legality review, in one statement rather than one each.
-    return Decision.objects.filter(pk=pk).values_list(
-        Exists(DraftVersion.objects.filter(decision=OuterRef("pk"))),
-        count_of(opinions),
-        count_of(opinions.filter(handling="")),
-        count_of(Hearing.objects.filter(decision=OuterRef("pk"), record_signed=True)),
-        latest_consultation_column("status"),
-        latest_consultation_column(
-            ExpressionWrapper(~Q(adoption_report=""), output_field=BooleanField())
-        ),
-        latest_risk_level_column(),
-        latest_review_column(),
-    )
-
-
-@service_atomic
-def decision_package_check(*, decision: Decision, by, at: datetime | None = None) -> Decision:
-    """Check the package for the meeting is complete (第二十九条), then it goes on the agenda.
-    ``at``: when, given when it is entered after the fact."""
-    decision = lock(decision)
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_stage(decision, Stage.PACKAGE)
-    missing = rules.package_missing(package_facts(decision))
-    if missing:
-        raise missing_error(
-            _("The package is incomplete: %(missing)s."), missing, "package_incomplete"
-        )
-    decision_stage_move(decision=decision, move="put_on_agenda")
-    record_append(
-        actor=by,
-        action="decision.package_checked",
-        subject=decision,
-        payload={"stage": decision.stage, **act_on(act_time(at))},
-    )
-    return decision
+from ..models import Attendance, Decision, Meeting, Outcome, Statement
+from ._common import act_on, act_time, held_read, lock, require_not_sealed, require_role
 
 
 def _require_secretary(*, by, government) -> None:
@@ -320,31 +224,14 @@ def meeting_decide(
     if head_decision not in HEAD_POSITION:
         raise ValidationError(_("Unknown decision."), code="invalid_decision")
     present_members, said = _sitting(meeting)
-    spoken = [speaker_id for speaker_id, _position in said]
-    if not rules.head_may_speak(present_member_ids=present_members, spoken_ids=spoken):
-        raise ValidationError(
-            _("The administrative head speaks last: %(count)s member(s) present have not spoken."),
-            code="head_speaks_last",
-            params={"count": len(set(present_members) - set(spoken))},
-        )
-    if not statement.strip():
-        raise ValidationError(_("Record what the head said."), code="text_required")
-    majority = rules.majority_view([position for _speaker_id, position in said])
-    if (
-        rules.is_reason_required(head_decision=head_decision, majority=majority)
-        and not reason.strip()
-    ):
-        raise ValidationError(
-            _(
-                "The decision differs from the majority of the members: the reason must be given at the meeting."
-            ),
-            code="reason_required_against_majority",
-        )
-    if head_decision == "adopt_with_amendments" and not amendments.strip():
-        raise ValidationError(
-            _("Adopted with amendments: record the amendments the meeting decided."),
-            code="amendments_required",
-        )
+    majority = _head_decision_majority(
+        present_members=present_members,
+        said=said,
+        head_decision=head_decision,
+        statement=statement,
+        reason=reason,
+        amendments=amendments,
+    )
     # When the head spoke, given when the meeting is entered after the fact (never before it).
     now = at or timezone.now()
     if now < meeting.held_at:
@@ -354,7 +241,7 @@ def meeting_decide(
     Statement.objects.create(
         meeting=meeting,
         speaker_id=meeting.principal_id,
-        order=len(spoken) + 1,
+        order=len(said) + 1,
         position=HEAD_POSITION[head_decision],
         text=statement,
         recorded_at=now,
@@ -394,3 +281,44 @@ def meeting_decide(
         },
     )
     return meeting
+
+
+def _head_decision_majority(
+    *,
+    present_members,
+    said: list[tuple[int, str]],
+    head_decision: str,
+    statement: str,
+    reason: str,
+    amendments: str,
+) -> str:
+    """The majority view of the members who spoke (``said``), once the head may decide
+    (第三十条): refused before every present member has spoken, without the head's words,
+    without a reason when the decision goes against the majority, and, adopted with amendments,
+    without the amendments decided."""
+    spoken = [speaker_id for speaker_id, _position in said]
+    if not rules.head_may_speak(present_member_ids=present_members, spoken_ids=spoken):
+        raise ValidationError(
+            _("The administrative head speaks last: %(count)s member(s) present have not spoken."),
+            code="head_speaks_last",
+            params={"count": len(set(present_members) - set(spoken))},
+        )
+    if not statement.strip():
+        raise ValidationError(_("Record what the head said."), code="text_required")
+    majority = rules.majority_view([position for _speaker_id, position in said])
+    if (
+        rules.is_reason_required(head_decision=head_decision, majority=majority)
+        and not reason.strip()
+    ):
+        raise ValidationError(
+            _(
+                "The decision differs from the majority of the members: the reason must be given at the meeting."
+            ),
+            code="reason_required_against_majority",
+        )
+    if head_decision == "adopt_with_amendments" and not amendments.strip():
+        raise ValidationError(
+            _("Adopted with amendments: record the amendments the meeting decided."),
+            code="amendments_required",
+        )
+    return majority

@@ -7,47 +7,31 @@ a minimum owed to the reviewer). A legal advisor of the office who did not draft
 returns the submission for supplement (退回补充, 第二十六条) or prepares the opinion
 (第二十八条); the office's head approves it, and only then is the opinion numbered, issued in the
 office's name (合法性审查意见书) and the decision moved on.
+
+This module holds what the review's acts read and share: which review is a decision's latest and
+whether it lets the draft go to the meeting, who may review, the review read under its lock, and
+the clock's rule. The acts are in ``review_submission`` (submitting and returning, 第二十六条)
+and ``review_opinion`` (preparing, approving and sending back the opinion, 第二十八条).
 """
 
-from datetime import date, datetime
 from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows.calendar import CalendarRangeError
-from workflows.clocks.selectors import calendar_for, rule_for
-from workflows.clocks.services import deadline_meet, deadline_open, deadline_waive
 from workflows.connections import prepared_cursor
 from workflows.models import Unit
 from workflows.offices import review_office_of
-from workflows.record.services import record_append
 from workflows.rows import columns, related
-from workflows.transactions import service_atomic
 
 from .. import rules
-from ..lifecycle import decision_stage_move
-from ..models import Decision, DraftVersion, LegalityOpinionRegister, LegalityReview, Stage
-from ..rules import preparation
-from ._common import (
-    act_on,
-    act_time,
-    decision_first,
-    held_forget,
-    held_read,
-    held_written,
-    lock,
-    missing_error,
-    require_role,
-    require_stage,
-)
+from ..models import Decision, DraftVersion, LegalityReview
+from ._common import decision_first, held_forget, held_read, require_role
 
 RULE_KEY = "decision.legality_review"
-RUNNING = (LegalityReview.Status.SUBMITTED, LegalityReview.Status.AWAITING_APPROVAL)
 LATEST = "latest_review"  # what ``latest_review`` keeps while the decision is held
 LATEST_FIRST = ("-submitted_at", "-pk")  # which review is a decision's latest
 # What ``review_passes`` reads of a review.
@@ -80,7 +64,8 @@ def review_copy_computed_due(*, deadline, **_kwargs) -> None:
 def latest_review(decision: Decision) -> LegalityReview | None:
     """The decision's latest review, read once while this transaction holds the decision
     (``_common.held_read``): the flow's gates ask it again after the service that wrote it.
-    Each service below that saves a review hands its copy on (``held_written``)."""
+    Each service that saves a review (``review_submission``, ``review_opinion``) hands its copy
+    on (``held_written``)."""
     return held_read(
         decision, LATEST, lambda: decision_first("latest_review", _latest_review_of, decision)
     )
@@ -239,372 +224,3 @@ def _review_deadline(review: LegalityReview):
     from workflows.clocks.models import Deadline
 
     return Deadline.objects.get(pk=review.deadline_id) if review.deadline_id else None
-
-
-@service_atomic
-def legality_review_submit(
-    *,
-    decision: Decision,
-    by,
-    procedures_account: str,
-    opinion_needed_by: date | None = None,
-    short_time_reason: str = "",
-    at: datetime | None = None,
-) -> LegalityReview:
-    """Send the draft to the review office. The submission carries the draft, its legal basis
-    and the account of the procedures done; an incomplete one is refused with the list of what
-    is missing (第二十六条).
-
-    ``opinion_needed_by`` is when the opinion is needed: at least 7 working days after today
-    (the setting ``decision.legality_review``, 第二十六条), earlier only with
-    ``short_time_reason``; not given, the reviewer gets exactly the minimum. The review clock
-    runs to that date, so the reviewer is not overdue before it. When the 7th working day falls
-    in a year whose holiday notice is not entered yet, the submission goes ahead and the review
-    records that the minimum could not be checked (never guessed, domain.md §4).
-
-    ``at`` is when it was submitted, given when it is entered after the fact: the minimum, the
-    clock and the review's working days count from that day."""
-    decision = lock(decision)
-    require_role(user=by, role="drafter", unit=decision.lead_unit)
-    require_stage(decision, Stage.LEGALITY_REVIEW)
-    office = review_office_of(decision.government)  # refused when the government names none
-    missing = rules.legality_submission_missing(
-        draft_text=decision.draft_text,
-        legal_basis=decision.legal_basis,
-        procedures_account=procedures_account,
-    )
-    if missing:
-        raise missing_error(
-            _("The submission is incomplete and is returned: %(missing)s."),
-            missing,
-            "legality_submission_incomplete",
-        )
-    running = latest_review(decision)
-    if running is not None and running.status in RUNNING:
-        raise ValidationError(_("A review is already under way."), code="review_running")
-    now = act_time(at)
-    submitted_on = timezone.localdate(now)
-    period = rule_for(RULE_KEY)
-    unchecked_year = None
-    try:
-        earliest = preparation.legality_review_earliest(
-            submitted_on=submitted_on, period=period, calendar=calendar_for()
-        )
-    except CalendarRangeError as unknown:
-        earliest, unchecked_year = None, unknown.year
-    short_time_reason = (short_time_reason or "").strip()
-    if opinion_needed_by is not None:
-        problem = preparation.legality_review_time_problem(
-            submitted_on=submitted_on,
-            needed_by=opinion_needed_by,
-            earliest=earliest,
-            short_time_reason=short_time_reason,
-        )
-        if problem == "needed_by_before_submission":
-            raise ValidationError(
-                _("The opinion cannot be needed before the draft is submitted."), code=problem
-            )
-        if problem:
-            raise ValidationError(
-                _(
-                    "The review office must be left at least %(days)s working days, until "
-                    "%(earliest)s; give the reason for a shorter time."
-                ),
-                code=problem,
-                params={"days": period.amount, "earliest": earliest},
-            )
-    if earliest is not None and (opinion_needed_by is None or opinion_needed_by >= earliest):
-        short_time_reason = ""  # the minimum is left: nothing to explain
-    review = LegalityReview.objects.create(
-        decision=decision,
-        draft_version=decision.versions.order_by("-number").first(),
-        review_office=office,
-        government_id=decision.government_id,
-        legal_basis=decision.legal_basis,
-        procedures_account=procedures_account.strip(),
-        submitted_by=by,
-        submitted_at=now,
-        opinion_needed_by=opinion_needed_by or earliest,
-        minimum_on=earliest,
-        short_time_reason=short_time_reason,
-        minimum_unchecked_year=unchecked_year,
-    )
-    held_forget(LATEST, decision)  # a new review: which is the latest is asked again
-    role, unit = legality_review_actors(decision)
-    deadline = deadline_open(
-        subject=review,
-        rule_key=RULE_KEY,
-        start=submitted_on,
-        responsible_unit=unit,
-        responsible_role=role,
-        # The date the submission gave; else the rule computes the minimum (or awaits).
-        due=opinion_needed_by,
-    )
-    review.due_on = deadline.due
-    review.deadline_id = deadline.pk
-    review.save(update_fields=["due_on", "deadline_id"])
-    record_append(
-        actor=by,
-        action="decision.legality_review_submitted",
-        subject=decision,
-        payload={
-            "review": review.pk,
-            "review_office": office.name,
-            "draft_version": review.draft_version.number,
-            "draft_sha256": review.draft_version.sha256,
-            "opinion_needed_by": review.opinion_needed_by,
-            "minimum_on": earliest,
-            **({"short_time_reason": short_time_reason} if short_time_reason else {}),
-            **({"minimum_unchecked_awaiting_year": unchecked_year} if unchecked_year else {}),
-            "due_on": review.due_on,
-            "legal_source": deadline.legal_source,
-            **act_on(now),
-        },
-    )
-    return review
-
-
-@service_atomic
-def legality_review_return(
-    *, review: LegalityReview, by, missing: list[str], note: str = "", at: datetime | None = None
-) -> LegalityReview:
-    """A legal advisor of the review office returns an incomplete submission for supplement,
-    naming what is missing (第二十六条). The review clock stops (waived, with the list as its
-    reason) and the drafter submits again, which opens a new review with a new clock."""
-    decision = lock(review.decision_id)
-    require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = _review_locked(review)
-    _require_reviewer(review=review, decision=decision, by=by, role="legal_advisor")
-    if review.status != LegalityReview.Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submission under review can be returned."), code="review_not_running"
-        )
-    missing = list(dict.fromkeys(missing))
-    problem = preparation.legality_return_problem(missing=missing, note=note)
-    if problem == "return_other_unexplained":
-        raise ValidationError(_("Describe what else is missing."), code=problem)
-    if problem:
-        raise ValidationError(_("Name what is missing from the submission."), code=problem)
-    now = act_time(at)
-    if now < review.submitted_at:
-        raise ValidationError(_("A review cannot end before it began."), code="before_submission")
-    review.status = LegalityReview.Status.RETURNED
-    review.returned_missing = missing
-    review.return_note = note.strip()
-    review.returned_by = by
-    review.returned_at = now
-    review.save(
-        update_fields=["status", "returned_missing", "return_note", "returned_by", "returned_at"]
-    )
-    held_written(decision, LATEST, review)
-    deadline = _review_deadline(review)
-    if deadline is not None and deadline.is_running:
-        labels = "、".join(str(LegalityReview.Missing(m).label) for m in missing)
-        deadline_waive(deadline=deadline, by=by, reason=f"退回补充（第二十六条）：{labels}")
-    record_append(
-        actor=by,
-        action="decision.legality_review_returned",
-        subject=decision,
-        payload={
-            "review": review.pk,
-            "missing": missing,
-            "note": review.return_note,
-            **act_on(now),
-        },
-    )
-    return review
-
-
-@service_atomic
-def legality_review_complete(
-    *,
-    review: LegalityReview,
-    by,
-    outcome: str,
-    opinion: str,
-    amendments: str = "",
-    exploratory_reform: bool = False,
-    legal_risk_statement: str = "",
-    at: datetime | None = None,
-) -> LegalityReview:
-    """``at`` is when the opinion was prepared, given when it is entered after the fact.
-
-    A legal advisor of the review office, who did not draft the decision, prepares the opinion:
-    lawful / lawful with amendments / unlawful (第二十八条), at any time before the date it is
-    needed by. Nothing moves yet: the opinion is issued when the office's head approves it
-    (``legality_review_approve``)."""
-    decision = lock(review.decision_id)
-    require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = _review_locked(review)
-    _require_reviewer(review=review, decision=decision, by=by, role="legal_advisor")
-    if review.status != LegalityReview.Status.SUBMITTED:
-        raise ValidationError(_("This review is already completed."), code="review_completed")
-    problem = rules.legality_outcome_problem(
-        outcome=outcome,
-        exploratory_reform=exploratory_reform,
-        legal_risk_statement=legal_risk_statement,
-        opinion=opinion,
-    )
-    if problem == "legal_risk_statement_required":
-        raise ValidationError(
-            _("An exploratory reform may proceed only with its legal risk stated explicitly."),
-            code=problem,
-        )
-    if problem:
-        raise ValidationError(_("Give an outcome and a written opinion."), code=problem)
-    if outcome == "lawful_with_amendments" and not amendments.strip():
-        raise ValidationError(_("List the amendments required."), code="amendments_required")
-    review.status = LegalityReview.Status.AWAITING_APPROVAL
-    review.reviewer = by
-    review.outcome = outcome
-    review.opinion = opinion.strip()
-    review.amendments = amendments.strip()
-    review.exploratory_reform = exploratory_reform
-    review.legal_risk_statement = legal_risk_statement.strip()
-    review.concluded_at = at or timezone.now()
-    if review.concluded_at < review.submitted_at:
-        raise ValidationError(_("A review cannot end before it began."), code="before_submission")
-    review.save()
-    held_written(decision, LATEST, review)
-    record_append(
-        actor=by,
-        action="decision.legality_opinion_prepared",
-        subject=decision,
-        payload={
-            "review": review.pk,
-            "outcome": outcome,
-            "exploratory_reform": exploratory_reform,
-            "on": timezone.localdate(review.concluded_at),
-        },
-    )
-    return review
-
-
-def _opinion_number_allocate(*, office: Unit, year: int) -> int:
-    """The next serial of ``office``'s opinions in ``year``: the register row is created if
-    missing (a concurrent creator loses quietly) and locked, so concurrent approvals queue on
-    it and each takes exactly the next number; a rolled-back approval gives its number back.
-
-    On PostgreSQL in one statement: an INSERT that, when the row exists, moves it on instead
-    (``ON CONFLICT … DO UPDATE`` locks the row and, under READ COMMITTED, moves it on from the
-    last committed number, as the lock-then-read below does)."""
-    if connection.vendor == "postgresql":
-        q = connection.ops.quote_name
-        meta = LegalityOpinionRegister._meta
-        office_column = q(meta.get_field("office").column)
-        year_column = q(meta.get_field("year").column)
-        serial_column = q(meta.get_field("last_serial").column)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {q(meta.db_table)} AS r ({office_column}, {year_column}, "
-                f"{serial_column}) VALUES (%s, %s, 1) ON CONFLICT ({office_column}, "
-                f"{year_column}) DO UPDATE SET {serial_column} = r.{serial_column} + 1 "
-                f"RETURNING {serial_column}",
-                [office.pk, year],
-            )
-            return cursor.fetchone()[0]
-    LegalityOpinionRegister.objects.bulk_create(
-        [LegalityOpinionRegister(office=office, year=year)], ignore_conflicts=True
-    )
-    register = LegalityOpinionRegister.objects.select_for_update().get(office=office, year=year)
-    register.last_serial += 1
-    register.save(update_fields=["last_serial"])
-    return register.last_serial
-
-
-def opinion_number(*, office: Unit, year: int, serial: int) -> str:
-    """合法性审查意见书's number: the office's issuer code, 审, 〔year〕, serial, 号 (GB/T 9704)."""
-    return f"{office.issuer_code or office.name}审〔{year}〕{serial}号"
-
-
-@service_atomic
-def legality_review_approve(
-    *, review: LegalityReview, by, at: datetime | None = None
-) -> LegalityReview:
-    """The head of the review office approves the prepared opinion; it is issued in the
-    office's name under the next number of the office's year (合法性审查意见书, 第二十八条), the
-    review clock is met, and the decision goes on to the meeting — or back to drafting when
-    unlawful (第二十五条), unless an exploratory reform states its legal risk explicitly."""
-    decision = lock(review.decision_id)
-    require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = _review_locked(review)
-    office = _require_reviewer(review=review, decision=decision, by=by, role="unit_head")
-    if review.status != LegalityReview.Status.AWAITING_APPROVAL:
-        raise ValidationError(
-            _("There is no prepared opinion to approve."), code="opinion_not_prepared"
-        )
-    completed_at = at or timezone.now()
-    if completed_at < review.concluded_at:
-        raise ValidationError(
-            _("An opinion cannot be approved before it was prepared."), code="before_conclusion"
-        )
-    year = timezone.localdate(completed_at).year
-    serial = _opinion_number_allocate(office=office, year=year)
-    review.review_office = office
-    review.opinion_year = year
-    review.opinion_serial = serial
-    review.opinion_number = opinion_number(office=office, year=year, serial=serial)
-    review.approved_by = by
-    review.completed_at = completed_at
-    review.status = LegalityReview.Status.COMPLETED
-    review.save()
-    held_written(decision, LATEST, review)
-    if review.deadline_id is not None:  # read under its lock by deadline_meet
-        deadline_meet(deadline=review.deadline_id, at=completed_at, by=by)
-    passes = rules.may_go_to_meeting(
-        reviewed=True,
-        outcome=review.outcome,
-        exploratory_reform=review.exploratory_reform,
-        legal_risk_statement=review.legal_risk_statement,
-    )
-    decision_stage_move(
-        decision=decision, move="pass_legality_review" if passes else "fail_legality_review"
-    )
-    record_append(
-        actor=by,
-        action="decision.legality_reviewed",
-        subject=decision,
-        payload={
-            "review": review.pk,
-            "opinion_number": review.opinion_number,
-            "review_office": office.name,
-            "reviewer": review.reviewer_id,
-            "draft_version": review.draft_version.number,
-            "draft_sha256": review.draft_version.sha256,
-            "outcome": review.outcome,
-            "exploratory_reform": review.exploratory_reform,
-            "legal_risk_statement": review.legal_risk_statement,
-            "stage": decision.stage,
-            "on": timezone.localdate(completed_at),
-        },
-    )
-    return review
-
-
-@service_atomic
-def legality_opinion_send_back(*, review: LegalityReview, by, note: str) -> LegalityReview:
-    """The head of the review office does not approve the prepared opinion and sends it back
-    to the office's legal advisors, saying what to reconsider; the review is under way again
-    and its clock keeps running (第二十八条: the opinion is the office's)."""
-    decision = lock(review.decision_id)
-    require_stage(decision, Stage.LEGALITY_REVIEW)
-    review = _review_locked(review)
-    _require_reviewer(review=review, decision=decision, by=by, role="unit_head")
-    if review.status != LegalityReview.Status.AWAITING_APPROVAL:
-        raise ValidationError(
-            _("There is no prepared opinion to approve."), code="opinion_not_prepared"
-        )
-    if not note.strip():
-        raise ValidationError(
-            _("Say what the legal advisors should reconsider."), code="send_back_note_required"
-        )
-    review.status = LegalityReview.Status.SUBMITTED
-    review.save(update_fields=["status"])
-    held_written(decision, LATEST, review)
-    record_append(
-        actor=by,
-        action="decision.legality_opinion_sent_back",
-        subject=decision,
-        payload={"review": review.pk, "outcome": review.outcome, "note": note.strip()},
-    )
-    return review

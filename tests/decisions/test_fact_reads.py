@@ -10,7 +10,7 @@ from decisions import services as s
 from decisions.models import Decision, LegalityReview
 from decisions.services import _common
 from decisions.services.aftermath import _archive_facts_of, archive_facts
-from decisions.services.meeting import _package_facts_of, package_facts
+from decisions.services.package import _package_facts_of, package_facts
 from decisions.services.review import LATEST_FIRST, _latest_review_of
 
 pytestmark = pytest.mark.django_db
