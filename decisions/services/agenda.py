@@ -41,9 +41,10 @@ Selectors: ``pending_item_of(decision)`` (the decision's item on a session, not 
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from workflows.composed import composed_rows
 from workflows.models import Unit
 from workflows.offices import _government, review_office_of
 from workflows.permissions import has_role_in_unit
@@ -75,9 +76,8 @@ def item_check_passes(item: AgendaItem) -> bool:
 
 def pending_item_of(decision: Decision) -> AgendaItem | None:
     """The decision's item on a session that the head has not decided yet."""
-    for item in (
-        decision.agenda_items.exclude(session=None).select_related("session").order_by("-pk")
-    ):
+    for item in composed_rows(("decision's items on sessions",), _items_on_sessions, decision.pk):
+        item.decision = decision  # as ``decision.agenda_items`` leaves it
         if not item.outcome:
             return item
     return None
@@ -364,3 +364,13 @@ def session_agenda_add_decision(
         ],
     )
     return item
+
+
+def _items_on_sessions(decision_id: int) -> QuerySet:
+    """``pending_item_of``'s read, composed once (``workflows.composed``)."""
+    return (
+        AgendaItem.objects.filter(decision_id=decision_id)
+        .exclude(session=None)
+        .select_related("session")
+        .order_by("-pk")
+    )

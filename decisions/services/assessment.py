@@ -6,9 +6,10 @@ report counts risk assessments by it, domain.md §5)."""
 
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from workflows.composed import composed_first
 from workflows.record.services import record_append
 from workflows.transactions import service_atomic
 
@@ -107,7 +108,16 @@ LATEST_FIRST = ("-submitted_at", "-pk")  # which risk assessment is a decision's
 
 
 def latest_risk_assessment(decision: Decision) -> RiskAssessment | None:
-    return decision.risk_assessments.order_by(*LATEST_FIRST).first()
+    latest = composed_first(("latest risk assessment",), _latest_risk_assessment, decision.pk)
+    if latest is not None:
+        latest.decision = decision  # as ``decision.risk_assessments`` leaves it
+    return latest
+
+
+def _latest_risk_assessment(decision_id: int) -> QuerySet:
+    """What ``decision.risk_assessments.order_by(*LATEST_FIRST).first()`` reads, composed once
+    (``workflows.composed``)."""
+    return RiskAssessment.objects.filter(decision_id=decision_id).order_by(*LATEST_FIRST)[:1]
 
 
 def latest_risk_level_column() -> Subquery:

@@ -9,10 +9,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Value
+from django.db.models import QuerySet, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from workflows.composed import composed_get
 from workflows.locks import row_held, row_hold
 from workflows.record.services import record_append_several
 from workflows.transactions import service_atomic
@@ -34,11 +35,7 @@ def _lock_meeting(meeting: Meeting) -> tuple[Decision | None, Meeting]:
     decision = lock(meeting.decision_id) if meeting.decision_id else None
     held = row_held(Meeting, meeting.pk)  # each statement of one sitting locks it again
     if held is None:
-        held = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("item__government", "item__session__government")
-            .get(pk=meeting.pk)
-        )
+        held = composed_get(("meeting locked",), _meeting_locked, meeting.pk)
         row_hold(held)
     meeting = held
     if decision is not None:
@@ -322,3 +319,13 @@ def _head_decision_majority(
             code="amendments_required",
         )
     return majority
+
+
+def _meeting_locked(pk: int) -> QuerySet:
+    """The meeting with its item's government and session (composed once: each member's
+    statement locks it, ``workflows.composed``)."""
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("item__government", "item__session__government")
+        .filter(pk=pk)
+    )

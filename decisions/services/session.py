@@ -45,10 +45,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflows.composed import composed_get, composed_rows
 from workflows.locks import row_held, row_hold
 from workflows.models import Unit
 from workflows.permissions import has_role_in_unit, role_holders_in_unit
@@ -70,11 +71,7 @@ def _lock_session(session: Session) -> Session:
     (``workflows.locks.row_held``; every change to a session is made through its instance)."""
     held = row_held(Session, session.pk)
     if held is None:
-        held = (
-            Session.objects.select_for_update(of=("self",))
-            .select_related("government")
-            .get(pk=session.pk)
-        )
+        held = composed_get(("session locked",), _session_locked, session.pk)
         row_hold(held)
     return held
 
@@ -261,7 +258,9 @@ def session_open(
         raise ValidationError(_("The session is open or concluded already."), code="session_open")
     # The agenda, read once: its emptiness refuses, each item gets its deliberation, and each
     # decision on it its event.
-    items = list(session.items.select_related("decision").order_by("order"))
+    items = composed_rows(("session's agenda",), _agenda_with_decisions, session.pk)
+    for item in items:
+        item.session = session  # as ``session.items`` leaves it
     if not items:
         raise ValidationError(_("The agenda is empty."), code="agenda_empty")
     present = list(present)
@@ -317,7 +316,9 @@ def session_conclude(*, session: Session, by, at: datetime | None = None) -> Ses
     _require_secretary(by=by, government=session.government)
     if session.status != Session.Status.OPEN:
         raise ValidationError(_("The session is not in session."), code="session_not_open")
-    outcomes = [item.outcome for item in session.items.select_related("deliberation")]
+    outcomes = [
+        item.outcome for item in composed_rows(("session's items",), _items_deliberated, session.pk)
+    ]
     if not meeting_rules.all_items_decided(outcomes):
         raise ValidationError(
             _("%(count)s item(s) on the agenda are not decided yet."),
@@ -334,3 +335,24 @@ def session_conclude(*, session: Session, by, at: datetime | None = None) -> Ses
         payload={**_session_payload(session), "outcomes": outcomes, **act_on(session.concluded_at)},
     )
     return session
+
+
+# --- reads composed once (``workflows.composed``): each session asks them --------------------
+
+
+def _session_locked(pk: int) -> QuerySet:
+    return (
+        Session.objects.select_for_update(of=("self",)).select_related("government").filter(pk=pk)
+    )
+
+
+def _agenda_with_decisions(session_id: int) -> QuerySet:
+    return (
+        AgendaItem.objects.filter(session_id=session_id)
+        .select_related("decision")
+        .order_by("order")
+    )
+
+
+def _items_deliberated(session_id: int) -> QuerySet:
+    return AgendaItem.objects.filter(session_id=session_id).select_related("deliberation")
