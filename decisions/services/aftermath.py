@@ -124,14 +124,8 @@ def publication_record(
     published = not decision.not_disclosable
     # Whether the Party committee was told, and the latest consultation's state and adoption
     # report (published with the decision), in one statement.
-    has_party_report, consultation_status, adoption_report = (
-        Decision.objects.filter(pk=decision.pk)
-        .values_list(
-            Exists(PartyReport.objects.filter(decision=OuterRef("pk"))),
-            latest_consultation_column("status"),
-            latest_consultation_column("adoption_report"),
-        )
-        .get()
+    has_party_report, consultation_status, adoption_report = decision_row(
+        "publication_facts", _publication_facts_of, decision
     )
     _require_publishable(
         decision=decision,
@@ -294,3 +288,13 @@ def decision_seal(*, decision: Decision, by, at: datetime | None = None) -> Deci
         },
     )
     return decision
+
+
+def _publication_facts_of(pk: int) -> QuerySet:
+    """Whether the Party committee was told, and the latest consultation's state and adoption
+    report: ``publication_record``'s one read (``_common.decision_row``)."""
+    return Decision.objects.filter(pk=pk).values_list(
+        Exists(PartyReport.objects.filter(decision=OuterRef("pk"))),
+        latest_consultation_column("status"),
+        latest_consultation_column("adoption_report"),
+    )

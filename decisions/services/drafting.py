@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from workflows.consultations.models import Consultation
@@ -23,6 +23,7 @@ from ._common import (
     act_on,
     act_time,
     count_of,
+    decision_row,
     lock,
     missing_error,
     require_not_sealed,
@@ -317,20 +318,7 @@ def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None)
     require_stage(decision, Stage.DRAFTING)
     # The versions (the check and the record both need their number) and whether a finished
     # consultation exists, in one statement.
-    versions, consulted = (
-        Decision.objects.filter(pk=decision.pk)
-        .values_list(
-            count_of(DraftVersion.objects.filter(decision=OuterRef("pk"))),
-            Exists(
-                Consultation.objects.filter(
-                    subject_type=ContentType.objects.get_for_model(Decision),
-                    subject_id=OuterRef("pk"),
-                    status=Consultation.Status.FINISHED,
-                )
-            ),
-        )
-        .get()
-    )
+    versions, consulted = decision_row("draft_submit_facts", _draft_submit_facts_of, decision)
     if not decision.draft_text.strip() or not versions:
         raise ValidationError(_("Save a draft first."), code="no_draft")
     _require_start_recorded(decision)
@@ -353,3 +341,18 @@ def decision_draft_submit(*, decision: Decision, by, at: datetime | None = None)
         payload["consultation_skipped_reason"] = decision.not_disclosable_reason
     record_append(actor=by, action="decision.draft_submitted", subject=decision, payload=payload)
     return decision
+
+
+def _draft_submit_facts_of(pk: int) -> QuerySet:
+    """How many versions the draft has and whether a consultation on it finished:
+    ``decision_draft_submit``'s one read (``_common.decision_row``)."""
+    return Decision.objects.filter(pk=pk).values_list(
+        count_of(DraftVersion.objects.filter(decision=OuterRef("pk"))),
+        Exists(
+            Consultation.objects.filter(
+                subject_type=ContentType.objects.get_for_model(Decision),
+                subject_id=OuterRef("pk"),
+                status=Consultation.Status.FINISHED,
+            )
+        ),
+    )
