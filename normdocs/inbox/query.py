@@ -25,7 +25,8 @@ from ..models import (
     NormativeDocument,
     Status,
 )
-from .branches import _GRANTS, TITLES, _branches, branch_kind, branch_roles
+from .branches import TITLES, _branches, branch_kind, branch_roles
+from .columns import _GRANTS
 
 # The steps whose due date is a clock: (the clock's subject, the row's column naming it, rule).
 _CLOCKS = {

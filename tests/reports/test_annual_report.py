@@ -191,8 +191,8 @@ def test_the_deadline_section_counts_met_and_overdue_clocks_by_unit(db, justice_
     from django.utils import timezone
 
     from workflows.clocks.models import Deadline
+    from workflows.clocks.report import deadlines_section
     from workflows.clocks.selectors import jurisdiction_default
-    from workflows.reports import deadlines_section
 
     def clock(due, status, met_at=None):
         return Deadline.objects.create(

@@ -9,4 +9,4 @@ class ClocksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the calendar cache invalidation)
+        from . import report, signals  # noqa: F401  (report section; calendar cache invalidation)
