@@ -108,8 +108,11 @@ def _compose(key: tuple, compose: Callable[..., QuerySet], arguments: tuple) -> 
         raise TypeError(f"{key}: a composed read gives instances or values_list rows")
     if rows._prefetch_related_lookups or rows._known_related_objects:
         raise TypeError(f"{key}: a composed read is of Model.objects, without prefetches")
-    if kind is not ModelIterable and (rows.query.extra_select or rows.query.annotation_select):
-        raise TypeError(f"{key}: a composed values_list names model fields only")
+    if kind is not ModelIterable:
+        query = rows.query
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        if list(rows._fields or names) != names:  # Django would reorder the columns
+            raise TypeError(f"{key}: a composed values_list takes its columns in query order")
     compiler = rows.query.get_compiler(using=rows.db)
     sql, params = compiler.as_sql()  # fills the compiler's select, klass_info, annotations
     missing = [hole for hole in holes if hole not in params]

@@ -1,7 +1,6 @@
 """Guards shared by the decision services: roles, stages and the archive seal."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -12,11 +11,9 @@ from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows.composed import composed_get
-from workflows.connections import prepared_cursor
+from workflows.composed import composed_first, composed_get, composed_rows
 from workflows.locks import row_held, row_hold
 from workflows.permissions import has_role_in_unit
-from workflows.rows import convert_row
 
 from ..models import Decision, Stage
 
@@ -37,57 +34,19 @@ def count_of(rows: QuerySet) -> Subquery:
     return Subquery(counted, output_field=IntegerField())
 
 
-# Stands for the decision's id while a read of one decision is composed (``decision_row``).
-_DECISION_PK = -7_310_531
-
-
-@dataclass(frozen=True)
-class _Composed:
-    sql: str
-    params: tuple  # ``_DECISION_PK`` where the decision's id goes
-    converters: list
-    model: type
-    init_list: list[str] | None  # the model's fields, for a query of model instances
-
-
-_composed: dict[tuple[str, str, int], _Composed] = {}
-
-
-def _composed_rows(name: str, compose: Callable[[int], QuerySet], decision) -> tuple:
-    """The rows of ``compose(decision.pk)``, its statement composed once per ``name`` and
-    database (composing a dozen sub-selects cost more than running them), each value
-    converted as the ORM would. The decision's content type is an argument of some of these
-    statements (a consultation's subject): numbered anew, the statement is composed anew."""
-    key = (name, connection.vendor, ContentType.objects.get_for_model(Decision).pk)
-    composed = _composed.get(key)
-    if composed is None:
-        rows = compose(_DECISION_PK)
-        compiler = rows.query.get_compiler(using=rows.db)
-        sql, params = compiler.as_sql()
-        if list(params).count(_DECISION_PK) != 1:
-            raise RuntimeError(f"cannot find the decision's id in {name}: {sql}")
-        columns = [column[0] for column in compiler.select[: compiler.col_count]]
-        composed = _composed[key] = _Composed(
-            sql=sql,
-            params=tuple(params),
-            converters=list(compiler.get_converters(columns).items()),
-            model=rows.model,
-            init_list=None
-            if compiler.klass_info is None
-            else [column.target.attname for column in columns],
-        )
-    pk = decision if isinstance(decision, int) else decision.pk
-    with prepared_cursor() as cursor:  # planned once per connection, too
-        cursor.execute(composed.sql, [pk if p == _DECISION_PK else p for p in composed.params])
-        rows = [convert_row(list(row), composed.converters) for row in cursor.fetchall()]
-    return rows, composed
+def _decision_key(name: str) -> tuple:
+    """A read of one decision composed once (``workflows.composed``) per ``name``: the
+    decision's content type is an argument of some of these statements (a consultation's
+    subject), so a database numbering it anew composes them anew."""
+    return (name, ContentType.objects.get_for_model(Decision).pk)
 
 
 def decision_row(name: str, compose: Callable[[int], QuerySet], decision: Decision) -> tuple:
     """``compose(decision.pk).get()``, for a ``values_list`` of one decision (its facts, read
-    in one statement) in which nothing but the decision's id changes from call to call
-    (``_composed_rows``)."""
-    rows, _read = _composed_rows(name, compose, decision)
+    in one statement, composing a dozen sub-selects once rather than at every call) in which
+    nothing but the decision's id changes from call to call."""
+    pk = decision if isinstance(decision, int) else decision.pk
+    rows = composed_rows(_decision_key(name), compose, pk)
     if not rows:
         raise Decision.DoesNotExist("Decision matching query does not exist.")
     (row,) = rows  # by its primary key: one row
@@ -96,13 +55,11 @@ def decision_row(name: str, compose: Callable[[int], QuerySet], decision: Decisi
 
 def decision_first(name: str, compose: Callable[[int], QuerySet], decision: Decision):
     """``compose(decision.pk)[:1]``'s instance, or None: the first of the decision's rows of
-    a model with a ``decision`` foreign key, in the order ``compose`` gives (``_composed_rows``),
-    with its decision set as ``decision.<related>.first()`` leaves it."""
-    rows, composed = _composed_rows(name, compose, decision)
-    if not rows:
-        return None
-    instance = composed.model.from_db(connection.alias, composed.init_list, rows[0])
-    instance.decision = decision
+    a model with a ``decision`` foreign key, in the order ``compose`` gives, its statement
+    composed once, with its decision set as ``decision.<related>.first()`` leaves it."""
+    instance = composed_first(_decision_key(name), compose, decision.pk)
+    if instance is not None:
+        instance.decision = decision
     return instance
 
 

@@ -83,3 +83,24 @@ def test_an_argument_the_lookup_rewrites_is_refused():
         )
     with pytest.raises(TypeError):
         composed_rows(("test float",), lambda x: Unit.objects.filter(pk=x), 1.5)
+
+
+def test_a_values_list_of_expressions_reads_in_its_order_and_a_reordered_one_is_refused(units):
+    from django.db.models import Exists, OuterRef
+
+    county, bureau, _township = units
+
+    def facts(pk):
+        children = Unit.objects.filter(parent=OuterRef("pk"))
+        return Unit.objects.filter(pk=pk).values_list(Exists(children), "name")
+
+    with pytest.raises(TypeError, match="query order"):  # Django would move "name" first
+        composed_rows(("test reordered",), facts, county.pk)
+
+    def has_children(pk):
+        return Unit.objects.filter(pk=pk).values_list(
+            Exists(Unit.objects.filter(parent=OuterRef("pk")))
+        )
+
+    assert composed_rows(("test exists",), has_children, county.pk) == [(True,)]
+    assert composed_rows(("test exists",), has_children, bureau.pk) == [(False,)]
