@@ -75,7 +75,7 @@ def test_the_rows_written_in_python_are_the_templates_and_escape_what_people_wro
     from decisions.views.pages import register_rows_html
 
     hostile = drive.initiate()
-    Decision.objects.filter(pk=hostile.pk).update(title='<script>alert("x")</script> & \'q\'')
+    Decision.objects.filter(pk=hostile.pk).update(title="<script>alert(\"x\")</script> & 'q'")
     drive.initiate()
     client.force_login(people["drafter"])
     for language in ("zh-hans", "en"):
