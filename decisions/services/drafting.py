@@ -237,7 +237,8 @@ def decision_draft_save(
         options=decision.options,
         legal_basis=decision.legal_basis,
     )
-    number = decision.versions.count() + 1
+    (versions,) = decision_row("versions", _versions_of, decision)
+    number = versions + 1
     version = DraftVersion.objects.create(
         decision=decision,
         number=number,
@@ -355,4 +356,11 @@ def _draft_submit_facts_of(pk: int) -> QuerySet:
                 status=Consultation.Status.FINISHED,
             )
         ),
+    )
+
+
+def _versions_of(pk: int) -> QuerySet:
+    """How many draft versions the decision has (``_common.decision_row``)."""
+    return Decision.objects.filter(pk=pk).values_list(
+        count_of(DraftVersion.objects.filter(decision=OuterRef("pk")))
     )

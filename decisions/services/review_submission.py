@@ -11,6 +11,7 @@ the opinion itself is in ``review_opinion``, what both read in ``review``.
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,11 +23,12 @@ from workflows.record.services import record_append
 from workflows.transactions import service_atomic
 
 from .. import rules
-from ..models import Decision, LegalityReview, Stage
+from ..models import Decision, DraftVersion, LegalityReview, Stage
 from ..rules import preparation
 from ._common import (
     act_on,
     act_time,
+    decision_first,
     held_forget,
     held_written,
     lock,
@@ -97,7 +99,7 @@ def legality_review_submit(
     )
     review = LegalityReview.objects.create(
         decision=decision,
-        draft_version=decision.versions.order_by("-number").first(),
+        draft_version=decision_first("latest version", _latest_version_of, decision),
         review_office=office,
         government_id=decision.government_id,
         legal_basis=decision.legal_basis,
@@ -244,3 +246,9 @@ def legality_review_return(
         },
     )
     return review
+
+
+def _latest_version_of(pk: int) -> QuerySet:
+    """The decision's latest draft version, as ``decision.versions.order_by("-number")
+    .first()`` reads it (``_common.decision_first``)."""
+    return DraftVersion.objects.filter(decision_id=pk).order_by("-number")[:1]
