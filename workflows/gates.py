@@ -156,7 +156,7 @@ class ViewActivation(view_nodes.ViewActivation):
             task.owner = owner
             task.status = STATUS.ASSIGNED
 
-        # Offered as the node says (``decisions.flows.OfferedView.offers``), by the row's
+        # Offered as the node declares (``decisions.flows.OfferedView.Offers``), by the row's
         # own INSERT.
         offers_of = getattr(flow_task, "offers_of", None)
         _save_with_previous(

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 _PENDING = "_fazhi_record_pending"
 
@@ -63,7 +63,6 @@ def deferring() -> bool:
 def pending_keep(entries: list) -> None:
     """Keep ``entries`` (``services._Entry``) to append when the block ends, unless the
     savepoint they were recorded in is rolled back first."""
-    from django.db import transaction
 
     def recorded_here() -> None:
         """Its presence among the pending callbacks is what counts (see the module)."""
