@@ -46,16 +46,9 @@ from bench import drill_procs as procs
 from bench import drill_scenarios as sc
 from bench import drill_transitions as tr
 from bench import harness
+from bench.drill_report import SCENARIOS, failures, print_table
 
 SETTINGS = "bench.drill_settings"
-SCENARIOS = {
-    "baseline": "(a) baseline: no fault",
-    "redis": "(b) Redis stopped 10 s during sweeps, restarted empty",
-    "worker": "(c) worker SIGKILLed twice mid-delivery, restarted",
-    "beats": "(d) two beats",
-    "pg_delivery": "(e) PostgreSQL backends terminated every 0.5 s during delivery",
-    "pg_http": "(f) PostgreSQL backends terminated every 0.5 s during HTTP transitions",
-}
 TOTAL_LIMIT = 8 * 60  # seconds: later scenarios are skipped (and reported so) past this
 
 
@@ -166,118 +159,8 @@ def run_scenario(drill: sc.Drill, name: str, args) -> dict:
     return sc.reminders_run(drill, key, args.clocks, fault)
 
 
-def failures(name: str, r: dict) -> list[str]:
-    if "skipped" in r or "error" in r:
-        return [r.get("error") or r["skipped"]]
-    if name == "pg_http":
-        out = []
-        if r["half_done"]:
-            out.append(f"{r['half_done']} half-done transition(s)")
-        if r["doubled_transitions"]:
-            out.append(f"{r['doubled_transitions']} doubled transition(s)")
-        if not r["record_verify_ok"]:
-            out.append("record_verify fails")
-        return out
-    out = [
-        f"{r[key]} {label}"
-        for key, label in [
-            ("reminders_lost", "reminder(s) lost"),
-            ("reminders_doubled", "reminder(s) doubled"),
-            ("emails_doubled", "e-mail(s) doubled"),
-            ("emails_missing", "e-mail(s) missing"),
-        ]
-        if r[key]
-    ]
-    if not r["delivered_in_time"]:
-        out.append(f"not all delivered within {sc.DELIVERY_LIMIT:.0f} s")
-    return out
-
-
-def print_table(name: str, r: dict) -> None:
-    print(f"\n== {SCENARIOS[name]} ==")
-    if "skipped" in r or "error" in r:
-        rows = [("result", r.get("error") or r["skipped"])]
-    elif name == "pg_http":
-        rows = [
-            ("decisions (made / attempted)", f"{r['initiations_made']} / {r['decisions']}"),
-            ("transitions (done / attempted)", f"{r['transitions_done']} / {r['transitions']}"),
-            ("reached the meeting", r["reached_meeting"]),
-            ("half-done transitions", r["half_done"]),
-            ("doubled transitions", r["doubled_transitions"]),
-            (
-                "HTTP requests / 5xx / no answer",
-                f"{r['requests']} / {r['http_5xx']} / {r['no_response']}",
-            ),
-            ("answers by status", r["by_status"]),
-            (
-                "5xx / no answer: step committed / rolled back",
-                f"{r['errors_after_commit']} / {r['errors_rolled_back']}",
-            ),
-            ("backends terminated", r["pg_terminations"]),
-            (
-                "record_verify",
-                ("ok, " if r["record_verify_ok"] else "BROKEN, ") + r["record_verify"],
-            ),
-            ("not completed", "; ".join(r["stuck"]) or "none"),
-            ("seconds", r["seconds"]),
-        ]
-    else:
-        notes = {
-            k: v
-            for k, v in r.items()
-            if k
-            in (
-                "redis_down_s",
-                "sent_when_redis_stopped",
-                "kills",
-                "sent_and_emailed_at_each_kill",
-                "second_beat_alive_to_the_end",
-                "pg_terminations",
-                "terminator_errors",
-            )
-        }
-        rows = [
-            (
-                "reminders owed / sent / lost / doubled",
-                f"{r['reminders_owed']} / {r['reminders_sent']} / {r['reminders_lost']} / "
-                f"{r['reminders_doubled']}",
-            ),
-            ("in-app notifications", r["notifications"]),
-            (
-                "e-mails owed / sent / doubled / missing",
-                f"{r['emails_owed']} / {r['emails_sent']} / {r['emails_doubled']} / "
-                f"{r['emails_missing']}",
-            ),
-            ("e-mails not marked sent", r["emails_unmarked"]),
-            ("all delivered within the limit", r["delivered_in_time"]),
-            ("seconds to deliver everything", r["seconds"]),
-            ("fault", json.dumps(notes, ensure_ascii=False) if notes else "none"),
-            (
-                "HTTP probes (inbox API, portal) / 5xx / no answer",
-                f"{r['probe_requests']} / {r['probe_5xx']} / {r['probe_no_response']}  "
-                f"{r['probe_by_status']}",
-            ),
-        ]
-    if r.get("died"):
-        rows.append(("died by themselves (restarted)", ", ".join(r["died"])))
-    problems = failures(name, r)
-    rows.append(("verdict", "FAIL: " + "; ".join(problems) if problems else "pass"))
-    width = max(len(label) for label, _ in rows)
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}", flush=True)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(SCENARIOS))
-    parser.add_argument("--clocks", type=int, default=200)
-    parser.add_argument("--decisions", type=int, default=40)
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    args = parser.parse_args()
-    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in chosen if name not in SCENARIOS]
-    if unknown:
-        raise SystemExit(f"unknown scenario(s): {', '.join(unknown)}")
+    args, chosen = arguments()
     began = time.monotonic()
 
     os.environ.setdefault("DATABASE_URL", harness.DEFAULT_DATABASE_URL)
@@ -295,20 +178,7 @@ def main() -> None:
     from tests.support import OwnRedis, free_port
 
     redis = OwnRedis(free_port(0))
-    env = {
-        **os.environ,
-        "DATABASE_URL": harness.url_for(database),
-        "REDIS_URL": redis.url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "FAZHI_STATIC_ROOT": str(procs.LOGS / "static"),
-        "FAZHI_MEDIA_ROOT": str(procs.LOGS / "media"),
-        "FAZHI_SWEEP_SECONDS": str(sc.SWEEP_SECONDS),
-        "FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS": str(sc.CLAIM_TIMEOUT),
-        "FAZHI_DRILL_MAIL_FILE": str(mail_file),
-        "LOG_LEVEL": "INFO",
-    }
-    env["FAZHI_RECORD_SIGNING_KEY"] = signing_key(env)
+    env = drill_env(database=database, redis_url=redis.url, mail_file=mail_file)
     proc_env = {**env, "PGAPPNAME": procs.APP_NAME}  # what the terminator looks for
     drill = None
     results: dict[str, dict] = {}
@@ -326,32 +196,8 @@ def main() -> None:
             beat=procs.beat(proc_env),
             mail_file=mail_file,
         )
-        prepare(env, database)
-        drill.tokens = {
-            who: manage(env, "api_token", who).strip() for who in ("drafter", "legal_advisor")
-        }
-        os.environ.update(env)  # this process observes through the ORM (no PGAPPNAME)
-        import django
-
-        django.setup()
-        people_ensure(drill)
-        processes_start(drill)
-        print(
-            f"Drill on database {database}, redis-server 127.0.0.1:{redis.port}, gunicorn "
-            f"{drill.base_url}; set up in {round(time.monotonic() - began, 1)} s "
-            "(logs in var/drill/)",
-            flush=True,
-        )
-        for name in chosen:
-            if time.monotonic() - began > TOTAL_LIMIT:
-                results[name] = {"skipped": f"skipped: past the {TOTAL_LIMIT} s limit"}
-            else:
-                try:
-                    results[name] = run_scenario(drill, name, args)
-                except Exception as error:  # noqa: BLE001 - reported; the next one runs
-                    results[name] = {"error": f"drill error: {error!r}"[:500]}
-                    drill.revive(name)
-            print_table(name, results[name])
+        drill_start(drill, env, database, began)
+        scenarios_run(drill, chosen, args, results, began)
         final = final_check(drill, results)
     finally:
         for proc in drill.processes() if drill else []:
@@ -362,6 +208,83 @@ def main() -> None:
         if not args.keep:
             harness.database_drop(database)
 
+    failed = summary_print(drill, results, final, began)
+    sys.exit(1 if failed else 0)
+
+
+def arguments() -> tuple[argparse.Namespace, list[str]]:
+    """The command line, and the scenarios chosen (``--only``), each one known."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SCENARIOS))
+    parser.add_argument("--clocks", type=int, default=200)
+    parser.add_argument("--decisions", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in SCENARIOS]
+    if unknown:
+        raise SystemExit(f"unknown scenario(s): {', '.join(unknown)}")
+    return args, chosen
+
+
+def drill_env(*, database: str, redis_url: str, mail_file) -> dict[str, str]:
+    """The processes' environment: the drill's database and redis-server, fresh secrets, the
+    mail file, and the sweep's and claim's drill timings."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": harness.url_for(database),
+        "REDIS_URL": redis_url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "FAZHI_STATIC_ROOT": str(procs.LOGS / "static"),
+        "FAZHI_MEDIA_ROOT": str(procs.LOGS / "media"),
+        "FAZHI_SWEEP_SECONDS": str(sc.SWEEP_SECONDS),
+        "FAZHI_REMINDER_CLAIM_TIMEOUT_SECONDS": str(sc.CLAIM_TIMEOUT),
+        "FAZHI_DRILL_MAIL_FILE": str(mail_file),
+        "LOG_LEVEL": "INFO",
+    }
+    env["FAZHI_RECORD_SIGNING_KEY"] = signing_key(env)
+    return env
+
+
+def drill_start(drill: sc.Drill, env: dict[str, str], database: str, began: float) -> None:
+    """The database prepared, the API tokens made, this process set up on it (observing
+    through the ORM) and the processes started."""
+    prepare(env, database)
+    drill.tokens = {
+        who: manage(env, "api_token", who).strip() for who in ("drafter", "legal_advisor")
+    }
+    os.environ.update(env)  # this process observes through the ORM (no PGAPPNAME)
+    import django
+
+    django.setup()
+    people_ensure(drill)
+    processes_start(drill)
+    print(
+        f"Drill on database {database}, redis-server 127.0.0.1:{drill.redis.port}, gunicorn "
+        f"{drill.base_url}; set up in {round(time.monotonic() - began, 1)} s "
+        "(logs in var/drill/)",
+        flush=True,
+    )
+
+
+def scenarios_run(drill: sc.Drill, chosen: list[str], args, results: dict, began: float) -> None:
+    """Each chosen scenario in turn into ``results`` (skipped past ``TOTAL_LIMIT``; an error
+    reported and the processes revived), its table printed."""
+    for name in chosen:
+        if time.monotonic() - began > TOTAL_LIMIT:
+            results[name] = {"skipped": f"skipped: past the {TOTAL_LIMIT} s limit"}
+        else:
+            try:
+                results[name] = run_scenario(drill, name, args)
+            except Exception as error:  # noqa: BLE001 - reported; the next one runs
+                results[name] = {"error": f"drill error: {error!r}"[:500]}
+                drill.revive(name)
+        print_table(name, results[name])
+
+
+def summary_print(drill, results: dict, final: dict, began: float) -> bool:
+    """The verdicts and the one JSON line with every figure; whether the drill failed."""
     verdicts = {name: failures(name, r) for name, r in results.items()}
     verdicts["final"] = final["problems"]
     failed = any(verdicts.values())
@@ -387,7 +310,7 @@ def main() -> None:
             default=str,
         )
     )
-    sys.exit(1 if failed else 0)
+    return failed
 
 
 def final_check(drill: sc.Drill, results: dict) -> dict:

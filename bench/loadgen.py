@@ -63,7 +63,137 @@ def cookies_load(args) -> list[str]:
     return cookies
 
 
-def main() -> None:
+class Load:
+    """What the threads share: the request budget, the time to stop, and each answer's latency
+    or error (overall and, with a mix, per endpoint), under one lock."""
+
+    def __init__(self, *, max_requests: int, seconds: float, mix: list[dict] | None):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.by_endpoint: dict[str, dict] = {
+            entry["name"]: {"latencies": [], "errors": []} for entry in (mix or [])
+        }
+        self.budget = max_requests
+        self.stop_at = time.perf_counter() + seconds
+
+    def take(self) -> bool:
+        """One more request, while time and the budget last."""
+        if time.perf_counter() >= self.stop_at:
+            return False
+        with self.lock:
+            if self.budget <= 0:
+                return False
+            self.budget -= 1
+            return True
+
+    def summary(self, seconds: float) -> dict:
+        out = {
+            "requests": len(self.latencies),
+            "errors": len(self.errors),
+            "first_error": self.errors[0] if self.errors else None,
+            "seconds": round(seconds, 2),
+            "rps": round(len(self.latencies) / seconds, 1),
+            **percentiles(self.latencies),
+        }
+        if self.by_endpoint:
+            out["endpoints"] = {
+                name: {
+                    "requests": len(r["latencies"]),
+                    "errors": len(r["errors"]),
+                    "first_error": r["errors"][0] if r["errors"] else None,
+                    "rps": round(len(r["latencies"]) / seconds, 1),
+                    **percentiles(r["latencies"]),
+                }
+                for name, r in self.by_endpoint.items()
+            }
+        return out
+
+
+def worker_mix(
+    load: Load, index: int, *, mix: list[dict], cookies: list[str], extra_headers: dict
+) -> None:
+    """Thread ``index``: GET the mix's endpoints in turn, from entry ``index`` on, as person
+    ``index`` mod the number of cookies; only a 200 counts."""
+    session = requests.Session()
+    headers = dict(extra_headers)
+    person = index % len(cookies) if cookies else 0
+    if cookies:
+        headers["Cookie"] = cookies[person]
+    n = index % len(mix)
+    while load.take():
+        entry = mix[n % len(mix)]
+        n += 1
+        urls = entry["url"] if isinstance(entry["url"], list) else [entry["url"]]
+        url = urls[person % len(urls)]
+        started = time.perf_counter()
+        try:
+            response = session.get(url, headers=headers, timeout=30, allow_redirects=False)
+            ok = response.status_code == 200
+            error = f"{response.status_code} {url} {response.headers.get('Location', '')}"
+        except requests.RequestException as exc:
+            ok, error = False, f"{url}: {exc!r}"
+        elapsed = time.perf_counter() - started
+        with load.lock:
+            record = load.by_endpoint[entry["name"]]
+            if ok:
+                load.latencies.append(elapsed)
+                record["latencies"].append(elapsed)
+            else:
+                load.errors.append(error[:300])
+                record["errors"].append(error[:300])
+
+
+def worker(
+    load: Load, index: int, *, url: str, post: bool, cookies: list[str], extra_headers: dict
+) -> None:
+    """Thread ``index``: GET ``url`` again and again, or with ``post`` POST a comment to it
+    (after one GET for the CSRF token); a POST answers with a redirect."""
+    session = requests.Session()
+    session.headers.update(extra_headers)
+    if cookies:
+        session.headers["Cookie"] = cookies[index % len(cookies)]
+    data = None
+    if post:
+        page = session.get(url, timeout=30)
+        match = TOKEN.search(page.text)
+        if not match:
+            load.errors.append("no CSRF token on the page")
+            return
+        data = {
+            "csrfmiddlewaretoken": match.group(1),
+            "text": f"建议分步调整，第{index}号读者。",
+            "name": "居民",
+            "contact": "",
+            "paragraph_ref": "",
+            "website": "",
+        }
+    headers = {"Referer": url}
+    n = 0
+    while load.take():
+        started = time.perf_counter()
+        try:
+            if data is None:
+                response = session.get(url, timeout=30)
+                ok = response.status_code == 200
+            else:
+                data["text"] = f"建议分步调整，第{index}-{n}号意见。"
+                response = session.post(
+                    url, data=data, headers=headers, timeout=30, allow_redirects=False
+                )
+                ok = response.status_code == 302
+        except requests.RequestException as error:
+            ok, response = False, error
+        elapsed = time.perf_counter() - started
+        n += 1
+        with load.lock:
+            if ok:
+                load.latencies.append(elapsed)
+            else:
+                load.errors.append(str(getattr(response, "status_code", response))[:200])
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", nargs="?")
     parser.add_argument("--post", action="store_true")
@@ -85,6 +215,11 @@ def main() -> None:
         raise SystemExit("--post measures one page: not with --mix")
     if args.url and urlsplit(args.url).hostname not in LOOPBACK:
         raise SystemExit("loopback only")
+    return args
+
+
+def main() -> None:
+    args = arguments()
     mix = mix_load(args.mix) if args.mix else None
     cookies = cookies_load(args)
     extra_headers = {}
@@ -92,124 +227,22 @@ def main() -> None:
         name, _, value = header.partition(":")
         extra_headers[name.strip()] = value.strip()
 
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors: list[str] = []
-    by_endpoint: dict[str, dict] = {
-        entry["name"]: {"latencies": [], "errors": []} for entry in (mix or [])
-    }
-    budget = [args.max_requests]
-
-    def take() -> bool:
-        with lock:
-            if budget[0] <= 0:
-                return False
-            budget[0] -= 1
-            return True
-
-    stop_at = time.perf_counter() + args.seconds
-
-    def worker_mix(index: int) -> None:
-        session = requests.Session()
-        headers = dict(extra_headers)
-        person = index % len(cookies) if cookies else 0
-        if cookies:
-            headers["Cookie"] = cookies[person]
-        n = index % len(mix)
-        while time.perf_counter() < stop_at and take():
-            entry = mix[n % len(mix)]
-            n += 1
-            urls = entry["url"] if isinstance(entry["url"], list) else [entry["url"]]
-            url = urls[person % len(urls)]
-            started = time.perf_counter()
-            try:
-                response = session.get(url, headers=headers, timeout=30, allow_redirects=False)
-                ok = response.status_code == 200
-                error = f"{response.status_code} {url} {response.headers.get('Location', '')}"
-            except requests.RequestException as exc:
-                ok, error = False, f"{url}: {exc!r}"
-            elapsed = time.perf_counter() - started
-            with lock:
-                record = by_endpoint[entry["name"]]
-                if ok:
-                    latencies.append(elapsed)
-                    record["latencies"].append(elapsed)
-                else:
-                    errors.append(error[:300])
-                    record["errors"].append(error[:300])
-
-    def worker(index: int) -> None:
-        session = requests.Session()
-        session.headers.update(extra_headers)
-        if cookies:
-            session.headers["Cookie"] = cookies[index % len(cookies)]
-        data = None
-        if args.post:
-            page = session.get(args.url, timeout=30)
-            match = TOKEN.search(page.text)
-            if not match:
-                errors.append("no CSRF token on the page")
-                return
-            data = {
-                "csrfmiddlewaretoken": match.group(1),
-                "text": f"建议分步调整，第{index}号读者。",
-                "name": "居民",
-                "contact": "",
-                "paragraph_ref": "",
-                "website": "",
-            }
-        headers = {"Referer": args.url}
-        n = 0
-        while time.perf_counter() < stop_at and take():
-            started = time.perf_counter()
-            try:
-                if data is None:
-                    response = session.get(args.url, timeout=30)
-                    ok = response.status_code == 200
-                else:
-                    data["text"] = f"建议分步调整，第{index}-{n}号意见。"
-                    response = session.post(
-                        args.url, data=data, headers=headers, timeout=30, allow_redirects=False
-                    )
-                    ok = response.status_code == 302
-            except requests.RequestException as error:
-                ok, response = False, error
-            elapsed = time.perf_counter() - started
-            n += 1
-            with lock:
-                if ok:
-                    latencies.append(elapsed)
-                else:
-                    errors.append(str(getattr(response, "status_code", response))[:200])
-
-    target = worker_mix if mix else worker
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(args.concurrency)]
+    load = Load(max_requests=args.max_requests, seconds=args.seconds, mix=mix)
+    common = {"cookies": cookies, "extra_headers": extra_headers}
+    if mix:
+        target, kwargs = worker_mix, {"mix": mix, **common}
+    else:
+        target, kwargs = worker, {"url": args.url, "post": args.post, **common}
+    threads = [
+        threading.Thread(target=target, args=(load, i), kwargs=kwargs)
+        for i in range(args.concurrency)
+    ]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    seconds = time.perf_counter() - began
-    out = {
-        "requests": len(latencies),
-        "errors": len(errors),
-        "first_error": errors[0] if errors else None,
-        "seconds": round(seconds, 2),
-        "rps": round(len(latencies) / seconds, 1),
-        **percentiles(latencies),
-    }
-    if mix:
-        out["endpoints"] = {
-            name: {
-                "requests": len(r["latencies"]),
-                "errors": len(r["errors"]),
-                "first_error": r["errors"][0] if r["errors"] else None,
-                "rps": round(len(r["latencies"]) / seconds, 1),
-                **percentiles(r["latencies"]),
-            }
-            for name, r in by_endpoint.items()
-        }
-    print(json.dumps(out, ensure_ascii=False))
+    print(json.dumps(load.summary(time.perf_counter() - began), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -66,67 +66,17 @@ def populate(n: int, due: int) -> float:
 
     from workflows.clocks.selectors import jurisdiction_default
     from workflows.models import Unit
-    from workflows.services import person_ensure, unit_ensure
 
     started = time.perf_counter()
     with transaction.atomic():
-        unit, _ = unit_ensure(name="乌恰县司法局", kind=Unit.Kind.DEPARTMENT, issuer_code="恰司")
-        person, _ = person_ensure(
-            username="reviewer",
-            full_name="审查人",
-            unit=unit,
-            password=None,
-            email="reviewer@example.org",
-        )
-        person_ensure(
-            username="head",
-            full_name="局长",
-            unit=unit,
-            password=None,
-            email="head@example.org",
-            roles={"unit_head": [unit]},
-        )
+        unit, person = _staff_ensure()
         jurisdiction = jurisdiction_default()
         content_type = ContentType.objects.get_for_model(Unit).pk
-        far = dt.date(2024, 11, 1)
         with connection.cursor() as cursor:
-            raw = cursor.cursor
-            columns = (
-                "id, content_type_id, object_id, subject_label, jurisdiction_id, rule_key, "
-                "rule_description, legal_source, start, unit, amount, due, status, "
-                "responsible_unit_id"
+            _deadlines_copy(
+                cursor, n, due, content_type=content_type, jurisdiction=jurisdiction, unit=unit
             )
-            extra = _defaults(cursor)
-            names = columns + "".join(f", {c}" for c, _ in extra)
-            values = tuple(v for _, v in extra)
-            with raw.copy(f"COPY clocks_deadline ({names}) FROM STDIN") as copy:
-                for i in range(1, n + 1):
-                    if i <= due // 2:
-                        day = DUE_SOON
-                    elif i <= due:
-                        day = DUE_PAST
-                    else:
-                        day = far + dt.timedelta(days=i % 700)
-                    copy.write_row(
-                        (
-                            i,
-                            content_type,
-                            str(i),
-                            f"事项 {i}",
-                            jurisdiction.pk,
-                            "bench.review",
-                            "Legality review",
-                            "《重大行政决策程序暂行条例》第二十六条",
-                            day - dt.timedelta(days=20),
-                            "working",
-                            7,
-                            day,
-                            "open",
-                            unit.pk,
-                        )
-                        + values
-                    )
-            with raw.copy(
+            with cursor.cursor.copy(
                 "COPY clocks_deadline_responsible_people (deadline_id, user_id) FROM STDIN"
             ) as copy:
                 for i in range(1, n + 1):
@@ -138,6 +88,72 @@ def populate(n: int, due: int) -> float:
         cursor.execute("VACUUM ANALYZE clocks_deadline")
         cursor.execute("VACUUM ANALYZE clocks_deadline_responsible_people")
     return time.perf_counter() - started
+
+
+def _staff_ensure():
+    """The review office, its reviewer (responsible for every deadline) and its head (whom an
+    overdue deadline escalates to); the office and the reviewer."""
+    from workflows.models import Unit
+    from workflows.services import person_ensure, unit_ensure
+
+    unit, _ = unit_ensure(name="乌恰县司法局", kind=Unit.Kind.DEPARTMENT, issuer_code="恰司")
+    person, _ = person_ensure(
+        username="reviewer",
+        full_name="审查人",
+        unit=unit,
+        password=None,
+        email="reviewer@example.org",
+    )
+    person_ensure(
+        username="head",
+        full_name="局长",
+        unit=unit,
+        password=None,
+        email="head@example.org",
+        roles={"unit_head": [unit]},
+    )
+    return unit, person
+
+
+def _deadlines_copy(cursor, n: int, due: int, *, content_type: int, jurisdiction, unit) -> None:
+    """COPY the ``n`` open deadlines: half of the ``due`` first ones due soon, the other half
+    overdue, the rest due well after TODAY."""
+    far = dt.date(2024, 11, 1)
+    columns = (
+        "id, content_type_id, object_id, subject_label, jurisdiction_id, rule_key, "
+        "rule_description, legal_source, start, unit, amount, due, status, "
+        "responsible_unit_id"
+    )
+    extra = _defaults(cursor)
+    names = columns + "".join(f", {c}" for c, _ in extra)
+    values = tuple(v for _, v in extra)
+    with cursor.cursor.copy(f"COPY clocks_deadline ({names}) FROM STDIN") as copy:
+        for i in range(1, n + 1):
+            if i <= due // 2:
+                day = DUE_SOON
+            elif i <= due:
+                day = DUE_PAST
+            else:
+                day = far + dt.timedelta(days=i % 700)
+            copy.write_row(
+                (
+                    i,
+                    content_type,
+                    str(i),
+                    f"事项 {i}",
+                    jurisdiction.pk,
+                    "bench.review",
+                    "Legality review",
+                    "《重大行政决策程序暂行条例》第二十六条",
+                    day - dt.timedelta(days=20),
+                    "working",
+                    7,
+                    day,
+                    "open",
+                    unit.pk,
+                )
+                + values
+            )
 
 
 def write_floor(*, events_after: int, repeat: int = 3) -> float:
@@ -215,55 +231,94 @@ def main() -> None:
 
     name = harness.setup("sweep")
     try:
-        from django.core import mail
-        from django.utils import timezone
-
-        from config.celery import app
-        from workflows.clocks.models import Notification, Reminder
-        from workflows.clocks.sweep import reminders_schedule, reminders_sweep
-
-        populate_s = populate(n, args.due)
-        select_s, due_rows, plan = _time_select()
-        if due_rows != args.due:
-            raise SystemExit(f"{due_rows} rows due, expected {args.due}")
-
-        from django.db import transaction
-
-        from workflows.record.models import Event
-
-        events_before = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-        started = time.perf_counter()
-        with transaction.atomic():
-            marked, created = reminders_schedule(today=TODAY, now=timezone.now())
-        schedule_s = time.perf_counter() - started
-        floor_s = write_floor(events_after=events_before)
-
-        # The beat sweep: the reminders exist now, so it only queues them.
-        app.control.purge()
-        started = time.perf_counter()
-        queued = reminders_sweep(today=TODAY, now=timezone.now(), deliver="queue")
-        queue_s = time.perf_counter() - started
-        app.control.purge()
-        Reminder.objects.update(queued_at=None)
-
-        started = time.perf_counter()
-        inline = reminders_sweep(today=TODAY, now=timezone.now(), deliver="inline")
-        inline_s = time.perf_counter() - started
-        started = time.perf_counter()
-        repeat = reminders_sweep(today=TODAY, now=timezone.now(), deliver="inline")
-        repeat_s = time.perf_counter() - started
-        counts = {
-            "reminders": Reminder.objects.count(),
-            "notifications": Notification.objects.count(),
-            "emails": len(mail.outbox),
-        }
+        m = measure(n, args.due)
     finally:
         harness.teardown(name, keep=args.keep)
 
-    figures = {
+    figures = figures_of(n, m)
+    harness.emit("sweep", figures, table(n, figures))
+
+
+def measure(n: int, due: int) -> dict:
+    """Populate, then time the reference SELECT, the schedule, the write floor and the sweeps
+    on the same database; the times (seconds) and what each did."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from workflows.clocks.sweep import reminders_schedule
+    from workflows.record.models import Event
+
+    populate_s = populate(n, due)
+    select_s, due_rows, plan = _time_select()
+    if due_rows != due:
+        raise SystemExit(f"{due_rows} rows due, expected {due}")
+
+    events_before = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    started = time.perf_counter()
+    with transaction.atomic():
+        marked, created = reminders_schedule(today=TODAY, now=timezone.now())
+    schedule_s = time.perf_counter() - started
+    floor_s = write_floor(events_after=events_before)
+    return {
+        "populate_s": populate_s,
+        "select_s": select_s,
+        "due_rows": due_rows,
+        "plan": plan,
+        "schedule_s": schedule_s,
+        "floor_s": floor_s,
+        "marked": marked,
+        "created": created,
+        **sweeps_time(),
+    }
+
+
+def sweeps_time() -> dict:
+    """The beat sweep (it only queues: the reminders exist), an inline sweep and a repeat
+    one; their times, what each did, and the rows and mails they left."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from config.celery import app
+    from workflows.clocks.models import Notification, Reminder
+    from workflows.clocks.sweep import reminders_sweep
+
+    # The beat sweep: the reminders exist now, so it only queues them.
+    app.control.purge()
+    started = time.perf_counter()
+    queued = reminders_sweep(today=TODAY, now=timezone.now(), deliver="queue")
+    queue_s = time.perf_counter() - started
+    app.control.purge()
+    Reminder.objects.update(queued_at=None)
+
+    started = time.perf_counter()
+    inline = reminders_sweep(today=TODAY, now=timezone.now(), deliver="inline")
+    inline_s = time.perf_counter() - started
+    started = time.perf_counter()
+    repeat = reminders_sweep(today=TODAY, now=timezone.now(), deliver="inline")
+    repeat_s = time.perf_counter() - started
+    counts = {
+        "reminders": Reminder.objects.count(),
+        "notifications": Notification.objects.count(),
+        "emails": len(mail.outbox),
+    }
+    return {
+        "queue_s": queue_s,
+        "inline_s": inline_s,
+        "repeat_s": repeat_s,
+        "queued": queued,
+        "inline": inline,
+        "repeat": repeat,
+        "counts": counts,
+    }
+
+
+def figures_of(n: int, m: dict) -> dict:
+    select_s, schedule_s, floor_s = m["select_s"], m["schedule_s"], m["floor_s"]
+    queue_s, inline_s, repeat_s = m["queue_s"], m["inline_s"], m["repeat_s"]
+    return {
         "deadlines": n,
-        "due": due_rows,
-        "populate_s": round(populate_s, 1),
+        "due": m["due_rows"],
+        "populate_s": round(m["populate_s"], 1),
         "select_ms": round(select_s * 1000, 2),
         "schedule_ms": round(schedule_s * 1000, 1),
         "queue_sweep_ms": round(queue_s * 1000, 1),
@@ -276,16 +331,19 @@ def main() -> None:
         "queue_sweep_ratio": harness.ratio(queue_s, select_s, 1),
         "inline_sweep_ratio": harness.ratio(inline_s, select_s, 1),
         "repeat_sweep_ratio": harness.ratio(repeat_s, select_s, 1),
-        "marked_overdue": marked,
-        "reminders_created": created,
-        "queued": queued.queued,
-        "delivered_inline": inline.delivered,
-        "repeat_delivered": repeat.delivered,
-        **counts,
-        "select_plan": plan,
+        "marked_overdue": m["marked"],
+        "reminders_created": m["created"],
+        "queued": m["queued"].queued,
+        "delivered_inline": m["inline"].delivered,
+        "repeat_delivered": m["repeat"].delivered,
+        **m["counts"],
+        "select_plan": m["plan"],
     }
-    rows = [
-        ("open deadlines / due", f"{n:,} / {due_rows}"),
+
+
+def table(n: int, figures: dict) -> list[tuple[str, str]]:
+    return [
+        ("open deadlines / due", f"{n:,} / {figures['due']}"),
         ("COPY + VACUUM ANALYZE", f"{figures['populate_s']} s"),
         ("reference: indexed SELECT of the due rows", f"{figures['select_ms']} ms"),
         (
@@ -311,11 +369,10 @@ def main() -> None:
         ),
         (
             "reminders / notifications / e-mails",
-            f"{counts['reminders']} / {counts['notifications']} / {counts['emails']}",
+            f"{figures['reminders']} / {figures['notifications']} / {figures['emails']}",
         ),
-        ("SELECT plan", plan),
+        ("SELECT plan", figures["select_plan"]),
     ]
-    harness.emit("sweep", figures, rows)
 
 
 if __name__ == "__main__":
