@@ -21,7 +21,8 @@ processes read today from the real clock), so 400 reminders and 400 e-mails are 
 * pg_delivery — every backend of the drill's processes terminated every 0.5 s while the
   reminders are delivered;
 * pg_http — the same terminations while decisions go from proposal to the meeting through the
-  API (``POST /api/v1/tasks/{id}/complete/``) as the demo's drafter and legal advisor.
+  API (``POST /api/v1/tasks/{id}/complete/``) as the demo's drafter, legal advisor and the
+  review office's head.
 
 After each: reminders owed / sent / lost / doubled, e-mails sent / doubled (the same Message-ID
 twice in the mail file) / missing, half-done transitions (a task done without its record event,
@@ -252,7 +253,8 @@ def drill_start(drill: sc.Drill, env: dict[str, str], database: str, began: floa
     through the ORM) and the processes started."""
     prepare(env, database)
     drill.tokens = {
-        who: manage(env, "api_token", who).strip() for who in ("drafter", "legal_advisor")
+        who: manage(env, "api_token", who).strip()
+        for who in ("drafter", "legal_advisor", "unit_head")
     }
     os.environ.update(env)  # this process observes through the ORM (no PGAPPNAME)
     import django

@@ -28,6 +28,11 @@ def failures(name: str, r: dict) -> list[str]:
             out.append(f"{r['doubled_transitions']} doubled transition(s)")
         if not r["record_verify_ok"]:
             out.append("record_verify fails")
+        # A step refused for good (4xx) or not open means the drill's own steps no longer
+        # match the flow: nothing was drilled there, which must not pass.
+        wrong = [s for s in r["stuck"] if ": refused" in s or s.endswith(": not open")]
+        if wrong:
+            out.append(f"{len(wrong)} transition(s) the drill could not make: {wrong[0]}")
         return out
     out = [
         f"{r[key]} {label}"

@@ -21,6 +21,13 @@ DRAFT = {
     "legal_basis": "《价格法》",
     "not_disclosable": True,
     "not_disclosable_reason": "涉及国家秘密",
+    # Required at submission since issue 16: the drafting explanation (第十四条) and the
+    # government's decision to start (第十条); without them every transition was refused
+    # (400 start_decision_required) and the drill measured nothing.
+    "drafting_explanation": "起草说明",
+    "start_decided_by": "县长",
+    "start_decided_on": "2024-01-15",
+    "start_reference": "县长批示〔2024〕3号",
     "submit": True,
 }
 RISK = {
@@ -53,8 +60,10 @@ STEPS = [
         "review",
         "legal_advisor",
         {"outcome": "lawful", "opinion": "经审查，合法。"},
-        "decision.legality_reviewed",
+        "decision.legality_opinion_prepared",
     ),
+    # The review office's head approves and numbers the opinion (第二十八条).
+    ("approve_legality", "approve", "unit_head", {"confirm": True}, "decision.legality_reviewed"),
     ("package_check", "check", "drafter", {"confirm": True}, "decision.package_checked"),
 ]
 ATTEMPTS = 6  # per transition, as a person pressing the button again after an error page
@@ -168,7 +177,7 @@ def transitions_under_terminations(
     drill: Drill, *, decisions: int, every: float = 0.5, limit: float = 150.0
 ) -> dict:
     """``decisions`` decisions taken from their proposal to the meeting over the API, as the
-    demo's drafter and legal advisor, while every database backend of the drill's processes
+    demo's drafter, legal advisor and the review office's head, while every database backend of the drill's processes
     is terminated every ``every`` seconds. Every 5xx is counted; each transition is then
     checked against the record (an event for every completed step, none for one that did not
     complete), and the whole chain verified."""
