@@ -149,7 +149,9 @@ class Driver:
             self.processes[d.pk] = DecisionFlow.start.run(decision=d)
         return d
 
-    def consult(self, d, comments=("建议分步调整",), dispose=True):
+    def consultation_ran_out(self, d, comments=()):
+        """The draft submitted and put to the public for a period that ended a minute ago,
+        with ``comments``: the flow's timer (or the close) is due."""
         drafter = self.p["drafter"]
         self.step(d, "draft", drafter, lambda: s.decision_draft_submit(decision=d, by=drafter))
         now = timezone.now()
@@ -168,6 +170,11 @@ class Driver:
             comment_submit(
                 consultation=consultation, text=text, name="居民", at=now - timedelta(days=2)
             )
+        return consultation
+
+    def consult(self, d, comments=("建议分步调整",), dispose=True):
+        drafter = self.p["drafter"]
+        consultation = self.consultation_ran_out(d, comments)
         if self.flow:
             fire_due_timers()  # the period ran out: the flow's timer closes the consultation
         else:

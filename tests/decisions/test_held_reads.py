@@ -242,20 +242,7 @@ def test_the_timer_closing_the_consultation_reads_the_decision_under_its_locks_o
 
     drive = Driver(people, catalogue_item, flow=True)
     d = drive.initiate()
-    drafter = people["drafter"]
-    drive.step(d, "draft", drafter, lambda: s.decision_draft_submit(decision=d, by=drafter))
-    now = timezone.now()
-    drive.step(
-        d,
-        "open_consultation",
-        drafter,
-        lambda: s.decision_consultation_open(
-            decision=d,
-            by=drafter,
-            opens_at=now - timedelta(days=31),
-            closes_at=now - timedelta(minutes=1),
-        ),
-    )
+    drive.consultation_ran_out(d)
     with CaptureQueriesContext(connection) as queries:
         fire_due_timers()  # the period ran out: the flow's timer closes the consultation
     d.refresh_from_db()

@@ -14,7 +14,6 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
-from decisions import services as s
 from decisions.flows import DecisionFlow
 from decisions.models import Stage
 from workflows.record.models import Event
@@ -29,20 +28,7 @@ pytestmark = pytest.mark.django_db
 def _consultation_ran_out(people, catalogue_item):
     drive = Driver(people, catalogue_item, flow=True)
     d = drive.initiate()
-    drafter = people["drafter"]
-    drive.step(d, "draft", drafter, lambda: s.decision_draft_submit(decision=d, by=drafter))
-    now = timezone.now()
-    drive.step(
-        d,
-        "open_consultation",
-        drafter,
-        lambda: s.decision_consultation_open(
-            decision=d,
-            by=drafter,
-            opens_at=now - timedelta(days=31),
-            closes_at=now - timedelta(minutes=1),
-        ),
-    )
+    drive.consultation_ran_out(d)
     return d
 
 
