@@ -59,10 +59,19 @@ OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 _node_steps: dict[tuple[type, str], tuple[Step, Callable[[Task], Any]]] = {}
 
 
+_registered = [0]  # how many times a node was registered: what depends on them is rebuilt
+
+
 def register_node_step(*, flow_class: type, node: str, step: Step, subject: Callable) -> None:
     """Tie a human node of ``flow_class`` to its declared step; ``subject(task)`` gives the
     object the step works on (the decision of the task's process)."""
     _node_steps[(flow_class, node)] = (step, subject)
+    _registered[0] += 1
+
+
+def node_steps_registered() -> int:
+    """A number that changes whenever a node is registered (``register_node_step``)."""
+    return _registered[0]
 
 
 def node_steps() -> dict[tuple[type, str], tuple[Step, Callable[[Task], Any]]]:

@@ -16,7 +16,7 @@ from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from viewflow.workflow.models import Process
 
 from ..clocks.models import Deadline
-from ..tasking import node_steps
+from ..tasking import node_steps, node_steps_registered
 
 # process model -> clocks(process) -> a condition on Deadline naming the clocks of the subject
 # the process carries; ``process`` is an expression naming the process's pk, written to be
@@ -42,11 +42,27 @@ def register_task_clocks(
         _clock_processes.pop(process_model, None)
     else:
         _clock_processes[process_model] = processes
+    _clocked_kept.clear()
+
+
+_clocked_kept: dict[int, tuple] = {}  # node registrations seen -> _clocked_nodes' answer
 
 
 def _clocked_nodes() -> tuple[tuple[Any, tuple[str, ...], TaskClocks], ...]:
     """(flow node, rule keys, the process's clocks) of each human node whose step meets a
-    clock: its task is due when that clock is (the step must act before it runs out)."""
+    clock: its task is due when that clock is (the step must act before it runs out).
+
+    Kept until a node or a process's clocks are registered again: every task a transition
+    saves asks it (``undated.task_saved``)."""
+    registered = node_steps_registered()
+    kept = _clocked_kept.get(registered)
+    if kept is None:
+        _clocked_kept.clear()
+        kept = _clocked_kept[registered] = _clocked_nodes_read()
+    return kept
+
+
+def _clocked_nodes_read() -> tuple[tuple[Any, tuple[str, ...], TaskClocks], ...]:
     clocked = []
     for (flow_class, node), (step, _subject) in node_steps().items():
         rule_keys = tuple(clock.rule_key for clock in step.clocks if clock.meets)
