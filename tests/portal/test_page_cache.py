@@ -228,3 +228,21 @@ def test_the_rate_limit_reads_the_page_ahead_only_when_it_lets_the_request_throu
     assert backend.prefetched(allowed, keys) == {"public-v:test-ahead": ("copy", 1)}
     assert hit_all([check], fetch=keys, request=refused) > 0
     assert backend.prefetched(refused, keys) is None
+
+
+def test_a_bump_starts_a_version_at_random_and_counts_it_up_by_one(open_consultation):
+    """``caching.bump`` on the kept Redis client: a subject without a version gets a random
+    one (a copy stored under an evicted version must not match a count started again), and
+    each bump after that moves it by exactly one."""
+    from django.core.cache import cache
+
+    key = caching._version_key("test-scope", open_consultation.pk)
+    cache.delete(key)
+    caching.bump("test-scope", open_consultation.pk)
+    first = cache.get(key)
+    assert isinstance(first, int) and first > 1
+    caching.bump("test-scope", open_consultation.pk)
+    assert cache.get(key) == first + 1
+    cache.set(key, 41, timeout=None)
+    caching.bump("test-scope", open_consultation.pk)
+    assert cache.get(key) == 42
