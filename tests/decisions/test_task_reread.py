@@ -1,5 +1,5 @@
 """A task action re-reads its task under the process lock with a statement composed once per
-shape and planned once per database connection (``workflows.tasking._task_reread``): it
+shape and planned once per database connection (``workflows.taskreread._task_reread``): it
 reads what the ORM's query reads."""
 
 import pytest
@@ -9,7 +9,7 @@ from viewflow.workflow.models import Task
 
 from decisions import services as s
 from decisions.flows import DecisionFlow
-from workflows import tasking
+from workflows import tasking, taskreread
 from workflows.permissions import offered_role_checks, role_checks_memoised
 
 from .test_flow import open_task
@@ -23,14 +23,14 @@ on_postgresql = pytest.mark.skipif(
 
 def reread_columns(user, task):
     with role_checks_memoised():
-        checks = offered_role_checks(user=user, task_id_column=tasking._task_id_column())
+        checks = offered_role_checks(user=user, task_id_column=taskreread._task_id_column())
         offered = tasking._offer_check(user, task)
         return checks, offered
 
 
 def orm_reread(user, task, checks, offered):
     """The ORM's query the re-read stands for."""
-    tasks = Task.objects.select_related(*tasking._process_paths(DecisionFlow))
+    tasks = Task.objects.select_related(*taskreread._process_paths(DecisionFlow))
     if checks is not None:
         tasks = tasks.annotate(offered_role_checks=checks)
     return tasks.annotate(offered_to_user=offered).get(pk=task.pk)
@@ -61,7 +61,7 @@ def test_the_reread_reads_the_task_its_process_and_answers_as_the_orm_does(at_dr
     expected = orm_reread(user, task, checks, offered)
 
     with CaptureQueriesContext(connection) as queries:
-        read = tasking._task_reread(DecisionFlow, task.pk, checks, offered)
+        read = taskreread._task_reread(DecisionFlow, task.pk, checks, offered)
         dp = read.process.decisionprocess
         decision = dp.decision
         units = (decision.government, decision.government.review_office, decision.lead_unit)
@@ -92,7 +92,7 @@ def test_a_task_that_is_gone_is_not_found(at_draft, people):
     user, task = people["drafter"], open_task(process, "draft")
     checks, offered = reread_columns(user, task)
     with pytest.raises(Task.DoesNotExist):
-        tasking._task_reread(DecisionFlow, task.pk + 10_000, checks, offered)
+        taskreread._task_reread(DecisionFlow, task.pk + 10_000, checks, offered)
 
 
 def test_a_changed_process_select_related_is_read_by_the_next_reread(at_draft, people, monkeypatch):
@@ -101,9 +101,9 @@ def test_a_changed_process_select_related_is_read_by_the_next_reread(at_draft, p
     process, _d = at_draft
     user, task = people["drafter"], open_task(process, "draft")
     checks, offered = reread_columns(user, task)
-    tasking._task_reread(DecisionFlow, task.pk, checks, offered)  # composed for today's paths
+    taskreread._task_reread(DecisionFlow, task.pk, checks, offered)  # composed for today's paths
     monkeypatch.setattr(DecisionFlow, "process_select_related", ("decision__catalogue_item",))
-    read = tasking._task_reread(DecisionFlow, task.pk, checks, offered)
+    read = taskreread._task_reread(DecisionFlow, task.pk, checks, offered)
     decision = read.process.decisionprocess.decision
     assert type(decision).catalogue_item.is_cached(decision)
     assert not type(decision).lead_unit.is_cached(decision)

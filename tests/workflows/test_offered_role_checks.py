@@ -10,7 +10,7 @@ from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
 from decisions.flows import DecisionFlow
-from workflows import tasking
+from workflows import tasking, taskreread
 from workflows.inbox import may_act_on_task
 from workflows.models import TaskOffer
 from workflows.permissions import (
@@ -55,7 +55,7 @@ def people(make_person, justice_bureau, county, township):
 
 
 def _read_checks(user, task):
-    column = offered_role_checks(user=user, task_id_column=tasking._task_id_column())
+    column = offered_role_checks(user=user, task_id_column=taskreread._task_id_column())
     if column is None:
         return None
     return Task.objects.annotate(checks=column).get(pk=task.pk).checks
