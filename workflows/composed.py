@@ -104,6 +104,10 @@ def _compose(key: tuple, compose: Callable[..., QuerySet], arguments: tuple) -> 
     holes = {_hole(position, value): position for position, value in enumerate(arguments)}
     rows = compose(*holes)
     kind = rows._iterable_class
+    if issubclass(kind, ModelIterable) and not getattr(rows, "_coerced", False):
+        # viewflow's TaskIterable is a ModelIterable that adds nothing unless the queryset
+        # coerces tasks to their flow's task class, which a composed read does not do.
+        kind = ModelIterable
     if kind not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
         raise TypeError(f"{key}: a composed read gives instances or values_list rows")
     if rows._prefetch_related_lookups or rows._known_related_objects:

@@ -44,7 +44,8 @@ from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.models import Process
+from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes import end as end_nodes
 from viewflow.workflow.nodes import func as func_nodes
 from viewflow.workflow.nodes import if_gate, join, split, switch
@@ -54,6 +55,7 @@ from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
 from . import rowwrites
+from .composed import composed_rows
 from .transactions import is_all_or_nothing
 
 COPIED_FROM = "2.4.0"
@@ -307,6 +309,45 @@ class End(end_nodes.End):
 
 
 class JoinActivation(join.JoinActivation):
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """viewflow's ``JoinActivation.create``: the process's open join looked up by a
+        statement composed once (``workflows.composed``) and read once (viewflow counts the
+        rows, then reads the first again), a new join's row inserted with its incoming link
+        (``_save_with_previous``). A flow with its own task model takes viewflow's."""
+        flow_class = flow_task.flow_class
+        task_class = flow_class.task_class
+        if task_class is not Task:
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        tasks = composed_rows(
+            ("open join",), _open_joins, prev_activation.process.pk, get_task_ref(flow_task)
+        )
+        if len(tasks) > 1:
+            raise FlowRuntimeError("More than one join instance for process found")
+        if tasks:
+            task = tasks[0]
+            task.previous.add(prev_activation.task)
+            return cls(task)
+        if token.is_split_token():
+            token = token.get_base_split_token()
+        task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        _save_with_previous(task, prev_activation.task)
+        return cls(task)
+
+    def _join_token_prefixes(self):
+        """viewflow's: the common split-token prefixes of the join's non-cancelled incoming
+        tasks, their (token, id) read by a statement composed once."""
+        if type(self.task) is not Task:
+            return super()._join_token_prefixes()
+        return {
+            prev_token.get_common_split_prefix(self.task.token, prev_pk)
+            for prev_token, prev_pk in composed_rows(
+                ("join's incoming",), _join_incoming, self.task.pk
+            )
+        }
+
     @Activation.status.super()
     def complete(self):
         """viewflow's ``JoinActivation.complete`` (its transition and ``is_done`` condition
@@ -361,3 +402,21 @@ class JoinActivation(join.JoinActivation):
 
 class Join(join.Join):
     activation_class = JoinActivation
+
+
+def _open_joins(process_id: int, flow_task: str):
+    """The process's open joins at ``flow_task`` (as viewflow's ``JoinActivation.create``
+    looks them up: two are an error)."""
+    return Task.objects.filter(
+        flow_task=flow_task, process_id=process_id, status__in=[STATUS.NEW, STATUS.STARTED]
+    ).order_by("pk")[:2]
+
+
+def _join_incoming(join_id: int):
+    """(token, id) of the join's incoming tasks that were not cancelled or revived (its
+    ``previous``)."""
+    return (
+        Task.objects.filter(leading=join_id)
+        .exclude(status__in=[STATUS.CANCELED, STATUS.REVIVED])
+        .values_list("token", "pk")
+    )
