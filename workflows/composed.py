@@ -35,6 +35,7 @@ from django.db.models.query import (
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.transaction import TransactionManagementError
 
 from .connections import prepared_cursor
 from .rows import convert_row
@@ -60,6 +61,7 @@ class _Statement:
     fields: tuple[int, int] | None  # where they are in the row: [start, end)
     populators: list
     annotations: dict[str, int]
+    locking: bool  # SELECT … FOR UPDATE: only inside a transaction, as Django requires
 
 
 _statements: dict[tuple, _Statement] = {}
@@ -72,6 +74,11 @@ def composed_rows(key: tuple, compose: Callable[..., QuerySet], *arguments) -> l
     statement = _statements.get(full)
     if statement is None:
         statement = _statements[full] = _compose(key, compose, arguments)
+    if statement.locking and connection.get_autocommit():
+        # Django refuses it too: outside a transaction the lock would end with the statement.
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
     params = [
         arguments[statement.holes[p]] if type(p) in (int, str) and p in statement.holes else p
         for p in statement.params
@@ -142,6 +149,7 @@ def _compose(key: tuple, compose: Callable[..., QuerySet], arguments: tuple) -> 
         fields=fields,
         populators=populators,
         annotations=dict(compiler.annotation_col_map) if kind is ModelIterable else {},
+        locking=bool(rows.query.select_for_update),
     )
 
 

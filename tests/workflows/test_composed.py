@@ -104,3 +104,16 @@ def test_a_values_list_of_expressions_reads_in_its_order_and_a_reordered_one_is_
 
     assert composed_rows(("test exists",), has_children, county.pk) == [(True,)]
     assert composed_rows(("test exists",), has_children, bureau.pk) == [(False,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_outside_a_transaction_is_refused_as_django_refuses_it(county):
+    from django.db.transaction import TransactionManagementError
+
+    def locked(pk):
+        return Unit.objects.select_for_update().filter(pk=pk)
+
+    with transaction.atomic():  # composed inside one: the statement is kept
+        assert composed_get(("test lock outside",), locked, county.pk).pk == county.pk
+    with pytest.raises(TransactionManagementError):
+        composed_get(("test lock outside",), locked, county.pk)
