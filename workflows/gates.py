@@ -56,6 +56,7 @@ from viewflow.workflow.status import STATUS
 
 from . import rowwrites
 from .composed import composed_rows
+from .inbox.offers import task_offer_many, task_offers_on_insert
 from .transactions import is_all_or_nothing
 
 COPIED_FROM = "2.4.0"
@@ -117,8 +118,6 @@ def _save_with_previous(task, previous, offers=()) -> None:
     ``offers`` ((role, unit) pairs, ``inbox.offers.task_offer_many``), all written by the
     task's INSERT where that INSERT is composed (``rowwrites.rows_on_insert``): one statement
     rather than three, for every task a transition creates."""
-    from .inbox.offers import task_offer_many, task_offers_on_insert
-
     linking = previous is not None and rowwrites.link_on_insert(task, "previous", previous)
     if offers:
         task_offers_on_insert(task=task, offers=offers)

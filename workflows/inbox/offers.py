@@ -31,6 +31,7 @@ from ..connections import prepared_cursor
 from ..models import TaskOffer, Unit
 from ..permissions import remember_group_names, unit_role_grants
 from ..roles import ROLES, unit_permission_codename
+from ..rowwrites import rows_on_insert
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED]
 _PERMISSION_PREFIX = "act_as_"
@@ -69,8 +70,6 @@ def task_offers_on_insert(*, task: Task, offers: Sequence[tuple[str, Unit]]) -> 
     it exists, one statement fewer for every task a transition creates. After the save, if
     ``rowwrites.linked_on_insert(task)`` is False (the row took Django's own path), offer it
     with ``task_offer_many``."""
-    from ..rowwrites import rows_on_insert
-
     for role, unit_id in _offer_pairs(offers):
         rows_on_insert(task, TaskOffer, "task", {"role": role, "unit": unit_id})
 
